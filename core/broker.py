@@ -1,0 +1,148 @@
+"""Publish/subscribe: in-process by default, Redis (``redis.asyncio``) in production.
+
+Messages are bytes on named channels. Subscribers get an async iterator; a slow subscriber has
+a bounded queue and loses its oldest messages rather than blocking the publisher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from redis import asyncio as aioredis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+QUEUE_SIZE = 1000
+
+
+class Broker(Protocol):
+    async def start(self) -> None: ...
+    async def close(self) -> None: ...
+    async def publish(self, channel: str, message: bytes) -> None: ...
+    def subscribe(self, channel: str) -> AsyncIterator[bytes]: ...
+    async def ping(self) -> bool: ...
+
+
+class _Fanout:
+    """Local subscriber queues per channel, shared by both brokers."""
+
+    def __init__(self) -> None:
+        self._queues: dict[str, set[asyncio.Queue[bytes]]] = defaultdict(set)
+
+    def deliver(self, channel: str, message: bytes) -> None:
+        for queue in list(self._queues.get(channel, ())):
+            if queue.full():
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    queue.get_nowait()
+            queue.put_nowait(message)
+
+    def has(self, channel: str) -> bool:
+        return bool(self._queues.get(channel))
+
+    async def listen(self, channel: str) -> AsyncIterator[bytes]:
+        queue: asyncio.Queue[bytes] = asyncio.Queue(QUEUE_SIZE)
+        self._queues[channel].add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self._queues[channel].discard(queue)
+            if not self._queues[channel]:
+                del self._queues[channel]
+
+
+class MemoryBroker:
+    """One process, no server: the embedded default."""
+
+    def __init__(self) -> None:
+        self._fanout = _Fanout()
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def publish(self, channel: str, message: bytes) -> None:
+        self._fanout.deliver(channel, message)
+
+    def subscribe(self, channel: str) -> AsyncIterator[bytes]:
+        return self._fanout.listen(channel)
+
+    async def ping(self) -> bool:
+        return True
+
+
+class RedisBroker:
+    """Redis pub/sub shared by every worker; one Redis subscription per process.
+
+    The listener reconnects by itself when Redis goes away and comes back.
+    """
+
+    def __init__(self, url: str, prefix: str = "gongzhi") -> None:
+        self.url = url
+        self.prefix = prefix
+        self.redis = aioredis.from_url(url, socket_connect_timeout=2, health_check_interval=10)
+        self._fanout = _Fanout()
+        self._pattern = f"{prefix}:*"
+        self._task: asyncio.Task[None] | None = None
+        self.connected = asyncio.Event()
+
+    def _key(self, channel: str) -> str:
+        return f"{self.prefix}:{channel}"
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._listen(), name="redis-broker-listener")
+        # Give the listener a moment, but do not refuse to start without Redis.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.connected.wait(), timeout=2)
+
+    async def close(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.redis.aclose()
+
+    async def publish(self, channel: str, message: bytes) -> None:
+        await self.redis.publish(self._key(channel), message)
+
+    def subscribe(self, channel: str) -> AsyncIterator[bytes]:
+        return self._fanout.listen(channel)
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await asyncio.wait_for(self.redis.ping(), timeout=2))
+        except (RedisError, OSError, TimeoutError):
+            return False
+
+    async def _listen(self) -> None:
+        strip = len(self.prefix) + 1
+        while True:
+            pubsub = self.redis.pubsub()
+            try:
+                await pubsub.psubscribe(self._pattern)
+                self.connected.set()
+                async for message in pubsub.listen():
+                    if message.get("type") != "pmessage":
+                        continue
+                    channel = message["channel"].decode()[strip:]
+                    self._fanout.deliver(channel, message["data"])
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as exc:
+                self.connected.clear()
+                log.warning("redis broker disconnected (%s); retrying", exc)
+                await asyncio.sleep(0.5)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+
+
+def make_broker(redis_url: str | None, prefix: str = "gongzhi") -> Broker:
+    return RedisBroker(redis_url, prefix) if redis_url else MemoryBroker()

@@ -1,0 +1,51 @@
+"""The one Tortoise settings dict, shared by the app, the CLI and the migration tool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.settings import Settings
+
+APP_LABEL = "gongzhi"
+MODEL_MODULES = [
+    "models.tenancy",
+    "models.accounts",
+]
+MIGRATIONS_MODULE = "migrations"
+
+
+def _prepare_sqlite(url: str) -> str:
+    """Make sure the directory of a SQLite file exists; keep foreign keys on."""
+    path = url.removeprefix("sqlite://").split("?", 1)[0]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    url = settings.database_url
+    if url.startswith("sqlite"):
+        url = _prepare_sqlite(url)
+    return {
+        "connections": {"default": url},
+        "apps": {
+            APP_LABEL: {
+                "models": list(MODEL_MODULES),
+                "default_connection": "default",
+                "migrations": MIGRATIONS_MODULE,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def __getattr__(name: str) -> Any:
+    """``core.database.TORTOISE_ORM`` for Tortoise's own CLI (``tortoise -c ...``), built
+    lazily from the environment, so importing this module reads nothing."""
+    if name == "TORTOISE_ORM":
+        from core.settings import Env
+
+        return tortoise_config(Settings(env=Env.DEV))
+    raise AttributeError(name)

@@ -1,0 +1,124 @@
+"""User-facing messages in zh-CN (default) and en, chosen by ``Accept-Language``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ZH = "zh-CN"
+EN = "en"
+SUPPORTED = (ZH, EN)
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "error.unauthenticated": {ZH: "请先登录。", EN: "Please sign in first."},
+    "error.token_expired": {
+        ZH: "登录已过期，请刷新令牌或重新登录。",
+        EN: "Your session has expired; refresh the token or sign in again.",
+    },
+    "error.invalid_token": {ZH: "登录凭证无效。", EN: "The access token is not valid."},
+    "error.tenant_required": {
+        ZH: "您属于多个街道，请在 X-Tenant 请求头中指定街道代码。",
+        EN: "You belong to several streets: name one in the X-Tenant header.",
+    },
+    "error.tenant_forbidden": {
+        ZH: "您无权访问街道“{street}”。",
+        EN: "You have no access to street '{street}'.",
+    },
+    "error.forbidden": {
+        ZH: "您没有权限执行此操作（{resource}:{action}）。",
+        EN: "You are not allowed to do this ({resource}:{action}).",
+    },
+    "error.not_found": {ZH: "未找到该记录。", EN: "No such record."},
+    "error.invalid_id": {ZH: "ID 格式无效。", EN: "That ID is not valid."},
+    "error.bad_user_input": {ZH: "输入有误。", EN: "The input is not valid."},
+    "error.page_size": {ZH: "每页最多 {max} 条。", EN: "At most {max} items per page."},
+    "error.bad_cursor": {ZH: "分页游标无效。", EN: "The page cursor is not valid."},
+    "error.internal_server_error": {
+        ZH: "服务器内部错误，请稍后再试。",
+        EN: "Something went wrong on our side; please try again later.",
+    },
+    "error.query_too_complex": {ZH: "查询过于复杂。", EN: "The query is too complex."},
+    "error.district_read_only": {
+        ZH: "区级账号只能查看街道数据，不能修改。",
+        EN: "District accounts may read a street's data but never change it.",
+    },
+    "auth.invalid_credentials": {ZH: "用户名或密码错误。", EN: "Wrong username or password."},
+    "auth.too_many_attempts": {
+        ZH: "尝试次数过多，请 {seconds} 秒后再试。",
+        EN: "Too many attempts; try again in {seconds} seconds.",
+    },
+    "auth.invalid_refresh_token": {
+        ZH: "刷新令牌无效或已过期，请重新登录。",
+        EN: "The refresh token is not valid or has expired; sign in again.",
+    },
+    "input.required": {ZH: "此项为必填。", EN: "This field is required."},
+    "input.too_long": {ZH: "不能超过 {max} 个字符。", EN: "At most {max} characters."},
+    "input.code_format": {
+        ZH: "代码只能包含小写字母、数字、连字符，长度 2–40。",
+        EN: "Codes are 2–40 lower-case letters, digits or hyphens.",
+    },
+    "input.username_format": {
+        ZH: "用户名只能包含字母、数字、点、下划线、连字符，长度 3–64。",
+        EN: "Usernames are 3–64 letters, digits, dots, underscores or hyphens.",
+    },
+    "input.code_taken": {ZH: "代码“{code}”已被使用。", EN: "The code '{code}' is already taken."},
+    "input.username_taken": {
+        ZH: "用户名“{username}”已被使用。",
+        EN: "The username '{username}' is already taken.",
+    },
+    "input.unknown_district": {
+        ZH: "没有代码为“{code}”的区。",
+        EN: "There is no district with code '{code}'.",
+    },
+    "input.role_not_street": {
+        ZH: "角色 {role} 不能在街道内授予。",
+        EN: "The role {role} cannot be granted within a street.",
+    },
+    "input.role_already_held": {
+        ZH: "该用户已拥有此角色。",
+        EN: "That user already holds this role.",
+    },
+    "input.last_admin": {
+        ZH: "不能撤销本街道最后一位管理员。",
+        EN: "The street's last administrator cannot be removed.",
+    },
+    "input.community_not_found": {
+        ZH: "本街道没有该社区。",
+        EN: "No such community in this street.",
+    },
+    "input.user_not_found": {ZH: "本街道没有该用户。", EN: "No such user in this street."},
+    "input.membership_not_found": {
+        ZH: "本街道没有该角色分配。",
+        EN: "No such role assignment in this street.",
+    },
+}
+
+
+def negotiate(accept_language: str | None) -> str:
+    """Pick zh-CN or en from an Accept-Language header (zh-CN when unsure)."""
+    if not accept_language:
+        return ZH
+    ranked: list[tuple[float, str]] = []
+    for part in accept_language.split(","):
+        lang, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        ranked.append((weight, lang.strip().lower()))
+    for _, lang in sorted(ranked, key=lambda item: -item[0]):
+        if lang.startswith("zh"):
+            return ZH
+        if lang.startswith("en"):
+            return EN
+    return ZH
+
+
+def translate(key: str, locale: str = ZH, **params: Any) -> str:
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    template = entry.get(locale) or entry[ZH]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template

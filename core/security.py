@@ -1,0 +1,107 @@
+"""Password hashing (argon2) and signed bearer tokens (JWT, HS256)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+TokenKind = Literal["access", "refresh"]
+_ALGORITHM = "HS256"
+_ISSUER = "gongzhi"
+
+
+class Passwords:
+    """argon2id hashing; verifying an unknown user costs the same as a known one."""
+
+    def __init__(self, time_cost: int = 3, memory_kib: int = 65536) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash or self._dummy_hash, password) and bool(
+                password_hash
+            )
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return self._hasher.check_needs_rehash(password_hash)
+
+
+def generate_password(length: int = 16) -> str:
+    """A one-time password to hand to a new administrator."""
+    return secrets.token_urlsafe(length)[:length]
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    session_id: int
+    kind: TokenKind
+    expires_at: datetime
+    generation: int = 0  # refresh tokens: which rotation of the session this one is
+
+
+class TokenError(Exception):
+    def __init__(self, expired: bool) -> None:
+        self.expired = expired
+        super().__init__("expired" if expired else "invalid")
+
+
+class Tokens:
+    def __init__(self, secret_key: str, access_ttl: timedelta, refresh_ttl: timedelta) -> None:
+        self._key = secret_key
+        self.access_ttl = access_ttl
+        self.refresh_ttl = refresh_ttl
+
+    def issue(
+        self, user_id: int, session_id: int, kind: TokenKind, now: datetime, generation: int = 0
+    ) -> tuple[str, datetime]:
+        expires = now + (self.access_ttl if kind == "access" else self.refresh_ttl)
+        claims = {
+            "gen": generation,
+            "iss": _ISSUER,
+            "sub": str(user_id),
+            "sid": session_id,
+            "typ": kind,
+            "iat": int(now.timestamp()),
+            "exp": int(expires.timestamp()),
+            "jti": secrets.token_hex(8),
+        }
+        return jwt.encode(claims, self._key, algorithm=_ALGORITHM), expires
+
+    def decode(self, token: str, kind: TokenKind, now: datetime) -> TokenClaims:
+        try:
+            data = jwt.decode(
+                token,
+                self._key,
+                algorithms=[_ALGORITHM],
+                issuer=_ISSUER,
+                options={"require": ["exp", "sub", "sid", "typ"], "verify_exp": False},
+            )
+        except jwt.PyJWTError as exc:
+            raise TokenError(expired=False) from exc
+        if data.get("typ") != kind:
+            raise TokenError(expired=False)
+        if int(data["exp"]) <= int(now.timestamp()):
+            raise TokenError(expired=True)
+        try:
+            return TokenClaims(
+                user_id=int(data["sub"]),
+                session_id=int(data["sid"]),
+                kind=kind,
+                expires_at=datetime.fromtimestamp(int(data["exp"]), tz=now.tzinfo),
+                generation=int(data.get("gen", 0)),
+            )
+        except (TypeError, ValueError) as exc:
+            raise TokenError(expired=False) from exc

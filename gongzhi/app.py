@@ -1,0 +1,84 @@
+"""``create_app(settings)``: the one place where the app is wired together.
+
+The lifespan owns every resource: the database, the broker, the enforcer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+
+from core.broker import make_broker
+from core.clock import Clock
+from core.database import tortoise_config
+from core.settings import Settings
+from resolvers.services import Services, build_services
+from schema.root import build_schema
+from schema.view import GraphQLEndpoint
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is up."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """The database (and Redis, when configured) answer."""
+    services: Services = request.app.state.services
+    checks: dict[str, str] = {}
+    try:
+        await get_connection("default").execute_query("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # report, never raise: this is a probe
+        checks["database"] = f"down: {type(exc).__name__}"
+    if services.settings.redis_url:
+        checks["redis"] = "ok" if await services.broker.ping() else "down"
+    ready = all(value == "ok" for value in checks.values())
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status_code=200 if ready else 503,
+    )
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
+    settings.require_safe_secret()
+    broker = make_broker(settings.redis_url, settings.redis_prefix)
+    services = build_services(settings, broker, clock)
+    graphql = GraphQLEndpoint(build_schema(settings), services)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+        await broker.start()
+        await services.authorizer.load_from_database()
+        await services.authorizer.start_watching(broker)
+        try:
+            yield
+        finally:
+            await services.authorizer.stop_watching()
+            await broker.close()
+            await Tortoise.close_connections()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app
+
+
+def create_app_from_env() -> Starlette:
+    """Factory for ``uvicorn --factory`` (used by ``gongzhi serve --workers N``)."""
+    return create_app(Settings())

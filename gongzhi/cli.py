@@ -1,0 +1,171 @@
+"""The ``gongzhi`` command: serve, migrate, demo, schema, tenant…"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+
+from core.settings import Env, Settings, SettingsError
+
+T = TypeVar("T")
+
+
+def _run(work: Callable[[], Awaitable[T]]) -> T:
+    return asyncio.run(work())
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    from tortoise import Tortoise
+
+    from core.database import tortoise_config
+
+    await Tortoise.init(config=tortoise_config(settings))
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+async def apply_migrations(settings: Settings, quiet: bool = False) -> None:
+    from tortoise.migrations.api import migrate
+
+    from core.database import tortoise_config
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if not quiet and event == "apply_done":
+            click.echo(f"  applied {app_label}.{name}")
+
+    await migrate(config=tortoise_config(settings), progress=progress)
+    from tortoise import Tortoise
+
+    await Tortoise.close_connections()
+
+
+@click.group()
+def main() -> None:
+    """gongzhi (共治): one GraphQL API for grassroots governance, street by street."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--demo", is_flag=True, help="Dev mode: migrate and load the demo streets first.")
+def serve(host: str, port: int, workers: int, demo: bool) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql in dev)."""
+    import uvicorn
+
+    if demo:
+        os.environ["GONGZHI_ENV"] = Env.DEV.value
+    settings = Settings()
+    try:
+        settings.require_safe_secret()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _run(lambda: apply_migrations(settings))
+    if demo:
+        from resolvers.demo import load_demo
+
+        _run(lambda: _with_database(settings, lambda: load_demo(settings, echo=click.echo)))
+    if settings.uses_sqlite and workers > 1:
+        click.echo(
+            "note: SQLite with several workers serializes writes; use PostgreSQL in production"
+        )
+    click.echo(
+        f"gongzhi on http://{host}:{port}/graphql ({settings.env.value}, {workers} worker(s))"
+    )
+    uvicorn.run(
+        "gongzhi.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        lifespan="on",
+        log_level="info",
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations."""
+    _run(lambda: apply_migrations(Settings()))
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--name", default=None, help="Name for the new migration.")
+def makemigrations(name: str | None) -> None:
+    """Write a migration for model changes (developers)."""
+    from tortoise.cli import cli as tortoise_cli
+
+    ctx = tortoise_cli.CLIContext(config="core.database.TORTOISE_ORM", config_file=None)
+    _run(lambda: tortoise_cli.makemigrations(ctx, (), False, name))
+
+
+@main.command()
+def demo() -> None:
+    """Load the three demo streets (idempotent). Every demo password is demo1234."""
+    from resolvers.demo import load_demo
+
+    settings = Settings(env=Env.DEV) if not os.environ.get("GONGZHI_ENV") else Settings()
+    _run(lambda: apply_migrations(settings))
+    _run(lambda: _with_database(settings, lambda: load_demo(settings, echo=click.echo)))
+
+
+@main.command()
+def schema() -> None:
+    """Print the GraphQL schema (SDL)."""
+    from schema.root import build_schema
+
+    click.echo(build_schema(Settings(env=Env.DEV)).as_str())
+
+
+@main.group()
+def tenant() -> None:
+    """Streets (tenants)."""
+
+
+@tenant.command("create")
+@click.option("--code", required=True, help="Street code, e.g. wulidun")
+@click.option("--name", required=True, help="Display name, e.g. 五里墩街道")
+@click.option("--district", "district_code", required=True, help="District code, e.g. hanyang")
+@click.option("--admin-username", required=True)
+def tenant_create(code: str, name: str, district_code: str, admin_username: str) -> None:
+    """Create a street and its first administrator; prints a one-time password."""
+    from core.errors import ProblemError
+    from core.i18n import EN, translate
+    from core.security import Passwords
+    from tenants.registry import create_street
+
+    settings = Settings()
+
+    async def work() -> Any:
+        passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
+        return await create_street(
+            passwords,
+            code=code,
+            name=name,
+            district_code=district_code,
+            admin_username=admin_username,
+            create_district=True,
+        )
+
+    _run(lambda: apply_migrations(settings, quiet=True))
+    try:
+        created = _run(lambda: _with_database(settings, work))
+    except ProblemError as exc:
+        p = exc.problem
+        click.echo(f"error: {p.field or ''} {translate(p.message_key, EN, **p.params)}", err=True)
+        sys.exit(2)
+    click.echo(f"street {created.street.code} ({created.street.name}) created")
+    click.echo(f"administrator: {created.admin.username}")
+    click.echo(f"one-time password: {created.admin_password}")
+
+
+if __name__ == "__main__":
+    main()

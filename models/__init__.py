@@ -1,0 +1,1 @@
+"""All Tortoise models, one module per domain. Tenant-owned rows derive from ``TenantModel``."""

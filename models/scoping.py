@@ -1,0 +1,140 @@
+"""The mechanism behind tenant scoping: a scope per task, and a manager that requires it.
+
+Every model that belongs to a street derives from ``TenantModel``. Its manager adds
+``tenant_id = <current street>`` to every query, and raises ``UnscopedQueryError`` when no scope
+is active, so a query that forgets the street cannot run. Saving checks the row belongs to the
+active street and that the scope allows writing (a district admin's scope does not).
+
+Request code enters a scope through ``tenants.scoping``; the CLI, migrations and district
+roll-ups say ``unscoped()`` out loud.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.manager import Manager
+from tortoise.models import Model, ModelMeta
+from tortoise.queryset import QuerySet
+
+
+class UnscopedQueryError(RuntimeError):
+    """A tenant-owned model was queried without a street scope."""
+
+
+class CrossTenantWriteError(RuntimeError):
+    """A row was written into a street other than the active one, or in a read-only scope."""
+
+
+@dataclass(frozen=True)
+class StreetScope:
+    street_id: int
+    writable: bool = True
+
+
+@dataclass(frozen=True)
+class _Unscoped:
+    reason: str
+
+
+_scope: ContextVar[StreetScope | _Unscoped | None] = ContextVar(
+    "gongzhi_street_scope", default=None
+)
+
+
+def current_scope() -> StreetScope | _Unscoped | None:
+    return _scope.get()
+
+
+@contextlib.contextmanager
+def street_scope(street_id: int, *, writable: bool = True) -> Iterator[StreetScope]:
+    scope = StreetScope(street_id, writable)
+    token = _scope.set(scope)
+    try:
+        yield scope
+    finally:
+        _scope.reset(token)
+
+
+@contextlib.contextmanager
+def unscoped(reason: str) -> Iterator[None]:
+    """Run across streets on purpose (CLI, demo loading, district roll-ups). Say why."""
+    token = _scope.set(_Unscoped(reason))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+class TenantManager(Manager):
+    def get_queryset(self) -> QuerySet:
+        scope = _scope.get()
+        queryset = QuerySet(self._model)
+        if isinstance(scope, StreetScope):
+            return queryset.filter(tenant_id=scope.street_id)
+        if isinstance(scope, _Unscoped):
+            return queryset
+        raise UnscopedQueryError(
+            f"{self._model.__name__} is owned by a street: query it inside a street scope"
+        )
+
+
+class TenantModelMeta(ModelMeta):
+    """Gives every concrete tenant-owned model its own ``TenantManager``."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        cls = super().__new__(mcs, name, bases, attrs)
+        if not cls._meta.abstract:
+            cls._meta.manager = TenantManager(cls)
+        return cls
+
+
+class TenantModel(Model, metaclass=TenantModelMeta):
+    """A row that belongs to one street (the tenant)."""
+
+    tenant_id: int
+
+    class Meta:
+        abstract = True
+
+    def _check_write(self) -> None:
+        scope = _scope.get()
+        if isinstance(scope, _Unscoped):
+            return
+        if scope is None:
+            raise UnscopedQueryError(f"{type(self).__name__} written outside a street scope")
+        if not scope.writable:
+            raise CrossTenantWriteError("this scope is read-only (district accounts never write)")
+        if getattr(self, "tenant_id", None) is None:
+            self.tenant_id = scope.street_id
+        elif self.tenant_id != scope.street_id:
+            raise CrossTenantWriteError(
+                f"{type(self).__name__} of street {self.tenant_id} written in street {scope.street_id}"
+            )
+
+    async def save(
+        self,
+        using_db: BaseDBAsyncClient | None = None,
+        update_fields: Iterable[str] | None = None,
+        force_create: bool = False,
+        force_update: bool = False,
+    ) -> None:
+        self._check_write()
+        await super().save(using_db, update_fields, force_create, force_update)
+
+    async def delete(self, using_db: BaseDBAsyncClient | None = None) -> None:
+        self._check_write()
+        await super().delete(using_db)
+
+
+def tenant_field(related_name: str) -> fields.ForeignKeyRelation[Any]:
+    """The ``tenant`` column every tenant-owned model declares first."""
+    return fields.ForeignKeyField(
+        "gongzhi.Street", related_name=related_name, on_delete=fields.RESTRICT, index=True
+    )

@@ -1,0 +1,1 @@
+"""Authorization: the Casbin model and policy, the role vocabulary, the enforcer."""

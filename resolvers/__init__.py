@@ -1,0 +1,1 @@
+"""Behaviour: plain async functions per domain. No strawberry here."""

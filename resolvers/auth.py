@@ -1,0 +1,116 @@
+"""Signing in and out: argon2 passwords, sessions, access and refresh tokens, throttling."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from core.errors import ErrorCode, Problem, problem
+from core.security import TokenError
+from models.accounts import Session, User
+from resolvers.services import Services
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    access_token: str
+    access_expires_at: datetime
+    refresh_token: str
+    refresh_expires_at: datetime
+
+
+def _throttle_keys(username: str, client_address: str | None) -> list[str]:
+    keys = [f"login:user:{username.strip().lower()}"]
+    if client_address:
+        keys.append(f"login:addr:{client_address}")
+    return keys
+
+
+async def _issue(services: Services, session: Session, user: User) -> SignedIn:
+    now = services.clock.now()
+    access, access_exp = services.tokens.issue(user.id, session.id, "access", now)
+    refresh, refresh_exp = services.tokens.issue(
+        user.id, session.id, "refresh", now, generation=session.refresh_counter
+    )
+    return SignedIn(user, access, access_exp, refresh, refresh_exp)
+
+
+async def login(
+    services: Services, username: str, password: str, client_address: str | None
+) -> SignedIn | Problem:
+    """Check a password. The answer for an unknown user and a wrong password is the same,
+    costs the same, and counts against both the account name and the client address."""
+    settings = services.settings
+    keys = _throttle_keys(username, client_address)
+    for key in keys:
+        failures, retry_after = await services.login_failures.count(key)
+        if failures >= settings.login_max_failures:
+            return problem(
+                ErrorCode.TOO_MANY_ATTEMPTS,
+                "auth.too_many_attempts",
+                None,
+                seconds=retry_after or settings.login_window_seconds,
+            )
+    user = await User.get_or_none(username=username.strip()) if username.strip() else None
+    password_ok = await asyncio.to_thread(
+        services.passwords.verify, user.password_hash if user else None, password
+    )
+    if user is None or not password_ok or not user.is_active:
+        for key in keys:
+            await services.login_failures.record(key)
+        failures = max([(await services.login_failures.count(k))[0] for k in keys])
+        await asyncio.sleep(min(failures * settings.login_failure_delay_ms, 3000) / 1000)
+        return problem(ErrorCode.INVALID_CREDENTIALS, "auth.invalid_credentials")
+    await services.login_failures.clear(keys[0])
+    if services.passwords.needs_rehash(user.password_hash):
+        user.password_hash = await asyncio.to_thread(services.passwords.hash, password)
+        await user.save(update_fields=["password_hash"])
+    now = services.clock.now()
+    session = await Session.create(
+        user=user, created_at=now, expires_at=now + services.tokens.refresh_ttl
+    )
+    return await _issue(services, session, user)
+
+
+async def refresh(services: Services, refresh_token: str) -> SignedIn | Problem:
+    """Swap a refresh token for a new pair. Each refresh token works once: presenting an old
+    one again (a sign of theft) ends the whole session."""
+    invalid = problem(ErrorCode.INVALID_TOKEN, "auth.invalid_refresh_token", "refreshToken")
+    now = services.clock.now()
+    try:
+        claims = services.tokens.decode(refresh_token, "refresh", now)
+    except TokenError:
+        return invalid
+    async with in_transaction():
+        session = await Session.filter(id=claims.session_id).select_for_update().first()
+        if (
+            session is None
+            or session.user_id != claims.user_id
+            or session.revoked_at is not None
+            or session.expires_at <= now
+        ):
+            return invalid
+        if claims.generation != session.refresh_counter:
+            session.revoked_at = now
+            await session.save(update_fields=["revoked_at"])
+            return invalid
+        user = await User.get(id=session.user_id)
+        if not user.is_active:
+            return invalid
+        session.refresh_counter += 1
+        await session.save(update_fields=["refresh_counter"])
+    return await _issue(services, session, user)
+
+
+async def logout(services: Services, session_id: int) -> None:
+    await Session.filter(id=session_id, revoked_at=None).update(revoked_at=services.clock.now())
+
+
+async def revoke_all_sessions(services: Services, user_id: int) -> int:
+    return await Session.filter(user_id=user_id, revoked_at=None).update(
+        revoked_at=services.clock.now()
+    )

@@ -1,0 +1,115 @@
+"""A street's accounts and their roles (人员与角色)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from core.errors import ErrorCode, Problem, ProblemError, problem
+from core.security import generate_password
+from models.accounts import STREET_ROLES, Membership, Role, User
+from resolvers.pagination import Page, keyset_page
+from resolvers.services import Services
+from tenants.registry import check_name, check_username
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    user: User
+    membership: Membership
+    one_time_password: str
+
+
+def _check_street_role(role: Role) -> Problem | None:
+    if role in STREET_ROLES:
+        return None
+    return problem(ErrorCode.BAD_USER_INPUT, "input.role_not_street", "role", role=role.value)
+
+
+async def list_members(
+    services: Services, role: Role | None, first: int | None, after: str | None
+) -> Page[Membership]:
+    query = Membership.all()
+    if role is not None:
+        query = query.filter(role=role)
+    return await keyset_page(query, first, after, services.settings.max_page_size)
+
+
+async def create_account(
+    services: Services, actor: User, username: str, display_name: str, role: Role
+) -> NewAccount:
+    """A new staff or resident account in the current street, with a one-time password."""
+    for found in (
+        check_username(username),
+        check_name(display_name, "displayName"),
+        _check_street_role(role),
+    ):
+        if found:
+            raise ProblemError(found)
+    if await User.exists(username=username):
+        raise ProblemError(
+            problem(ErrorCode.ALREADY_EXISTS, "input.username_taken", "username", username=username)
+        )
+    password = generate_password()
+    password_hash = await asyncio.to_thread(services.passwords.hash, password)
+    try:
+        async with in_transaction():
+            user = await User.create(
+                username=username, display_name=display_name.strip(), password_hash=password_hash
+            )
+            membership = await Membership.create(user=user, role=role, granted_by=actor)
+    except IntegrityError as exc:  # a concurrent request took the name
+        raise ProblemError(
+            problem(ErrorCode.ALREADY_EXISTS, "input.username_taken", "username", username=username)
+        ) from exc
+    await services.authorizer.assignments_changed([user.id])
+    return NewAccount(user, membership, password)
+
+
+async def grant_role(services: Services, actor: User, user_id: int, role: Role) -> Membership:
+    """Give a role in this street to someone who already belongs to it."""
+    if found := _check_street_role(role):
+        raise ProblemError(found)
+    if not await Membership.exists(user_id=user_id):
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.user_not_found", "accountId"))
+    if await Membership.exists(user_id=user_id, role=role):
+        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.role_already_held", "role"))
+    try:
+        membership = await Membership.create(user_id=user_id, role=role, granted_by=actor)
+    except IntegrityError as exc:
+        raise ProblemError(
+            problem(ErrorCode.ALREADY_EXISTS, "input.role_already_held", "role")
+        ) from exc
+    await services.authorizer.assignments_changed([user_id])
+    return membership
+
+
+async def revoke_role(services: Services, membership_id: int) -> Membership:
+    """Take a role away. The street's last administrator stays."""
+    async with in_transaction():
+        membership = await Membership.filter(id=membership_id).select_for_update().first()
+        if membership is None:
+            raise ProblemError(
+                problem(ErrorCode.NOT_FOUND, "input.membership_not_found", "membershipId")
+            )
+        if (
+            membership.role is Role.STREET_ADMIN
+            and await Membership.filter(role=Role.STREET_ADMIN).count() <= 1
+        ):
+            raise ProblemError(
+                problem(ErrorCode.BAD_USER_INPUT, "input.last_admin", "membershipId")
+            )
+        await membership.delete()
+    await services.authorizer.assignments_changed([membership.user_id])
+    return membership
+
+
+async def user_in_street(user_id: int) -> User | None:
+    """A user, if they hold any role in the current street (users of other streets are not
+    visible)."""
+    if not await Membership.exists(user_id=user_id):
+        return None
+    return await User.get_or_none(id=user_id)

@@ -1,0 +1,77 @@
+"""Communities and grids of the current street (社区、网格)."""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+
+from core.errors import ErrorCode, ProblemError, problem
+from models.tenancy import Community, Grid, Street
+from resolvers.pagination import Page, keyset_page
+from resolvers.services import Services
+from tenants.registry import check_code, check_name
+
+
+def _check_place(code: str, name: str) -> None:
+    for found in (check_code(code), check_name(name)):
+        if found:
+            raise ProblemError(found)
+
+
+async def list_communities(
+    services: Services, first: int | None, after: str | None
+) -> Page[Community]:
+    return await keyset_page(Community.all(), first, after, services.settings.max_page_size)
+
+
+async def list_grids(
+    services: Services, community_id: int | None, first: int | None, after: str | None
+) -> Page[Grid]:
+    query = Grid.all()
+    if community_id is not None:
+        query = query.filter(community_id=community_id)
+    return await keyset_page(query, first, after, services.settings.max_page_size)
+
+
+async def create_community(code: str, name: str) -> Community:
+    code = code.strip().lower()
+    _check_place(code, name)
+    if await Community.exists(code=code):
+        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code))
+    try:
+        return await Community.create(code=code, name=name.strip())
+    except IntegrityError as exc:
+        raise ProblemError(
+            problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code)
+        ) from exc
+
+
+async def create_grid(community_id: int, code: str, name: str) -> Grid:
+    code = code.strip().lower()
+    _check_place(code, name)
+    community = await Community.filter(id=community_id).first()
+    if community is None:
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.community_not_found", "communityId"))
+    if await Grid.exists(code=code):
+        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code))
+    try:
+        return await Grid.create(community=community, code=code, name=name.strip())
+    except IntegrityError as exc:
+        raise ProblemError(
+            problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code)
+        ) from exc
+
+
+async def rename_street(street: Street, name: str) -> Street:
+    if found := check_name(name):
+        raise ProblemError(found)
+    street.name = name.strip()
+    await street.save(update_fields=["name"])
+    return street
+
+
+async def district_streets(street: Street) -> list[Street]:
+    return await Street.filter(district_id=street.district_id).order_by("code")
+
+
+async def all_streets() -> list[Street]:
+    return await Street.all().order_by("code")

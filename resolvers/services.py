@@ -1,0 +1,48 @@
+"""The per-process resources a request can use, owned by the app's lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from core.broker import Broker
+from core.clock import Clock, SystemClock
+from core.ratelimit import FailureCounter, MemoryFailureCounter, RedisFailureCounter
+from core.security import Passwords, Tokens
+from core.settings import Settings
+from policies.enforcer import Authorizer
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    broker: Broker
+    authorizer: Authorizer
+    passwords: Passwords
+    tokens: Tokens
+    login_failures: FailureCounter
+
+
+def build_services(settings: Settings, broker: Broker, clock: Clock | None = None) -> Services:
+    settings.require_safe_secret()
+    assert settings.secret_key
+    redis = getattr(broker, "redis", None)
+    failures: FailureCounter = (
+        RedisFailureCounter(redis, settings.redis_prefix, settings.login_window_seconds)
+        if redis is not None
+        else MemoryFailureCounter(settings.login_window_seconds)
+    )
+    return Services(
+        settings=settings,
+        clock=clock or SystemClock(),
+        broker=broker,
+        authorizer=Authorizer(),
+        passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+        tokens=Tokens(
+            settings.secret_key,
+            access_ttl=timedelta(minutes=settings.access_token_minutes),
+            refresh_ttl=timedelta(days=settings.refresh_token_days),
+        ),
+        login_failures=failures,
+    )

@@ -1,0 +1,79 @@
+"""Who is calling and in which street: built once per request (or per WebSocket connection)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import DomainError, ErrorCode
+from core.security import TokenError
+from models.accounts import Session, User
+from models.tenancy import Street
+from resolvers.services import Services
+from tenants.resolution import resolve_street
+
+
+@dataclass
+class Viewer:
+    user: User | None = None
+    session_id: int | None = None
+    street: Street | None = None
+    writable: bool = False
+    auth_error: DomainError | None = None
+    street_error: DomainError | None = None
+
+    def require_user(self) -> User:
+        if self.auth_error:
+            raise self.auth_error
+        if self.user is None:
+            raise DomainError(ErrorCode.UNAUTHENTICATED)
+        return self.user
+
+    def require_street(self) -> Street:
+        self.require_user()
+        if self.street_error:
+            raise self.street_error
+        if self.street is None:
+            raise DomainError(ErrorCode.TENANT_REQUIRED)
+        return self.street
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return ""
+    return token.strip()
+
+
+async def authenticate(services: Services, authorization: str | None, tenant: str | None) -> Viewer:
+    """Never raises: problems are kept on the viewer and raised by the first field that needs
+    a user or a street, so public fields (login, health) keep working."""
+    token = bearer_token(authorization)
+    if token is None:
+        return Viewer(auth_error=DomainError(ErrorCode.UNAUTHENTICATED))
+    now = services.clock.now()
+    try:
+        claims = services.tokens.decode(token, "access", now)
+    except TokenError as exc:
+        code = ErrorCode.TOKEN_EXPIRED if exc.expired else ErrorCode.INVALID_TOKEN
+        return Viewer(auth_error=DomainError(code))
+    session = await Session.get_or_none(id=claims.session_id).select_related("user")
+    if (
+        session is None
+        or session.user_id != claims.user_id
+        or session.revoked_at is not None
+        or session.expires_at <= now
+        or not session.user.is_active
+    ):
+        return Viewer(auth_error=DomainError(ErrorCode.INVALID_TOKEN))
+    viewer = Viewer(user=session.user, session_id=session.id)
+    try:
+        access = await resolve_street(session.user_id, tenant or None)
+    except DomainError as exc:
+        viewer.street_error = exc
+        return viewer
+    if access is not None:
+        viewer.street = access.street
+        viewer.writable = access.writable
+    return viewer

@@ -1,0 +1,1 @@
+"""The GraphQL schema: the only package that imports strawberry."""

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import accounts, members
+from schema.accounts.types import Me, Membership, MyDistrictRole, MyMembership, Permission
+from schema.context import Info
+from schema.enums import Role
+from schema.permissions import Can, SignedIn, field
+from schema.relay import Connection, to_global_id
+from schema.tenancy.types import District, Street
+
+
+@strawberry.type
+class AccountsQuery:
+    @field(requires=SignedIn(), description="The signed-in account and its roles.")
+    async def me(self, info: Info) -> Me:
+        viewer = info.context.viewer
+        user = viewer.require_user()
+        street_roles = await accounts.my_street_roles(user)
+        district_roles = await accounts.my_district_roles(user)
+        return Me(
+            id=to_global_id("Account", user.id),
+            username=user.username,
+            display_name=user.display_name,
+            is_platform_admin=user.is_platform_admin,
+            memberships=[
+                MyMembership(role=r.role, street=Street.from_model(r.street)) for r in street_roles
+            ],
+            district_roles=[
+                MyDistrictRole(role=r.role, district=District.from_model(r.district))
+                for r in district_roles
+            ],
+            current_street=Street.from_model(viewer.street) if viewer.street else None,
+        )
+
+    @field(
+        requires=SignedIn(street=True),
+        description="What I may do in the current street: one entry per (resource, action).",
+    )
+    def my_permissions(self, info: Info) -> list[Permission]:
+        viewer = info.context.viewer
+        caps = accounts.my_capabilities(
+            info.context.services, viewer.require_user(), viewer.require_street()
+        )
+        return [Permission.from_capability(cap) for cap in caps]
+
+    @field(
+        requires=Can("member", "read"),
+        description="Role assignments in the current street, optionally of one role.",
+    )
+    async def members(
+        self,
+        info: Info,
+        role: Role | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Membership]:
+        page = await members.list_members(info.context.services, role, first, after)
+        return Connection.from_page(page, Membership.from_model)

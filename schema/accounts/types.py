@@ -1,0 +1,84 @@
+"""Accounts, role assignments and permissions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from models import accounts as m
+from policies.vocabulary import CAPABILITIES, Capability
+from schema.context import Info
+from schema.enums import Role
+from schema.relay import Node, to_global_id
+from schema.tenancy.types import District, Street
+
+
+@strawberry.type(description="A capability: may do `action` on `resource` (e.g. member:grant).")
+class Permission:
+    resource: str
+    action: str
+    description: str
+
+    @classmethod
+    def from_capability(cls, cap: Capability) -> Permission:
+        return cls(resource=cap.resource, action=cap.action, description=CAPABILITIES[cap])
+
+
+@strawberry.type(description="A person's account as other members of the street see it.")
+class Account(Node):
+    username: str
+    display_name: str
+
+    @classmethod
+    def from_model(cls, row: m.User) -> Account:
+        return cls(
+            id=to_global_id("Account", row.id), username=row.username, display_name=row.display_name
+        )
+
+
+@strawberry.type(description="A role held by an account in the current street (角色分配).")
+class Membership(Node):
+    role: Role
+    granted_at: datetime
+    user_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def account(self, info: Info) -> Account:
+        row = await info.context.loaders.user.load(self.user_id)
+        assert row is not None
+        return Account.from_model(row)
+
+    @classmethod
+    def from_model(cls, row: m.Membership) -> Membership:
+        return cls(
+            id=to_global_id("Membership", row.id),
+            role=row.role,
+            granted_at=row.created_at,
+            user_id=row.user_id,
+        )
+
+
+@strawberry.type(description="One of my roles, in a street.")
+class MyMembership:
+    role: Role
+    street: Street
+
+
+@strawberry.type(description="One of my district roles: reads every street of the district.")
+class MyDistrictRole:
+    role: Role
+    district: District
+
+
+@strawberry.type(description="The signed-in account (我的).")
+class Me:
+    id: strawberry.ID
+    username: str
+    display_name: str
+    is_platform_admin: bool
+    memberships: list[MyMembership]
+    district_roles: list[MyDistrictRole]
+    current_street: Street | None = strawberry.field(
+        description="The street this request acts in (X-Tenant, or the only one)."
+    )

@@ -1,0 +1,67 @@
+"""Typed errors for mutation payloads, and the translation of a ``Problem`` into one."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import strawberry
+
+from core.errors import DomainError, Problem, ProblemError
+from core.i18n import translate
+from schema.context import Info
+from schema.enums import ErrorCode
+
+
+@strawberry.interface(
+    description="An expected failure of a mutation: nothing was changed. "
+    "`message` follows Accept-Language (zh-CN default, en)."
+)
+class UserError:
+    code: ErrorCode
+    field: str | None = strawberry.field(description="The input field at fault, if one is.")
+    message: str
+
+
+@strawberry.type(description="The input was refused (输入有误): see `field` and `message`.")
+class InputError(UserError):
+    pass
+
+
+@strawberry.type(description="Too many failed attempts (尝试次数过多): wait before trying again.")
+class TooManyAttempts(UserError):
+    retry_after_seconds: int
+
+
+def user_error(problem: Problem, locale: str) -> InputError | TooManyAttempts:
+    message = translate(problem.message_key, locale, **problem.params)
+    if problem.code is ErrorCode.TOO_MANY_ATTEMPTS:
+        return TooManyAttempts(
+            code=problem.code,
+            field=problem.field,
+            message=message,
+            retry_after_seconds=int(problem.params.get("seconds", 0)),
+        )
+    return InputError(code=problem.code, field=problem.field, message=message)
+
+
+T = TypeVar("T")
+
+
+async def payload(info: Info, run: Callable[[], Awaitable[T]]) -> T | InputError | TooManyAttempts:
+    """Run a mutation body: a refused input becomes the payload's typed error.
+
+    Access errors (``FORBIDDEN``, ``UNAUTHENTICATED``…) stay GraphQL errors.
+    """
+    try:
+        return await run()
+    except ProblemError as exc:
+        return user_error(exc.problem, info.context.locale)
+    except DomainError as exc:
+        if exc.code not in INPUT_CODES:
+            raise
+        found = Problem(exc.code, exc.message_key, exc.field, exc.params)
+        return user_error(found, info.context.locale)
+
+
+INPUT_CODES = frozenset({ErrorCode.NOT_FOUND, ErrorCode.INVALID_ID, ErrorCode.BAD_USER_INPUT})

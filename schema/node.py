@@ -1,0 +1,90 @@
+"""``node(id:)``: any object by its global ID, inside the current street only."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+
+from core.errors import DomainError, ErrorCode
+from models import tenancy as tm
+from models.accounts import Membership as MembershipModel
+from resolvers import members
+from schema.accounts.types import Account, Membership
+from schema.context import Info
+from schema.permissions import Can, Requirement, field
+from schema.relay import Node, from_global_id
+from schema.tenancy.types import Community, Grid, Street
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    requires: Can
+    fetch: Callable[[Info, int], Awaitable[Any]]
+
+
+async def _street(info: Info, pk: int) -> Street | None:
+    street = info.context.viewer.require_street()
+    return Street.from_model(street) if street.id == pk else None
+
+
+async def _community(info: Info, pk: int) -> Community | None:
+    row = await tm.Community.filter(id=pk).first()
+    return Community.from_model(row) if row else None
+
+
+async def _grid(info: Info, pk: int) -> Grid | None:
+    row = await tm.Grid.filter(id=pk).first()
+    return Grid.from_model(row) if row else None
+
+
+async def _membership(info: Info, pk: int) -> Membership | None:
+    row = await MembershipModel.filter(id=pk).first()
+    return Membership.from_model(row) if row else None
+
+
+async def _account(info: Info, pk: int) -> Account | None:
+    row = await members.user_in_street(pk)
+    return Account.from_model(row) if row else None
+
+
+NODE_KINDS: dict[str, NodeKind] = {
+    "Street": NodeKind(Can("street", "read"), _street),
+    "Community": NodeKind(Can("place", "read"), _community),
+    "Grid": NodeKind(Can("place", "read"), _grid),
+    "Membership": NodeKind(Can("member", "read"), _membership),
+    "Account": NodeKind(Can("member", "read"), _account),
+}
+
+
+class CanReadNode(Requirement):
+    """The capability that reads the kind of object the ID names (see NODE_KINDS)."""
+
+    def describe(self) -> str:
+        kinds = ", ".join(
+            f"{name}: `{kind.requires.capability}`" for name, kind in NODE_KINDS.items()
+        )
+        return f"Requires, by the kind of object: {kinds}."
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        type_name, _ = from_global_id(str(kwargs["id"]))
+        kind = NODE_KINDS.get(type_name)
+        if kind is None:
+            raise DomainError(ErrorCode.INVALID_ID)
+        return kind.requires.has_permission(source, info)
+
+
+@strawberry.type
+class NodeQuery:
+    @field(
+        requires=CanReadNode(),
+        description="Any object by its global ID (Relay), in the current street.",
+    )
+    async def node(self, info: Info, id: strawberry.ID) -> Node:
+        type_name, pk = from_global_id(id)
+        found = await NODE_KINDS[type_name].fetch(info, pk)
+        if found is None:
+            raise DomainError(ErrorCode.NOT_FOUND)
+        return found

@@ -1,0 +1,87 @@
+"""Relay conventions: opaque global IDs, the ``Node`` interface, keyset connections."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+import strawberry
+
+from core.errors import DomainError, ErrorCode
+from resolvers.pagination import Page
+
+
+def to_global_id(type_name: str, pk: int) -> strawberry.ID:
+    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode())
+
+
+def from_global_id(global_id: str) -> tuple[str, int]:
+    try:
+        raw = base64.urlsafe_b64decode(global_id.encode() + b"=" * (-len(global_id) % 4)).decode()
+        type_name, _, pk = raw.partition(":")
+        if not type_name or not pk.isdigit():
+            raise ValueError(raw)
+        return type_name, int(pk)
+    except (ValueError, UnicodeError, binascii.Error) as exc:
+        raise DomainError(ErrorCode.INVALID_ID) from exc
+
+
+def decode_id(global_id: str, expected_type: str, field: str | None = None) -> int:
+    """The primary key inside a global ID of the expected type; anything else is not found."""
+    try:
+        type_name, pk = from_global_id(global_id)
+    except DomainError as exc:
+        raise DomainError(ErrorCode.INVALID_ID, field=field) from exc
+    if type_name != expected_type:
+        raise DomainError(ErrorCode.NOT_FOUND, field=field)
+    return pk
+
+
+@strawberry.interface(
+    description="An object with an opaque global ID, unique across types (Relay)."
+)
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type(description="Where a page of a connection stands.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+N = TypeVar("N")
+
+
+@strawberry.type
+class Edge(Generic[N]):
+    cursor: str
+    node: N
+
+
+@strawberry.type(description="A page of a list: at most 100 items, `first`/`after` keyset cursors.")
+class Connection(Generic[N]):
+    edges: list[Edge[N]]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def from_page(cls, page: Page, convert: Callable[[object], N]) -> Connection[N]:
+        cursors = page.cursors
+        return cls(
+            edges=[
+                Edge(cursor=c, node=convert(item))
+                for c, item in zip(cursors, page.items, strict=True)
+            ],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=page.has_previous_page,
+                start_cursor=cursors[0] if cursors else None,
+                end_cursor=cursors[-1] if cursors else None,
+            ),
+            total_count=page.total_count,
+        )

@@ -1,0 +1,75 @@
+"""The schema, composed once from every domain's queries, mutations and subscriptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from core.settings import Settings
+from schema.accounts.mutations import AccountsMutation
+from schema.accounts.queries import AccountsQuery
+from schema.accounts.subscriptions import AccountsSubscription
+from schema.errors import InputError, TooManyAttempts
+from schema.extensions import ErrorCodeExtension, StreetScopeExtension
+from schema.node import NodeQuery
+from schema.tenancy.mutations import TenancyMutation
+from schema.tenancy.queries import TenancyQuery
+
+
+@strawberry.type(description="Everything one can read. Each field says what it requires.")
+class Query(NodeQuery, AccountsQuery, TenancyQuery):
+    pass
+
+
+@strawberry.type(description="Everything one can change. Each returns a payload union.")
+class Mutation(AccountsMutation, TenancyMutation):
+    pass
+
+
+@strawberry.type(description="Live updates over graphql-transport-ws on the same path.")
+class Subscription(AccountsSubscription):
+    pass
+
+
+class GongzhiSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Expected errors (denied, not found, bad input) are answers, not incidents; the
+        # ErrorCodeExtension logs the unexpected ones.
+        return None
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings(env="dev")  # type: ignore[arg-type]
+    extensions: list[Any] = [
+        ParserCache(maxsize=512),
+        ValidationCache(maxsize=512),
+        QueryDepthLimiter(max_depth=settings.max_query_depth),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        StreetScopeExtension,
+        ErrorCodeExtension(mask_unexpected=not settings.is_dev),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection())
+    return GongzhiSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[InputError, TooManyAttempts],
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
+    )

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from resolvers import places
+from schema.context import Info
+from schema.errors import InputError, payload
+from schema.permissions import Can, mutation
+from schema.relay import decode_id
+from schema.tenancy.inputs import (
+    CreateCommunityInput,
+    CreateGridInput,
+    CreateStreetInput,
+    UpdateStreetInput,
+)
+from schema.tenancy.types import Community, Grid, Street
+from tenants import registry
+
+
+@strawberry.type
+class CreateStreetSuccess:
+    street: Street
+    admin_username: str
+    one_time_password: str = strawberry.field(
+        description="The administrator's first password. Shown once, never stored."
+    )
+
+
+@strawberry.type
+class UpdateStreetSuccess:
+    street: Street
+
+
+@strawberry.type
+class CreateCommunitySuccess:
+    community: Community
+
+
+@strawberry.type
+class CreateGridSuccess:
+    grid: Grid
+
+
+CreateStreetPayload = Annotated[
+    CreateStreetSuccess | InputError, strawberry.union("CreateStreetPayload")
+]
+UpdateStreetPayload = Annotated[
+    UpdateStreetSuccess | InputError, strawberry.union("UpdateStreetPayload")
+]
+CreateCommunityPayload = Annotated[
+    CreateCommunitySuccess | InputError, strawberry.union("CreateCommunityPayload")
+]
+CreateGridPayload = Annotated[CreateGridSuccess | InputError, strawberry.union("CreateGridPayload")]
+
+
+@strawberry.type
+class TenancyMutation:
+    @mutation(
+        requires=Can("tenant", "create"),
+        description="Create a street (tenant) with its first administrator (平台管理员).",
+    )
+    async def create_street(self, info: Info, input: CreateStreetInput) -> CreateStreetPayload:
+        services = info.context.services
+
+        async def run() -> CreateStreetSuccess:
+            created = await registry.create_street(
+                services.passwords,
+                code=input.code,
+                name=input.name,
+                district_code=input.district_code,
+                admin_username=input.admin_username,
+                create_district=input.create_district,
+            )
+            await services.authorizer.assignments_changed(
+                [created.admin.id, *await registry.district_member_ids(created.street.district_id)]
+            )
+            return CreateStreetSuccess(
+                street=Street.from_model(created.street),
+                admin_username=created.admin.username,
+                one_time_password=created.admin_password,
+            )
+
+        return await payload(info, run)
+
+    @mutation(requires=Can("street", "update"), description="Rename the current street.")
+    async def update_street(self, info: Info, input: UpdateStreetInput) -> UpdateStreetPayload:
+        async def run() -> UpdateStreetSuccess:
+            street = await places.rename_street(info.context.viewer.require_street(), input.name)
+            return UpdateStreetSuccess(street=Street.from_model(street))
+
+        return await payload(info, run)
+
+    @mutation(requires=Can("place", "manage"), description="Add a community (社区) to the street.")
+    async def create_community(
+        self, info: Info, input: CreateCommunityInput
+    ) -> CreateCommunityPayload:
+        async def run() -> CreateCommunitySuccess:
+            row = await places.create_community(input.code, input.name)
+            return CreateCommunitySuccess(community=Community.from_model(row))
+
+        return await payload(info, run)
+
+    @mutation(requires=Can("place", "manage"), description="Add a grid (网格) to a community.")
+    async def create_grid(self, info: Info, input: CreateGridInput) -> CreateGridPayload:
+        async def run() -> CreateGridSuccess:
+            community_id = decode_id(input.community_id, "Community", "communityId")
+            row = await places.create_grid(community_id, input.code, input.name)
+            return CreateGridSuccess(grid=Grid.from_model(row))
+
+        return await payload(info, run)

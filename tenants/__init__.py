@@ -1,0 +1,1 @@
+"""Streets (tenants): registry, hierarchy, per-request resolution and the scoped query layer."""

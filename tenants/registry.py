@@ -1,0 +1,112 @@
+"""Creating districts and streets (tenants) with their first administrator."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from core.errors import ErrorCode, Problem, ProblemError, problem
+from core.security import Passwords, generate_password
+from models.accounts import DistrictMembership, Membership, Role, User
+from models.scoping import unscoped
+from models.tenancy import District, Street
+
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
+
+
+def check_code(code: str, field: str = "code") -> Problem | None:
+    return (
+        None
+        if CODE_RE.match(code)
+        else problem(ErrorCode.BAD_USER_INPUT, "input.code_format", field)
+    )
+
+
+def check_username(username: str, field: str = "username") -> Problem | None:
+    if USERNAME_RE.match(username):
+        return None
+    return problem(ErrorCode.BAD_USER_INPUT, "input.username_format", field)
+
+
+def check_name(name: str, field: str = "name", max_length: int = 100) -> Problem | None:
+    if not name.strip():
+        return problem(ErrorCode.BAD_USER_INPUT, "input.required", field)
+    if len(name) > max_length:
+        return problem(ErrorCode.BAD_USER_INPUT, "input.too_long", field, max=max_length)
+    return None
+
+
+@dataclass(frozen=True)
+class NewStreet:
+    street: Street
+    admin: User
+    admin_password: str  # shown once, never stored
+
+
+async def ensure_district(code: str, name: str | None = None) -> District:
+    district, _ = await District.get_or_create(code=code, defaults={"name": name or code})
+    return district
+
+
+async def create_street(
+    passwords: Passwords,
+    *,
+    code: str,
+    name: str,
+    district_code: str,
+    admin_username: str,
+    create_district: bool = False,
+) -> NewStreet:
+    """Create a street and its first STREET_ADMIN; raises ProblemError and writes nothing on
+    bad input."""
+    code = code.strip().lower()
+    for found in (
+        check_code(code),
+        check_name(name),
+        check_code(district_code.strip().lower(), "districtCode"),
+        check_username(admin_username, "adminUsername"),
+    ):
+        if found:
+            raise ProblemError(found)
+    district_code = district_code.strip().lower()
+    district = await District.get_or_none(code=district_code)
+    if district is None and not create_district:
+        raise ProblemError(
+            problem(
+                ErrorCode.NOT_FOUND, "input.unknown_district", "districtCode", code=district_code
+            )
+        )
+    if await Street.exists(code=code):
+        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code))
+    if await User.exists(username=admin_username):
+        raise ProblemError(
+            problem(
+                ErrorCode.ALREADY_EXISTS,
+                "input.username_taken",
+                "adminUsername",
+                username=admin_username,
+            )
+        )
+    password = generate_password()
+    async with in_transaction():
+        if district is None:
+            district = await District.create(code=district_code, name=district_code)
+        street = await Street.create(code=code, name=name.strip(), district=district)
+        admin = await User.create(
+            username=admin_username,
+            display_name=f"{name.strip()} 管理员",
+            password_hash=passwords.hash(password),
+        )
+        with unscoped("the first administrator of a new street"):
+            await Membership.create(user=admin, tenant=street, role=Role.STREET_ADMIN)
+    return NewStreet(street, admin, password)
+
+
+async def district_member_ids(district_id: int) -> list[int]:
+    """Users whose district role now also covers a newly created street."""
+    return list(
+        await DistrictMembership.filter(district_id=district_id).values_list("user_id", flat=True)
+    )

@@ -1,0 +1,56 @@
+"""Which street a request acts in: the ``X-Tenant`` header among the caller's memberships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import DomainError, ErrorCode
+from models.accounts import DistrictMembership, Membership
+from models.scoping import unscoped
+from models.tenancy import Street
+
+
+@dataclass(frozen=True)
+class StreetAccess:
+    street: Street
+    writable: bool  # False when the caller only reaches the street through a district role
+
+
+async def accessible_streets(user_id: int) -> dict[int, bool]:
+    """street id → writable, for every street the user may act in."""
+    access: dict[int, bool] = {}
+    district_ids = await DistrictMembership.filter(user_id=user_id).values_list(
+        "district_id", flat=True
+    )
+    if district_ids:
+        for street_id in await Street.filter(district_id__in=district_ids).values_list(
+            "id", flat=True
+        ):
+            access[street_id] = False
+    with unscoped("a user's own memberships across streets"):
+        street_ids = await Membership.filter(user_id=user_id).values_list("tenant_id", flat=True)
+    for street_id in street_ids:
+        access[street_id] = True
+    return access
+
+
+async def resolve_street(user_id: int, requested_code: str | None) -> StreetAccess | None:
+    """The street for this request.
+
+    Raises ``TENANT_FORBIDDEN`` for an unknown street or one the user has no part in (the two
+    are not told apart), ``TENANT_REQUIRED`` when the user has several and named none. Returns
+    None for a user with no street at all (a platform admin, say).
+    """
+    access = await accessible_streets(user_id)
+    if requested_code is not None:
+        code = requested_code.strip().lower()
+        street = await Street.get_or_none(code=code)
+        if street is None or street.id not in access:
+            raise DomainError(ErrorCode.TENANT_FORBIDDEN, street=requested_code[:40])
+        return StreetAccess(street, access[street.id])
+    if not access:
+        return None
+    if len(access) > 1:
+        raise DomainError(ErrorCode.TENANT_REQUIRED)
+    ((street_id, writable),) = access.items()
+    return StreetAccess(await Street.get(id=street_id), writable)
