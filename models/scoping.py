@@ -115,7 +115,8 @@ class TenantModel(Model, metaclass=TenantModelMeta):
             self.tenant_id = scope.street_id
         elif self.tenant_id != scope.street_id:
             raise CrossTenantWriteError(
-                f"{type(self).__name__} of street {self.tenant_id} written in street {scope.street_id}"
+                f"{type(self).__name__} of street {self.tenant_id} "
+                f"written in street {scope.street_id}"
             )
 
     async def save(

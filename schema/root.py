@@ -54,17 +54,20 @@ class GongzhiSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings(env="dev")  # type: ignore[arg-type]
+    # Factories: a fresh extension per request (the parser and validation caches live at
+    # module level inside strawberry, shared by all requests).
+    mask = not settings.is_dev
     extensions: list[Any] = [
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         StreetScopeExtension,
-        ErrorCodeExtension(mask_unexpected=not settings.is_dev),
+        lambda: ErrorCodeExtension(mask_unexpected=mask),
     ]
     if not settings.introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return GongzhiSchema(
         query=Query,
         mutation=Mutation,

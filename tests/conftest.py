@@ -1,0 +1,156 @@
+"""Test fixtures: one app per test session, on SQLite by default or on PostgreSQL and Redis.
+
+* ``GONGZHI_TEST_DATABASE_URL`` (e.g. ``postgres://postgres@127.0.0.1:5432/test``): the suite
+  creates a fresh database on that server for the run and drops it afterwards.
+* ``GONGZHI_TEST_REDIS_URL`` (e.g. ``redis://127.0.0.1:6379/0``): the broker and login counters
+  use Redis, under a key prefix unique to the run.
+
+Without them the suite runs on a temporary SQLite file with the in-process broker, and tests
+that need a server are skipped with the reason shown.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from tortoise import Tortoise
+
+from core.clock import FrozenClock
+from core.database import tortoise_config
+from core.settings import Env, Settings
+from gongzhi.app import create_app
+from gongzhi.cli import apply_migrations
+from models.scoping import unscoped
+from resolvers.demo import load_demo
+from resolvers.services import Services
+from tests.support import Api
+
+PG_URL = os.environ.get("GONGZHI_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("GONGZHI_TEST_REDIS_URL")
+
+needs_postgres = pytest.mark.skipif(
+    not PG_URL, reason="needs PostgreSQL: set GONGZHI_TEST_DATABASE_URL"
+)
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason="needs Redis: set GONGZHI_TEST_REDIS_URL")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [
+        f"gongzhi database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (temporary file)'}",
+        f"gongzhi broker: {'Redis ' + REDIS_URL if REDIS_URL else 'in-process'}",
+    ]
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+async def _create_pg_database(url: str) -> str:
+    import asyncpg
+
+    name = f"gongzhi_test_{secrets.token_hex(4)}"
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return name
+
+
+async def _drop_pg_database(url: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+async def settings(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Settings]:
+    pg_name = None
+    if PG_URL:
+        pg_name = await _create_pg_database(PG_URL)
+        database_url = _with_database(PG_URL, pg_name)
+    else:
+        database_url = f"sqlite://{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    yield Settings(
+        env=Env.TEST,
+        database_url=database_url,
+        redis_url=REDIS_URL,
+        redis_prefix=f"gongzhi-test-{secrets.token_hex(4)}",
+        secret_key=secrets.token_urlsafe(48),
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        login_failure_delay_ms=1,
+        upload_dir=Path(tmp_path_factory.mktemp("uploads")),
+    )
+    if pg_name and PG_URL:
+        await _drop_pg_database(PG_URL, pg_name)
+
+
+@pytest.fixture(scope="session")
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starlette]:
+    await apply_migrations(settings, quiet=True)
+    await Tortoise.init(config=tortoise_config(settings))
+    await load_demo(settings, echo=lambda _: None)
+    await Tortoise.close_connections()
+    application = create_app(settings, clock=clock)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+def services(app: Starlette) -> Services:
+    return app.state.services
+
+
+@pytest.fixture
+async def api(app: Starlette) -> AsyncIterator[Api]:
+    """A GraphQL client; each test gets its own client address (for login throttling)."""
+    address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250) + 1}"
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield Api(client)
+
+
+@pytest.fixture(scope="session")
+async def live_url(app: Starlette) -> AsyncIterator[str]:
+    """The same app served by uvicorn on a free loopback port (for WebSocket tests)."""
+    import asyncio
+
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    yield f"127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+@pytest.fixture
+def no_scope() -> object:
+    """For test set-up that writes into several streets at once."""
+    return unscoped("test set-up")
