@@ -146,7 +146,9 @@ mutation R($input: RevokeRoleInput!) {
 }
 """
 MY_PERMISSIONS = "{ myPermissions { resource action } }"
-MEMBERS = "{ members(role: STREET_ADMIN) { totalCount edges { node { id account { username } } } } }"
+MEMBERS = (
+    "{ members(role: STREET_ADMIN) { totalCount edges { node { id account { username } } } } }"
+)
 
 
 def perms(body: dict) -> set[str]:
@@ -174,7 +176,9 @@ async def test_admin_creates_an_account_then_grants_and_revokes_a_role(
     assert error_codes(await api.gql(MEMBERS, token=newcomer)) == ["FORBIDDEN"]
 
     granted = (
-        await api.gql(GRANT, {"input": {"accountId": account_id, "role": "STREET_LEADER"}}, token=admin)
+        await api.gql(
+            GRANT, {"input": {"accountId": account_id, "role": "STREET_LEADER"}}, token=admin
+        )
     )["data"]["grantRole"]
     assert granted["__typename"] == "GrantRoleSuccess"
     # The same token now carries the new capability: roles are read per request.
@@ -182,7 +186,9 @@ async def test_admin_creates_an_account_then_grants_and_revokes_a_role(
     assert (await api.gql(MEMBERS, token=newcomer))["data"]["members"]["totalCount"] == 1
 
     twice = (
-        await api.gql(GRANT, {"input": {"accountId": account_id, "role": "STREET_LEADER"}}, token=admin)
+        await api.gql(
+            GRANT, {"input": {"accountId": account_id, "role": "STREET_LEADER"}}, token=admin
+        )
     )["data"]["grantRole"]
     assert twice["code"] == "ALREADY_EXISTS"
 
@@ -199,9 +205,9 @@ async def test_the_last_street_admin_cannot_be_removed(api: Api, services: Servi
     members = (await api.gql(MEMBERS, token=admin))["data"]["members"]
     assert members["totalCount"] == 1
     only_admin = members["edges"][0]["node"]["id"]
-    refused = (await api.gql(REVOKE, {"input": {"membershipId": only_admin}}, token=admin))[
-        "data"
-    ]["revokeRole"]
+    refused = (await api.gql(REVOKE, {"input": {"membershipId": only_admin}}, token=admin))["data"][
+        "revokeRole"
+    ]
     assert refused["code"] == "BAD_USER_INPUT" and refused["field"] == "membershipId"
     assert (await api.gql(MEMBERS, token=admin))["data"]["members"]["totalCount"] == 1
 

@@ -87,10 +87,15 @@ async def test_my_permissions_are_pushed_when_an_admin_grants_a_role(
 
     ws = await open_socket(live_url, {"authorization": f"Bearer {worker}", "tenant": street.code})
     assert (await next_message(ws))["type"] == "connection_ack"
-    await ws.send(json.dumps({
-        "id": "1", "type": "subscribe",
-        "payload": {"query": "subscription { myPermissionsChanged { resource action } }"},
-    }))
+    await ws.send(
+        json.dumps(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": "subscription { myPermissionsChanged { resource action } }"},
+            }
+        )
+    )
     await asyncio.sleep(0.2)  # let the subscription reach the broker before the change
     granted = await api.gql(
         GRANT,
@@ -102,6 +107,8 @@ async def test_my_permissions_are_pushed_when_an_admin_grants_a_role(
     while message["type"] == "ping":
         message = await next_message(ws)
     assert message["type"] == "next" and message["id"] == "1"
-    pushed = {f"{p['resource']}:{p['action']}" for p in message["payload"]["data"]["myPermissionsChanged"]}
+    pushed = {
+        f"{p['resource']}:{p['action']}" for p in message["payload"]["data"]["myPermissionsChanged"]
+    }
     assert {"member:grant", "place:manage"} <= pushed
     await ws.close()
