@@ -59,7 +59,7 @@ async def test_another_worker_sees_a_granted_role_within_a_second(
         )
         assert body["data"]["grantRole"]["__typename"] == "GrantRoleSuccess"
         while not other.can(user_id, domain, grant) and time.monotonic() - started < 5:
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)  # noqa: ASYNC110 - polling another worker's state
         elapsed = time.monotonic() - started
         assert other.can(user_id, domain, grant), "the other worker never saw the change"
         print(f"role change seen by the other worker after {elapsed * 1000:.0f} ms")

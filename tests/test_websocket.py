@@ -77,9 +77,12 @@ async def test_my_permissions_are_pushed_when_an_admin_grants_a_role(
     street = await make_street(services, "live")
     admin = await api.login(street.admin_username, street.admin_password)
     created = await api.gql(
-        """mutation { createAccount(input: {username: "%s.w", displayName: "网格员", role: GRID_WORKER})
-           { ... on CreateAccountSuccess { oneTimePassword membership { account { id } } } } }"""
-        % street.code,
+        """mutation C($u: String!) {
+             createAccount(input: {username: $u, displayName: "网格员", role: GRID_WORKER}) {
+               ... on CreateAccountSuccess { oneTimePassword membership { account { id } } }
+             }
+           }""",
+        {"u": f"{street.code}.w"},
         token=admin,
     )
     account = created["data"]["createAccount"]
