@@ -72,10 +72,45 @@ def unscoped(reason: str) -> Iterator[None]:
         _scope.reset(token)
 
 
+def _require_writable() -> None:
+    scope = _scope.get()
+    if isinstance(scope, StreetScope) and not scope.writable:
+        raise CrossTenantWriteError("this scope is read-only (district accounts never write)")
+
+
+class TenantQuerySet(QuerySet):
+    """Bulk writes obey the same rules as ``save``: only in a writable scope, only into the
+    active street."""
+
+    def update(self, **kwargs: Any) -> Any:
+        _require_writable()
+        scope = _scope.get()
+        for key in ("tenant", "tenant_id"):
+            if key in kwargs and isinstance(scope, StreetScope):
+                raise CrossTenantWriteError("a row cannot be moved to another street")
+        return super().update(**kwargs)
+
+    def delete(self) -> Any:
+        _require_writable()
+        return super().delete()
+
+    def bulk_create(self, objects: Iterable[Any], *args: Any, **kwargs: Any) -> Any:
+        objects = list(objects)
+        for obj in objects:
+            obj._check_write()
+        return super().bulk_create(objects, *args, **kwargs)
+
+    def bulk_update(self, objects: Iterable[Any], *args: Any, **kwargs: Any) -> Any:
+        objects = list(objects)
+        for obj in objects:
+            obj._check_write()
+        return super().bulk_update(objects, *args, **kwargs)
+
+
 class TenantManager(Manager):
     def get_queryset(self) -> QuerySet:
         scope = _scope.get()
-        queryset = QuerySet(self._model)
+        queryset = TenantQuerySet(self._model)
         if isinstance(scope, StreetScope):
             return queryset.filter(tenant_id=scope.street_id)
         if isinstance(scope, _Unscoped):

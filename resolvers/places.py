@@ -9,6 +9,7 @@ from models.tenancy import Community, Grid, Street
 from resolvers.pagination import Page, keyset_page
 from resolvers.services import Services
 from tenants.registry import check_code, check_name
+from tenants.scoping import get_in_street
 
 
 def _check_place(code: str, name: str) -> None:
@@ -30,6 +31,11 @@ async def list_grids(
     if community_id is not None:
         query = query.filter(community_id=community_id)
     return await keyset_page(query, first, after, services.settings.max_page_size)
+
+
+async def require_community(community_id: int) -> Community:
+    """A community ID from a client: one of another street is not found (``NOT_FOUND``)."""
+    return await get_in_street(Community, community_id)
 
 
 async def create_community(code: str, name: str) -> Community:

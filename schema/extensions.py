@@ -21,6 +21,8 @@ _LIMIT_MARKERS = (
     "max tokens",
     "too many tokens",
     "query depth",
+    "aliases found",  # strawberry MaxAliasesLimiter: "31 aliases found. Allowed: 30"
+    "parsing aborted",  # graphql-core max_tokens: "Document contains more than N tokens…"
 )
 
 
@@ -43,6 +45,8 @@ def _classify(error: GraphQLError) -> tuple[ErrorCode, str | None]:
         return original.code, original.message_key
     if isinstance(original, CrossTenantWriteError):
         return ErrorCode.FORBIDDEN, "error.district_read_only"
+    if isinstance(original, GraphQLError) and not error.path:
+        original = None  # graphql-core wraps variable coercion failures: classified by message
     if original is not None:
         # Strawberry wraps argument coercion failures; anything else is a bug.
         if type(original).__name__ in {"ValueError", "TypeError"} and not error.path:

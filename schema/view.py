@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import ExecutionResult
 from starlette.requests import Request
 from starlette.responses import Response
@@ -54,6 +55,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             locale=locale,
             client_address=client_address(request),
         )
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A request body must be a JSON object (or a batch list): strawberry would crash with
+        a 500 on ``"x"``, ``5`` or ``null``. (Query-string parameters arrive as ``str``.)"""
+        parsed = super().parse_json(data)
+        if isinstance(data, bytes) and not isinstance(parsed, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return parsed
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -143,7 +143,7 @@ async def live_url(app: Starlette) -> AsyncIterator[str]:
         uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
     )
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
         await asyncio.sleep(0.02)
     yield f"127.0.0.1:{port}"
     server.should_exit = True

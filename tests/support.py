@@ -13,6 +13,7 @@ from models.scoping import unscoped
 from models.tenancy import Community, Grid
 from resolvers.demo import DEMO_PASSWORD
 from resolvers.services import Services
+from schema.relay import to_global_id
 from tenants.registry import create_street
 
 LOGIN = """
@@ -66,7 +67,9 @@ class Api:
         self.tokens[username] = payload["accessToken"]
         return payload["accessToken"]
 
-    async def as_user(self, username: str, query: str, variables: dict | None = None, **kw: Any) -> dict:
+    async def as_user(
+        self, username: str, query: str, variables: dict | None = None, **kw: Any
+    ) -> dict:
         return await self.gql(query, variables, token=await self.login(username), **kw)
 
 
@@ -100,17 +103,36 @@ async def make_street(services: Services, prefix: str = "t") -> StreetFixture:
         grid = await Grid.create(tenant=created.street, community=community, code="g1", name="一格")
     await services.authorizer.reload_users([created.admin.id])
     return StreetFixture(
-        code, created.street.id, created.admin.username, created.admin_password,
-        community.id, grid.id,
+        code,
+        created.street.id,
+        created.admin.username,
+        created.admin_password,
+        community.id,
+        grid.id,
     )
 
 
-async def add_member(services: Services, street_id: int, role: Role, password: str = DEMO_PASSWORD) -> User:
+async def add_member(
+    services: Services, street_id: int, role: Role, password: str = DEMO_PASSWORD
+) -> User:
     user = await User.create(
-        username=f"u-{secrets.token_hex(4)}", display_name="测试用户",
+        username=f"u-{secrets.token_hex(4)}",
+        display_name="测试用户",
         password_hash=services.passwords.hash(password),
     )
     with unscoped("test set-up"):
         await Membership.create(tenant_id=street_id, user=user, role=role)
     await services.authorizer.reload_users([user.id])
     return user
+
+
+def gid(type_name: str, pk: int) -> str:
+    """The Relay global ID a client would hold for a row."""
+    return str(to_global_id(type_name, pk))
+
+
+async def grant_membership(services: Services, user: User, street_id: int, role: Role) -> None:
+    """Give an existing user a role in one more street."""
+    with unscoped("test set-up"):
+        await Membership.create(tenant_id=street_id, user=user, role=role)
+    await services.authorizer.reload_users([user.id])

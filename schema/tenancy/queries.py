@@ -34,6 +34,8 @@ class TenancyQuery:
         after: str | None = None,
     ) -> Connection[Grid]:
         pk = decode_id(community_id, "Community", "communityId") if community_id else None
+        if pk is not None:
+            await places.require_community(pk)
         page = await places.list_grids(info.context.services, pk, first, after)
         return Connection.from_page(page, Grid.from_model)
 
