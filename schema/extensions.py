@@ -108,8 +108,6 @@ class ErrorCodeExtension(SchemaExtension):
         context = self.execution_context.context
         locale = getattr(context, "locale", "zh-CN")
         result.errors = [
-            e
-            if (e.extensions or {}).get("code")
-            else format_error(e, locale, self.mask_unexpected)
+            e if (e.extensions or {}).get("code") else format_error(e, locale, self.mask_unexpected)
             for e in result.errors
         ]

@@ -63,7 +63,8 @@ class Socket:
 @contextlib.asynccontextmanager
 async def raw_socket(live_url: str) -> AsyncIterator[Socket]:
     async with connect(
-        f"ws://{live_url}/graphql", subprotocols=["graphql-transport-ws"]  # type: ignore[list-item]
+        f"ws://{live_url}/graphql",
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
     ) as ws:
         yield Socket(ws)
 
