@@ -8,6 +8,7 @@ import secrets
 import pytest
 from tortoise.transactions import in_transaction
 
+from core.clock import FrozenClock
 from core.ids import to_global_id
 from models.accounts import Role
 from models.events import EventStream, OutboxEvent
@@ -52,8 +53,8 @@ async def create_community(api: Api, street: StreetFixture, code: str | None = N
         {"code": code or f"c-{secrets.token_hex(3)}"},
         token=await admin_token(api, street),
     )
-    payload = body["data"]["createCommunity"]
-    assert payload["__typename"] == "CreateCommunitySuccess", body
+    payload = (body.get("data") or {}).get("createCommunity")
+    assert payload and payload["__typename"] == "CreateCommunitySuccess", body
     return payload["community"]["id"]
 
 
@@ -287,3 +288,22 @@ async def test_readiness_reports_the_broker(api: Api) -> None:
 async def test_subscription_over_http_is_not_possible(api: Api) -> None:
     body = await api.gql(STREET_EVENTS, token=await api.login("wulidun.street_admin"))
     assert body.get("errors") or error_codes(body)
+
+
+async def test_an_expired_token_ends_a_long_subscription(
+    api: Api, services: Services, live_url: str, clock: FrozenClock
+) -> None:
+    street = await fresh_street(services)
+    async with socket(live_url, await admin_token(api, street), street.code) as ws:
+        await ws.subscribe("1", STREET_EVENTS)
+        started = clock.current
+        clock.advance(minutes=services.settings.access_token_minutes + 1)
+        try:
+            with street_scope(street.street_id):
+                async with changing(services, None) as change:
+                    await change.event("test.tick", to_global_id("Community", 1), {})
+            message = await ws.receive()
+        finally:
+            clock.current = started
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "TOKEN_EXPIRED"
