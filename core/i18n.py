@@ -32,6 +32,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.bad_user_input": {ZH: "输入有误。", EN: "The input is not valid."},
     "error.page_size": {ZH: "每页最多 {max} 条。", EN: "At most {max} items per page."},
     "error.bad_cursor": {ZH: "分页游标无效。", EN: "The page cursor is not valid."},
+    "error.bad_event_cursor": {
+        ZH: "事件游标无效（或不属于当前街道）。",
+        EN: "The event cursor is not valid (or belongs to another street).",
+    },
+    "error.event_cursor_expired": {
+        ZH: "该游标之后的事件已超过保存期限，请重新加载数据后再订阅。",
+        EN: "Events after that cursor are no longer kept: reload, then subscribe again.",
+    },
     "error.internal_server_error": {
         ZH: "服务器内部错误，请稍后再试。",
         EN: "Something went wrong on our side; please try again later.",

@@ -60,6 +60,13 @@ class Settings(BaseSettings):
 
     upload_dir: Path = Path("var/uploads")
 
+    # Live events: how long the event log is kept for resuming subscriptions, how often the
+    # relay looks for committed events besides being woken after each commit, and how many
+    # subscriptions one WebSocket connection may hold.
+    event_retention_hours: int = 72
+    event_poll_seconds: float = 0.5
+    max_subscriptions_per_connection: int = 20
+
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:
         if self.env is Env.DEV and not self.secret_key:

@@ -59,9 +59,13 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await broker.start()
         await services.authorizer.load_from_database()
         await services.authorizer.start_watching(broker)
+        await services.hub.start()
+        await services.relay.start()
         try:
             yield
         finally:
+            await services.relay.stop()
+            await services.hub.stop()
             await services.authorizer.stop_watching()
             await broker.close()
             await Tortoise.close_connections()

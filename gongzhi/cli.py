@@ -167,5 +167,35 @@ def tenant_create(code: str, name: str, district_code: str, admin_username: str)
     click.echo(f"one-time password: {created.admin_password}")
 
 
+@main.group()
+def audit() -> None:
+    """The audit chain (留痕)."""
+
+
+@audit.command("verify")
+@click.option("--street", "street_code", default=None, help="Only this street (code).")
+def audit_verify(street_code: str | None) -> None:
+    """Check every street's hash chain; exit 1 naming the first broken entry of each street."""
+    from resolvers.audit import verify
+
+    settings = Settings()
+    try:
+        reports = _run(lambda: _with_database(settings, lambda: verify(street_code)))
+    except LookupError:
+        click.echo(f"error: no street with code {street_code!r}", err=True)
+        sys.exit(2)
+    broken = 0
+    for report in reports:
+        street = report.street.code
+        if report.intact:
+            click.echo(f"{street}: intact ({report.entries} entries)")
+        else:
+            broken += 1
+            click.echo(
+                f"{street}: BROKEN at entry {report.broken_sequence}: {report.reason}", err=True
+            )
+    sys.exit(1 if broken else 0)
+
+
 if __name__ == "__main__":
     main()

@@ -27,6 +27,8 @@ CAPABILITIES: dict[Capability, str] = {
     Capability(
         "district", "read"
     ): "read roll-ups across every street of one's district (区级汇总)",
+    Capability("event", "read"): "follow the street's live events (staff workbenches, 大屏)",
+    Capability("audit", "read"): "read the audit trail (留痕) of the street's records",
     Capability("tenant", "create"): "create streets (tenants) and their first administrator",
     Capability("tenant", "read"): "list every street of the platform",
 }

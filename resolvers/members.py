@@ -6,14 +6,17 @@ import asyncio
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from core.errors import ErrorCode, Problem, ProblemError, problem
+from core.ids import to_global_id
 from core.security import generate_password
 from models.accounts import STREET_ROLES, Membership, Role, User
+from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
 from resolvers.services import Services
 from tenants.registry import check_name, check_username
+
+MEMBER_EVENTS = "member:read"  # who may see account and role events in the street's stream
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,17 @@ async def create_account(
     password = generate_password()
     password_hash = await asyncio.to_thread(services.passwords.hash, password)
     try:
-        async with in_transaction():
+        async with changing(services, actor) as change:
             user = await User.create(
                 username=username, display_name=display_name.strip(), password_hash=password_hash
             )
             membership = await Membership.create(user=user, role=role, granted_by=actor)
+            await change.record(
+                "account.created",
+                to_global_id("Account", user.id),
+                {"username": user.username, "role": role.value},
+                visibility=MEMBER_EVENTS,
+            )
     except IntegrityError as exc:  # a concurrent request took the name
         raise ProblemError(
             problem(ErrorCode.ALREADY_EXISTS, "input.username_taken", "username", username=username)
@@ -78,7 +87,14 @@ async def grant_role(services: Services, actor: User, user_id: int, role: Role) 
     if await Membership.exists(user_id=user_id, role=role):
         raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.role_already_held", "role"))
     try:
-        membership = await Membership.create(user_id=user_id, role=role, granted_by=actor)
+        async with changing(services, actor) as change:
+            membership = await Membership.create(user_id=user_id, role=role, granted_by=actor)
+            await change.record(
+                "role.granted",
+                to_global_id("Account", user_id),
+                {"role": role.value, "membership": to_global_id("Membership", membership.id)},
+                visibility=MEMBER_EVENTS,
+            )
     except IntegrityError as exc:
         raise ProblemError(
             problem(ErrorCode.ALREADY_EXISTS, "input.role_already_held", "role")
@@ -87,9 +103,9 @@ async def grant_role(services: Services, actor: User, user_id: int, role: Role) 
     return membership
 
 
-async def revoke_role(services: Services, membership_id: int) -> Membership:
+async def revoke_role(services: Services, actor: User, membership_id: int) -> Membership:
     """Take a role away. The street's last administrator stays."""
-    async with in_transaction():
+    async with changing(services, actor) as change:
         membership = await Membership.filter(id=membership_id).select_for_update().first()
         if membership is None:
             raise ProblemError(
@@ -103,6 +119,15 @@ async def revoke_role(services: Services, membership_id: int) -> Membership:
                 problem(ErrorCode.BAD_USER_INPUT, "input.last_admin", "membershipId")
             )
         await membership.delete()
+        await change.record(
+            "role.revoked",
+            to_global_id("Account", membership.user_id),
+            {
+                "role": membership.role.value,
+                "membership": to_global_id("Membership", membership_id),
+            },
+            visibility=MEMBER_EVENTS,
+        )
     await services.authorizer.assignments_changed([membership.user_id])
     return membership
 

@@ -52,14 +52,20 @@ def check_page_size(first: int | None, max_page_size: int) -> int:
 
 
 async def keyset_page(
-    queryset: QuerySet[T], first: int | None, after: str | None, max_page_size: int
+    queryset: QuerySet[T],
+    first: int | None,
+    after: str | None,
+    max_page_size: int,
+    *,
+    newest_first: bool = False,
 ) -> Page[T]:
     size = check_page_size(first, max_page_size)
     total = await queryset.count()
     query = queryset
     if after:
-        query = query.filter(id__gt=decode_cursor(after))
-    rows = await query.order_by("id").limit(size + 1)
+        pk = decode_cursor(after)
+        query = query.filter(id__lt=pk) if newest_first else query.filter(id__gt=pk)
+    rows = await query.order_by("-id" if newest_first else "id").limit(size + 1)
     return Page(
         items=list(rows[:size]),
         has_next_page=len(rows) > size,

@@ -5,7 +5,10 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 
 from core.errors import ErrorCode, ProblemError, problem
+from core.ids import to_global_id
+from models.accounts import User
 from models.tenancy import Community, Grid, Street
+from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
 from resolvers.services import Services
 from tenants.registry import check_code, check_name
@@ -38,20 +41,29 @@ async def require_community(community_id: int) -> Community:
     return await get_in_street(Community, community_id)
 
 
-async def create_community(code: str, name: str) -> Community:
+async def create_community(services: Services, actor: User, code: str, name: str) -> Community:
     code = code.strip().lower()
     _check_place(code, name)
     if await Community.exists(code=code):
         raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code))
     try:
-        return await Community.create(code=code, name=name.strip())
+        async with changing(services, actor) as change:
+            row = await Community.create(code=code, name=name.strip())
+            await change.record(
+                "community.created",
+                to_global_id("Community", row.id),
+                {"code": row.code, "name": row.name},
+            )
+        return row
     except IntegrityError as exc:
         raise ProblemError(
             problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code)
         ) from exc
 
 
-async def create_grid(community_id: int, code: str, name: str) -> Grid:
+async def create_grid(
+    services: Services, actor: User, community_id: int, code: str, name: str
+) -> Grid:
     code = code.strip().lower()
     _check_place(code, name)
     community = await Community.filter(id=community_id).first()
@@ -60,18 +72,36 @@ async def create_grid(community_id: int, code: str, name: str) -> Grid:
     if await Grid.exists(code=code):
         raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code))
     try:
-        return await Grid.create(community=community, code=code, name=name.strip())
+        async with changing(services, actor) as change:
+            row = await Grid.create(community=community, code=code, name=name.strip())
+            await change.record(
+                "grid.created",
+                to_global_id("Grid", row.id),
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "community": to_global_id("Community", community.id),
+                },
+            )
+        return row
     except IntegrityError as exc:
         raise ProblemError(
             problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code)
         ) from exc
 
 
-async def rename_street(street: Street, name: str) -> Street:
+async def rename_street(services: Services, actor: User, street: Street, name: str) -> Street:
     if found := check_name(name):
         raise ProblemError(found)
-    street.name = name.strip()
-    await street.save(update_fields=["name"])
+    before = street.name
+    async with changing(services, actor, street.id) as change:
+        street.name = name.strip()
+        await street.save(update_fields=["name"])
+        await change.record(
+            "street.renamed",
+            to_global_id("Street", street.id),
+            {"name": street.name, "previousName": before},
+        )
     return street
 
 

@@ -11,6 +11,7 @@ from core.ratelimit import FailureCounter, MemoryFailureCounter, RedisFailureCou
 from core.security import Passwords, Tokens
 from core.settings import Settings
 from policies.enforcer import Authorizer
+from resolvers.outbox import EventHub, EventRelay
 
 
 @dataclass
@@ -22,6 +23,8 @@ class Services:
     passwords: Passwords
     tokens: Tokens
     login_failures: FailureCounter
+    relay: EventRelay
+    hub: EventHub
 
 
 def build_services(settings: Settings, broker: Broker, clock: Clock | None = None) -> Services:
@@ -33,9 +36,10 @@ def build_services(settings: Settings, broker: Broker, clock: Clock | None = Non
         if redis is not None
         else MemoryFailureCounter(settings.login_window_seconds)
     )
+    clock = clock or SystemClock()
     return Services(
         settings=settings,
-        clock=clock or SystemClock(),
+        clock=clock,
         broker=broker,
         authorizer=Authorizer(),
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
@@ -45,4 +49,11 @@ def build_services(settings: Settings, broker: Broker, clock: Clock | None = Non
             refresh_ttl=timedelta(days=settings.refresh_token_days),
         ),
         login_failures=failures,
+        relay=EventRelay(
+            broker,
+            clock,
+            poll_seconds=settings.event_poll_seconds,
+            retention=timedelta(hours=settings.event_retention_hours),
+        ),
+        hub=EventHub(broker, sweep_seconds=max(1.0, 2 * settings.event_poll_seconds)),
     )

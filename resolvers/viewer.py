@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from core.errors import DomainError, ErrorCode
 from core.security import TokenError
@@ -16,6 +17,7 @@ from tenants.resolution import resolve_street
 class Viewer:
     user: User | None = None
     session_id: int | None = None
+    token_expires_at: datetime | None = None
     street: Street | None = None
     writable: bool = False
     auth_error: DomainError | None = None
@@ -67,7 +69,7 @@ async def authenticate(services: Services, authorization: str | None, tenant: st
         or not session.user.is_active
     ):
         return Viewer(auth_error=DomainError(ErrorCode.INVALID_TOKEN))
-    viewer = Viewer(user=session.user, session_id=session.id)
+    viewer = Viewer(user=session.user, session_id=session.id, token_expires_at=claims.expires_at)
     try:
         access = await resolve_street(session.user_id, tenant or None)
     except DomainError as exc:

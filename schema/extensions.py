@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -99,6 +100,18 @@ class ErrorCodeExtension(SchemaExtension):
         result = self.execution_context.result
         if result is None or not result.errors:
             return
+        self._format(result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Each result a subscription sends gets the same stable codes."""
+        if getattr(result, "errors", None):
+            self._format(result)
+        yield
+
+    def _format(self, result: Any) -> None:
         context = self.execution_context.context
         locale = getattr(context, "locale", "zh-CN")
-        result.errors = [format_error(e, locale, self.mask_unexpected) for e in result.errors]
+        result.errors = [
+            e if (e.extensions or {}).get("code") else format_error(e, locale, self.mask_unexpected)
+            for e in result.errors
+        ]

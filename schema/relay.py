@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import strawberry
 
+from core import ids
 from core.errors import DomainError, ErrorCode
+from core.ids import from_global_id
 from resolvers.pagination import Page
 
 
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:
-    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode())
-
-
-def from_global_id(global_id: str) -> tuple[str, int]:
-    try:
-        raw = base64.urlsafe_b64decode(global_id.encode() + b"=" * (-len(global_id) % 4)).decode()
-        type_name, _, pk = raw.partition(":")
-        if not type_name or not pk.isdigit():
-            raise ValueError(raw)
-        return type_name, int(pk)
-    except (ValueError, UnicodeError, binascii.Error) as exc:
-        raise DomainError(ErrorCode.INVALID_ID) from exc
+    return strawberry.ID(ids.to_global_id(type_name, pk))
 
 
 def decode_id(global_id: str, expected_type: str, field: str | None = None) -> int:

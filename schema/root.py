@@ -22,6 +22,9 @@ from schema.accounts.mutations import AccountsMutation
 from schema.accounts.queries import AccountsQuery
 from schema.accounts.subscriptions import AccountsSubscription
 from schema.errors import InputError, TooManyAttempts
+from schema.events.mutations import EventsMutation
+from schema.events.queries import EventsQuery
+from schema.events.subscriptions import EventsSubscription
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
 from schema.node import NodeQuery
 from schema.tenancy.mutations import TenancyMutation
@@ -29,17 +32,17 @@ from schema.tenancy.queries import TenancyQuery
 
 
 @strawberry.type(description="Everything one can read. Each field says what it requires.")
-class Query(NodeQuery, AccountsQuery, TenancyQuery):
+class Query(NodeQuery, AccountsQuery, TenancyQuery, EventsQuery):
     pass
 
 
 @strawberry.type(description="Everything one can change. Each returns a payload union.")
-class Mutation(AccountsMutation, TenancyMutation):
+class Mutation(AccountsMutation, TenancyMutation, EventsMutation):
     pass
 
 
 @strawberry.type(description="Live updates over graphql-transport-ws on the same path.")
-class Subscription(AccountsSubscription):
+class Subscription(AccountsSubscription, EventsSubscription):
     pass
 
 

@@ -2,31 +2,118 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
+from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
-from graphql import ExecutionResult
+from graphql import ExecutionResult, GraphQLError, parse
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
 from strawberry.types.unset import UnsetType
 
 from core.i18n import negotiate
 from resolvers.services import Services
 from resolvers.viewer import Viewer, authenticate
 from schema.context import Context
+from schema.events.types import SHARED_EVENT
 from schema.extensions import format_error
+
+log = logging.getLogger("gongzhi.ws")
 
 
 def client_address(request: Request | WebSocket) -> str | None:
     return request.client.host if request.client else None
 
 
+def _subscribe_problem(message: dict[str, Any]) -> str | None:
+    """Why a ``subscribe`` message cannot be run, if it cannot."""
+    payload = message.get("payload")
+    if not isinstance(message.get("id"), str) or not message["id"]:
+        return "Subscribe message needs an id"
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return "Subscribe message needs a payload with a query"
+    if not isinstance(payload.get("variables") or {}, dict):
+        return "Variables must be an object"
+    if not isinstance(payload.get("operationName") or "", str):
+        return "operationName must be a string"
+    try:
+        parse(payload["query"])
+    except GraphQLError as error:
+        return error.message[:120]
+    return None
+
+
+class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, hardened: a malformed message closes the connection with 4400
+    and a reason, and nothing a client sends can escape the connection's handler.
+
+    A ``next`` message that depends only on the event and on the subscription's shape is
+    encoded once per event and shape, then sent as is to every subscriber of that shape in
+    this worker.
+    """
+
+    async def handle_message(self, message: Message) -> None:
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.handle_invalid_message("Failed to parse message")
+            return
+        if message["type"] == "subscribe" and self.connection_acknowledged:
+            if problem := _subscribe_problem(message):
+                await self.handle_invalid_message(problem)
+                return
+        try:
+            await super().handle_message(message)
+        except WebSocketDisconnected:
+            raise
+        except Exception:
+            log.exception("graphql-transport-ws: could not handle a message")
+            with contextlib.suppress(Exception):
+                await self.websocket.close(code=4500, reason="Internal server error")
+
+    async def send_message(self, message: Message) -> None:
+        event = SHARED_EVENT.get()
+        operation = self.operations.get(message.get("id", "")) if event is not None else None
+        payload = message.get("payload")
+        if (
+            event is None
+            or operation is None
+            or message["type"] != "next"
+            or not isinstance(payload, dict)
+            or "errors" in payload
+        ):
+            await super().send_message(message)
+            return
+        key = (
+            "next",
+            operation.query,
+            operation.operation_name,
+            json.dumps(operation.variables, sort_keys=True, default=str),
+        )
+        encoded = event.cache.get(key)
+        if encoded is None:
+            encoded = event.cache[key] = self.view.encode_json(payload)
+        text = f'{{"id":{json.dumps(message["id"])},"type":"next","payload":{encoded}}}'
+        try:
+            await self.websocket.ws.send_text(text)  # type: ignore[attr-defined]
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLEndpoint(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWSHandler
+
     def __init__(self, schema: Any, services: Services) -> None:
         super().__init__(
             schema,
@@ -34,6 +121,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             keep_alive=True,
             keep_alive_interval=15,
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=services.settings.max_subscriptions_per_connection,
         )
         self.services = services
 

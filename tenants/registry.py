@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
 from core.errors import ErrorCode, Problem, ProblemError, problem
+from core.ids import to_global_id
 from core.security import Passwords, generate_password
 from models.accounts import DistrictMembership, Membership, Role, User
+from models.audit import append_entry
+from models.events import record_event
 from models.scoping import unscoped
 from models.tenancy import District, Street
 
@@ -59,9 +63,11 @@ async def create_street(
     district_code: str,
     admin_username: str,
     create_district: bool = False,
+    actor_id: int | None = None,
+    at: datetime | None = None,
 ) -> NewStreet:
     """Create a street and its first STREET_ADMIN; raises ProblemError and writes nothing on
-    bad input."""
+    bad input. The new street's audit chain and event stream start with its creation."""
     code = code.strip().lower()
     for found in (
         check_code(code),
@@ -91,7 +97,8 @@ async def create_street(
             )
         )
     password = generate_password()
-    async with in_transaction():
+    at = at or datetime.now(UTC)
+    async with in_transaction() as conn:
         if district is None:
             district = await District.create(code=district_code, name=district_code)
         street = await Street.create(code=code, name=name.strip(), district=district)
@@ -100,8 +107,20 @@ async def create_street(
             display_name=f"{name.strip()} 管理员",
             password_hash=passwords.hash(password),
         )
-        with unscoped("the first administrator of a new street"):
+        with unscoped("the first administrator and first records of a new street"):
             await Membership.create(user=admin, tenant=street, role=Role.STREET_ADMIN)
+            change = {
+                "code": street.code,
+                "name": street.name,
+                "district": district.code,
+                "admin": to_global_id("Account", admin.id),
+            }
+            subject = to_global_id("Street", street.id)
+            common = {"street_id": street.id, "actor_id": actor_id, "subject": subject}
+            await append_entry(conn, at=at, action="street.created", change=change, **common)
+            await record_event(
+                conn, type="street.created", payload=change, occurred_at=at, **common
+            )
     return NewStreet(street, admin, password)
 
 

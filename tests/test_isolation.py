@@ -23,6 +23,8 @@ from models.scoping import (
     unscoped,
 )
 from models.tenancy import Community, Grid
+from resolvers.events import changing
+from resolvers.notifications import notify
 from resolvers.services import Services
 from tests.support import Api, StreetFixture, add_member, error_codes, gid, make_street
 
@@ -75,6 +77,12 @@ async def streets(services: Services) -> TwoStreets:
     member = await add_member(services, b.street_id, Role.RESIDENT)
     with unscoped("test set-up"):
         membership = await Membership.get(user_id=member.id)
+    # Every kind of street-owned row exists in both streets (e.g. an inbox notification).
+    for street in (a, b):
+        with street_scope(street.street_id):
+            admin = await User.get(username=street.admin_username)
+            async with changing(services, admin) as change:
+                await notify(change, [admin], "test", "欢迎")
     return TwoStreets(a, b, member, membership.id)
 
 

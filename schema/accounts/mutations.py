@@ -150,7 +150,10 @@ class AccountsMutation:
     async def revoke_role(self, info: Info, input: RevokeRoleInput) -> RevokeRolePayload:
         async def run() -> RevokeRoleSuccess:
             membership_id = decode_id(input.membership_id, "Membership", "membershipId")
-            await members.revoke_role(info.context.services, membership_id)
+            context = info.context
+            await members.revoke_role(
+                context.services, context.viewer.require_user(), membership_id
+            )
             return RevokeRoleSuccess(revoked_membership_id=input.membership_id)
 
         return await payload(info, run)

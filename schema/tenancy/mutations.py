@@ -72,7 +72,10 @@ class TenancyMutation:
                 district_code=input.district_code,
                 admin_username=input.admin_username,
                 create_district=input.create_district,
+                actor_id=info.context.viewer.require_user().id,
+                at=services.clock.now(),
             )
+            services.relay.wake()
             await services.authorizer.assignments_changed(
                 [created.admin.id, *await registry.district_member_ids(created.street.district_id)]
             )
@@ -87,7 +90,13 @@ class TenancyMutation:
     @mutation(requires=Can("street", "update"), description="Rename the current street.")
     async def update_street(self, info: Info, input: UpdateStreetInput) -> UpdateStreetPayload:
         async def run() -> UpdateStreetSuccess:
-            street = await places.rename_street(info.context.viewer.require_street(), input.name)
+            context = info.context
+            street = await places.rename_street(
+                context.services,
+                context.viewer.require_user(),
+                context.viewer.require_street(),
+                input.name,
+            )
             return UpdateStreetSuccess(street=Street.from_model(street))
 
         return await payload(info, run)
@@ -97,7 +106,10 @@ class TenancyMutation:
         self, info: Info, input: CreateCommunityInput
     ) -> CreateCommunityPayload:
         async def run() -> CreateCommunitySuccess:
-            row = await places.create_community(input.code, input.name)
+            context = info.context
+            row = await places.create_community(
+                context.services, context.viewer.require_user(), input.code, input.name
+            )
             return CreateCommunitySuccess(community=Community.from_model(row))
 
         return await payload(info, run)
@@ -106,7 +118,14 @@ class TenancyMutation:
     async def create_grid(self, info: Info, input: CreateGridInput) -> CreateGridPayload:
         async def run() -> CreateGridSuccess:
             community_id = decode_id(input.community_id, "Community", "communityId")
-            row = await places.create_grid(community_id, input.code, input.name)
+            context = info.context
+            row = await places.create_grid(
+                context.services,
+                context.viewer.require_user(),
+                community_id,
+                input.code,
+                input.name,
+            )
             return CreateGridSuccess(grid=Grid.from_model(row))
 
         return await payload(info, run)

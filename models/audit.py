@@ -1,0 +1,163 @@
+"""The audit chain (留痕): every change of a street, hash-chained entry by entry.
+
+Each entry stores what changed and a digest of it, and hashes the previous entry's hash with
+its own fields, so editing, deleting or reordering any row after the fact breaks the chain.
+``AuditHead`` holds the last sequence and hash of each street: appending locks it, so two
+changes of one street never take the same sequence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from models.scoping import TenantModel, tenant_field
+from models.tenancy import Street
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEntry(TenantModel):
+    """One change in a street's chain."""
+
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("audit_entries")
+    sequence = fields.BigIntField()
+    at = fields.DatetimeField()
+    actor_id = fields.IntField(null=True, description="The user who made the change, if any")
+    action = fields.CharField(max_length=64)
+    subject = fields.CharField(max_length=120)
+    change = fields.JSONField(default=dict)
+    digest = fields.CharField(max_length=64)
+    prev_hash = fields.CharField(max_length=64)
+    hash = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "audit_entry"
+        unique_together = (("tenant", "sequence"),)
+        indexes = (("tenant_id", "subject"),)
+
+
+class AuditHead(TenantModel):
+    """The end of a street's chain: its last sequence and hash."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("audit_heads")
+    sequence = fields.BigIntField(default=0)
+    hash = fields.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        table = "audit_head"
+        unique_together = (("tenant",),)
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode()
+
+
+def change_digest(change: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(change)).hexdigest()
+
+
+def format_time(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def entry_hash(
+    *,
+    street_id: int,
+    sequence: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    subject: str,
+    digest: str,
+    prev_hash: str,
+) -> str:
+    fields_ = {
+        "street": street_id,
+        "sequence": sequence,
+        "time": format_time(at),
+        "actor": actor_id,
+        "action": action,
+        "subject": subject,
+        "digest": digest,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical_json(fields_)).hexdigest()
+
+
+def expected_hash(entry: AuditEntry) -> str:
+    return entry_hash(
+        street_id=entry.tenant_id,
+        sequence=entry.sequence,
+        at=entry.at,
+        actor_id=entry.actor_id,
+        action=entry.action,
+        subject=entry.subject,
+        digest=entry.digest,
+        prev_hash=entry.prev_hash,
+    )
+
+
+async def _locked_head(street_id: int, conn: BaseDBAsyncClient) -> AuditHead:
+    query = AuditHead.filter(tenant_id=street_id).select_for_update().using_db(conn)
+    head = await query.first()
+    if head is None:
+        await AuditHead.bulk_create(
+            [AuditHead(tenant_id=street_id)], ignore_conflicts=True, using_db=conn
+        )
+        head = await query.first()
+        assert head is not None
+    return head
+
+
+async def append_entry(
+    conn: BaseDBAsyncClient,
+    *,
+    street_id: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    subject: str,
+    change: dict[str, Any],
+) -> AuditEntry:
+    """Append to the street's chain. Call inside the transaction of the change itself."""
+    head = await _locked_head(street_id, conn)
+    at = at.astimezone(UTC)
+    change = json.loads(canonical_json(change))  # exactly what a reload will give back
+    sequence = head.sequence + 1
+    digest = change_digest(change)
+    entry = AuditEntry(
+        tenant_id=street_id,
+        sequence=sequence,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        subject=subject,
+        change=change,
+        digest=digest,
+        prev_hash=head.hash,
+        hash=entry_hash(
+            street_id=street_id,
+            sequence=sequence,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            subject=subject,
+            digest=digest,
+            prev_hash=head.hash,
+        ),
+    )
+    await entry.save(using_db=conn)
+    head.sequence = sequence
+    head.hash = entry.hash
+    await head.save(using_db=conn, update_fields=["sequence", "hash"])
+    return entry

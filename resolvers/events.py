@@ -1,0 +1,139 @@
+"""Recording changes: one unit of work writes the change, its audit entry and its event
+in one transaction, and wakes the relay once it is committed. Reading a street's live events.
+
+Later domains write::
+
+    async with changing(services, actor) as change:
+        case = await Case.create(...)
+        await change.record("case.reported", to_global_id("Case", case.id), {"title": ...})
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from core.errors import DomainError, ErrorCode
+from models.accounts import User
+from models.audit import AuditEntry, append_entry
+from models.events import EVENT_READ, PRIVATE, OutboxEvent, record_event
+from policies.vocabulary import Capability, street_domain
+from resolvers.outbox import Event, decode_cursor, stream
+from resolvers.services import Services
+from tenants.scoping import current_street_id
+
+STREET_EVENTS = Capability("event", "read")
+
+
+@dataclass
+class Change:
+    """What one transaction changed in one street: its audit entries and its events."""
+
+    services: Services
+    conn: BaseDBAsyncClient
+    street_id: int
+    actor_id: int | None
+    at: datetime
+    events: list[OutboxEvent] = field(default_factory=list)
+
+    async def audit(self, action: str, subject: str, change: dict[str, Any]) -> AuditEntry:
+        return await append_entry(
+            self.conn,
+            street_id=self.street_id,
+            at=self.at,
+            actor_id=self.actor_id,
+            action=action,
+            subject=subject,
+            change=change,
+        )
+
+    async def event(
+        self,
+        type: str,
+        subject: str,
+        payload: dict[str, Any] | None = None,
+        visibility: str = EVENT_READ,
+    ) -> OutboxEvent:
+        row = await record_event(
+            self.conn,
+            street_id=self.street_id,
+            type=type,
+            subject=subject,
+            actor_id=self.actor_id,
+            payload=payload or {},
+            occurred_at=self.at,
+            visibility=visibility,
+        )
+        self.events.append(row)
+        return row
+
+    async def record(
+        self,
+        action: str,
+        subject: str,
+        change: dict[str, Any],
+        *,
+        payload: dict[str, Any] | None = None,
+        visibility: str = EVENT_READ,
+    ) -> None:
+        """The usual case: an audit entry and an event of the same name."""
+        await self.audit(action, subject, change)
+        await self.event(action, subject, change if payload is None else payload, visibility)
+
+
+@contextlib.asynccontextmanager
+async def changing(
+    services: Services, actor: User | None, street_id: int | None = None
+) -> AsyncIterator[Change]:
+    """A transaction in the current street (or the one given) that records what it changes.
+    Nothing is recorded when it rolls back; the relay is woken once it commits."""
+    sid = current_street_id() if street_id is None else street_id
+    async with in_transaction() as conn:
+        change = Change(services, conn, sid, actor.id if actor else None, services.clock.now())
+        yield change
+    if change.events:
+        services.relay.wake()
+
+
+def may_see(services: Services, user_id: int, event: Event) -> bool:
+    """May this user see this event of the street's stream (not someone's private one)?"""
+    if event.visibility == PRIVATE:
+        return False
+    domain = street_domain(event.street_id)
+    authorizer = services.authorizer
+    if not authorizer.can(user_id, domain, STREET_EVENTS):
+        return False
+    if event.visibility == EVENT_READ:
+        return True
+    resource, _, action = event.visibility.partition(":")
+    return authorizer.can(user_id, domain, Capability(resource, action))
+
+
+def check_still_signed_in(services: Services, token_expires_at: datetime | None) -> None:
+    if token_expires_at is not None and services.clock.now() >= token_expires_at:
+        raise DomainError(ErrorCode.TOKEN_EXPIRED)
+
+
+async def street_events(
+    services: Services,
+    user_id: int,
+    street_id: int,
+    types: Collection[str] | None,
+    after: str | None,
+    token_expires_at: datetime | None = None,
+) -> AsyncIterator[Event]:
+    """The street's events this user may see, optionally of some types only."""
+    position = decode_cursor(after, street_id) if after else None
+    wanted = frozenset(types) if types else None
+    async for event in stream(services.hub, street_id, position):
+        check_still_signed_in(services, token_expires_at)
+        if wanted is not None and event.type not in wanted:
+            continue
+        if may_see(services, user_id, event):
+            yield event

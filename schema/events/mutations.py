@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from core.errors import ErrorCode, ProblemError, problem
+from resolvers import notifications
+from schema.context import Info
+from schema.errors import InputError, payload
+from schema.events.inputs import MarkNotificationsReadInput
+from schema.permissions import SignedIn, mutation
+from schema.relay import decode_id
+
+
+@strawberry.type
+class MarkNotificationsReadSuccess:
+    marked_count: int = strawberry.field(description="How many were unread and are now read.")
+    unread_count: int = strawberry.field(description="How many of mine remain unread.")
+
+
+MarkNotificationsReadPayload = Annotated[
+    MarkNotificationsReadSuccess | InputError, strawberry.union("MarkNotificationsReadPayload")
+]
+
+
+@strawberry.type
+class EventsMutation:
+    @mutation(
+        requires=SignedIn(street=True),
+        description="Mark some of my notifications, or all of them, read.",
+    )
+    async def mark_notifications_read(
+        self, info: Info, input: MarkNotificationsReadInput
+    ) -> MarkNotificationsReadPayload:
+        context = info.context
+
+        async def run() -> MarkNotificationsReadSuccess:
+            user = context.viewer.require_user()
+            if not input.all and not input.ids:
+                raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.required", "ids"))
+            ids = [decode_id(i, "Notification", "ids") for i in input.ids or []]
+            marked = await notifications.mark_read(context.services, user, ids, input.all)
+            return MarkNotificationsReadSuccess(
+                marked_count=marked, unread_count=await notifications.unread_count(user)
+            )
+
+        return await payload(info, run)

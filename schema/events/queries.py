@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import audit, notifications
+from schema.context import Info
+from schema.events.types import AuditEntry, Notification
+from schema.permissions import Can, SignedIn, field
+from schema.relay import Connection, from_global_id
+
+
+@strawberry.type
+class EventsQuery:
+    @field(
+        requires=SignedIn(street=True),
+        description="My notifications in the current street (消息), newest first.",
+    )
+    async def notifications(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        unread_only: bool = False,
+    ) -> Connection[Notification]:
+        context = info.context
+        page = await notifications.my_notifications(
+            context.services, context.viewer.require_user(), first, after, unread_only
+        )
+        return Connection.from_page(page, Notification.from_model)
+
+    @field(
+        requires=SignedIn(street=True),
+        description="How many of my notifications in the current street are unread.",
+    )
+    async def unread_notification_count(self, info: Info) -> int:
+        return await notifications.unread_count(info.context.viewer.require_user())
+
+    @field(
+        requires=Can("audit", "read"),
+        description="The audit trail (留痕) of one record of the current street, oldest first.",
+    )
+    async def audit_trail(
+        self, info: Info, subject: strawberry.ID, first: int | None = None, after: str | None = None
+    ) -> Connection[AuditEntry]:
+        from_global_id(subject)  # a malformed ID is INVALID_ID, not an empty trail
+        page = await audit.audit_trail(info.context.services, str(subject), first, after)
+        return Connection.from_page(page, AuditEntry.from_model)
