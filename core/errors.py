@@ -73,5 +73,8 @@ class ProblemError(Exception):
         super().__init__(problem.message_key)
 
 
-def problem(code: ErrorCode, message_key: str, field: str | None = None, **params: Any) -> Problem:
+def problem(
+    code: ErrorCode, message_key: str, field: str | None = None, /, **params: Any
+) -> Problem:
+    """A Problem. Positional-only, so a message parameter may itself be named ``code``."""
     return Problem(code=code, message_key=message_key, field=field, params=params)
