@@ -11,6 +11,8 @@ APP_LABEL = "gongzhi"
 MODEL_MODULES = [
     "models.tenancy",
     "models.accounts",
+    "models.people",
+    "models.outreach",
 ]
 MIGRATIONS_MODULE = "migrations"
 

@@ -24,17 +24,19 @@ from schema.accounts.subscriptions import AccountsSubscription
 from schema.errors import InputError, TooManyAttempts
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
 from schema.node import NodeQuery
+from schema.people.places import PlacesMutation, PlacesQuery
+from schema.people.residents import ResidentsMutation, ResidentsQuery
 from schema.tenancy.mutations import TenancyMutation
 from schema.tenancy.queries import TenancyQuery
 
 
 @strawberry.type(description="Everything one can read. Each field says what it requires.")
-class Query(NodeQuery, AccountsQuery, TenancyQuery):
+class Query(NodeQuery, AccountsQuery, TenancyQuery, PlacesQuery, ResidentsQuery):
     pass
 
 
 @strawberry.type(description="Everything one can change. Each returns a payload union.")
-class Mutation(AccountsMutation, TenancyMutation):
+class Mutation(AccountsMutation, TenancyMutation, PlacesMutation, ResidentsMutation):
     pass
 
 
