@@ -179,6 +179,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         ZH: "本街道没有楼栋“{building}”（格式：小区/楼栋）。",
         EN: "There is no building '{building}' in this street (write compound/building).",
     },
+    "import.rejected": {
+        ZH: "有 {count} 行无效，未导入任何数据。",
+        EN: "{count} rows are invalid: nothing was imported.",
+    },
     "import.not_utf8": {ZH: "文件不是 UTF-8 编码的 CSV。", EN: "The file is not a UTF-8 CSV."},
     "import.too_many_rows": {ZH: "一次最多导入 {max} 行。", EN: "At most {max} rows per import."},
 }

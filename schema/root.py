@@ -24,6 +24,7 @@ from schema.accounts.subscriptions import AccountsSubscription
 from schema.errors import InputError, TooManyAttempts
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
 from schema.node import NodeQuery
+from schema.people.importing import ImportMutation
 from schema.people.places import PlacesMutation, PlacesQuery
 from schema.people.residents import ResidentsMutation, ResidentsQuery
 from schema.tenancy.mutations import TenancyMutation
@@ -36,7 +37,9 @@ class Query(NodeQuery, AccountsQuery, TenancyQuery, PlacesQuery, ResidentsQuery)
 
 
 @strawberry.type(description="Everything one can change. Each returns a payload union.")
-class Mutation(AccountsMutation, TenancyMutation, PlacesMutation, ResidentsMutation):
+class Mutation(
+    AccountsMutation, TenancyMutation, PlacesMutation, ResidentsMutation, ImportMutation
+):
     pass
 
 
