@@ -120,7 +120,8 @@ async def test_grid_chief_sees_the_residents_of_their_own_grids_only(
 async def test_tags_are_per_street_and_editable(api: Api, services: Services) -> None:
     s = await people_street(api, services)
     created = await api.gql(
-        'mutation { createTag(input: {name: "低保户"}) { __typename ... on TagSuccess { tag { id } } } }',
+        'mutation { createTag(input: {name: "低保户"}) '
+        "{ __typename ... on TagSuccess { tag { id } } } }",
         token=s.admin,
     )
     tag_id = created["data"]["createTag"]["tag"]["id"]
