@@ -163,7 +163,7 @@ class DeliberatorGroupSuccess:
 
 @strawberry.type
 class ContactCodeSuccess:
-    code: ContactCode
+    contact_code: ContactCode
 
 
 DelegatePayload = Annotated[DelegateSuccess | InputError, strawberry.union("DelegatePayload")]
@@ -260,7 +260,7 @@ class DelegatesMutation:
         async def run() -> ContactCodeSuccess:
             pk = decode_id(input.delegate_id, "Delegate", "delegateId")
             row = await delegates.issue_code(info.context.services, pk)
-            return ContactCodeSuccess(code=ContactCode.from_model(info, row))
+            return ContactCodeSuccess(contact_code=ContactCode.from_model(info, row))
 
         return await payload(info, run)
 
@@ -274,6 +274,6 @@ class DelegatesMutation:
         async def run() -> ContactCodeSuccess:
             pk = decode_id(input.code_id, "ContactCode", "codeId")
             row = await delegates.revoke_code(info.context.services, pk)
-            return ContactCodeSuccess(code=ContactCode.from_model(info, row))
+            return ContactCodeSuccess(contact_code=ContactCode.from_model(info, row))
 
         return await payload(info, run)
