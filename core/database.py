@@ -13,6 +13,8 @@ MODEL_MODULES = [
     "models.accounts",
     "models.events",
     "models.audit",
+    "models.people",
+    "models.outreach",
 ]
 MIGRATIONS_MODULE = "migrations"
 

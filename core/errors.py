@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     INVALID_ID = "INVALID_ID"
     BAD_USER_INPUT = "BAD_USER_INPUT"
     ALREADY_EXISTS = "ALREADY_EXISTS"
+    REVOKED = "REVOKED"
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
     # The request itself.
@@ -76,5 +77,5 @@ class ProblemError(Exception):
 def problem(
     code: ErrorCode, message_key: str, field: str | None = None, /, **params: Any
 ) -> Problem:
-    # Positional-only: a message parameter may itself be called ``code`` (input.code_taken).
+    """A Problem. Positional-only, so a message parameter may itself be named ``code``."""
     return Problem(code=code, message_key=message_key, field=field, params=params)

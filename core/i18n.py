@@ -98,6 +98,101 @@ MESSAGES: dict[str, dict[str, str]] = {
         ZH: "本街道没有该角色分配。",
         EN: "No such role assignment in this street.",
     },
+    "input.name_taken": {ZH: "名称“{name}”已被使用。", EN: "The name '{name}' is already taken."},
+    "input.grid_not_found": {
+        ZH: "本街道没有该网格，或您无权管理它。",
+        EN: "No such grid in this street, or not one of yours.",
+    },
+    "input.compound_not_found": {ZH: "本街道没有该小区。", EN: "No such compound in this street."},
+    "input.building_not_found": {ZH: "本街道没有该楼栋。", EN: "No such building in this street."},
+    "input.lacks_role": {
+        ZH: "该用户在本街道没有所需角色（{roles}）。",
+        EN: "That user holds none of the needed roles in this street ({roles}).",
+    },
+    "input.already_assigned": {ZH: "该用户已在此处任职。", EN: "That user already serves here."},
+    "input.grid_has_chief": {ZH: "该网格已有网格长。", EN: "That grid already has a grid chief."},
+    "input.phone_invalid": {
+        ZH: "手机号码无效（应为 11 位中国大陆手机号）。",
+        EN: "Not a valid mainland China mobile number (11 digits).",
+    },
+    "input.id_number_invalid": {
+        ZH: "身份证号码无效（18 位，校验位不符或出生日期有误）。",
+        EN: "Not a valid 18-digit resident ID number (check digit or birth date).",
+    },
+    "input.unknown_tag": {
+        ZH: "本街道没有标签“{tag}”。",
+        EN: "There is no tag '{tag}' in this street.",
+    },
+    "input.resident_exists": {
+        ZH: "该身份证号码的居民已登记。",
+        EN: "A resident with this ID number is already registered.",
+    },
+    "input.resident_not_found": {
+        ZH: "未找到该居民，或不在您的网格内。",
+        EN: "No such resident, or not in your grids.",
+    },
+    "input.account_already_linked": {
+        ZH: "该账号已关联其他居民。",
+        EN: "That account is already linked to another resident.",
+    },
+    "input.not_a_resident": {
+        ZH: "您的账号未关联居民信息。",
+        EN: "Your account is not linked to a resident record.",
+    },
+    "input.thread_not_found": {ZH: "未找到该会话。", EN: "No such conversation."},
+    "input.no_grid_chief": {ZH: "您所在网格暂无网格长。", EN: "Your grid has no grid chief yet."},
+    "input.not_staff": {
+        ZH: "接任者不是本街道的工作人员。",
+        EN: "The successor is not staff of this street.",
+    },
+    "input.not_grid_chief": {
+        ZH: "离任者不是本街道的网格长。",
+        EN: "The leaver is not a grid chief of this street.",
+    },
+    "input.same_person": {
+        ZH: "接任者不能是离任者本人。",
+        EN: "The successor cannot be the leaver.",
+    },
+    "input.notice_target_outside": {
+        ZH: "只能向您负责的范围发送通知。",
+        EN: "You can only send notices within the areas you serve.",
+    },
+    "input.notice_not_found": {ZH: "未找到该通知。", EN: "No such notice."},
+    "input.qr_revoked": {ZH: "该二维码已失效。", EN: "This QR code has been revoked."},
+    "input.qr_unknown": {ZH: "二维码无效。", EN: "This QR code is not valid."},
+    "input.delegate_not_found": {
+        ZH: "未找到该代表或议事员。",
+        EN: "No such representative or deliberator.",
+    },
+    "input.group_not_found": {ZH: "未找到该议事组。", EN: "No such deliberator group."},
+    "input.level_required": {
+        ZH: "人大代表须注明级别（市、区、街道）。",
+        EN: "A representative needs a level (city, district, street).",
+    },
+    "input.month_format": {ZH: "月份格式应为 YYYY-MM。", EN: "Months are written YYYY-MM."},
+    "input.number_range": {
+        ZH: "应在 {min} 到 {max} 之间。",
+        EN: "Must be between {min} and {max}.",
+    },
+    "import.missing_columns": {ZH: "缺少列：{columns}。", EN: "Missing columns: {columns}."},
+    "import.duplicate_in_file": {
+        ZH: "与第 {line} 行身份证号码重复。",
+        EN: "Same ID number as line {line}.",
+    },
+    "import.unknown_grid": {
+        ZH: "本街道没有网格“{grid}”。",
+        EN: "There is no grid '{grid}' in this street.",
+    },
+    "import.unknown_building": {
+        ZH: "本街道没有楼栋“{building}”（格式：小区/楼栋）。",
+        EN: "There is no building '{building}' in this street (write compound/building).",
+    },
+    "import.rejected": {
+        ZH: "有 {count} 行无效，未导入任何数据。",
+        EN: "{count} rows are invalid: nothing was imported.",
+    },
+    "import.not_utf8": {ZH: "文件不是 UTF-8 编码的 CSV。", EN: "The file is not a UTF-8 CSV."},
+    "import.too_many_rows": {ZH: "一次最多导入 {max} 行。", EN: "At most {max} rows per import."},
 }
 
 

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = 65536
 
     upload_dir: Path = Path("var/uploads")
+    # Deep links in contact QR codes (扫码找代表) start here.
+    public_base_url: str = "https://gongzhi.example.cn"
 
     # Live events: how long the event log is kept for resuming subscriptions, how often the
     # relay looks for committed events besides being woken after each commit, and how many

@@ -197,5 +197,62 @@ def audit_verify(street_code: str | None) -> None:
     sys.exit(1 if broken else 0)
 
 
+@main.group("import")
+def import_() -> None:
+    """Bulk imports (批量导入)."""
+
+
+@import_.command("residents")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--street", "street_code", required=True, help="Street code, e.g. wulidun")
+@click.option("--skip-invalid", is_flag=True, help="Write the valid rows, report the others.")
+def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
+    """Import residents from a UTF-8 CSV file (columns: name, id_number, phone, grid,
+    building, household, address, tags). Idempotent: known ID numbers are left as they are."""
+    from pathlib import Path
+
+    from core.i18n import EN, translate
+    from models.tenancy import Street
+    from resolvers.people.importing import import_residents as run_import
+    from resolvers.services import build_services
+    from tenants.scoping import street_scope
+
+    settings = Settings(env=Env.DEV) if not os.environ.get("GONGZHI_ENV") else Settings()
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(translate("import.not_utf8", EN)) from exc
+
+    def progress(phase: str, done: int, total: int) -> None:
+        click.echo(f"  {phase} {done}" + (f"/{total}" if total else ""), err=True)
+
+    async def work() -> Any:
+        from core.broker import make_broker
+
+        street = await Street.get_or_none(code=street_code.strip().lower())
+        if street is None:
+            raise click.ClickException(f"no street with code {street_code!r}")
+        services = build_services(settings, make_broker(None, settings.redis_prefix))
+        with street_scope(street.id):
+            return await run_import(services, text, skip_invalid=skip_invalid, progress=progress)
+
+    _run(lambda: apply_migrations(settings, quiet=True))
+    report = _run(lambda: _with_database(settings, work))
+    if report.file_error:
+        e = report.file_error
+        click.echo(f"error: {translate(e.message_key, EN, **e.params)}", err=True)
+        sys.exit(2)
+    for e in report.errors:
+        where = f" [{e.field}]" if e.field else ""
+        click.echo(f"line {e.line}{where}: {translate(e.message_key, EN, **e.params)}", err=True)
+    click.echo(
+        f"rows: {report.rows}, created: {report.created}, unchanged: {report.unchanged}, "
+        f"invalid rows: {len({e.line for e in report.errors})}, "
+        f"written: {'yes' if report.written else 'no'}"
+    )
+    if report.errors and not report.written:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

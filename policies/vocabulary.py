@@ -29,6 +29,44 @@ CAPABILITIES: dict[Capability, str] = {
     ): "read roll-ups across every street of one's district (区级汇总)",
     Capability("event", "read"): "follow the street's live events (staff workbenches, 大屏)",
     Capability("audit", "read"): "read the audit trail (留痕) of the street's records",
+    Capability(
+        "staff", "assign"
+    ): "assign staff to grids (网格长、网格员) and communities (社区两委)",
+    Capability("tag", "read"): "list the street's resident tags (居民标签)",
+    Capability("tag", "manage"): "create, rename and delete the street's resident tags",
+    Capability(
+        "resident", "read"
+    ): "list residents (居民) and their tags, row rule: grid staff see their own grids only",
+    Capability(
+        "resident", "pii"
+    ): "see residents' phone, masked ID number and address unmasked (个人信息)",
+    Capability("resident", "manage"): "register and edit residents, link a resident to an account",
+    Capability("resident", "tag"): "tag and untag residents",
+    Capability("resident", "import"): "bulk-import residents from a CSV file (批量导入)",
+    Capability(
+        "message", "staff"
+    ): "one-to-one message threads with residents of one's grids (网格长直通车)",
+    Capability("message", "resident"): "a resident's own message threads with grid staff",
+    Capability(
+        "notice", "send"
+    ): "send notices to the street, communities, grids or tags (一键群发) and see their counts",
+    Capability("notice", "receive"): "a resident's own notice inbox and read receipts",
+    Capability(
+        "people", "handover"
+    ): "hand a leaving grid chief's grids, residents and threads to a successor (账号继承)",
+    Capability(
+        "delegate", "read"
+    ): "list representatives and deliberators (人大代表、议事员) and their QR codes",
+    Capability(
+        "delegate", "find"
+    ): "a resident finds the representatives of their grid or community (扫码找代表)",
+    Capability(
+        "delegate", "manage"
+    ): "create representative and deliberator profiles, groups, issue and revoke QR codes",
+    Capability("visit", "record"): "record household visits (走访日志)",
+    Capability(
+        "visit", "read"
+    ): "monthly visit counts against the street's target, grid staff see their own",
     Capability("tenant", "create"): "create streets (tenants) and their first administrator",
     Capability("tenant", "read"): "list every street of the platform",
 }

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from core.identity import IdHasher
 from core.security import Passwords
 from core.settings import Settings
 from models.accounts import STREET_ROLES, DistrictMembership, Membership, Role, User
 from models.scoping import unscoped
 from models.tenancy import Community, District, Grid, Street
+from resolvers.people.demo import load_people_demo
 
 DEMO_PASSWORD = "demo1234"
 
@@ -70,6 +72,8 @@ async def _user(username: str, display_name: str, password_hash: str, **extra: o
 async def load_demo(settings: Settings, echo: Callable[[str], object] = print) -> None:
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
     password_hash = passwords.hash(DEMO_PASSWORD)
+    assert settings.secret_key
+    hasher = IdHasher(settings.secret_key)
     with unscoped("loading demo streets"):
         async with in_transaction():
             await _user("admin", "平台管理员", password_hash, is_platform_admin=True)
@@ -91,11 +95,13 @@ async def load_demo(settings: Settings, echo: Callable[[str], object] = print) -
                             code=f"{c_code}-{g}",
                             defaults={"community": community, "name": f"{c_name}第{g}网格"},
                         )
+                users = {}
                 for role in sorted(STREET_ROLES):
-                    user = await _user(
+                    user = users[role] = await _user(
                         demo_username(demo.code, role), f"{demo.name} {role.value}", password_hash
                     )
                     await Membership.get_or_create(tenant=street, user=user, role=role)
+                await load_people_demo(street, users, hasher, index)
                 for role in (Role.DISTRICT_ADMIN, Role.DISTRICT_DEPARTMENT):
                     user = await _user(
                         f"{demo.district_code}.{role.value.lower()}",

@@ -10,7 +10,9 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from models.accounts import User
-from models.tenancy import Community, District, Street
+from models.people import Building, Compound, Resident, Tag
+from models.tenancy import Community, District, Grid, Street
+from resolvers.people.residents import resident_tags
 
 M = TypeVar("M", bound=Model)
 
@@ -29,3 +31,15 @@ class Loaders:
     street: DataLoader[int, Street | None] = field(default_factory=lambda: by_id(Street))
     district: DataLoader[int, District | None] = field(default_factory=lambda: by_id(District))
     user: DataLoader[int, User | None] = field(default_factory=lambda: by_id(User))
+    grid: DataLoader[int, Grid | None] = field(default_factory=lambda: by_id(Grid))
+    compound: DataLoader[int, Compound | None] = field(default_factory=lambda: by_id(Compound))
+    building: DataLoader[int, Building | None] = field(default_factory=lambda: by_id(Building))
+    resident: DataLoader[int, Resident | None] = field(default_factory=lambda: by_id(Resident))
+    tags_of_resident: DataLoader[int, list[Tag]] = field(
+        default_factory=lambda: DataLoader(load_fn=_tags_of_residents)
+    )
+
+
+async def _tags_of_residents(ids: Sequence[int]) -> list[list[Tag]]:
+    found = await resident_tags(ids)
+    return [found.get(pk, []) for pk in ids]

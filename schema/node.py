@@ -9,11 +9,16 @@ from typing import Any
 import strawberry
 
 from core.errors import DomainError, ErrorCode
+from models import people as pm
 from models import tenancy as tm
 from models.accounts import Membership as MembershipModel
 from resolvers import members
+from resolvers.people.access import visible_residents
 from schema.accounts.types import Account, Membership
 from schema.context import Info
+from schema.people.common import caller
+from schema.people.places import Building, Compound, GridAssignment
+from schema.people.residents import Resident, Tag
 from schema.permissions import Can, Requirement, field
 from schema.relay import Node, from_global_id
 from schema.tenancy.types import Community, Grid, Street
@@ -50,12 +55,43 @@ async def _account(info: Info, pk: int) -> Account | None:
     return Account.from_model(row) if row else None
 
 
+async def _compound(info: Info, pk: int) -> Compound | None:
+    row = await pm.Compound.filter(id=pk).first()
+    return Compound.from_model(row) if row else None
+
+
+async def _building(info: Info, pk: int) -> Building | None:
+    row = await pm.Building.filter(id=pk).first()
+    return Building.from_model(row) if row else None
+
+
+async def _grid_assignment(info: Info, pk: int) -> GridAssignment | None:
+    row = await pm.GridAssignment.filter(id=pk).first()
+    return GridAssignment.from_model(row) if row else None
+
+
+async def _tag(info: Info, pk: int) -> Tag | None:
+    row = await pm.Tag.filter(id=pk).first()
+    return Tag.from_model(row) if row else None
+
+
+async def _resident(info: Info, pk: int) -> Resident | None:
+    who = caller(info)
+    row = await (await visible_residents(who)).filter(id=pk).first()
+    return Resident.from_model(row, who.sees_pii) if row else None
+
+
 NODE_KINDS: dict[str, NodeKind] = {
     "Street": NodeKind(Can("street", "read"), _street),
     "Community": NodeKind(Can("place", "read"), _community),
     "Grid": NodeKind(Can("place", "read"), _grid),
     "Membership": NodeKind(Can("member", "read"), _membership),
     "Account": NodeKind(Can("member", "read"), _account),
+    "Compound": NodeKind(Can("place", "read"), _compound),
+    "Building": NodeKind(Can("place", "read"), _building),
+    "GridAssignment": NodeKind(Can("place", "read"), _grid_assignment),
+    "Tag": NodeKind(Can("tag", "read"), _tag),
+    "Resident": NodeKind(Can("resident", "read"), _resident),
 }
 
 

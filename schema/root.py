@@ -27,17 +27,46 @@ from schema.events.queries import EventsQuery
 from schema.events.subscriptions import EventsSubscription
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
 from schema.node import NodeQuery
+from schema.people.delegates import DelegatesMutation, DelegatesQuery
+from schema.people.importing import ImportMutation
+from schema.people.notices import NoticesMutation, NoticesQuery
+from schema.people.places import PlacesMutation, PlacesQuery
+from schema.people.residents import ResidentsMutation, ResidentsQuery
+from schema.people.visits import VisitsMutation, VisitsQuery
+from schema.people.workbench import WorkbenchMutation, WorkbenchQuery
 from schema.tenancy.mutations import TenancyMutation
 from schema.tenancy.queries import TenancyQuery
 
 
 @strawberry.type(description="Everything one can read. Each field says what it requires.")
-class Query(NodeQuery, AccountsQuery, TenancyQuery, EventsQuery):
+class Query(
+    NodeQuery,
+    AccountsQuery,
+    TenancyQuery,
+    PlacesQuery,
+    ResidentsQuery,
+    WorkbenchQuery,
+    NoticesQuery,
+    DelegatesQuery,
+    VisitsQuery,
+    EventsQuery,
+):
     pass
 
 
 @strawberry.type(description="Everything one can change. Each returns a payload union.")
-class Mutation(AccountsMutation, TenancyMutation, EventsMutation):
+class Mutation(
+    AccountsMutation,
+    TenancyMutation,
+    PlacesMutation,
+    ResidentsMutation,
+    ImportMutation,
+    WorkbenchMutation,
+    NoticesMutation,
+    DelegatesMutation,
+    VisitsMutation,
+    EventsMutation,
+):
     pass
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import pytest
 from tortoise import Tortoise
 
+from core.identity import IdHasher
 from models.accounts import Membership, Role, User
+from models.people import Resident
 from models.scoping import (
     CrossTenantWriteError,
     TenantManager,
@@ -22,9 +24,18 @@ from models.scoping import (
     street_scope,
     unscoped,
 )
-from models.tenancy import Community, Grid
+from models.tenancy import Community, Grid, Street
 from resolvers.events import changing
 from resolvers.notifications import notify
+from resolvers.people.access import Caller
+from resolvers.people.delegates import create_group
+from resolvers.people.demo import load_people_demo
+from resolvers.people.handover import hand_over
+from resolvers.people.notices import mark_read as people_mark_read
+from resolvers.people.notices import send_notice
+from resolvers.people.places import assign_to_community
+from resolvers.people.threads import staff_send
+from resolvers.people.visits import record_visit, set_monthly_target
 from resolvers.services import Services
 from tests.support import Api, StreetFixture, add_member, error_codes, gid, make_street
 
@@ -77,13 +88,47 @@ async def streets(services: Services) -> TwoStreets:
     member = await add_member(services, b.street_id, Role.RESIDENT)
     with unscoped("test set-up"):
         membership = await Membership.get(user_id=member.id)
-    # Every kind of street-owned row exists in both streets (e.g. an inbox notification).
-    for street in (a, b):
-        with street_scope(street.street_id):
-            admin = await User.get(username=street.admin_username)
-            async with changing(services, admin) as change:
-                await notify(change, [admin], "test", "欢迎")
+    for index, street in enumerate((a, b), start=7):
+        await populate_every_kind_of_row(services, street, index)
     return TwoStreets(a, b, member, membership.id)
+
+
+async def populate_every_kind_of_row(
+    services: Services, fixture: StreetFixture, index: int
+) -> None:
+    """Every kind of street-owned row exists in the street, written the way the app writes it,
+    so the scoping checks below have something of each model to find (or not find)."""
+    users = {
+        role: await add_member(services, fixture.street_id, role)
+        for role in (
+            Role.GRID_CHIEF,
+            Role.GRID_WORKER,
+            Role.RESIDENT,
+            Role.REPRESENTATIVE,
+            Role.COMMUNITY_STAFF,
+        )
+    }
+    with unscoped("test set-up: the demo people of a test street"):
+        street = await Street.get(id=fixture.street_id)
+        await load_people_demo(street, users, IdHasher(services.settings.secret_key), index)
+    with street_scope(fixture.street_id):
+        admin = await User.get(username=fixture.admin_username)
+        as_admin = Caller(services, admin, street)
+        as_chief = Caller(services, users[Role.GRID_CHIEF], street)
+        as_resident = Caller(services, users[Role.RESIDENT], street)
+        async with changing(services, admin) as change:
+            await notify(change, [admin], "test", "欢迎")
+        await assign_to_community(fixture.community_id, users[Role.COMMUNITY_STAFF].id)
+        await create_group(f"议事组{index}")
+        await set_monthly_target(25)
+        resident = await Resident.filter(user_id=users[Role.RESIDENT].id).first()
+        assert resident is not None
+        await staff_send(as_chief, resident.id, "您好，最近身体怎么样？")
+        await record_visit(as_chief, resident.id, "独居，身体尚可", "", None)
+        notice = await send_notice(as_admin, title="停水通知", body="明天 9 点到 12 点停水。")
+        await people_mark_read(as_resident, notice.id)
+        successor = await add_member(services, fixture.street_id, Role.GRID_WORKER)
+        await hand_over(as_admin, users[Role.GRID_CHIEF].id, successor.id)
 
 
 async def as_admin_of(api: Api, street: StreetFixture, query: str, **kw: object) -> dict:

@@ -1,0 +1,1 @@
+"""The people domain: places, staff, residents, tags, threads, notices, delegates, visits."""

@@ -1,0 +1,186 @@
+"""Representatives (人大代表) and deliberators (议事员): profiles, groups, contact QR codes
+with opaque revocable tokens, and "find my representative" (扫码找代表)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import segno
+from tortoise.transactions import in_transaction
+
+from core.errors import ErrorCode, ProblemError, problem
+from models.outreach import (
+    ContactCode,
+    Delegate,
+    DelegateArea,
+    DelegateKind,
+    DelegateLevel,
+    DeliberatorGroup,
+)
+from models.scoping import unscoped
+from models.tenancy import Community, Grid, Street
+from resolvers.people.access import Caller, my_resident
+from resolvers.services import Services
+from tenants.registry import check_name
+from tenants.scoping import street_scope
+
+
+@dataclass(frozen=True)
+class DelegateDraft:
+    kind: DelegateKind
+    name: str
+    level: DelegateLevel | None = None
+    constituency: str = ""
+    liaison_station: str = ""
+    introduction: str = ""
+    group_id: int | None = None
+    community_ids: Sequence[int] = ()
+    grid_ids: Sequence[int] = ()
+    user_id: int | None = None
+
+
+async def create_group(name: str) -> DeliberatorGroup:
+    if found := check_name(name):
+        raise ProblemError(found)
+    if await DeliberatorGroup.exists(name=name.strip()):
+        raise ProblemError(
+            problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name.strip())
+        )
+    return await DeliberatorGroup.create(name=name.strip())
+
+
+async def create_delegate(draft: DelegateDraft) -> Delegate:
+    if found := check_name(draft.name, "name", 50):
+        raise ProblemError(found)
+    if draft.kind is DelegateKind.REPRESENTATIVE and draft.level is None:
+        raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.level_required", "level"))
+    for value, name in (
+        (draft.constituency, "constituency"),
+        (draft.liaison_station, "liaisonStation"),
+    ):
+        if len(value) > 100:
+            raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.too_long", name, max=100))
+    if draft.group_id is not None and not await DeliberatorGroup.exists(id=draft.group_id):
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.group_not_found", "groupId"))
+    communities = set(draft.community_ids)
+    if await Community.filter(id__in=list(communities)).count() != len(communities):
+        raise ProblemError(
+            problem(ErrorCode.NOT_FOUND, "input.community_not_found", "communityIds")
+        )
+    grids = await Grid.filter(id__in=list(set(draft.grid_ids))) if draft.grid_ids else []
+    if len(grids) != len(set(draft.grid_ids)):
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds"))
+    async with in_transaction():
+        delegate = await Delegate.create(
+            kind=draft.kind,
+            name=draft.name.strip(),
+            level=draft.level,
+            constituency=draft.constituency.strip(),
+            liaison_station=draft.liaison_station.strip(),
+            introduction=draft.introduction.strip(),
+            group_id=draft.group_id,
+            user_id=draft.user_id,
+        )
+        for community_id in sorted(communities):
+            await DelegateArea.create(delegate=delegate, community_id=community_id)
+        for grid in grids:
+            await DelegateArea.create(
+                delegate=delegate, community_id=grid.community_id, grid_id=grid.id
+            )
+    return delegate
+
+
+async def delegate_or_problem(pk: int) -> Delegate:
+    row = await Delegate.filter(id=pk).first()
+    if row is None:
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.delegate_not_found", "delegateId"))
+    return row
+
+
+async def list_delegates(kind: DelegateKind | None, group_id: int | None) -> list[Delegate]:
+    query = Delegate.all()
+    if kind is not None:
+        query = query.filter(kind=kind)
+    if group_id is not None:
+        query = query.filter(group_id=group_id)
+    return list(await query.order_by("kind", "id"))
+
+
+async def issue_code(services: Services, delegate_id: int) -> ContactCode:
+    delegate = await delegate_or_problem(delegate_id)
+    return await ContactCode.create(
+        delegate=delegate, token=secrets.token_urlsafe(24), created_at=services.clock.now()
+    )
+
+
+async def revoke_code(services: Services, code_id: int) -> ContactCode:
+    code = await ContactCode.filter(id=code_id).first()
+    if code is None:
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "error.not_found", "codeId"))
+    if code.revoked_at is None:
+        code.revoked_at = services.clock.now()
+        await code.save(update_fields=["revoked_at"])
+    return code
+
+
+async def codes_of(delegate_id: int) -> list[ContactCode]:
+    return list(await ContactCode.filter(delegate_id=delegate_id).order_by("id"))
+
+
+def deep_link(services: Services, token: str) -> str:
+    return f"{services.settings.public_base_url.rstrip('/')}/contact/{token}"
+
+
+def qr_svg(link: str) -> str:
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="svg", scale=4, xmldecl=False)
+    return out.getvalue().decode()
+
+
+def qr_png_base64(link: str) -> str:
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="png", scale=6)
+    return base64.b64encode(out.getvalue()).decode()
+
+
+@dataclass(frozen=True)
+class PublicCard:
+    delegate: Delegate
+    street: Street
+    communities: list[str]
+
+
+async def public_card(token: str) -> PublicCard:
+    """No sign-in: the token names its own street. A revoked token is a typed error."""
+    with unscoped("a public QR token names its own street"):
+        code = await ContactCode.filter(token=token.strip()).first()
+    if code is None:
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.qr_unknown", "token"))
+    if code.revoked_at is not None:
+        raise ProblemError(problem(ErrorCode.REVOKED, "input.qr_revoked", "token"))
+    with street_scope(code.tenant_id, writable=False):
+        delegate = await Delegate.get(id=code.delegate_id)
+        names = await _area_names(delegate.id)
+    return PublicCard(delegate, await Street.get(id=code.tenant_id), names)
+
+
+async def _area_names(delegate_id: int) -> list[str]:
+    ids = await DelegateArea.filter(delegate_id=delegate_id).values_list("community_id", flat=True)
+    return list(
+        await Community.filter(id__in=list(set(ids))).order_by("id").values_list("name", flat=True)
+    )
+
+
+async def find_my_representatives(caller: Caller) -> list[PublicCard]:
+    """Delegates serving my grid or my community (whole-community areas)."""
+    resident = await my_resident(caller.user.id)
+    if resident is None or resident.community_id is None:
+        return []
+    areas = await DelegateArea.filter(community_id=resident.community_id)
+    ids = {a.delegate_id for a in areas if a.grid_id is None or a.grid_id == resident.grid_id}
+    rows = await Delegate.filter(id__in=list(ids)).order_by("kind", "id") if ids else []
+    return [PublicCard(row, caller.street, await _area_names(row.id)) for row in rows]

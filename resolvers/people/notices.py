@@ -1,0 +1,225 @@
+"""一键群发: notices fanned out on read.
+
+Sending stores the notice and its target (a few rows, whatever the number of recipients). A
+resident's inbox matches the notices whose target covers them: an area (the street, their
+community, their grid) and, when the notice names tags, one of their tags. The index
+``(tenant, kind, ref_id, notice)`` on targets serves both look-ups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from core.errors import ErrorCode, ProblemError, problem
+from models.accounts import Role
+from models.outreach import Notice, NoticeReceipt, NoticeTarget, TargetKind
+from models.people import CommunityAssignment, Resident, ResidentTag
+from models.tenancy import Community, Grid
+from resolvers.pagination import Page, check_page_size, decode_cursor
+from resolvers.people.access import Caller, my_grid_ids, my_resident
+from resolvers.people.residents import tags_by_ids
+from tenants.registry import check_name
+from tenants.scoping import current_street_id
+
+MAX_BODY = 5000
+STREET_SENDERS = frozenset({Role.STREET_LEADER.value, Role.STREET_ADMIN.value})
+
+
+@dataclass(frozen=True)
+class NoticeCounts:
+    targeted: int
+    delivered: int
+    read: int
+
+
+async def _allowed_areas(caller: Caller) -> tuple[set[int], set[int]] | None:
+    """(communities, grids) the caller may address, or None for the whole street."""
+    roles = caller.roles()
+    if roles & STREET_SENDERS:
+        return None
+    communities: set[int] = set()
+    grids = set(await my_grid_ids(caller.user.id))
+    if Role.COMMUNITY_STAFF.value in roles:
+        communities = set(
+            await CommunityAssignment.filter(user_id=caller.user.id).values_list(
+                "community_id", flat=True
+            )
+        )
+        if communities:
+            grids |= set(
+                await Grid.filter(community_id__in=list(communities)).values_list("id", flat=True)
+            )
+    return communities, grids
+
+
+async def send_notice(
+    caller: Caller,
+    *,
+    title: str,
+    body: str,
+    community_ids: Sequence[int] = (),
+    grid_ids: Sequence[int] = (),
+    tag_ids: Sequence[int] = (),
+) -> Notice:
+    """With no community and no grid, the notice goes to the whole street (by tag, if any)."""
+    if found := check_name(title, "title", 100):
+        raise ProblemError(found)
+    if not body.strip() or len(body) > MAX_BODY:
+        raise ProblemError(
+            problem(ErrorCode.BAD_USER_INPUT, "input.too_long", "body", max=MAX_BODY)
+            if body.strip()
+            else problem(ErrorCode.BAD_USER_INPUT, "input.required", "body")
+        )
+    communities = set(community_ids)
+    grids = set(grid_ids)
+    if communities and await Community.filter(id__in=list(communities)).count() != len(communities):
+        raise ProblemError(
+            problem(ErrorCode.NOT_FOUND, "input.community_not_found", "communityIds")
+        )
+    if grids and await Grid.filter(id__in=list(grids)).count() != len(grids):
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds"))
+    await tags_by_ids(tag_ids)
+    allowed = await _allowed_areas(caller)
+    if allowed is not None:
+        own_communities, own_grids = allowed
+        if (not communities and not grids) or not (
+            communities <= own_communities and grids <= own_grids
+        ):
+            raise ProblemError(
+                problem(ErrorCode.FORBIDDEN, "input.notice_target_outside", "gridIds")
+            )
+    street_id = current_street_id()
+    targets: list[tuple[TargetKind, int]] = [(TargetKind.COMMUNITY, c) for c in sorted(communities)]
+    targets += [(TargetKind.GRID, g) for g in sorted(grids)]
+    if not targets:
+        targets.append((TargetKind.STREET, street_id))
+    targets += [(TargetKind.TAG, t) for t in sorted(set(tag_ids))]
+    async with in_transaction():
+        notice = await Notice.create(
+            sender_id=caller.user.id,
+            title=title.strip(),
+            body=body.strip(),
+            has_tags=bool(tag_ids),
+            created_at=caller.services.clock.now(),
+        )
+        await NoticeTarget.bulk_create(
+            [
+                NoticeTarget(tenant_id=street_id, notice_id=notice.id, kind=kind, ref_id=ref)
+                for kind, ref in targets
+            ]
+        )
+    return notice
+
+
+async def _resident_notices(resident: Resident) -> QuerySet[Notice]:
+    area = Q(kind=TargetKind.STREET)
+    if resident.community_id is not None:
+        area |= Q(kind=TargetKind.COMMUNITY, ref_id=resident.community_id)
+    if resident.grid_id is not None:
+        area |= Q(kind=TargetKind.GRID, ref_id=resident.grid_id)
+    tag_ids = list(
+        await ResidentTag.filter(resident_id=resident.id).values_list("tag_id", flat=True)
+    )
+    query = Notice.filter(id__in=Subquery(NoticeTarget.filter(area).values("notice_id")))
+    by_tag = Q(has_tags=False)
+    if tag_ids:
+        by_tag |= Q(
+            id__in=Subquery(
+                NoticeTarget.filter(kind=TargetKind.TAG, ref_id__in=tag_ids).values("notice_id")
+            )
+        )
+    return query.filter(by_tag)
+
+
+async def inbox(
+    caller: Caller, first: int | None, after: str | None, unread_only: bool = False
+) -> tuple[Page[Notice], dict[int, datetime]]:
+    """My notices, newest first, with when I read each one."""
+    size = check_page_size(first, caller.services.settings.max_page_size)
+    resident = await my_resident(caller.user.id)
+    if resident is None:
+        return Page([], False, bool(after), 0), {}
+    query = await _resident_notices(resident)
+    if unread_only:
+        query = query.exclude(
+            id__in=Subquery(NoticeReceipt.filter(resident_id=resident.id).values("notice_id"))
+        )
+    total = await query.count()
+    if after:
+        query = query.filter(id__lt=decode_cursor(after))
+    rows = list(await query.order_by("-id").limit(size + 1))
+    items = rows[:size]
+    read = (
+        dict(
+            await NoticeReceipt.filter(
+                resident_id=resident.id, notice_id__in=[n.id for n in items]
+            ).values_list("notice_id", "read_at")
+        )
+        if items
+        else {}
+    )
+    return Page(items, len(rows) > size, bool(after), total), read
+
+
+async def mark_read(caller: Caller, notice_id: int) -> tuple[Notice, datetime]:
+    resident = await my_resident(caller.user.id)
+    if resident is None:
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_a_resident"))
+    notice = await (await _resident_notices(resident)).filter(id=notice_id).first()
+    if notice is None:
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.notice_not_found", "noticeId"))
+    receipt, _ = await NoticeReceipt.get_or_create(
+        notice=notice, resident=resident, defaults={"read_at": caller.services.clock.now()}
+    )
+    return notice, receipt.read_at
+
+
+async def sent_notices(caller: Caller, first: int | None, after: str | None) -> Page[Notice]:
+    query = Notice.all()
+    if not caller.roles() & STREET_SENDERS:
+        query = query.filter(sender_id=caller.user.id)
+    size = check_page_size(first, caller.services.settings.max_page_size)
+    total = await query.count()
+    if after:
+        query = query.filter(id__lt=decode_cursor(after))
+    rows = list(await query.order_by("-id").limit(size + 1))
+    return Page(rows[:size], len(rows) > size, bool(after), total)
+
+
+def targeted_residents(targets: Sequence[NoticeTarget]) -> QuerySet[Resident]:
+    """The residents a notice's target covers (the same rule as the inbox, the other way)."""
+    query = Resident.all()
+    kinds = {t.kind for t in targets}
+    if TargetKind.STREET not in kinds:
+        communities = [t.ref_id for t in targets if t.kind is TargetKind.COMMUNITY]
+        grids = [t.ref_id for t in targets if t.kind is TargetKind.GRID]
+        area = Q(community_id__in=communities or [-1]) | Q(grid_id__in=grids or [-1])
+        query = query.filter(area)
+    tags = [t.ref_id for t in targets if t.kind is TargetKind.TAG]
+    if tags:
+        query = query.filter(
+            id__in=Subquery(ResidentTag.filter(tag_id__in=tags).values("resident_id"))
+        )
+    return query
+
+
+async def counts(notice: Notice) -> NoticeCounts:
+    """targeted: residents covered, delivered: those with an account (they see it in their
+    inbox), read: read receipts."""
+    targets = await NoticeTarget.filter(notice_id=notice.id)
+    covered = targeted_residents(targets)
+    return NoticeCounts(
+        targeted=await covered.count(),
+        delivered=await covered.filter(user_id__not_isnull=True).count(),
+        read=await NoticeReceipt.filter(notice_id=notice.id).count(),
+    )
+
+
+async def notice_targets(notice_id: int) -> list[NoticeTarget]:
+    return list(await NoticeTarget.filter(notice_id=notice_id).order_by("id"))

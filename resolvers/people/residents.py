@@ -1,0 +1,273 @@
+"""Residents (居民) and their tags: registration, look-up, the grid row rule, tagging."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q, Subquery
+from tortoise.transactions import in_transaction
+
+from core.errors import ErrorCode, Problem, ProblemError, problem
+from core.identity import (
+    IdHasher,
+    is_cn_mobile,
+    is_valid_id_number,
+    mask_id_number,
+    normalize_id_number,
+    normalize_phone,
+)
+from models.accounts import Membership
+from models.people import Building, Resident, ResidentTag, Tag
+from models.tenancy import Grid
+from resolvers.pagination import Page, keyset_page
+from resolvers.people.access import Caller, my_grid_ids, visible_grid_ids, visible_residents
+from resolvers.services import Services
+from tenants.registry import check_name
+
+DEFAULT_TAGS = ("残疾人", "独居老人", "留守老人", "退役军人", "低保户", "重点关注")
+
+
+def id_hasher(services: Services) -> IdHasher:
+    assert services.settings.secret_key
+    return IdHasher(services.settings.secret_key)
+
+
+@dataclass
+class PersonFields:
+    """A resident's own data, checked and normalized (or the problems found)."""
+
+    name: str
+    phone: str
+    id_number: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+def check_person(name: str, phone: str, id_number: str) -> PersonFields:
+    found = PersonFields(name.strip(), normalize_phone(phone), normalize_id_number(id_number))
+    if problem_ := check_name(name, "name", 50):
+        found.problems.append(problem_)
+    if found.phone and not is_cn_mobile(found.phone):
+        found.problems.append(problem(ErrorCode.BAD_USER_INPUT, "input.phone_invalid", "phone"))
+    if not is_valid_id_number(found.id_number):
+        found.problems.append(
+            problem(ErrorCode.BAD_USER_INPUT, "input.id_number_invalid", "idNumber")
+        )
+    return found
+
+
+def check_text(value: str, field_name: str, max_length: int) -> str:
+    if len(value) > max_length:
+        raise ProblemError(
+            problem(ErrorCode.BAD_USER_INPUT, "input.too_long", field_name, max=max_length)
+        )
+    return value.strip()
+
+
+async def tags_by_ids(tag_ids: Sequence[int], field_name: str = "tagIds") -> list[Tag]:
+    wanted = set(tag_ids)
+    rows = await Tag.filter(id__in=list(wanted)) if wanted else []
+    if len(rows) != len(wanted):
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.unknown_tag", field_name, tag="?"))
+    return list(rows)
+
+
+@dataclass
+class Placement:
+    grid: Grid | None
+    building: Building | None
+
+
+async def placement(grid_id: int | None, building_id: int | None) -> Placement:
+    """The grid and building of a resident: a building alone implies its grid."""
+    building = None
+    if building_id is not None:
+        building = await Building.filter(id=building_id).first()
+        if building is None:
+            raise ProblemError(
+                problem(ErrorCode.NOT_FOUND, "input.building_not_found", "buildingId")
+            )
+    grid = None
+    if grid_id is not None:
+        grid = await Grid.filter(id=grid_id).first()
+        if grid is None:
+            raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId"))
+    elif building is not None and building.grid_id is not None:
+        grid = await Grid.filter(id=building.grid_id).first()
+    return Placement(grid, building)
+
+
+async def register_resident(
+    caller: Caller,
+    *,
+    name: str,
+    phone: str,
+    id_number: str,
+    address: str = "",
+    household: str = "",
+    grid_id: int | None = None,
+    building_id: int | None = None,
+    tag_ids: Sequence[int] = (),
+) -> Resident:
+    person = check_person(name, phone, id_number)
+    if person.problems:
+        raise ProblemError(person.problems[0])
+    address = check_text(address, "address", 200)
+    household = check_text(household, "household", 50)
+    place = await placement(grid_id, building_id)
+    tags = await tags_by_ids(tag_ids)
+    grids = await visible_grid_ids(caller)
+    if grids is not None and (place.grid is None or place.grid.id not in grids):
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId"))
+    id_hash = id_hasher(caller.services).hash(person.id_number)
+    if await Resident.exists(id_hash=id_hash):
+        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.resident_exists", "idNumber"))
+    try:
+        async with in_transaction():
+            resident = await Resident.create(
+                name=person.name,
+                phone=person.phone,
+                id_hash=id_hash,
+                id_masked=mask_id_number(person.id_number),
+                address=address,
+                household=household,
+                building=place.building,
+                grid=place.grid,
+                community_id=place.grid.community_id if place.grid else None,
+            )
+            for tag in tags:
+                await ResidentTag.create(resident=resident, tag=tag)
+    except IntegrityError as exc:
+        raise ProblemError(
+            problem(ErrorCode.ALREADY_EXISTS, "input.resident_exists", "idNumber")
+        ) from exc
+    return resident
+
+
+async def visible_resident(caller: Caller, pk: int, field_name: str = "residentId") -> Resident:
+    """A resident the caller may see, or NOT_FOUND (other streets, other grids)."""
+    row = await (await visible_residents(caller)).filter(id=pk).first()
+    if row is None:
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.resident_not_found", field_name))
+    return row
+
+
+@dataclass(frozen=True)
+class ResidentFilter:
+    tag_ids: Sequence[int] = ()
+    building_id: int | None = None
+    grid_id: int | None = None
+    search: str | None = None
+    only_my_grids: bool = False
+
+
+async def list_residents(
+    caller: Caller, flt: ResidentFilter, first: int | None, after: str | None
+) -> Page[Resident]:
+    query = await visible_residents(caller)
+    if flt.only_my_grids:
+        query = query.filter(grid_id__in=await my_grid_ids(caller.user.id))
+    if flt.tag_ids:
+        query = query.filter(
+            id__in=Subquery(ResidentTag.filter(tag_id__in=list(flt.tag_ids)).values("resident_id"))
+        )
+    if flt.building_id is not None:
+        query = query.filter(building_id=flt.building_id)
+    if flt.grid_id is not None:
+        query = query.filter(grid_id=flt.grid_id)
+    if flt.search and flt.search.strip():
+        text = flt.search.strip()
+        condition = Q(name__icontains=text) | Q(household__icontains=text)
+        number = normalize_id_number(text)
+        if is_valid_id_number(number):
+            condition |= Q(id_hash=id_hasher(caller.services).hash(number))
+        if caller.sees_pii:
+            condition |= Q(phone__contains=normalize_phone(text)) | Q(address__icontains=text)
+        query = query.filter(condition)
+    return await keyset_page(query, first, after, caller.services.settings.max_page_size)
+
+
+async def resident_tags(resident_ids: Sequence[int]) -> dict[int, list[Tag]]:
+    links = await ResidentTag.filter(resident_id__in=list(set(resident_ids))).select_related("tag")
+    found: dict[int, list[Tag]] = {pk: [] for pk in resident_ids}
+    for link in sorted(links, key=lambda row: row.tag.name):
+        found.setdefault(link.resident_id, []).append(link.tag)
+    return found
+
+
+async def set_tags(
+    caller: Caller, resident_id: int, add: Sequence[int], remove: Sequence[int]
+) -> Resident:
+    """Tag and untag a resident the caller may see. Unknown tags: nothing changes."""
+    resident = await visible_resident(caller, resident_id)
+    await tags_by_ids([*add, *remove])
+    async with in_transaction():
+        if remove:
+            await ResidentTag.filter(resident_id=resident.id, tag_id__in=list(remove)).delete()
+        have = set(
+            await ResidentTag.filter(resident_id=resident.id).values_list("tag_id", flat=True)
+        )
+        for tag_id in sorted(set(add) - have - set(remove)):
+            await ResidentTag.create(resident_id=resident.id, tag_id=tag_id)
+    return resident
+
+
+async def link_account(caller: Caller, resident_id: int, user_id: int) -> Resident:
+    """A resident record becomes the record of a signed-in user (mini-program login)."""
+    resident = await visible_resident(caller, resident_id)
+    if not await Membership.exists(user_id=user_id):
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.user_not_found", "accountId"))
+    if await Resident.filter(user_id=user_id).exclude(id=resident.id).exists():
+        raise ProblemError(
+            problem(ErrorCode.ALREADY_EXISTS, "input.account_already_linked", "accountId")
+        )
+    resident.user_id = user_id
+    await resident.save(update_fields=["user_id"])
+    return resident
+
+
+# -- tags -------------------------------------------------------------------------------
+async def list_tags() -> list[Tag]:
+    return list(await Tag.all().order_by("name"))
+
+
+def _tag_name(name: str) -> str:
+    if found := check_name(name, "name", 40):
+        raise ProblemError(found)
+    return name.strip()
+
+
+async def create_tag(name: str) -> Tag:
+    name = _tag_name(name)
+    if await Tag.exists(name=name):
+        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name))
+    try:
+        return await Tag.create(name=name)
+    except IntegrityError as exc:
+        raise ProblemError(
+            problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
+        ) from exc
+
+
+async def rename_tag(tag_id: int, name: str) -> Tag:
+    name = _tag_name(name)
+    (tag,) = await tags_by_ids([tag_id], "tagId")
+    if await Tag.filter(name=name).exclude(id=tag.id).exists():
+        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name))
+    tag.name = name
+    await tag.save(update_fields=["name"])
+    return tag
+
+
+async def delete_tag(tag_id: int) -> Tag:
+    (tag,) = await tags_by_ids([tag_id], "tagId")
+    async with in_transaction():
+        await ResidentTag.filter(tag_id=tag.id).delete()
+        await tag.delete()
+    return tag
+
+
+async def ensure_default_tags() -> None:
+    for name in DEFAULT_TAGS:
+        await Tag.get_or_create(name=name)

@@ -1,0 +1,100 @@
+"""One-to-one message threads between grid staff and residents (网格长直通车)."""
+
+from __future__ import annotations
+
+from core.errors import DomainError, ErrorCode, ProblemError, problem
+from models.people import GridAssignment, GridDuty, Message, MessageThread, Resident
+from resolvers.pagination import Page, keyset_page
+from resolvers.people.access import Caller, my_resident
+from resolvers.people.residents import visible_resident
+
+MAX_BODY = 2000
+
+
+def _body(body: str) -> str:
+    if not body.strip():
+        raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.required", "body"))
+    if len(body) > MAX_BODY:
+        raise ProblemError(
+            problem(ErrorCode.BAD_USER_INPUT, "input.too_long", "body", max=MAX_BODY)
+        )
+    return body.strip()
+
+
+async def _post(caller: Caller, thread: MessageThread, body: str, from_resident: bool) -> Message:
+    now = caller.services.clock.now()
+    message = await Message.create(
+        thread=thread,
+        sender_id=caller.user.id,
+        from_resident=from_resident,
+        body=body,
+        created_at=now,
+    )
+    thread.last_message_at = now
+    await thread.save(update_fields=["last_message_at"])
+    return message
+
+
+async def staff_send(caller: Caller, resident_id: int, body: str) -> Message:
+    """A grid chief or worker writes to a resident of their grids."""
+    text = _body(body)
+    resident = await visible_resident(caller, resident_id)
+    thread, _ = await MessageThread.get_or_create(resident=resident, staff_id=caller.user.id)
+    return await _post(caller, thread, text, False)
+
+
+async def resident_record(caller: Caller) -> Resident:
+    resident = await my_resident(caller.user.id)
+    if resident is None:
+        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_a_resident"))
+    return resident
+
+
+async def resident_send(caller: Caller, body: str, thread_id: int | None) -> Message:
+    """A resident writes in one of their threads, or to the grid chief of their grid."""
+    text = _body(body)
+    resident = await resident_record(caller)
+    if thread_id is not None:
+        thread = await MessageThread.filter(id=thread_id, resident_id=resident.id).first()
+        if thread is None:
+            raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.thread_not_found", "threadId"))
+    else:
+        chief = (
+            await GridAssignment.filter(grid_id=resident.grid_id, duty=GridDuty.CHIEF).first()
+            if resident.grid_id
+            else None
+        )
+        if chief is None:
+            raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.no_grid_chief"))
+        thread, _ = await MessageThread.get_or_create(resident=resident, staff_id=chief.user_id)
+    return await _post(caller, thread, text, True)
+
+
+async def my_staff_threads(caller: Caller, first: int | None, after: str | None) -> Page:
+    query = MessageThread.filter(staff_id=caller.user.id)
+    return await keyset_page(query, first, after, caller.services.settings.max_page_size)
+
+
+async def my_resident_threads(caller: Caller, first: int | None, after: str | None) -> Page:
+    resident = await my_resident(caller.user.id)
+    query = MessageThread.filter(resident_id=resident.id if resident else -1)
+    return await keyset_page(query, first, after, caller.services.settings.max_page_size)
+
+
+async def thread_for(caller: Caller, thread_id: int) -> MessageThread:
+    """A thread the caller takes part in (as the staff member or as the resident)."""
+    thread = await MessageThread.filter(id=thread_id).first()
+    if thread is not None and thread.staff_id != caller.user.id:
+        resident = await my_resident(caller.user.id)
+        if resident is None or resident.id != thread.resident_id:
+            thread = None
+    if thread is None:
+        raise DomainError(ErrorCode.NOT_FOUND, field="threadId")
+    return thread
+
+
+async def messages(
+    caller: Caller, thread: MessageThread, first: int | None, after: str | None
+) -> Page[Message]:
+    query = Message.filter(thread_id=thread.id)
+    return await keyset_page(query, first, after, caller.services.settings.max_page_size)

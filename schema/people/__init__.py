@@ -1,0 +1,1 @@
+"""The people domain's schema: places, residents, workbench, notices, delegates, visits."""

@@ -1,0 +1,106 @@
+"""Bulk import of residents (批量导入) as a mutation taking CSV text."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from core.i18n import translate
+from resolvers.people import importing
+from schema.context import Info
+from schema.enums import ErrorCode
+from schema.errors import InputError, UserError, payload
+from schema.permissions import Can, mutation
+
+
+@strawberry.type(description="One refused row of an import: its line in the file and why.")
+class ImportRowError:
+    line: int
+    column: str | None
+    message: str
+
+
+@strawberry.type(description="What an import did.")
+class ImportResidentsSuccess:
+    rows: int = strawberry.field(description="Data rows read (the header excluded).")
+    created: int
+    unchanged: int = strawberry.field(description="Already registered (same ID number).")
+    skipped: list[ImportRowError] = strawberry.field(
+        description="Invalid rows left out (only with skipInvalid)."
+    )
+
+
+@strawberry.type(description="The file was refused: nothing was written. See `rows`.")
+class ImportRejected(UserError):
+    invalid_rows: list[ImportRowError]
+
+
+@strawberry.input(description="A CSV file as text, UTF-8, with a header row.")
+class ImportResidentsInput:
+    csv: str = strawberry.field(
+        description="Columns: name/姓名, id_number/身份证号, phone/手机号, grid/网格 (code), "
+        "building/楼栋 (小区/楼栋), household/户号, address/地址, tags/标签 (separated by |)."
+    )
+    skip_invalid: bool = strawberry.field(
+        default=False, description="Write the valid rows and report the others."
+    )
+
+
+ImportResidentsPayload = Annotated[
+    ImportResidentsSuccess | ImportRejected | InputError,
+    strawberry.union("ImportResidentsPayload"),
+]
+
+
+def _rows(errors: list[importing.RowError], locale: str) -> list[ImportRowError]:
+    return [
+        ImportRowError(
+            line=e.line, column=e.field, message=translate(e.message_key, locale, **e.params)
+        )
+        for e in errors
+    ]
+
+
+@strawberry.type
+class ImportMutation:
+    @mutation(
+        requires=Can("resident", "import"),
+        description="Import residents from CSV (批量导入). Every row is validated: nothing is "
+        "written unless all rows are valid (or, with skipInvalid, exactly the valid rows). "
+        "Re-importing the same file changes nothing.",
+    )
+    async def import_residents(
+        self, info: Info, input: ImportResidentsInput
+    ) -> ImportResidentsPayload:
+        locale = info.context.locale
+
+        async def run() -> ImportResidentsSuccess | ImportRejected:
+            report = await importing.import_residents(
+                info.context.services, input.csv, skip_invalid=input.skip_invalid
+            )
+            if report.file_error:
+                return ImportRejected(
+                    code=ErrorCode.BAD_USER_INPUT,
+                    field="csv",
+                    message=translate(
+                        report.file_error.message_key, locale, **report.file_error.params
+                    ),
+                    invalid_rows=_rows([report.file_error], locale),
+                )
+            if not report.written:
+                bad = len({e.line for e in report.errors})
+                return ImportRejected(
+                    code=ErrorCode.BAD_USER_INPUT,
+                    field="csv",
+                    message=translate("import.rejected", locale, count=bad),
+                    invalid_rows=_rows(report.errors, locale),
+                )
+            return ImportResidentsSuccess(
+                rows=report.rows,
+                created=report.created,
+                unchanged=report.unchanged,
+                skipped=_rows(report.errors, locale),
+            )
+
+        return await payload(info, run)
