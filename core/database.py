@@ -13,6 +13,7 @@ MODEL_MODULES = [
     "models.accounts",
     "models.events",
     "models.audit",
+    "models.projects",
 ]
 MIGRATIONS_MODULE = "migrations"
 

@@ -10,7 +10,9 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from models.accounts import User
+from models.projects import Milestone, Project
 from models.tenancy import Community, District, Street
+from resolvers.projects import views as project_views
 
 M = TypeVar("M", bound=Model)
 
@@ -29,3 +31,13 @@ class Loaders:
     street: DataLoader[int, Street | None] = field(default_factory=lambda: by_id(Street))
     district: DataLoader[int, District | None] = field(default_factory=lambda: by_id(District))
     user: DataLoader[int, User | None] = field(default_factory=lambda: by_id(User))
+    project: DataLoader[int, Project | None] = field(default_factory=lambda: by_id(Project))
+    milestones: DataLoader[int, list[Milestone]] = field(
+        default_factory=lambda: DataLoader(load_fn=project_views.load_milestones)
+    )
+    satisfaction: DataLoader[int, project_views.Satisfaction] = field(
+        default_factory=lambda: DataLoader(load_fn=project_views.load_satisfaction)
+    )
+    waiting_opinions: DataLoader[int, list[project_views.WaitingOpinion]] = field(
+        default_factory=lambda: DataLoader(load_fn=project_views.load_waiting_opinions)
+    )

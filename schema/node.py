@@ -9,12 +9,14 @@ from typing import Any
 import strawberry
 
 from core.errors import DomainError, ErrorCode
+from models import projects as pm
 from models import tenancy as tm
 from models.accounts import Membership as MembershipModel
 from resolvers import members
 from schema.accounts.types import Account, Membership
 from schema.context import Info
 from schema.permissions import Can, Requirement, field
+from schema.projects.types import Milestone, Project, SupervisionOpinion
 from schema.relay import Node, from_global_id
 from schema.tenancy.types import Community, Grid, Street
 
@@ -50,12 +52,30 @@ async def _account(info: Info, pk: int) -> Account | None:
     return Account.from_model(row) if row else None
 
 
+async def _project(info: Info, pk: int) -> Project | None:
+    row = await pm.Project.filter(id=pk).first()
+    return Project.from_model(row) if row else None
+
+
+async def _milestone(info: Info, pk: int) -> Milestone | None:
+    row = await pm.Milestone.filter(id=pk).first()
+    return Milestone.from_model(row) if row else None
+
+
+async def _opinion(info: Info, pk: int) -> SupervisionOpinion | None:
+    row = await pm.Opinion.filter(id=pk).first()
+    return SupervisionOpinion.from_model(row) if row else None
+
+
 NODE_KINDS: dict[str, NodeKind] = {
     "Street": NodeKind(Can("street", "read"), _street),
     "Community": NodeKind(Can("place", "read"), _community),
     "Grid": NodeKind(Can("place", "read"), _grid),
     "Membership": NodeKind(Can("member", "read"), _membership),
     "Account": NodeKind(Can("member", "read"), _account),
+    "Project": NodeKind(Can("project", "read"), _project),
+    "Milestone": NodeKind(Can("project", "read"), _milestone),
+    "SupervisionOpinion": NodeKind(Can("project_people", "read"), _opinion),
 }
 
 

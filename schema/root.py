@@ -27,22 +27,28 @@ from schema.events.queries import EventsQuery
 from schema.events.subscriptions import EventsSubscription
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
 from schema.node import NodeQuery
+from schema.projects.mutations import ProjectsMutation
+from schema.projects.queries import ProjectsQuery
+from schema.projects.subscriptions import ProjectsSubscription
+from schema.projects.supervision import SupervisionMutation
 from schema.tenancy.mutations import TenancyMutation
 from schema.tenancy.queries import TenancyQuery
 
 
 @strawberry.type(description="Everything one can read. Each field says what it requires.")
-class Query(NodeQuery, AccountsQuery, TenancyQuery, EventsQuery):
+class Query(NodeQuery, AccountsQuery, TenancyQuery, EventsQuery, ProjectsQuery):
     pass
 
 
 @strawberry.type(description="Everything one can change. Each returns a payload union.")
-class Mutation(AccountsMutation, TenancyMutation, EventsMutation):
+class Mutation(
+    AccountsMutation, TenancyMutation, EventsMutation, ProjectsMutation, SupervisionMutation
+):
     pass
 
 
 @strawberry.type(description="Live updates over graphql-transport-ws on the same path.")
-class Subscription(AccountsSubscription, EventsSubscription):
+class Subscription(AccountsSubscription, EventsSubscription, ProjectsSubscription):
     pass
 
 

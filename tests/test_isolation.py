@@ -26,6 +26,7 @@ from models.tenancy import Community, Grid
 from resolvers.events import changing
 from resolvers.notifications import notify
 from resolvers.services import Services
+from tests.projects_support import seed_every_project_row
 from tests.support import Api, StreetFixture, add_member, error_codes, gid, make_street
 
 # --- helpers -----------------------------------------------------------------------------
@@ -83,6 +84,7 @@ async def streets(services: Services) -> TwoStreets:
             admin = await User.get(username=street.admin_username)
             async with changing(services, admin) as change:
                 await notify(change, [admin], "test", "欢迎")
+        await seed_every_project_row(street.street_id, admin, services.clock.now())
     return TwoStreets(a, b, member, membership.id)
 
 
