@@ -12,6 +12,7 @@ from schema.events.types import SHARED_EVENT
 from schema.permissions import Can, subscription
 from schema.projects.types import ProjectEvent
 from schema.relay import decode_id
+from tenants.scoping import street_scope
 
 
 def _of(event: Event) -> ProjectEvent:
@@ -42,7 +43,8 @@ class ProjectsSubscription:
         viewer = context.viewer
         user = viewer.require_user()
         street = viewer.require_street()
-        project = await require_project(decode_id(id, "Project", "id"))
+        with street_scope(street.id, writable=False):  # generators run outside the operation
+            project = await require_project(decode_id(id, "Project", "id"))
         async for event in live.project_events(
             context.services,
             user.id,

@@ -142,7 +142,6 @@ class SupervisionMutation:
                 input.score,
                 input.comment,
             )
-            context.loaders.satisfaction.clear(row.project_id)
             project = await context.loaders.project.load(row.project_id)
             assert project is not None
             return RateProjectSuccess(
