@@ -16,7 +16,8 @@ from resolvers import members
 from schema.accounts.types import Account, Membership
 from schema.context import Info
 from schema.permissions import Can, Requirement, field
-from schema.projects.types import Milestone, Project, SupervisionOpinion
+from schema.projects.types import Project, SupervisionOpinion
+from schema.projects.work_types import Milestone
 from schema.relay import Node, from_global_id
 from schema.tenancy.types import Community, Grid, Street
 

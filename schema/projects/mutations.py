@@ -19,7 +19,8 @@ from schema.projects.inputs import (
     RecordDisbursementInput,
     SetProjectProgressInput,
 )
-from schema.projects.types import Disbursement, Milestone, ProgressUpdate, Project
+from schema.projects.types import Project
+from schema.projects.work_types import Disbursement, Milestone, ProgressUpdate
 from schema.relay import decode_id
 
 

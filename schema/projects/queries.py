@@ -9,7 +9,8 @@ from resolvers.projects.common import require_project
 from schema.context import Info
 from schema.enums import BoardOrder, ProjectStatus
 from schema.permissions import Can, field
-from schema.projects.types import Project, ProjectTotals, StatusCount
+from schema.projects.aggregates import ProjectTotals, StatusCount
+from schema.projects.types import Project
 from schema.relay import Connection, decode_id
 from tenants.scoping import get_in_street
 

@@ -10,7 +10,7 @@ from resolvers.projects.common import project_gid, require_project
 from schema.context import Info
 from schema.events.types import SHARED_EVENT
 from schema.permissions import Can, subscription
-from schema.projects.types import ProjectEvent
+from schema.projects.aggregates import ProjectEvent
 from schema.relay import decode_id
 from tenants.scoping import street_scope
 

@@ -21,6 +21,7 @@ from schema.accounts.types import Account
 from schema.context import Info
 from schema.enums import ProgressSource, ProjectStatus, SourceKind
 from schema.permissions import Can, field
+from schema.projects.work_types import Disbursement, Milestone, ProgressUpdate
 from schema.relay import Connection, Node, to_global_id
 from schema.tenancy.types import Community
 
@@ -44,95 +45,6 @@ class Location:
 class ProjectSource:
     kind: SourceKind
     reference: str
-
-
-@strawberry.type(description="A checked image (JPEG, PNG or WebP) under the upload directory.")
-class Photo:
-    path: str = strawberry.field(description="Relative to the server's upload directory.")
-    content_type: str
-    size: int
-    sha256: str
-
-    @classmethod
-    def from_model(cls, row: m.Photo) -> Photo:
-        return cls(path=row.path, content_type=row.content_type, size=row.size, sha256=row.sha256)
-
-
-@strawberry.type(description="里程碑: a step of a project with a planned date and a weight.")
-class Milestone(Node):
-    title: str
-    planned_date: date
-    done_date: date | None
-    weight: int
-    project_id: strawberry.Private[int]
-
-    @strawberry.field(description="Done, or still open.")
-    def done(self) -> bool:
-        return self.done_date is not None
-
-    @classmethod
-    def from_model(cls, row: m.Milestone) -> Milestone:
-        return cls(
-            id=to_global_id("Milestone", row.id),
-            title=row.title,
-            planned_date=row.planned_date,
-            done_date=row.done_date,
-            weight=row.weight,
-            project_id=row.project_id,
-        )
-
-
-@strawberry.type(description="进展: a progress report of the department, with photos.")
-class ProgressUpdate(Node):
-    body: str
-    created_at: datetime
-    pk: strawberry.Private[int]
-    author_id: strawberry.Private[int | None]
-
-    @field(requires=PEOPLE, description="Who reported it.")
-    async def author(self, info: Info) -> Account | None:
-        return await _account(info, self.author_id)
-
-    @strawberry.field(description="Its photos.")
-    async def photos(self) -> list[Photo]:
-        return [Photo.from_model(p) for p in await m.Photo.filter(update_id=self.pk).order_by("id")]
-
-    @classmethod
-    def from_model(cls, row: m.ProgressUpdate) -> ProgressUpdate:
-        return cls(
-            id=to_global_id("ProgressUpdate", row.id),
-            body=row.body,
-            created_at=row.created_at,
-            pk=row.id,
-            author_id=row.author_id,
-        )
-
-
-@strawberry.type(description="资金使用: one payment out of the project's budget.")
-class Disbursement(Node):
-    amount: Decimal
-    paid_on: date
-    purpose: str
-    over_budget: bool = strawberry.field(description="It took spending over the budget.")
-    over_budget_reason: str
-    pk: strawberry.Private[int]
-
-    @strawberry.field(description="The voucher photo, if one was given.")
-    async def voucher(self) -> Photo | None:
-        row = await m.Photo.filter(disbursement_id=self.pk).first()
-        return Photo.from_model(row) if row else None
-
-    @classmethod
-    def from_model(cls, row: m.Disbursement) -> Disbursement:
-        return cls(
-            id=to_global_id("Disbursement", row.id),
-            amount=row.amount,
-            paid_on=row.paid_on,
-            purpose=row.purpose,
-            over_budget=row.over_budget,
-            over_budget_reason=row.over_budget_reason,
-            pk=row.id,
-        )
 
 
 @strawberry.type(
@@ -363,44 +275,3 @@ class Project(Node):
             updated_at=row.updated_at,
             row=row,
         )
-
-
-@strawberry.type(description="How many projects have one status.")
-class StatusCount:
-    status: ProjectStatus
-    count: int
-
-
-@strawberry.type(description="Per-street totals of livelihood projects (一屏), no personal data.")
-class ProjectTotals:
-    by_status: list[StatusCount]
-    budget: Decimal = strawberry.field(description="Sum of budgets.")
-    spent: Decimal = strawberry.field(description="Sum of disbursements.")
-    over_budget_count: int
-    active_count: int = strawberry.field(description="Approved or running projects.")
-    yellow_count: int
-    red_count: int
-    on_time_share: float | None = strawberry.field(
-        description="Share of active projects that are not RED (0–1); none without active ones."
-    )
-    open_opinion_count: int
-    overdue_opinion_count: int
-    rating_count: int
-    average_satisfaction: float | None
-
-
-@strawberry.type(
-    description="A change of a project, as pushed live: `cursor` is its place in the street's "
-    "stream; pass the last one seen as `after` to resume."
-)
-class ProjectEvent:
-    cursor: str
-    type: str = strawberry.field(
-        description="e.g. `project.progress_changed`, `project.disbursed`."
-    )
-    project_id: strawberry.ID
-    occurred_at: datetime
-    payload: strawberry.scalars.JSON = strawberry.field(
-        description="Status, progress, lateness, budget and spent after the change, and what "
-        "changed; never a person."
-    )
