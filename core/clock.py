@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Protocol
 
 
@@ -27,3 +27,23 @@ class FrozenClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+# Streets are in China (UTC+8, no daylight saving): calendar dates (milestones, reply
+# deadlines) are read in this zone.
+LOCAL_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def local_date(at: datetime) -> date:
+    return at.astimezone(LOCAL_TZ).date()
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date ``days`` working days (Monday to Friday) after ``start``."""
+    current = start
+    left = days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current

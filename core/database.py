@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "models.audit",
     "models.people",
     "models.outreach",
+    "models.projects",
 ]
 MIGRATIONS_MODULE = "migrations"
 

@@ -193,6 +193,87 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.not_utf8": {ZH: "文件不是 UTF-8 编码的 CSV。", EN: "The file is not a UTF-8 CSV."},
     "import.too_many_rows": {ZH: "一次最多导入 {max} 行。", EN: "At most {max} rows per import."},
+    "project.invalid_transition": {
+        ZH: "项目状态不能从 {from_status} 变为 {to_status}。",
+        EN: "A project cannot go from {from_status} to {to_status}.",
+    },
+    "project.not_active": {
+        ZH: "项目当前状态（{status}）不允许此操作。",
+        EN: "The project's status ({status}) does not allow this.",
+    },
+    "project.reason_required": {
+        ZH: "请说明原因。",
+        EN: "Please give a reason.",
+    },
+    "project.dates_order": {
+        ZH: "计划结束日期不能早于开始日期。",
+        EN: "The planned end cannot be before the planned start.",
+    },
+    "project.location": {
+        ZH: "位置需同时给出经度（-180–180）和纬度（-90–90）。",
+        EN: "A location needs both a longitude (-180 to 180) and a latitude (-90 to 90).",
+    },
+    "project.milestone_before_start": {
+        ZH: "里程碑日期不能早于项目开始日期（{start}）。",
+        EN: "A milestone cannot be planned before the project starts ({start}).",
+    },
+    "project.milestone_done": {ZH: "该里程碑已完成。", EN: "That milestone is already done."},
+    "project.range": {
+        ZH: "取值应在 {min} 到 {max} 之间。",
+        EN: "The value must be between {min} and {max}.",
+    },
+    "project.amount_format": {
+        ZH: "金额应为正数，最多两位小数，例如 1234.50。",
+        EN: "Amounts are positive numbers with at most two decimals, e.g. 1234.50.",
+    },
+    "project.over_budget": {
+        ZH: "此笔支出将使累计支出（{spent}）超过预算（{budget}），请说明超支原因。",
+        EN: "This payment brings spending ({spent}) over the budget ({budget}): give a reason.",
+    },
+    "project.upload_type": {
+        ZH: "只能上传 JPEG、PNG 或 WebP 图片。",
+        EN: "Only JPEG, PNG or WebP images can be uploaded.",
+    },
+    "project.upload_size": {
+        ZH: "图片不能超过 {max} 字节。",
+        EN: "An image may be at most {max} bytes.",
+    },
+    "project.upload_count": {
+        ZH: "每次最多上传 {max} 张图片。",
+        EN: "At most {max} images at a time.",
+    },
+    "project.already_replied": {ZH: "该意见已答复。", EN: "That opinion was already answered."},
+    "project.not_replied": {ZH: "该意见尚未答复。", EN: "That opinion has not been answered yet."},
+    "project.not_author": {
+        ZH: "只有提出意见的人可以评价答复。",
+        EN: "Only the author of the opinion may rate its reply.",
+    },
+    "project.rating_closed": {
+        ZH: "只能在项目完工后、验收前评价（当前状态 {status}）。",
+        EN: "Projects are rated once completed and until accepted (now {status}).",
+    },
+    "project.user_not_staff": {
+        ZH: "该账号不是本街道的工作人员。",
+        EN: "That account is not a staff member of this street.",
+    },
+    "project.deadline_title": {
+        ZH: "项目“{project}”里程碑“{milestone}”{level}",
+        EN: "Project '{project}', milestone '{milestone}': {level}",
+    },
+    "project.deadline_yellow": {ZH: "即将到期（黄灯提醒）", EN: "due soon (yellow)"},
+    "project.deadline_red": {ZH: "已逾期（红灯告警）", EN: "overdue (red)"},
+    "project.deadline_body": {
+        ZH: "计划完成日期：{planned}。",
+        EN: "Planned date: {planned}.",
+    },
+    "project.reply_title": {
+        ZH: "您对项目“{project}”的监督意见已获答复",
+        EN: "Your supervision opinion on '{project}' was answered",
+    },
+    "project.status_title": {
+        ZH: "您关注的项目“{project}”状态变为 {status}",
+        EN: "Project '{project}' you follow is now {status}",
+    },
 }
 
 

@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     upload_dir: Path = Path("var/uploads")
     # Deep links in contact QR codes (扫码找代表) start here.
     public_base_url: str = "https://gongzhi.example.cn"
+    max_upload_bytes: int = 5 * 1024 * 1024
+
+    # Livelihood projects: a milestone turns yellow this many days before its planned date
+    # (red once it passed); supervision opinions are answered within so many working days;
+    # the deadline scanner looks for new warnings this often.
+    project_yellow_days: int = 3
+    opinion_reply_working_days: int = 5
+    deadline_scan_seconds: float = 60.0
 
     # Live events: how long the event log is kept for resuming subscriptions, how often the
     # relay looks for committed events besides being woken after each commit, and how many

@@ -1,6 +1,7 @@
 """``create_app(settings)``: the one place where the app is wired together.
 
-The lifespan owns every resource: the database, the broker, the enforcer.
+The lifespan owns every resource: the database, the broker, the enforcer, and the background
+tasks (event relay and hub, deadline scanner).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from core.broker import make_broker
 from core.clock import Clock
 from core.database import tortoise_config
 from core.settings import Settings
+from resolvers.projects.deadlines import DeadlineScanner
 from resolvers.services import Services, build_services
 from schema.root import build_schema
 from schema.view import GraphQLEndpoint
@@ -52,6 +54,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     broker = make_broker(settings.redis_url, settings.redis_prefix)
     services = build_services(settings, broker, clock)
     graphql = GraphQLEndpoint(build_schema(settings), services)
+    scanner = DeadlineScanner(services)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -61,9 +64,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await services.authorizer.start_watching(broker)
         await services.hub.start()
         await services.relay.start()
+        await scanner.start()
         try:
             yield
         finally:
+            await scanner.stop()
             await services.relay.stop()
             await services.hub.stop()
             await services.authorizer.stop_watching()

@@ -67,6 +67,20 @@ CAPABILITIES: dict[Capability, str] = {
     Capability(
         "visit", "read"
     ): "monthly visit counts against the street's target, grid staff see their own",
+    Capability("project", "read"): "see livelihood projects (民生实事): the progress board, the "
+    "map, totals, milestones, funds and live progress, without personal data",
+    Capability("project_people", "read"): "see who handles, reports on, supervises and rates a "
+    "project: names, supervision opinions, rating comments (personal data, not for 大屏)",
+    Capability("project", "manage"): "create projects, promote matters to projects, move them "
+    "through their lifecycle (立项、审批、验收)",
+    Capability("project", "progress"): "plan and complete milestones, report progress with "
+    "photos, start and complete the work (承办部门)",
+    Capability("project", "fund"): "record disbursements against a project's budget (资金使用)",
+    Capability("project", "supervise"): "post supervision opinions and rate their replies "
+    "(专项监督台, representatives and deliberators)",
+    Capability("project", "reply"): "answer supervision opinions (承办部门答复)",
+    Capability("project", "rate"): "rate a completed project, 1 to 5 (满意度)",
+    Capability("project", "follow"): "follow a project and be told when its status changes",
     Capability("tenant", "create"): "create streets (tenants) and their first administrator",
     Capability("tenant", "read"): "list every street of the platform",
 }

@@ -11,8 +11,10 @@ from tortoise.models import Model
 
 from models.accounts import User
 from models.people import Building, Compound, Resident, Tag
+from models.projects import Milestone, Project
 from models.tenancy import Community, District, Grid, Street
 from resolvers.people.residents import resident_tags
+from resolvers.projects import views as project_views
 
 M = TypeVar("M", bound=Model)
 
@@ -37,6 +39,17 @@ class Loaders:
     resident: DataLoader[int, Resident | None] = field(default_factory=lambda: by_id(Resident))
     tags_of_resident: DataLoader[int, list[Tag]] = field(
         default_factory=lambda: DataLoader(load_fn=_tags_of_residents)
+    )
+
+    project: DataLoader[int, Project | None] = field(default_factory=lambda: by_id(Project))
+    milestones: DataLoader[int, list[Milestone]] = field(
+        default_factory=lambda: DataLoader(load_fn=project_views.load_milestones)
+    )
+    satisfaction: DataLoader[int, project_views.Satisfaction] = field(
+        default_factory=lambda: DataLoader(load_fn=project_views.load_satisfaction)
+    )
+    waiting_opinions: DataLoader[int, list[project_views.WaitingOpinion]] = field(
+        default_factory=lambda: DataLoader(load_fn=project_views.load_waiting_opinions)
     )
 
 

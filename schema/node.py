@@ -10,6 +10,7 @@ import strawberry
 
 from core.errors import DomainError, ErrorCode
 from models import people as pm
+from models import projects as prj
 from models import tenancy as tm
 from models.accounts import Membership as MembershipModel
 from resolvers import members
@@ -20,6 +21,8 @@ from schema.people.common import caller
 from schema.people.places import Building, Compound, GridAssignment
 from schema.people.residents import Resident, Tag
 from schema.permissions import Can, Requirement, field
+from schema.projects.types import Project, SupervisionOpinion
+from schema.projects.work_types import Milestone
 from schema.relay import Node, from_global_id
 from schema.tenancy.types import Community, Grid, Street
 
@@ -81,6 +84,21 @@ async def _resident(info: Info, pk: int) -> Resident | None:
     return Resident.from_model(row, who.sees_pii) if row else None
 
 
+async def _project(info: Info, pk: int) -> Project | None:
+    row = await prj.Project.filter(id=pk).first()
+    return Project.from_model(row) if row else None
+
+
+async def _milestone(info: Info, pk: int) -> Milestone | None:
+    row = await prj.Milestone.filter(id=pk).first()
+    return Milestone.from_model(row) if row else None
+
+
+async def _opinion(info: Info, pk: int) -> SupervisionOpinion | None:
+    row = await prj.Opinion.filter(id=pk).first()
+    return SupervisionOpinion.from_model(row) if row else None
+
+
 NODE_KINDS: dict[str, NodeKind] = {
     "Street": NodeKind(Can("street", "read"), _street),
     "Community": NodeKind(Can("place", "read"), _community),
@@ -92,6 +110,9 @@ NODE_KINDS: dict[str, NodeKind] = {
     "GridAssignment": NodeKind(Can("place", "read"), _grid_assignment),
     "Tag": NodeKind(Can("tag", "read"), _tag),
     "Resident": NodeKind(Can("resident", "read"), _resident),
+    "Project": NodeKind(Can("project", "read"), _project),
+    "Milestone": NodeKind(Can("project", "read"), _milestone),
+    "SupervisionOpinion": NodeKind(Can("project_people", "read"), _opinion),
 }
 
 

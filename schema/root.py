@@ -34,6 +34,10 @@ from schema.people.places import PlacesMutation, PlacesQuery
 from schema.people.residents import ResidentsMutation, ResidentsQuery
 from schema.people.visits import VisitsMutation, VisitsQuery
 from schema.people.workbench import WorkbenchMutation, WorkbenchQuery
+from schema.projects.mutations import ProjectsMutation
+from schema.projects.queries import ProjectsQuery
+from schema.projects.subscriptions import ProjectsSubscription
+from schema.projects.supervision import SupervisionMutation
 from schema.tenancy.mutations import TenancyMutation
 from schema.tenancy.queries import TenancyQuery
 
@@ -50,6 +54,7 @@ class Query(
     DelegatesQuery,
     VisitsQuery,
     EventsQuery,
+    ProjectsQuery,
 ):
     pass
 
@@ -66,12 +71,14 @@ class Mutation(
     DelegatesMutation,
     VisitsMutation,
     EventsMutation,
+    ProjectsMutation,
+    SupervisionMutation,
 ):
     pass
 
 
 @strawberry.type(description="Live updates over graphql-transport-ws on the same path.")
-class Subscription(AccountsSubscription, EventsSubscription):
+class Subscription(AccountsSubscription, EventsSubscription, ProjectsSubscription):
     pass
 
 

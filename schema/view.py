@@ -123,6 +123,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             keep_alive_interval=15,
             connection_init_wait_timeout=timedelta(seconds=10),
             max_subscriptions_per_connection=services.settings.max_subscriptions_per_connection,
+            multipart_uploads_enabled=True,  # photos of progress updates and vouchers
         )
         self.services = services
 

@@ -37,6 +37,7 @@ from resolvers.people.places import assign_to_community
 from resolvers.people.threads import staff_send
 from resolvers.people.visits import record_visit, set_monthly_target
 from resolvers.services import Services
+from tests.projects_support import seed_every_project_row
 from tests.support import Api, StreetFixture, add_member, error_codes, gid, make_street
 
 # --- helpers -----------------------------------------------------------------------------
@@ -90,6 +91,10 @@ async def streets(services: Services) -> TwoStreets:
         membership = await Membership.get(user_id=member.id)
     for index, street in enumerate((a, b), start=7):
         await populate_every_kind_of_row(services, street, index)
+    for street in (a, b):
+        with street_scope(street.street_id):
+            admin = await User.get(username=street.admin_username)
+        await seed_every_project_row(street.street_id, admin, services.clock.now())
     return TwoStreets(a, b, member, membership.id)
 
 

@@ -1,0 +1,113 @@
+"""Deadline warnings (黄灯提醒、红灯告警): once each, with any number of workers.
+
+A milestone of an approved or running project turns yellow when its planned date is within
+``project_yellow_days`` of today, red once the date has passed undone. The handler and their
+leader get a notification for each colour, once: a warning is claimed by raising the
+milestone's ``warned_level`` with a conditional update (``… WHERE warned_level < level``), in
+the same transaction as the notification, so of several workers scanning at once exactly one
+sends it. ``scan_deadlines`` is what the scanner task runs; tests call it directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from core.i18n import translate
+from models.projects import Milestone, Project
+from resolvers.events import changing
+from resolvers.notifications import notify
+from resolvers.projects.common import ACTIVE, Snapshot, project_gid, today
+from resolvers.services import Services
+from tenants.scoping import street_scope, unscoped
+
+log = logging.getLogger(__name__)
+
+YELLOW = 1
+RED = 2
+LEVEL_NAMES = {YELLOW: "yellow", RED: "red"}
+
+
+async def scan_deadlines(services: Services) -> int:
+    """Send every warning that is due and not yet sent; returns how many this call sent."""
+    on = today(services)
+    horizon = on + timedelta(days=services.settings.project_yellow_days)
+    with unscoped("the deadline scanner serves every street"):
+        candidates = await Milestone.filter(
+            done_date=None,
+            planned_date__lte=horizon,
+            warned_level__lt=RED,
+            project__status__in=list(ACTIVE),
+        ).values_list("id", "tenant_id", "warned_level", "planned_date")
+    sent = 0
+    for milestone_id, street_id, warned, planned in candidates:
+        level = RED if planned < on else YELLOW
+        if warned >= level:
+            continue
+        with street_scope(street_id):
+            sent += await _warn(services, milestone_id, level)
+    return sent
+
+
+async def _warn(services: Services, milestone_id: int, level: int) -> int:
+    async with changing(services, None) as change:
+        claimed = await Milestone.filter(
+            id=milestone_id, warned_level__lt=level, done_date=None
+        ).update(warned_level=level)
+        if not claimed:
+            return 0  # another worker sent it, or the milestone was just completed
+        milestone = await Milestone.get(id=milestone_id)
+        project = await Project.get(id=milestone.project_id)
+        name = LEVEL_NAMES[level]
+        subject = project_gid(project.id)
+        detail = {"milestone": milestone.id, "level": name.upper()}
+        await change.audit("project.deadline_warned", subject, detail)
+        await change.event(
+            "project.deadline_warned", subject, Snapshot(project).payload(services, **detail)
+        )
+        recipients = [uid for uid in (project.handler_id, project.leader_id) if uid is not None]
+        if recipients:
+            await notify(
+                change,
+                recipients,
+                f"deadline.{name}",
+                translate(
+                    "project.deadline_title",
+                    project=project.title,
+                    milestone=milestone.title,
+                    level=translate(f"project.deadline_{name}"),
+                ),
+                translate("project.deadline_body", planned=milestone.planned_date.isoformat()),
+                subject,
+            )
+    return 1
+
+
+class DeadlineScanner:
+    """The background task of each worker: scan, sleep, scan…"""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="deadline-scanner")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await scan_deadlines(self.services)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database is away: try again next round
+                log.warning("deadline scanner: %s: %s", type(exc).__name__, exc)
+            await asyncio.sleep(self.services.settings.deadline_scan_seconds)

@@ -1,0 +1,187 @@
+"""Creating projects and moving them through their lifecycle (立项 → 票决 → 实施 → 验收).
+
+Each mutation has its own table of allowed transitions: leaders and administrators
+(``project:manage``) steer the whole lifecycle; the department (``project:progress``) only
+starts approved work and reports it complete. Anything else is ``INVALID_TRANSITION``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from core.errors import ErrorCode
+from core.i18n import translate
+from models.accounts import Membership, Role, User
+from models.projects import Follow, Project, ProjectStatus, SourceKind
+from models.tenancy import Community
+from resolvers.events import changing
+from resolvers.notifications import notify
+from resolvers.projects.common import (
+    Snapshot,
+    check_text,
+    fail,
+    parse_amount,
+    project_gid,
+    require_project,
+)
+from resolvers.services import Services
+
+S = ProjectStatus
+MANAGE_TRANSITIONS: dict[ProjectStatus, frozenset[ProjectStatus]] = {
+    S.PROPOSED: frozenset({S.CANDIDATE, S.REJECTED}),
+    S.CANDIDATE: frozenset({S.APPROVED, S.REJECTED}),
+    S.APPROVED: frozenset({S.IN_PROGRESS, S.SUSPENDED}),
+    S.IN_PROGRESS: frozenset({S.COMPLETED, S.SUSPENDED}),
+    S.COMPLETED: frozenset({S.ACCEPTED, S.IN_PROGRESS}),
+    S.SUSPENDED: frozenset({S.IN_PROGRESS}),
+}
+PROGRESS_TRANSITIONS: dict[ProjectStatus, frozenset[ProjectStatus]] = {
+    S.APPROVED: frozenset({S.IN_PROGRESS}),
+    S.IN_PROGRESS: frozenset({S.COMPLETED}),
+}
+# Going backwards or stopping is explained.
+NEEDS_REASON = frozenset({(S.COMPLETED, S.IN_PROGRESS)}) | {
+    (a, b) for a in S for b in (S.REJECTED, S.SUSPENDED)
+}
+STAFF_ROLES = frozenset(
+    {Role.STREET_DEPARTMENT, Role.STREET_LEADER, Role.STREET_ADMIN, Role.STREET_REVIEWER}
+)
+
+
+@dataclass(frozen=True)
+class NewProject:
+    title: str
+    description: str
+    category: str
+    department: str
+    planned_start: date
+    planned_end: date
+    budget: str
+    community_id: int | None = None
+    address: str = ""
+    longitude: float | None = None
+    latitude: float | None = None
+    handler_id: int | None = None
+    leader_id: int | None = None
+    source_kind: SourceKind | None = None
+    source_ref: str = ""
+
+
+async def _staff(user_id: int | None, field: str) -> int | None:
+    if user_id is None:
+        return None
+    if not await Membership.exists(user_id=user_id, role__in=list(STAFF_ROLES)):
+        raise fail(ErrorCode.NOT_FOUND, "project.user_not_staff", field)
+    return user_id
+
+
+def _check_location(lon: float | None, lat: float | None) -> None:
+    if lon is None and lat is None:
+        return
+    if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise fail(ErrorCode.BAD_USER_INPUT, "project.location", "location")
+
+
+async def create_project(services: Services, actor: User, new: NewProject) -> Project:
+    """A PROPOSED project; with a source it keeps the link to the matter it was promoted from."""
+    title = check_text(new.title, "title")
+    category = check_text(new.category, "category", 40)
+    department = check_text(new.department, "department", 100)
+    budget = parse_amount(new.budget, "budget")
+    if new.planned_end < new.planned_start:
+        raise fail(ErrorCode.BAD_USER_INPUT, "project.dates_order", "plannedEnd")
+    _check_location(new.longitude, new.latitude)
+    if len(new.address) > 200:
+        raise fail(ErrorCode.BAD_USER_INPUT, "input.too_long", "address", max=200)
+    if new.source_kind is not None:
+        check_text(new.source_ref, "source.reference")
+    if new.community_id is not None and not await Community.exists(id=new.community_id):
+        raise fail(ErrorCode.NOT_FOUND, "input.community_not_found", "communityId")
+    handler_id = await _staff(new.handler_id, "handlerId")
+    leader_id = await _staff(new.leader_id, "leaderId")
+    now = services.clock.now()
+    async with changing(services, actor) as change:
+        project = await Project.create(
+            title=title,
+            description=new.description.strip(),
+            category=category,
+            community_id=new.community_id,
+            address=new.address.strip(),
+            longitude=new.longitude,
+            latitude=new.latitude,
+            department=department,
+            handler_id=handler_id,
+            leader_id=leader_id,
+            planned_start=new.planned_start,
+            planned_end=new.planned_end,
+            budget=budget,
+            source_kind=new.source_kind,
+            source_ref=new.source_ref.strip() if new.source_kind else "",
+            created_at=now,
+            updated_at=now,
+        )
+        source = (
+            {"kind": new.source_kind.value, "reference": project.source_ref}
+            if new.source_kind
+            else None
+        )
+        await change.audit(
+            "project.created",
+            project_gid(project.id),
+            {"title": title, "budget": str(budget), "source": source},
+        )
+        await change.event(
+            "project.created", project_gid(project.id), Snapshot(project).payload(services)
+        )
+    return project
+
+
+async def change_status(
+    services: Services,
+    actor: User,
+    project_id: int,
+    to: ProjectStatus,
+    reason: str,
+    allowed: dict[ProjectStatus, frozenset[ProjectStatus]],
+) -> Project:
+    """Move a project along one allowed transition of the caller's table, recorded."""
+    reason = reason.strip()
+    async with changing(services, actor) as change:
+        project = await require_project(project_id, for_update=True)
+        before = project.status
+        if to not in allowed.get(before, frozenset()):
+            raise fail(
+                ErrorCode.INVALID_TRANSITION,
+                "project.invalid_transition",
+                "to",
+                from_status=before.value,
+                to_status=to.value,
+            )
+        if (before, to) in NEEDS_REASON and not reason:
+            raise fail(ErrorCode.BAD_USER_INPUT, "project.reason_required", "reason")
+        project.status = to
+        project.updated_at = change.at
+        await project.save(update_fields=["status", "updated_at"])
+        subject = project_gid(project.id)
+        await change.audit(
+            "project.status_changed",
+            subject,
+            {"from": before.value, "to": to.value, "reason": reason},
+        )
+        await change.event(
+            "project.status_changed",
+            subject,
+            Snapshot(project).payload(services, previousStatus=before.value),
+        )
+        followers = await Follow.filter(project_id=project.id).values_list("user_id", flat=True)
+        if followers:
+            await notify(
+                change,
+                followers,
+                "project.status",
+                translate("project.status_title", project=project.title, status=to.value),
+                reason,
+                subject,
+            )
+    return project

@@ -1,0 +1,314 @@
+"""Views for mini-programs and big screens: the progress board (项目进度榜), the map
+(民生实事图) and per-street totals. None of them carries personal data.
+
+The board is a keyset-paginated ranking; everything a board row shows beyond the project row
+(community, satisfaction, open opinions, milestones) comes from batch loaders that take all the
+page's projects at once, so the board costs the same number of SQL statements for 20 rows as
+for 100.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import geojson
+from tortoise.expressions import Q
+from tortoise.functions import Count, Sum
+
+from core.errors import DomainError, ErrorCode
+from models.projects import ZERO, Milestone, Opinion, Project, ProjectStatus, Rating
+from resolvers.pagination import check_page_size
+from resolvers.projects.common import ACTIVE, Lateness, lateness_of, project_gid, today
+from resolvers.services import Services
+
+_CURSOR_PREFIX = "pb:"
+
+
+class BoardOrder(StrEnum):
+    PROGRESS = "PROGRESS"  # most advanced first, then the most urgent
+    LATENESS = "LATENESS"  # the most urgent open milestone first, then the most advanced
+
+
+# (field, descending) per order; ``id`` last makes every key unique.
+_KEYS: dict[BoardOrder, tuple[tuple[str, bool], ...]] = {
+    BoardOrder.PROGRESS: (("progress", True), ("next_due", False), ("id", False)),
+    BoardOrder.LATENESS: (("next_due", False), ("progress", True), ("id", False)),
+}
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    statuses: Sequence[ProjectStatus] | None = None
+    category: str | None = None
+    community_id: int | None = None
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    items: list[Project]
+    cursors: list[str]
+    has_next_page: bool
+    has_previous_page: bool
+    total_count: int
+
+
+def _key(project: Project, order: BoardOrder) -> list[Any]:
+    values = []
+    for name, _ in _KEYS[order]:
+        value = getattr(project, name)
+        values.append(value.isoformat() if isinstance(value, date) else value)
+    return values
+
+
+def encode_board_cursor(project: Project, order: BoardOrder) -> str:
+    raw = _CURSOR_PREFIX + json.dumps([order.value, *_key(project, order)])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_board_cursor(cursor: str, order: BoardOrder) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not raw.startswith(_CURSOR_PREFIX):
+            raise ValueError(raw)
+        name, *values = json.loads(raw[len(_CURSOR_PREFIX) :])
+        keys = _KEYS[order]
+        if name != order.value or len(values) != len(keys):
+            raise ValueError(raw)
+        parsed: list[Any] = []
+        for (field, _), value in zip(keys, values, strict=True):
+            parsed.append(date.fromisoformat(value) if field == "next_due" else int(value))
+        return parsed
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise DomainError(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", field="after") from exc
+
+
+def _after(order: BoardOrder, values: list[Any]) -> Q:
+    """Rows strictly after the cursor in the order's ranking."""
+    keys = _KEYS[order]
+    alternatives = []
+    for i, (field, desc) in enumerate(keys):
+        equal = {f: values[j] for j, (f, _) in enumerate(keys[:i])}
+        beyond = {f"{field}__lt" if desc else f"{field}__gt": values[i]}
+        alternatives.append(Q(**equal, **beyond))
+    return Q(*alternatives, join_type="OR")
+
+
+def _filtered(board_filter: BoardFilter) -> Any:
+    query = Project.all()
+    if board_filter.statuses:
+        query = query.filter(status__in=list(board_filter.statuses))
+    if board_filter.category:
+        query = query.filter(category=board_filter.category.strip())
+    if board_filter.community_id is not None:
+        query = query.filter(community_id=board_filter.community_id)
+    return query
+
+
+async def board(
+    services: Services,
+    board_filter: BoardFilter,
+    order: BoardOrder,
+    first: int | None,
+    after: str | None,
+) -> BoardPage:
+    """One page of the progress board: two statements (count, page)."""
+    size = check_page_size(first, services.settings.max_page_size)
+    query = _filtered(board_filter)
+    total = await query.count()
+    if after:
+        query = query.filter(_after(order, decode_board_cursor(after, order)))
+    ordering = [f"-{f}" if desc else f for f, desc in _KEYS[order]]
+    rows = await query.order_by(*ordering).limit(size + 1)
+    items = list(rows[:size])
+    return BoardPage(
+        items=items,
+        cursors=[encode_board_cursor(p, order) for p in items],
+        has_next_page=len(rows) > size,
+        has_previous_page=bool(after),
+        total_count=total,
+    )
+
+
+# -- batch loaders (one statement for a whole page of projects) ------------------------------
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    count: int
+    total: int
+
+    @property
+    def average(self) -> float | None:
+        return round(self.total / self.count, 2) if self.count else None
+
+
+@dataclass(frozen=True)
+class OpinionCounts:
+    open: int = 0
+    overdue: int = 0
+
+
+async def load_satisfaction(project_ids: Sequence[int]) -> list[Satisfaction]:
+    rows = (
+        await Rating.filter(project_id__in=list(set(project_ids)))
+        .annotate(n=Count("id"), total=Sum("score"))
+        .group_by("project_id")
+        .values("project_id", "n", "total")
+    )
+    found = {row["project_id"]: Satisfaction(int(row["n"]), int(row["total"] or 0)) for row in rows}
+    return [found.get(pk, Satisfaction(0, 0)) for pk in project_ids]
+
+
+# An opinion still waiting for a reply, or answered late: the only ones counted.
+WaitingOpinion = tuple[int, Any, date, bool]  # project, replied_at, reply_due, replied_late
+
+
+def count_opinions(on: date, rows: Sequence[WaitingOpinion]) -> OpinionCounts:
+    open_ = overdue = 0
+    for _, replied_at, due, late in rows:
+        if replied_at is None:
+            open_ += 1
+            overdue += on > due
+        elif late:
+            overdue += 1
+    return OpinionCounts(open_, overdue)
+
+
+def _waiting() -> Any:
+    return Opinion.filter(Q(replied_at=None) | Q(replied_late=True))
+
+
+async def load_waiting_opinions(project_ids: Sequence[int]) -> list[list[WaitingOpinion]]:
+    rows = await (
+        _waiting()
+        .filter(project_id__in=list(set(project_ids)))
+        .values_list("project_id", "replied_at", "reply_due", "replied_late")
+    )
+    grouped: dict[int, list[WaitingOpinion]] = defaultdict(list)
+    for row in rows:
+        grouped[row[0]].append(row)
+    return [grouped.get(pk, []) for pk in project_ids]
+
+
+async def load_milestones(project_ids: Sequence[int]) -> list[list[Milestone]]:
+    rows = await Milestone.filter(project_id__in=list(set(project_ids))).order_by(
+        "planned_date", "id"
+    )
+    grouped: dict[int, list[Milestone]] = defaultdict(list)
+    for row in rows:
+        grouped[row.project_id].append(row)
+    return [grouped.get(pk, []) for pk in project_ids]
+
+
+async def load_projects(project_ids: Sequence[int]) -> list[Project | None]:
+    rows = {p.id: p for p in await Project.filter(id__in=list(set(project_ids)))}
+    return [rows.get(pk) for pk in project_ids]
+
+
+# -- the map -------------------------------------------------------------------------------
+
+
+async def project_map(
+    services: Services, statuses: Sequence[ProjectStatus] | None
+) -> dict[str, Any]:
+    """The street's located projects as one GeoJSON FeatureCollection (points, lon/lat)."""
+    query = Project.filter(longitude__not_isnull=True, latitude__not_isnull=True)
+    if statuses:
+        query = query.filter(status__in=list(statuses))
+    on = today(services)
+    yellow = services.settings.project_yellow_days
+    features = []
+    for p in await query.order_by("id"):
+        features.append(
+            geojson.Feature(
+                id=project_gid(p.id),
+                geometry=geojson.Point((p.longitude, p.latitude)),
+                properties={
+                    "id": project_gid(p.id),
+                    "title": p.title,
+                    "category": p.category,
+                    "status": p.status.value,
+                    "progress": p.progress,
+                    "lateness": lateness_of(p.status, p.next_due, on, yellow).value,
+                    "address": p.address,
+                },
+            )
+        )
+    collection = geojson.FeatureCollection(features)
+    if not collection.is_valid:  # a bug, not bad input: coordinates are checked on the way in
+        raise ValueError(f"invalid GeoJSON: {collection.errors()}")
+    return json.loads(geojson.dumps(collection))
+
+
+# -- per-street totals ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    by_status: dict[ProjectStatus, int]
+    budget: Decimal
+    spent: Decimal
+    over_budget: int
+    active: int
+    yellow: int
+    red: int
+    open_opinions: int
+    overdue_opinions: int
+    rating_count: int
+    rating_total: int
+
+    @property
+    def on_time_share(self) -> float | None:
+        return round((self.active - self.red) / self.active, 4) if self.active else None
+
+    @property
+    def average_satisfaction(self) -> float | None:
+        return round(self.rating_total / self.rating_count, 2) if self.rating_count else None
+
+
+async def totals(services: Services) -> Totals:
+    """Counts and sums of the street's projects (exact decimals), no personal data."""
+    on = today(services)
+    yellow_days = services.settings.project_yellow_days
+    rows = await Project.all().values_list("status", "budget", "spent", "next_due")
+    by_status: Counter[ProjectStatus] = Counter()
+    budget = spent = ZERO
+    over = active = yellow = red = 0
+    for status, row_budget, row_spent, next_due in rows:
+        status = ProjectStatus(status)
+        by_status[status] += 1
+        budget += Decimal(row_budget)
+        spent += Decimal(row_spent)
+        over += Decimal(row_spent) > Decimal(row_budget)
+        if status in ACTIVE:
+            active += 1
+            lateness = lateness_of(status, next_due, on, yellow_days)
+            yellow += lateness is Lateness.YELLOW
+            red += lateness is Lateness.RED
+    counts = count_opinions(
+        on, await _waiting().values_list("project_id", "replied_at", "reply_due", "replied_late")
+    )
+    ratings = await Rating.all().annotate(n=Count("id"), total=Sum("score")).values("n", "total")
+    rating_count = int(ratings[0]["n"] or 0) if ratings else 0
+    rating_total = int(ratings[0]["total"] or 0) if ratings else 0
+    return Totals(
+        by_status={s: by_status.get(s, 0) for s in ProjectStatus},
+        budget=budget,
+        spent=spent,
+        over_budget=over,
+        active=active,
+        yellow=yellow,
+        red=red,
+        open_opinions=counts.open,
+        overdue_opinions=counts.overdue,
+        rating_count=rating_count,
+        rating_total=rating_total,
+    )

@@ -1,0 +1,277 @@
+"""Livelihood projects (民生实事) as the schema shows them.
+
+Fields that name people (handler, authors, opinions, rating comments) require
+``project_people:read``: big screens (DISPLAY) hold only ``project:read`` and see progress,
+funds and counts, never a person.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+
+from models import projects as m
+from resolvers.pagination import keyset_page
+from resolvers.projects.common import Lateness, lateness_of, today
+from resolvers.projects.supervision import is_overdue
+from resolvers.projects.views import count_opinions
+from schema.accounts.types import Account
+from schema.context import Info
+from schema.enums import ProgressSource, ProjectStatus, SourceKind
+from schema.permissions import Can, field
+from schema.projects.work_types import Disbursement, Milestone, ProgressUpdate
+from schema.relay import Connection, Node, to_global_id
+from schema.tenancy.types import Community
+
+PEOPLE = Can("project_people", "read")
+
+
+async def _account(info: Info, user_id: int | None) -> Account | None:
+    if user_id is None:
+        return None
+    row = await info.context.loaders.user.load(user_id)
+    return Account.from_model(row) if row else None
+
+
+@strawberry.type(description="A point: WGS84 longitude and latitude.")
+class Location:
+    longitude: float
+    latitude: float
+
+
+@strawberry.type(description="The matter a project was promoted from (kept as a link).")
+class ProjectSource:
+    kind: SourceKind
+    reference: str
+
+
+@strawberry.type(
+    description="监督意见: a representative's or deliberator's opinion on a project, answered "
+    "by the department within a number of working days."
+)
+class SupervisionOpinion(Node):
+    body: str
+    created_at: datetime
+    reply_due_on: date = strawberry.field(description="The reply is due by this date.")
+    reply: str | None
+    replied_at: datetime | None
+    reply_score: int | None = strawberry.field(description="The author's rating of the reply.")
+    row: strawberry.Private[m.Opinion]
+
+    @strawberry.field(description="Unanswered past its date, or answered late.")
+    def overdue(self, info: Info) -> bool:
+        return is_overdue(info.context.services, self.row)
+
+    @field(requires=PEOPLE, description="Who posted it.")
+    async def author(self, info: Info) -> Account | None:
+        return await _account(info, self.row.author_id)
+
+    @field(requires=PEOPLE, description="Who answered it.")
+    async def replied_by(self, info: Info) -> Account | None:
+        return await _account(info, self.row.replied_by_id)
+
+    @strawberry.field(description="The project it is about.")
+    async def project(self, info: Info) -> Project:
+        row = await info.context.loaders.project.load(self.row.project_id)
+        assert row is not None
+        return Project.from_model(row)
+
+    @classmethod
+    def from_model(cls, row: m.Opinion) -> SupervisionOpinion:
+        return cls(
+            id=to_global_id("SupervisionOpinion", row.id),
+            body=row.body,
+            created_at=row.created_at,
+            reply_due_on=row.reply_due,
+            reply=row.reply,
+            replied_at=row.replied_at,
+            reply_score=row.reply_score,
+            row=row,
+        )
+
+
+@strawberry.type(description="满意度: one person's rating of a completed project.")
+class ProjectRating:
+    score: int
+    comment: str
+    updated_at: datetime
+    user_id: strawberry.Private[int]
+
+    @field(requires=PEOPLE, description="Who rated.")
+    async def author(self, info: Info) -> Account | None:
+        return await _account(info, self.user_id)
+
+    @classmethod
+    def from_model(cls, row: m.Rating) -> ProjectRating:
+        return cls(
+            score=row.score, comment=row.comment, updated_at=row.updated_at, user_id=row.user_id
+        )
+
+
+@strawberry.type(description="民生实事项目: a livelihood project of the street.")
+class Project(Node):
+    title: str
+    description: str
+    category: str
+    status: ProjectStatus
+    department: str = strawberry.field(description="The responsible department (承办部门).")
+    address: str
+    planned_start: date
+    planned_end: date
+    budget: Decimal
+    spent: Decimal
+    progress: int = strawberry.field(description="Percent done, 0 to 100.")
+    progress_source: ProgressSource
+    progress_reason: str = strawberry.field(description="Why progress was set by hand.")
+    created_at: datetime
+    updated_at: datetime
+    row: strawberry.Private[m.Project]
+
+    @strawberry.field(description="Spending is over the budget (each such payment is flagged).")
+    def over_budget(self) -> bool:
+        return self.spent > self.budget
+
+    @strawberry.field(description="Earliest planned date of an open milestone.")
+    def next_due_on(self) -> date | None:
+        return None if self.row.next_due == m.NO_DUE_DATE else self.row.next_due
+
+    @strawberry.field(description="ON_TIME, YELLOW or RED, as of today.")
+    def lateness(self, info: Info) -> Lateness:
+        services = info.context.services
+        return lateness_of(
+            self.row.status,
+            self.row.next_due,
+            today(services),
+            services.settings.project_yellow_days,
+        )
+
+    @strawberry.field
+    def location(self) -> Location | None:
+        if self.row.longitude is None or self.row.latitude is None:
+            return None
+        return Location(longitude=self.row.longitude, latitude=self.row.latitude)
+
+    @strawberry.field(description="The matter it was promoted from, if any.")
+    def source(self) -> ProjectSource | None:
+        if self.row.source_kind is None:
+            return None
+        return ProjectSource(kind=self.row.source_kind, reference=self.row.source_ref)
+
+    @strawberry.field(description="The community (社区) it is in, if one.")
+    async def community(self, info: Info) -> Community | None:
+        if self.row.community_id is None:
+            return None
+        row = await info.context.loaders.community.load(self.row.community_id)
+        return Community.from_model(row) if row else None
+
+    @strawberry.field(description="Milestones, by planned date.")
+    async def milestones(self, info: Info) -> list[Milestone]:
+        rows = await info.context.loaders.milestones.load(self.row.id)
+        return [Milestone.from_model(r) for r in rows]
+
+    @strawberry.field(description="Average satisfaction (1–5), none before the first rating.")
+    async def average_satisfaction(self, info: Info) -> float | None:
+        return (await info.context.loaders.satisfaction.load(self.row.id)).average
+
+    @strawberry.field(description="How many people rated it.")
+    async def rating_count(self, info: Info) -> int:
+        return (await info.context.loaders.satisfaction.load(self.row.id)).count
+
+    @strawberry.field(description="Supervision opinions still waiting for a reply.")
+    async def open_opinion_count(self, info: Info) -> int:
+        rows = await info.context.loaders.waiting_opinions.load(self.row.id)
+        return count_opinions(today(info.context.services), rows).open
+
+    @strawberry.field(
+        description="Supervision opinions unanswered past their date or answered late."
+    )
+    async def overdue_opinion_count(self, info: Info) -> int:
+        rows = await info.context.loaders.waiting_opinions.load(self.row.id)
+        return count_opinions(today(info.context.services), rows).overdue
+
+    @field(requires=PEOPLE, description="The department's handler (承办人).")
+    async def handler(self, info: Info) -> Account | None:
+        return await _account(info, self.row.handler_id)
+
+    @field(requires=PEOPLE, description="The handler's leader (分管领导), warned with them.")
+    async def leader(self, info: Info) -> Account | None:
+        return await _account(info, self.row.leader_id)
+
+    @field(requires=PEOPLE, description="Progress reports, newest first.")
+    async def updates(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[ProgressUpdate]:
+        page = await keyset_page(
+            m.ProgressUpdate.filter(project_id=self.row.id),
+            first,
+            after,
+            info.context.services.settings.max_page_size,
+            newest_first=True,
+        )
+        return Connection.from_page(page, ProgressUpdate.from_model)
+
+    @strawberry.field(description="Payments, oldest first.")
+    async def disbursements(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Disbursement]:
+        page = await keyset_page(
+            m.Disbursement.filter(project_id=self.row.id),
+            first,
+            after,
+            info.context.services.settings.max_page_size,
+        )
+        return Connection.from_page(page, Disbursement.from_model)
+
+    @field(requires=PEOPLE, description="Supervision opinions (专项监督台), newest first.")
+    async def opinions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[SupervisionOpinion]:
+        page = await keyset_page(
+            m.Opinion.filter(project_id=self.row.id),
+            first,
+            after,
+            info.context.services.settings.max_page_size,
+            newest_first=True,
+        )
+        return Connection.from_page(page, SupervisionOpinion.from_model)
+
+    @field(requires=PEOPLE, description="Ratings with comments, newest first.")
+    async def ratings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[ProjectRating]:
+        page = await keyset_page(
+            m.Rating.filter(project_id=self.row.id),
+            first,
+            after,
+            info.context.services.settings.max_page_size,
+            newest_first=True,
+        )
+        return Connection.from_page(page, ProjectRating.from_model)
+
+    @field(requires=PEOPLE, description="How many people follow it.")
+    async def follower_count(self) -> int:
+        return await m.Follow.filter(project_id=self.row.id).count()
+
+    @classmethod
+    def from_model(cls, row: m.Project) -> Project:
+        return cls(
+            id=to_global_id("Project", row.id),
+            title=row.title,
+            description=row.description,
+            category=row.category,
+            status=row.status,
+            department=row.department,
+            address=row.address,
+            planned_start=row.planned_start,
+            planned_end=row.planned_end,
+            budget=row.budget,
+            spent=row.spent,
+            progress=row.progress,
+            progress_source=row.progress_source,
+            progress_reason=row.progress_reason,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            row=row,
+        )
