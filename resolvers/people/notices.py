@@ -14,13 +14,14 @@ from datetime import datetime
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
 
 from core.errors import ErrorCode, ProblemError, problem
+from core.ids import to_global_id
 from models.accounts import Role
 from models.outreach import Notice, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
+from resolvers.events import changing
 from resolvers.pagination import Page, check_page_size, decode_cursor
 from resolvers.people.access import Caller, my_grid_ids, my_resident
 from resolvers.people.residents import tags_by_ids
@@ -28,6 +29,13 @@ from tenants.registry import check_name
 from tenants.scoping import current_street_id
 
 MAX_BODY = 5000
+NOTICE_SENT = "notice.sent"
+TARGET_TYPES = {
+    TargetKind.STREET: "Street",
+    TargetKind.COMMUNITY: "Community",
+    TargetKind.GRID: "Grid",
+    TargetKind.TAG: "Tag",
+}
 STREET_SENDERS = frozenset({Role.STREET_LEADER.value, Role.STREET_ADMIN.value})
 
 
@@ -100,19 +108,33 @@ async def send_notice(
     if not targets:
         targets.append((TargetKind.STREET, street_id))
     targets += [(TargetKind.TAG, t) for t in sorted(set(tag_ids))]
-    async with in_transaction():
+    async with changing(caller.services, caller.user) as change:
         notice = await Notice.create(
             sender_id=caller.user.id,
             title=title.strip(),
             body=body.strip(),
             has_tags=bool(tag_ids),
-            created_at=caller.services.clock.now(),
+            created_at=change.at,
         )
         await NoticeTarget.bulk_create(
             [
                 NoticeTarget(tenant_id=street_id, notice_id=notice.id, kind=kind, ref_id=ref)
                 for kind, ref in targets
             ]
+        )
+        # One event per notice, whatever the number of recipients: it carries the target, and
+        # each connected resident's subscription decides whether the target covers them.
+        await change.record(
+            NOTICE_SENT,
+            to_global_id("Notice", notice.id),
+            {
+                "title": notice.title,
+                "body": notice.body,
+                "targets": [
+                    {"kind": kind.value, "id": to_global_id(TARGET_TYPES[kind], ref)}
+                    for kind, ref in targets
+                ],
+            },
         )
     return notice
 
