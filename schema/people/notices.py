@@ -149,7 +149,10 @@ class NoticesQuery:
         after: str | None = None,
         unread_only: bool = False,
     ) -> Connection[Notice]:
-        page, read = await notices.inbox(caller(info), first, after, unread_only)
+        selected = {f.name for f in info.selected_fields[0].selections}
+        page, read = await notices.inbox(
+            caller(info), first, after, unread_only, with_total="totalCount" in selected
+        )
         edges = [
             Edge(cursor=encode_cursor(n.id), node=Notice.from_model(n, read.get(n.id)))
             for n in page.items
