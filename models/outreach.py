@@ -43,7 +43,8 @@ class Notice(TenantModel):
 
     class Meta:
         table = "notice"
-        indexes = (("tenant_id", "sender_id"),)
+        # (tenant, id): a street's notices newest first (the inbox pages by id).
+        indexes = (("tenant_id", "sender_id"), ("tenant_id", "id"))
 
 
 class NoticeTarget(TenantModel):
@@ -62,7 +63,14 @@ class NoticeTarget(TenantModel):
 
     class Meta:
         table = "notice_target"
-        indexes = (("tenant_id", "kind", "ref_id", "notice_id"),)
+        # (tenant, kind, ref_id, notice): the notices of an area or tag. (tenant, notice, kind,
+        # ref_id): is this notice for this area, probed per notice. Without the second, stale
+        # statistics after a burst of notices turn the inbox into a nested loop over all
+        # targets (about 20 ms at 500 notices on PostgreSQL instead of 1 ms).
+        indexes = (
+            ("tenant_id", "kind", "ref_id", "notice_id"),
+            ("tenant_id", "notice_id", "kind", "ref_id"),
+        )
 
 
 class NoticeReceipt(TenantModel):
@@ -84,6 +92,7 @@ class NoticeReceipt(TenantModel):
     class Meta:
         table = "notice_receipt"
         unique_together = (("tenant", "notice", "resident"),)
+        indexes = (("tenant_id", "resident_id", "notice_id"),)  # my receipts (unread)
 
 
 class DelegateKind(StrEnum):

@@ -14,6 +14,9 @@ from models.accounts import User
 from models.scoping import TenantModel, tenant_field
 from models.tenancy import Community, Grid, Street
 
+# The tags every new street starts with (editable afterwards).
+DEFAULT_TAGS = ("残疾人", "独居老人", "留守老人", "退役军人", "低保户", "重点关注")
+
 
 class Compound(TenantModel):
     """小区: a residential compound inside a community."""
@@ -261,27 +264,3 @@ class PeopleSettings(TenantModel):
     class Meta:
         table = "people_settings"
         unique_together = (("tenant",),)
-
-
-class Handover(TenantModel):
-    """账号继承: a leaving grid chief's work moved to a successor."""
-
-    id = fields.IntField(primary_key=True)
-    tenant: fields.ForeignKeyRelation[Street] = tenant_field("handovers")
-    leaver: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "gongzhi.User", related_name=False, on_delete=fields.CASCADE
-    )
-    successor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "gongzhi.User", related_name=False, on_delete=fields.CASCADE
-    )
-    performed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
-    )
-    grids_moved = fields.IntField(default=0)
-    communities_moved = fields.IntField(default=0)
-    threads_moved = fields.IntField(default=0)
-    residents_covered = fields.IntField(default=0)
-    created_at = fields.DatetimeField()
-
-    class Meta:
-        table = "handover"

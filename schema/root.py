@@ -29,7 +29,7 @@ from schema.extensions import ErrorCodeExtension, StreetScopeExtension
 from schema.node import NodeQuery
 from schema.people.delegates import DelegatesMutation, DelegatesQuery
 from schema.people.importing import ImportMutation
-from schema.people.notices import NoticesMutation, NoticesQuery
+from schema.people.notices import NoticesMutation, NoticesQuery, NoticesSubscription
 from schema.people.places import PlacesMutation, PlacesQuery
 from schema.people.residents import ResidentsMutation, ResidentsQuery
 from schema.people.visits import VisitsMutation, VisitsQuery
@@ -78,7 +78,9 @@ class Mutation(
 
 
 @strawberry.type(description="Live updates over graphql-transport-ws on the same path.")
-class Subscription(AccountsSubscription, EventsSubscription, ProjectsSubscription):
+class Subscription(
+    AccountsSubscription, EventsSubscription, ProjectsSubscription, NoticesSubscription
+):
     pass
 
 

@@ -14,6 +14,7 @@ from core.security import Passwords, generate_password
 from models.accounts import DistrictMembership, Membership, Role, User
 from models.audit import append_entry
 from models.events import record_event
+from models.people import DEFAULT_TAGS, Tag
 from models.scoping import unscoped
 from models.tenancy import District, Street
 
@@ -67,7 +68,8 @@ async def create_street(
     at: datetime | None = None,
 ) -> NewStreet:
     """Create a street and its first STREET_ADMIN; raises ProblemError and writes nothing on
-    bad input. The new street's audit chain and event stream start with its creation."""
+    bad input. The new street starts with the default resident tags, and its audit chain and
+    event stream with its creation."""
     code = code.strip().lower()
     for found in (
         check_code(code),
@@ -109,11 +111,13 @@ async def create_street(
         )
         with unscoped("the first administrator and first records of a new street"):
             await Membership.create(user=admin, tenant=street, role=Role.STREET_ADMIN)
+            await Tag.bulk_create([Tag(tenant=street, name=name) for name in DEFAULT_TAGS])
             change = {
                 "code": street.code,
                 "name": street.name,
                 "district": district.code,
                 "admin": to_global_id("Account", admin.id),
+                "tags": list(DEFAULT_TAGS),
             }
             subject = to_global_id("Street", street.id)
             common = {"street_id": street.id, "actor_id": actor_id, "subject": subject}

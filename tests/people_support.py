@@ -64,7 +64,8 @@ async def people_street(api: Api, services: Services, prefix: str = "p") -> Peop
         )
         tags = {}
         for name in ("独居老人", "退役军人", "残疾人"):
-            tags[name] = (await Tag.create(tenant_id=street.street_id, name=name)).id
+            tag, _ = await Tag.get_or_create(tenant_id=street.street_id, name=name)
+            tags[name] = tag.id
     return PeopleStreet(
         street,
         admin,

@@ -123,9 +123,9 @@ async def populate_every_kind_of_row(
         as_resident = Caller(services, users[Role.RESIDENT], street)
         async with changing(services, admin) as change:
             await notify(change, [admin], "test", "欢迎")
-        await assign_to_community(fixture.community_id, users[Role.COMMUNITY_STAFF].id)
-        await create_group(f"议事组{index}")
-        await set_monthly_target(25)
+        await assign_to_community(as_admin, fixture.community_id, users[Role.COMMUNITY_STAFF].id)
+        await create_group(as_admin, f"议事组{index}")
+        await set_monthly_target(as_admin, 25)
         resident = await Resident.filter(user_id=users[Role.RESIDENT].id).first()
         assert resident is not None
         await staff_send(as_chief, resident.id, "您好，最近身体怎么样？")

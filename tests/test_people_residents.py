@@ -120,13 +120,13 @@ async def test_grid_chief_sees_the_residents_of_their_own_grids_only(
 async def test_tags_are_per_street_and_editable(api: Api, services: Services) -> None:
     s = await people_street(api, services)
     created = await api.gql(
-        'mutation { createTag(input: {name: "低保户"}) '
+        'mutation { createTag(input: {name: "困境儿童"}) '
         "{ __typename ... on TagSuccess { tag { id } } } }",
         token=s.admin,
     )
     tag_id = created["data"]["createTag"]["tag"]["id"]
     dup = await api.gql(
-        'mutation { createTag(input: {name: "低保户"}) { ... on UserError { code } } }',
+        'mutation { createTag(input: {name: "困境儿童"}) { ... on UserError { code } } }',
         token=s.admin,
     )
     assert dup["data"]["createTag"]["code"] == "ALREADY_EXISTS"
@@ -138,7 +138,8 @@ async def test_tags_are_per_street_and_editable(api: Api, services: Services) ->
     )
     assert renamed["data"]["renameTag"]["tag"]["name"] == "困难家庭"
     names = {t["name"] for t in (await api.gql("{ tags { name } }", token=s.admin))["data"]["tags"]}
-    assert names == {"独居老人", "退役军人", "残疾人", "困难家庭"}
+    # A new street starts with the default tags (残疾人, 独居老人…); added tags join them.
+    assert names == {"残疾人", "独居老人", "留守老人", "退役军人", "低保户", "重点关注", "困难家庭"}
     other = await people_street(api, services, "q")
     foreign = await api.gql(
         "mutation R($id: ID!) { deleteTag(input: {tagId: $id}) { ... on UserError { code } } }",

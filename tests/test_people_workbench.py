@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from models.accounts import Membership, Role
-from models.people import GridAssignment, Handover, MessageThread, ResidentTag
+from models.audit import AuditEntry
+from models.people import GridAssignment, MessageThread, ResidentTag
 from resolvers.services import Services
 from tests.people_support import add_resident, count, gid, people_street
 from tests.support import Api, add_member, error_codes
@@ -189,6 +190,7 @@ async def test_hand_over_to_someone_not_staff_of_the_street_writes_nothing(
         assert body["data"]["handOver"]["field"] == "successorId"
     assert await count(GridAssignment, s.id, user_id=s.chief.id) == 1
     assert await count(Membership, s.id, user_id=s.chief.id) == 1
-    assert await count(Handover, s.id) == 0 and await count(MessageThread, s.id) == 0
+    assert await count(AuditEntry, s.id, action="people.handed_over") == 0
+    assert await count(MessageThread, s.id) == 0
     still = await api.gql(MY_RESIDENTS, token=s.chief_token)
     assert "errors" not in still

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import segno
-from tortoise.transactions import in_transaction
+from tortoise.exceptions import IntegrityError
 
 from core.errors import ErrorCode, ProblemError, problem
+from core.ids import to_global_id
 from models.outreach import (
     ContactCode,
     Delegate,
@@ -23,6 +24,7 @@ from models.outreach import (
 )
 from models.scoping import unscoped
 from models.tenancy import Community, Grid, Street
+from resolvers.events import changing
 from resolvers.people.access import Caller, my_resident
 from resolvers.services import Services
 from tenants.registry import check_name
@@ -43,17 +45,27 @@ class DelegateDraft:
     user_id: int | None = None
 
 
-async def create_group(name: str) -> DeliberatorGroup:
+async def create_group(caller: Caller, name: str) -> DeliberatorGroup:
     if found := check_name(name):
         raise ProblemError(found)
-    if await DeliberatorGroup.exists(name=name.strip()):
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name.strip())
-        )
-    return await DeliberatorGroup.create(name=name.strip())
+    name = name.strip()
+    taken = problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
+    if await DeliberatorGroup.exists(name=name):
+        raise ProblemError(taken)
+    try:
+        async with changing(caller.services, caller.user) as change:
+            row = await DeliberatorGroup.create(name=name)
+            await change.record(
+                "deliberator_group.created",
+                to_global_id("DeliberatorGroup", row.id),
+                {"name": name},
+            )
+    except IntegrityError as exc:
+        raise ProblemError(taken) from exc
+    return row
 
 
-async def create_delegate(draft: DelegateDraft) -> Delegate:
+async def create_delegate(caller: Caller, draft: DelegateDraft) -> Delegate:
     if found := check_name(draft.name, "name", 50):
         raise ProblemError(found)
     if draft.kind is DelegateKind.REPRESENTATIVE and draft.level is None:
@@ -74,7 +86,7 @@ async def create_delegate(draft: DelegateDraft) -> Delegate:
     grids = await Grid.filter(id__in=list(set(draft.grid_ids))) if draft.grid_ids else []
     if len(grids) != len(set(draft.grid_ids)):
         raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds"))
-    async with in_transaction():
+    async with changing(caller.services, caller.user) as change:
         delegate = await Delegate.create(
             kind=draft.kind,
             name=draft.name.strip(),
@@ -91,6 +103,21 @@ async def create_delegate(draft: DelegateDraft) -> Delegate:
             await DelegateArea.create(
                 delegate=delegate, community_id=grid.community_id, grid_id=grid.id
             )
+        await change.record(
+            "delegate.created",
+            to_global_id("Delegate", delegate.id),
+            {
+                "kind": draft.kind.value,
+                "name": delegate.name,
+                "level": draft.level.value if draft.level else None,
+                "group": to_global_id("DeliberatorGroup", draft.group_id)
+                if draft.group_id
+                else None,
+                "communities": [to_global_id("Community", pk) for pk in sorted(communities)],
+                "grids": [to_global_id("Grid", grid.id) for grid in grids],
+                "account": to_global_id("Account", draft.user_id) if draft.user_id else None,
+            },
+        )
     return delegate
 
 
@@ -110,20 +137,35 @@ async def list_delegates(kind: DelegateKind | None, group_id: int | None) -> lis
     return list(await query.order_by("kind", "id"))
 
 
-async def issue_code(services: Services, delegate_id: int) -> ContactCode:
+async def issue_code(caller: Caller, delegate_id: int) -> ContactCode:
+    """A new contact code. Its token is in the QR code, never in the audit entry or event."""
     delegate = await delegate_or_problem(delegate_id)
-    return await ContactCode.create(
-        delegate=delegate, token=secrets.token_urlsafe(24), created_at=services.clock.now()
-    )
+    async with changing(caller.services, caller.user) as change:
+        code = await ContactCode.create(
+            delegate=delegate, token=secrets.token_urlsafe(24), created_at=change.at
+        )
+        await change.record(
+            "contact_code.issued",
+            to_global_id("ContactCode", code.id),
+            {"delegate": to_global_id("Delegate", delegate.id)},
+        )
+    return code
 
 
-async def revoke_code(services: Services, code_id: int) -> ContactCode:
-    code = await ContactCode.filter(id=code_id).first()
-    if code is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "error.not_found", "codeId"))
-    if code.revoked_at is None:
-        code.revoked_at = services.clock.now()
-        await code.save(update_fields=["revoked_at"])
+async def revoke_code(caller: Caller, code_id: int) -> ContactCode:
+    """Revoking twice is not an error and records nothing the second time."""
+    async with changing(caller.services, caller.user) as change:
+        code = await ContactCode.filter(id=code_id).select_for_update().first()
+        if code is None:
+            raise ProblemError(problem(ErrorCode.NOT_FOUND, "error.not_found", "codeId"))
+        if code.revoked_at is None:
+            code.revoked_at = change.at
+            await code.save(update_fields=["revoked_at"])
+            await change.record(
+                "contact_code.revoked",
+                to_global_id("ContactCode", code.id),
+                {"delegate": to_global_id("Delegate", code.delegate_id)},
+            )
     return code
 
 

@@ -6,9 +6,17 @@ from __future__ import annotations
 from core.identity import IdHasher, make_id_number, mask_id_number
 from models.accounts import Role, User
 from models.outreach import ContactCode, Delegate, DelegateArea, DelegateKind, DelegateLevel
-from models.people import Building, Compound, GridAssignment, GridDuty, Resident, ResidentTag, Tag
+from models.people import (
+    DEFAULT_TAGS,
+    Building,
+    Compound,
+    GridAssignment,
+    GridDuty,
+    Resident,
+    ResidentTag,
+    Tag,
+)
 from models.tenancy import Community, Grid, Street
-from resolvers.people.residents import DEFAULT_TAGS
 
 DEMO_RESIDENTS = (
     ("王秀英", "13800000001", "1号楼", ("独居老人",)),

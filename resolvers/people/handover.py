@@ -1,24 +1,29 @@
 """账号继承: a leaving grid chief's grids, residents, threads and open work move to a successor
-in one transaction, and the leaver loses access at once."""
+in one transaction, and the leaver loses access at once.
+
+The hand-over's record is its entry in the street's audit chain (action ``people.handed_over``,
+subject the leaver's account): who left, who took over, who did it, when, and what moved. The
+entry, the moves, the end of the leaver's roles and sessions are committed together or not at
+all; the authorization cache is refreshed once they are committed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise.transactions import in_transaction
-
 from core.errors import ErrorCode, ProblemError, problem
+from core.ids import to_global_id
 from models.accounts import Membership, Role
 from models.people import (
     CommunityAssignment,
     GridAssignment,
     GridDuty,
-    Handover,
     Message,
     MessageThread,
     Resident,
 )
 from resolvers.auth import revoke_all_sessions
+from resolvers.events import changing
+from resolvers.members import MEMBER_EVENTS
 from resolvers.people.access import Caller
 
 STAFF_ROLES = frozenset(
@@ -34,9 +39,17 @@ STAFF_ROLES = frozenset(
 )
 
 
+HANDED_OVER = "people.handed_over"
+
+
 @dataclass(frozen=True)
 class HandoverResult:
-    record: Handover
+    leaver_id: int
+    successor_id: int
+    grids_moved: int
+    communities_moved: int
+    threads_moved: int
+    residents_covered: int
     sessions_revoked: int
 
 
@@ -51,8 +64,7 @@ async def hand_over(caller: Caller, leaver_id: int, successor_id: int) -> Handov
     )
     if not successor_roles & STAFF_ROLES:
         raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_staff", "successorId"))
-    now = caller.services.clock.now()
-    async with in_transaction():
+    async with changing(caller.services, caller.user) as change:
         grids = await GridAssignment.filter(user_id=leaver_id).select_for_update()
         moved_grids = 0
         for row in grids:
@@ -98,17 +110,33 @@ async def hand_over(caller: Caller, leaver_id: int, successor_id: int) -> Handov
             await Membership.create(
                 user_id=successor_id, role=Role.GRID_CHIEF, granted_by=caller.user
             )
+        roles_ended = sorted(r.value for r in leaver_roles)
         await Membership.filter(user_id=leaver_id).delete()
-        record = await Handover.create(
+        revoked = await revoke_all_sessions(caller.services, leaver_id)
+        result = HandoverResult(
             leaver_id=leaver_id,
             successor_id=successor_id,
-            performed_by=caller.user,
             grids_moved=moved_grids,
             communities_moved=communities,
             threads_moved=threads,
             residents_covered=covered,
-            created_at=now,
+            sessions_revoked=revoked,
         )
-    revoked = await revoke_all_sessions(caller.services, leaver_id)
+        await change.record(
+            HANDED_OVER,
+            to_global_id("Account", leaver_id),
+            {
+                "leaver": to_global_id("Account", leaver_id),
+                "successor": to_global_id("Account", successor_id),
+                "grids": [to_global_id("Grid", pk) for pk in sorted(set(grid_ids))],
+                "gridsMoved": moved_grids,
+                "communitiesMoved": communities,
+                "threadsMoved": threads,
+                "residentsCovered": covered,
+                "rolesEnded": roles_ended,
+                "sessionsRevoked": revoked,
+            },
+            visibility=MEMBER_EVENTS,
+        )
     await caller.services.authorizer.assignments_changed([leaver_id, successor_id])
-    return HandoverResult(record, revoked)
+    return result

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from core.identity import mask_id_number
+from core.ids import to_global_id
+from models.accounts import User
 from models.people import Building, Compound, Resident, ResidentTag, Tag
 from models.tenancy import Grid
-from resolvers.people.residents import check_person, id_hasher
+from resolvers.events import changing
+from resolvers.people.residents import RESIDENT_EVENTS, check_person, id_hasher
 from resolvers.services import Services
 from tenants.scoping import current_street_id
 
@@ -77,9 +78,15 @@ def _header_map(fieldnames: list[str]) -> dict[str, str]:
 
 
 async def import_residents(
-    services: Services, text: str, *, skip_invalid: bool = False, progress: Progress | None = None
+    services: Services,
+    text: str,
+    *,
+    actor: User | None = None,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Runs in the current street scope."""
+    """Runs in the current street scope. A run that writes appends one audit entry (and one
+    event) with its counts, whatever the number of rows; ``actor`` is None from the CLI."""
     report = ImportReport()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     headers = _header_map(list(reader.fieldnames or []))
@@ -165,12 +172,19 @@ async def import_residents(
         progress("validated", report.rows, 0)
     if report.errors and not skip_invalid:
         return report
-    await _write(valid, report, progress)
+    await _write(services, actor, valid, report, skip_invalid, progress)
     return report
 
 
-async def _write(valid: list[_Row], report: ImportReport, progress: Progress | None) -> None:
-    async with in_transaction():
+async def _write(
+    services: Services,
+    actor: User | None,
+    valid: list[_Row],
+    report: ImportReport,
+    skip_invalid: bool,
+    progress: Progress | None,
+) -> None:
+    async with changing(services, actor) as change:
         for start in range(0, len(valid), BATCH):
             batch = valid[start : start + BATCH]
             hashes = [row.values["id_hash"] for row in batch]
@@ -202,4 +216,16 @@ async def _write(valid: list[_Row], report: ImportReport, progress: Progress | N
             report.created += len(new)
             if progress:
                 progress("written", min(start + BATCH, len(valid)), len(valid))
+        await change.record(
+            "residents.imported",
+            to_global_id("Street", change.street_id),
+            {
+                "rows": report.rows,
+                "created": report.created,
+                "unchanged": report.unchanged,
+                "invalidRows": len({e.line for e in report.errors}),
+                "skipInvalid": skip_invalid,
+            },
+            visibility=RESIDENT_EVENTS,
+        )
     report.written = True

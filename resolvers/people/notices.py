@@ -8,26 +8,38 @@ community, their grid) and, when the notice names tags, one of their tags. The i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
 
 from core.errors import ErrorCode, ProblemError, problem
+from core.ids import from_global_id, to_global_id
 from models.accounts import Role
 from models.outreach import Notice, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
+from resolvers.events import changing, check_still_signed_in
+from resolvers.outbox import Event, stream
+from resolvers.outbox import decode_cursor as decode_event_cursor
 from resolvers.pagination import Page, check_page_size, decode_cursor
 from resolvers.people.access import Caller, my_grid_ids, my_resident
 from resolvers.people.residents import tags_by_ids
+from resolvers.services import Services
 from tenants.registry import check_name
-from tenants.scoping import current_street_id
+from tenants.scoping import current_street_id, street_scope
 
 MAX_BODY = 5000
+NOTICE_SENT = "notice.sent"
+TARGET_TYPES = {
+    TargetKind.STREET: "Street",
+    TargetKind.COMMUNITY: "Community",
+    TargetKind.GRID: "Grid",
+    TargetKind.TAG: "Tag",
+}
 STREET_SENDERS = frozenset({Role.STREET_LEADER.value, Role.STREET_ADMIN.value})
 
 
@@ -100,19 +112,33 @@ async def send_notice(
     if not targets:
         targets.append((TargetKind.STREET, street_id))
     targets += [(TargetKind.TAG, t) for t in sorted(set(tag_ids))]
-    async with in_transaction():
+    async with changing(caller.services, caller.user) as change:
         notice = await Notice.create(
             sender_id=caller.user.id,
             title=title.strip(),
             body=body.strip(),
             has_tags=bool(tag_ids),
-            created_at=caller.services.clock.now(),
+            created_at=change.at,
         )
         await NoticeTarget.bulk_create(
             [
                 NoticeTarget(tenant_id=street_id, notice_id=notice.id, kind=kind, ref_id=ref)
                 for kind, ref in targets
             ]
+        )
+        # One event per notice, whatever the number of recipients: it carries the target, and
+        # each connected resident's subscription decides whether the target covers them.
+        await change.record(
+            NOTICE_SENT,
+            to_global_id("Notice", notice.id),
+            {
+                "title": notice.title,
+                "body": notice.body,
+                "targets": [
+                    {"kind": kind.value, "id": to_global_id(TARGET_TYPES[kind], ref)}
+                    for kind, ref in targets
+                ],
+            },
         )
     return notice
 
@@ -123,24 +149,26 @@ async def _resident_notices(resident: Resident) -> QuerySet[Notice]:
         area |= Q(kind=TargetKind.COMMUNITY, ref_id=resident.community_id)
     if resident.grid_id is not None:
         area |= Q(kind=TargetKind.GRID, ref_id=resident.grid_id)
-    tag_ids = list(
-        await ResidentTag.filter(resident_id=resident.id).values_list("tag_id", flat=True)
-    )
+    # The resident's tags stay a subquery: one round trip less than reading them first.
+    my_tags = Subquery(ResidentTag.filter(resident_id=resident.id).values("tag_id"))
     query = Notice.filter(id__in=Subquery(NoticeTarget.filter(area).values("notice_id")))
-    by_tag = Q(has_tags=False)
-    if tag_ids:
-        by_tag |= Q(
-            id__in=Subquery(
-                NoticeTarget.filter(kind=TargetKind.TAG, ref_id__in=tag_ids).values("notice_id")
-            )
+    by_tag = Q(has_tags=False) | Q(
+        id__in=Subquery(
+            NoticeTarget.filter(kind=TargetKind.TAG, ref_id__in=my_tags).values("notice_id")
         )
+    )
     return query.filter(by_tag)
 
 
 async def inbox(
-    caller: Caller, first: int | None, after: str | None, unread_only: bool = False
+    caller: Caller,
+    first: int | None,
+    after: str | None,
+    unread_only: bool = False,
+    with_total: bool = True,
 ) -> tuple[Page[Notice], dict[int, datetime]]:
-    """My notices, newest first, with when I read each one."""
+    """My notices, newest first, with when I read each one. ``with_total=False`` skips the
+    count (0) when the client did not ask for it: one query less on every inbox refresh."""
     size = check_page_size(first, caller.services.settings.max_page_size)
     resident = await my_resident(caller.user.id)
     if resident is None:
@@ -150,7 +178,7 @@ async def inbox(
         query = query.exclude(
             id__in=Subquery(NoticeReceipt.filter(resident_id=resident.id).values("notice_id"))
         )
-    total = await query.count()
+    total = await query.count() if with_total else 0
     if after:
         query = query.filter(id__lt=decode_cursor(after))
     rows = list(await query.order_by("-id").limit(size + 1))
@@ -223,3 +251,130 @@ async def counts(notice: Notice) -> NoticeCounts:
 
 async def notice_targets(notice_id: int) -> list[NoticeTarget]:
     return list(await NoticeTarget.filter(notice_id=notice_id).order_by("id"))
+
+
+async def unread_count(user_id: int) -> int:
+    """How many notices addressed to me I have not opened (0 for someone with no resident
+    record in the street). Runs in the current street scope."""
+    resident = await my_resident(user_id)
+    if resident is None:
+        return 0
+    query = await _resident_notices(resident)
+    return await query.exclude(
+        id__in=Subquery(NoticeReceipt.filter(resident_id=resident.id).values("notice_id"))
+    ).count()
+
+
+# -- live delivery ------------------------------------------------------------------------
+# Sending writes one ``notice.sent`` event carrying the notice and its target. Each connected
+# resident's subscription keeps what it needs to match (grid, community, tags) and checks each
+# notice event against it: the audience is parsed once per event (cached on the shared event),
+# the match is a few set look-ups per event and resident, and nothing is written per resident.
+
+
+@dataclass(frozen=True)
+class Audience:
+    """A notice's target, as sets: areas joined by OR, then narrowed by tags (if any)."""
+
+    street: bool
+    communities: frozenset[int]
+    grids: frozenset[int]
+    tags: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What decides whether a notice's target covers one resident."""
+
+    resident_id: int
+    community_id: int | None
+    grid_id: int | None
+    tags: frozenset[int]
+
+    def covered_by(self, audience: Audience) -> bool:
+        in_area = (
+            audience.street
+            or (self.community_id is not None and self.community_id in audience.communities)
+            or (self.grid_id is not None and self.grid_id in audience.grids)
+        )
+        return in_area and (not audience.tags or not audience.tags.isdisjoint(self.tags))
+
+
+def audience_of(event: Event) -> Audience:
+    cached = event.cache.get(Audience)
+    if cached is None:
+        found: dict[str, set[int]] = {kind.value: set() for kind in TargetKind}
+        for target in event.payload.get("targets") or ():
+            _, pk = from_global_id(str(target.get("id", "")))
+            found.setdefault(str(target.get("kind")), set()).add(pk)
+        cached = event.cache[Audience] = Audience(
+            street=bool(found[TargetKind.STREET.value]),
+            communities=frozenset(found[TargetKind.COMMUNITY.value]),
+            grids=frozenset(found[TargetKind.GRID.value]),
+            tags=frozenset(found[TargetKind.TAG.value]),
+        )
+    return cached
+
+
+def notice_of(event: Event) -> Notice:
+    """The notice as the event carries it (no query): the same object for every recipient."""
+    cached = event.cache.get(Notice)
+    if cached is None:
+        _, pk = from_global_id(event.subject)
+        payload: dict[str, Any] = event.payload
+        cached = event.cache[Notice] = Notice(
+            id=pk,
+            tenant_id=event.street_id,
+            sender_id=event.actor_id,
+            title=payload.get("title", ""),
+            body=payload.get("body", ""),
+            has_tags=any(t.get("kind") == TargetKind.TAG.value for t in payload["targets"]),
+            created_at=event.occurred_at,
+        )
+    return cached
+
+
+async def _reach(street_id: int, user_id: int) -> Reach | None:
+    with street_scope(street_id, writable=False):
+        resident = await my_resident(user_id)
+        if resident is None:
+            return None
+        tags = await ResidentTag.filter(resident_id=resident.id).values_list("tag_id", flat=True)
+    return Reach(resident.id, resident.community_id, resident.grid_id, frozenset(tags))
+
+
+_RESIDENT_CHANGES = frozenset(
+    {"resident.registered", "resident.tagged", "resident.account_linked", "tag.deleted"}
+)
+
+
+@dataclass(frozen=True)
+class ReceivedNotice:
+    event: Event
+    notice: Notice
+
+
+async def notices_received(
+    services: Services,
+    user_id: int,
+    street_id: int,
+    after: str | None,
+    token_expires_at: datetime | None = None,
+) -> AsyncIterator[ReceivedNotice]:
+    """The notices addressed to me, as they are sent; with ``after``, first those sent since
+    that cursor. When my record, my tags or my account link change, what I match is read again
+    (on that event, not on every notice)."""
+    position = decode_event_cursor(after, street_id) if after else None
+    reach = await _reach(street_id, user_id)
+    account = to_global_id("Account", user_id)
+    async for event in stream(services.hub, street_id, position):
+        check_still_signed_in(services, token_expires_at)
+        if event.type in _RESIDENT_CHANGES:
+            mine = reach is not None and event.subject == to_global_id(
+                "Resident", reach.resident_id
+            )
+            if mine or event.type == "tag.deleted" or event.payload.get("account") == account:
+                reach = await _reach(street_id, user_id)
+            continue
+        if event.type == NOTICE_SENT and reach is not None and reach.covered_by(audience_of(event)):
+            yield ReceivedNotice(event, notice_of(event))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode, ProblemError, problem
+from core.ids import to_global_id
 from models.accounts import Membership, Role
 from models.people import Building, CommunityAssignment, Compound, GridAssignment, GridDuty
 from models.tenancy import Community, Grid
+from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
+from resolvers.people.access import Caller
 from resolvers.services import Services
 from tenants.registry import check_name
 
@@ -36,20 +38,29 @@ async def grid_or_problem(pk: int, field: str = "gridId") -> Grid:
     return row
 
 
-async def create_compound(community_id: int, name: str) -> Compound:
+async def create_compound(caller: Caller, community_id: int, name: str) -> Compound:
     name = _name(name)
     community = await community_or_problem(community_id)
     if await Compound.exists(name=name):
         raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name))
     try:
-        return await Compound.create(community=community, name=name)
+        async with changing(caller.services, caller.user) as change:
+            row = await Compound.create(community=community, name=name)
+            await change.record(
+                "compound.created",
+                to_global_id("Compound", row.id),
+                {"name": row.name, "community": to_global_id("Community", community.id)},
+            )
+        return row
     except IntegrityError as exc:
         raise ProblemError(
             problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
         ) from exc
 
 
-async def create_building(compound_id: int, grid_id: int | None, name: str) -> Building:
+async def create_building(
+    caller: Caller, compound_id: int, grid_id: int | None, name: str
+) -> Building:
     name = _name(name)
     compound = await Compound.filter(id=compound_id).first()
     if compound is None:
@@ -57,7 +68,18 @@ async def create_building(compound_id: int, grid_id: int | None, name: str) -> B
     grid = await grid_or_problem(grid_id) if grid_id is not None else None
     if await Building.exists(compound_id=compound.id, name=name):
         raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name))
-    return await Building.create(compound=compound, grid=grid, name=name)
+    async with changing(caller.services, caller.user) as change:
+        row = await Building.create(compound=compound, grid=grid, name=name)
+        await change.record(
+            "building.created",
+            to_global_id("Building", row.id),
+            {
+                "name": row.name,
+                "compound": to_global_id("Compound", compound.id),
+                "grid": to_global_id("Grid", grid.id) if grid else None,
+            },
+        )
+    return row
 
 
 async def list_compounds(
@@ -94,11 +116,13 @@ async def _staff_user(user_id: int, roles: set[Role], field: str = "accountId") 
         )
 
 
-async def assign_to_grid(grid_id: int, user_id: int, duty: GridDuty) -> GridAssignment:
+async def assign_to_grid(
+    caller: Caller, grid_id: int, user_id: int, duty: GridDuty
+) -> GridAssignment:
     """A grid chief or worker for a grid. A grid has at most one chief."""
     await grid_or_problem(grid_id)
     await _staff_user(user_id, {GRID_ROLE[duty]})
-    async with in_transaction():
+    async with changing(caller.services, caller.user) as change:
         grid = await Grid.filter(id=grid_id).select_for_update().first()
         if grid is None:
             raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId"))
@@ -110,25 +134,57 @@ async def assign_to_grid(grid_id: int, user_id: int, duty: GridDuty) -> GridAssi
             grid_id=grid.id, duty=GridDuty.CHIEF
         ):
             raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.grid_has_chief", "gridId"))
-        return await GridAssignment.create(grid=grid, user_id=user_id, duty=duty)
-
-
-async def unassign_from_grid(assignment_id: int) -> GridAssignment:
-    row = await GridAssignment.filter(id=assignment_id).first()
-    if row is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "error.not_found", "assignmentId"))
-    await row.delete()
+        row = await GridAssignment.create(grid=grid, user_id=user_id, duty=duty)
+        await change.record(
+            "grid.staff_assigned",
+            to_global_id("Grid", grid.id),
+            {
+                "assignment": to_global_id("GridAssignment", row.id),
+                "account": to_global_id("Account", user_id),
+                "duty": duty.value,
+            },
+        )
     return row
 
 
-async def assign_to_community(community_id: int, user_id: int) -> CommunityAssignment:
+async def unassign_from_grid(caller: Caller, assignment_id: int) -> GridAssignment:
+    async with changing(caller.services, caller.user) as change:
+        row = await GridAssignment.filter(id=assignment_id).select_for_update().first()
+        if row is None:
+            raise ProblemError(problem(ErrorCode.NOT_FOUND, "error.not_found", "assignmentId"))
+        await row.delete()
+        await change.record(
+            "grid.staff_unassigned",
+            to_global_id("Grid", row.grid_id),
+            {
+                "assignment": to_global_id("GridAssignment", assignment_id),
+                "account": to_global_id("Account", row.user_id),
+                "duty": GridDuty(row.duty).value,
+            },
+        )
+    return row
+
+
+async def assign_to_community(
+    caller: Caller, community_id: int, user_id: int
+) -> CommunityAssignment:
     community = await community_or_problem(community_id)
     await _staff_user(user_id, {Role.COMMUNITY_STAFF})
     if await CommunityAssignment.exists(community_id=community.id, user_id=user_id):
         raise ProblemError(
             problem(ErrorCode.ALREADY_EXISTS, "input.already_assigned", "communityId")
         )
-    return await CommunityAssignment.create(community=community, user_id=user_id)
+    async with changing(caller.services, caller.user) as change:
+        row = await CommunityAssignment.create(community=community, user_id=user_id)
+        await change.record(
+            "community.staff_assigned",
+            to_global_id("Community", community.id),
+            {
+                "assignment": to_global_id("CommunityAssignment", row.id),
+                "account": to_global_id("Account", user_id),
+            },
+        )
+    return row
 
 
 async def grid_or_domain_error(pk: int) -> Grid:

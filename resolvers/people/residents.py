@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
-from tortoise.transactions import in_transaction
 
 from core.errors import ErrorCode, Problem, ProblemError, problem
 from core.identity import (
@@ -18,15 +17,19 @@ from core.identity import (
     normalize_id_number,
     normalize_phone,
 )
+from core.ids import to_global_id
 from models.accounts import Membership
 from models.people import Building, Resident, ResidentTag, Tag
 from models.tenancy import Grid
+from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
 from resolvers.people.access import Caller, my_grid_ids, visible_grid_ids, visible_residents
 from resolvers.services import Services
 from tenants.registry import check_name
 
-DEFAULT_TAGS = ("残疾人", "独居老人", "留守老人", "退役军人", "低保户", "重点关注")
+# Events about residents say which record changed, never who the person is, and only staff who
+# may read residents see them in the street's stream (not big screens).
+RESIDENT_EVENTS = "resident:read"
 
 
 def id_hasher(services: Services) -> IdHasher:
@@ -124,7 +127,7 @@ async def register_resident(
     if await Resident.exists(id_hash=id_hash):
         raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.resident_exists", "idNumber"))
     try:
-        async with in_transaction():
+        async with changing(caller.services, caller.user) as change:
             resident = await Resident.create(
                 name=person.name,
                 phone=person.phone,
@@ -138,6 +141,18 @@ async def register_resident(
             )
             for tag in tags:
                 await ResidentTag.create(resident=resident, tag=tag)
+            await change.record(
+                "resident.registered",
+                to_global_id("Resident", resident.id),
+                {
+                    "grid": to_global_id("Grid", place.grid.id) if place.grid else None,
+                    "building": to_global_id("Building", place.building.id)
+                    if place.building
+                    else None,
+                    "tags": sorted(to_global_id("Tag", tag.id) for tag in tags),
+                },
+                visibility=RESIDENT_EVENTS,
+            )
     except IntegrityError as exc:
         raise ProblemError(
             problem(ErrorCode.ALREADY_EXISTS, "input.resident_exists", "idNumber")
@@ -202,14 +217,28 @@ async def set_tags(
     """Tag and untag a resident the caller may see. Unknown tags: nothing changes."""
     resident = await visible_resident(caller, resident_id)
     await tags_by_ids([*add, *remove])
-    async with in_transaction():
+    async with changing(caller.services, caller.user) as change:
+        before = set(
+            await ResidentTag.filter(resident_id=resident.id)
+            .select_for_update()
+            .values_list("tag_id", flat=True)
+        )
         if remove:
             await ResidentTag.filter(resident_id=resident.id, tag_id__in=list(remove)).delete()
-        have = set(
-            await ResidentTag.filter(resident_id=resident.id).values_list("tag_id", flat=True)
-        )
-        for tag_id in sorted(set(add) - have - set(remove)):
+        added = sorted(set(add) - before - set(remove))
+        for tag_id in added:
             await ResidentTag.create(resident_id=resident.id, tag_id=tag_id)
+        removed = sorted(before & set(remove))
+        if added or removed:
+            await change.record(
+                "resident.tagged",
+                to_global_id("Resident", resident.id),
+                {
+                    "added": [to_global_id("Tag", pk) for pk in added],
+                    "removed": [to_global_id("Tag", pk) for pk in removed],
+                },
+                visibility=RESIDENT_EVENTS,
+            )
     return resident
 
 
@@ -222,8 +251,15 @@ async def link_account(caller: Caller, resident_id: int, user_id: int) -> Reside
         raise ProblemError(
             problem(ErrorCode.ALREADY_EXISTS, "input.account_already_linked", "accountId")
         )
-    resident.user_id = user_id
-    await resident.save(update_fields=["user_id"])
+    async with changing(caller.services, caller.user) as change:
+        resident.user_id = user_id
+        await resident.save(update_fields=["user_id"])
+        await change.record(
+            "resident.account_linked",
+            to_global_id("Resident", resident.id),
+            {"account": to_global_id("Account", user_id)},
+            visibility=RESIDENT_EVENTS,
+        )
     return resident
 
 
@@ -238,36 +274,47 @@ def _tag_name(name: str) -> str:
     return name.strip()
 
 
-async def create_tag(name: str) -> Tag:
+async def create_tag(caller: Caller, name: str) -> Tag:
     name = _tag_name(name)
     if await Tag.exists(name=name):
         raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name))
     try:
-        return await Tag.create(name=name)
+        async with changing(caller.services, caller.user) as change:
+            tag = await Tag.create(name=name)
+            await change.record("tag.created", to_global_id("Tag", tag.id), {"name": name})
+        return tag
     except IntegrityError as exc:
         raise ProblemError(
             problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
         ) from exc
 
 
-async def rename_tag(tag_id: int, name: str) -> Tag:
+async def rename_tag(caller: Caller, tag_id: int, name: str) -> Tag:
     name = _tag_name(name)
     (tag,) = await tags_by_ids([tag_id], "tagId")
     if await Tag.filter(name=name).exclude(id=tag.id).exists():
         raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name))
-    tag.name = name
-    await tag.save(update_fields=["name"])
+    before = tag.name
+    try:
+        async with changing(caller.services, caller.user) as change:
+            tag.name = name
+            await tag.save(update_fields=["name"])
+            await change.record(
+                "tag.renamed", to_global_id("Tag", tag.id), {"name": name, "previousName": before}
+            )
+    except IntegrityError as exc:
+        raise ProblemError(
+            problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
+        ) from exc
     return tag
 
 
-async def delete_tag(tag_id: int) -> Tag:
+async def delete_tag(caller: Caller, tag_id: int) -> Tag:
     (tag,) = await tags_by_ids([tag_id], "tagId")
-    async with in_transaction():
-        await ResidentTag.filter(tag_id=tag.id).delete()
+    async with changing(caller.services, caller.user) as change:
+        untagged = await ResidentTag.filter(tag_id=tag.id).delete()
         await tag.delete()
+        await change.record(
+            "tag.deleted", to_global_id("Tag", tag_id), {"name": tag.name, "untagged": untagged}
+        )
     return tag
-
-
-async def ensure_default_tags() -> None:
-    for name in DEFAULT_TAGS:
-        await Tag.get_or_create(name=name)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from core.errors import DomainError, ErrorCode, ProblemError, problem
+from core.ids import to_global_id
+from models.events import PRIVATE
 from models.people import GridAssignment, GridDuty, Message, MessageThread, Resident
+from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
 from resolvers.people.access import Caller, my_resident
 from resolvers.people.residents import visible_resident
@@ -21,17 +24,33 @@ def _body(body: str) -> str:
     return body.strip()
 
 
-async def _post(caller: Caller, thread: MessageThread, body: str, from_resident: bool) -> Message:
-    now = caller.services.clock.now()
-    message = await Message.create(
-        thread=thread,
-        sender_id=caller.user.id,
-        from_resident=from_resident,
-        body=body,
-        created_at=now,
-    )
-    thread.last_message_at = now
-    await thread.save(update_fields=["last_message_at"])
+async def _post(
+    caller: Caller, resident: Resident, staff_id: int, body: str, from_resident: bool
+) -> Message:
+    """The message, its thread (created with the first message), the audit entry and the
+    event in one transaction. The event is private (the street's stream does not show private
+    conversations) and carries no text: the audit proves the message exists, the row keeps it."""
+    async with changing(caller.services, caller.user) as change:
+        thread, _ = await MessageThread.get_or_create(resident=resident, staff_id=staff_id)
+        message = await Message.create(
+            thread=thread,
+            sender_id=caller.user.id,
+            from_resident=from_resident,
+            body=body,
+            created_at=change.at,
+        )
+        thread.last_message_at = change.at
+        await thread.save(update_fields=["last_message_at"])
+        await change.record(
+            "message.sent",
+            to_global_id("MessageThread", thread.id),
+            {
+                "message": to_global_id("Message", message.id),
+                "fromResident": from_resident,
+                "length": len(body),
+            },
+            visibility=PRIVATE,
+        )
     return message
 
 
@@ -39,8 +58,7 @@ async def staff_send(caller: Caller, resident_id: int, body: str) -> Message:
     """A grid chief or worker writes to a resident of their grids."""
     text = _body(body)
     resident = await visible_resident(caller, resident_id)
-    thread, _ = await MessageThread.get_or_create(resident=resident, staff_id=caller.user.id)
-    return await _post(caller, thread, text, False)
+    return await _post(caller, resident, caller.user.id, text, False)
 
 
 async def resident_record(caller: Caller) -> Resident:
@@ -58,6 +76,7 @@ async def resident_send(caller: Caller, body: str, thread_id: int | None) -> Mes
         thread = await MessageThread.filter(id=thread_id, resident_id=resident.id).first()
         if thread is None:
             raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.thread_not_found", "threadId"))
+        staff_id = thread.staff_id
     else:
         chief = (
             await GridAssignment.filter(grid_id=resident.grid_id, duty=GridDuty.CHIEF).first()
@@ -66,8 +85,8 @@ async def resident_send(caller: Caller, body: str, thread_id: int | None) -> Mes
         )
         if chief is None:
             raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.no_grid_chief"))
-        thread, _ = await MessageThread.get_or_create(resident=resident, staff_id=chief.user_id)
-    return await _post(caller, thread, text, True)
+        staff_id = chief.user_id
+    return await _post(caller, resident, staff_id, text, True)
 
 
 async def my_staff_threads(caller: Caller, first: int | None, after: str | None) -> Page:

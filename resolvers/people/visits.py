@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from core.errors import DomainError, ErrorCode, ProblemError, problem
+from core.ids import to_global_id
 from models.accounts import Membership, Role, User
 from models.people import PeopleSettings, VisitLog
+from resolvers.events import changing
 from resolvers.people.access import Caller
 from resolvers.people.residents import check_text, visible_resident
 
 DEFAULT_TARGET = 30
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 VISITING_ROLES = (Role.GRID_WORKER, Role.GRID_CHIEF)
+VISIT_EVENTS = "visit:read"
 
 
 @dataclass(frozen=True)
@@ -36,13 +39,27 @@ async def record_visit(
     when = visited_at or now
     if when > now:
         when = now
-    return await VisitLog.create(
-        worker_id=caller.user.id,
-        resident=resident,
-        visited_at=when,
-        findings=findings,
-        follow_up=follow_up,
-    )
+    async with changing(caller.services, caller.user) as change:
+        row = await VisitLog.create(
+            worker_id=caller.user.id,
+            resident=resident,
+            visited_at=when,
+            findings=findings,
+            follow_up=follow_up,
+        )
+        # What was found stays in the visit log, not in the street's stream.
+        await change.record(
+            "visit.recorded",
+            to_global_id("VisitLog", row.id),
+            {
+                "resident": to_global_id("Resident", resident.id),
+                "worker": to_global_id("Account", caller.user.id),
+                "visitedAt": when.isoformat(),
+                "followUp": bool(follow_up),
+            },
+            visibility=VISIT_EVENTS,
+        )
+    return row
 
 
 async def monthly_target() -> int:
@@ -50,17 +67,24 @@ async def monthly_target() -> int:
     return row.monthly_visit_target if row else DEFAULT_TARGET
 
 
-async def set_monthly_target(target: int) -> int:
+async def set_monthly_target(caller: Caller, target: int) -> int:
     if not 1 <= target <= 1000:
         raise ProblemError(
             problem(ErrorCode.BAD_USER_INPUT, "input.number_range", "target", min=1, max=1000)
         )
-    row = await PeopleSettings.first()
-    if row is None:
-        await PeopleSettings.create(monthly_visit_target=target)
-    else:
-        row.monthly_visit_target = target
-        await row.save(update_fields=["monthly_visit_target"])
+    async with changing(caller.services, caller.user) as change:
+        row = await PeopleSettings.first()
+        before = row.monthly_visit_target if row else DEFAULT_TARGET
+        if row is None:
+            await PeopleSettings.create(monthly_visit_target=target)
+        else:
+            row.monthly_visit_target = target
+            await row.save(update_fields=["monthly_visit_target"])
+        await change.record(
+            "street.visit_target_set",
+            to_global_id("Street", change.street_id),
+            {"monthlyVisitTarget": target, "previous": before},
+        )
     return target
 
 

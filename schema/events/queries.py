@@ -3,6 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import audit, notifications
+from resolvers.people import notices
 from schema.context import Info
 from schema.events.types import AuditEntry, Notification
 from schema.permissions import Can, SignedIn, field
@@ -30,10 +31,12 @@ class EventsQuery:
 
     @field(
         requires=SignedIn(street=True),
-        description="How many of my notifications in the current street are unread.",
+        description="The one badge (未读): my unread notifications in the current street plus "
+        "the notices addressed to me that I have not opened (see `unreadNoticeCount`).",
     )
     async def unread_notification_count(self, info: Info) -> int:
-        return await notifications.unread_count(info.context.viewer.require_user())
+        user = info.context.viewer.require_user()
+        return await notifications.unread_count(user) + await notices.unread_count(user.id)
 
     @field(
         requires=Can("audit", "read"),

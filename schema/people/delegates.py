@@ -221,6 +221,7 @@ class DelegatesMutation:
     async def create_delegate(self, info: Info, input: CreateDelegateInput) -> DelegatePayload:
         async def run() -> DelegateSuccess:
             row = await delegates.create_delegate(
+                caller(info),
                 delegates.DelegateDraft(
                     kind=o.DelegateKind(input.kind),
                     name=input.name,
@@ -232,7 +233,7 @@ class DelegatesMutation:
                     community_ids=ids(input.community_ids, "Community", "communityIds"),
                     grid_ids=ids(input.grid_ids, "Grid", "gridIds"),
                     user_id=optional_id(input.account_id, "Account", "accountId"),
-                )
+                ),
             )
             return DelegateSuccess(delegate=Delegate.from_model(row))
 
@@ -245,7 +246,7 @@ class DelegatesMutation:
         self, info: Info, input: CreateDeliberatorGroupInput
     ) -> DeliberatorGroupPayload:
         async def run() -> DeliberatorGroupSuccess:
-            row = await delegates.create_group(input.name)
+            row = await delegates.create_group(caller(info), input.name)
             return DeliberatorGroupSuccess(group=DeliberatorGroup.from_model(row))
 
         return await payload(info, run)
@@ -259,7 +260,7 @@ class DelegatesMutation:
     ) -> ContactCodePayload:
         async def run() -> ContactCodeSuccess:
             pk = decode_id(input.delegate_id, "Delegate", "delegateId")
-            row = await delegates.issue_code(info.context.services, pk)
+            row = await delegates.issue_code(caller(info), pk)
             return ContactCodeSuccess(contact_code=ContactCode.from_model(info, row))
 
         return await payload(info, run)
@@ -273,7 +274,7 @@ class DelegatesMutation:
     ) -> ContactCodePayload:
         async def run() -> ContactCodeSuccess:
             pk = decode_id(input.code_id, "ContactCode", "codeId")
-            row = await delegates.revoke_code(info.context.services, pk)
+            row = await delegates.revoke_code(caller(info), pk)
             return ContactCodeSuccess(contact_code=ContactCode.from_model(info, row))
 
         return await payload(info, run)

@@ -77,7 +77,10 @@ class ImportMutation:
 
         async def run() -> ImportResidentsSuccess | ImportRejected:
             report = await importing.import_residents(
-                info.context.services, input.csv, skip_invalid=input.skip_invalid
+                info.context.services,
+                input.csv,
+                actor=info.context.viewer.require_user(),
+                skip_invalid=input.skip_invalid,
             )
             if report.file_error:
                 return ImportRejected(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Annotated
 
@@ -12,8 +13,9 @@ from resolvers.pagination import encode_cursor
 from resolvers.people import notices
 from schema.context import Info
 from schema.errors import InputError, payload
+from schema.events.types import SHARED_EVENT
 from schema.people.common import caller, ids
-from schema.permissions import Can, field, mutation
+from schema.permissions import Can, field, mutation, subscription
 from schema.relay import Connection, Edge, Node, PageInfo, decode_id, to_global_id
 
 TargetKind = strawberry.enum(
@@ -120,6 +122,14 @@ class MarkNoticeReadSuccess:
     notice: Notice
 
 
+@strawberry.type(
+    description="A notice as it arrives live, with its place in the street's event stream."
+)
+class NoticeReceived:
+    cursor: str = strawberry.field(description="Pass as `after` to resume from here.")
+    notice: Notice
+
+
 SendNoticePayload = Annotated[SendNoticeSuccess | InputError, strawberry.union("SendNoticePayload")]
 MarkNoticeReadPayload = Annotated[
     MarkNoticeReadSuccess | InputError, strawberry.union("MarkNoticeReadPayload")
@@ -139,7 +149,10 @@ class NoticesQuery:
         after: str | None = None,
         unread_only: bool = False,
     ) -> Connection[Notice]:
-        page, read = await notices.inbox(caller(info), first, after, unread_only)
+        selected = {f.name for f in info.selected_fields[0].selections}
+        page, read = await notices.inbox(
+            caller(info), first, after, unread_only, with_total="totalCount" in selected
+        )
         edges = [
             Edge(cursor=encode_cursor(n.id), node=Notice.from_model(n, read.get(n.id)))
             for n in page.items
@@ -154,6 +167,14 @@ class NoticesQuery:
             ),
             total_count=page.total_count,
         )
+
+    @field(
+        requires=Can("notice", "receive"),
+        description="How many of my notices I have not opened. Also counted in "
+        "`unreadNotificationCount`, the one badge of the mini-program.",
+    )
+    async def unread_notice_count(self, info: Info) -> int:
+        return await notices.unread_count(info.context.viewer.require_user().id)
 
     @field(
         requires=Can("notice", "send"),
@@ -197,3 +218,34 @@ class NoticesMutation:
             return MarkNoticeReadSuccess(notice=Notice.from_model(row, read_at))
 
         return await payload(info, run)
+
+
+@strawberry.type
+class NoticesSubscription:
+    @subscription(
+        requires=Can("notice", "receive"),
+        description="一键群发, live: the notices addressed to me (my street, community, grid, "
+        "tags) as they are sent. Notices are not copied into each resident's `notifications`: "
+        "a sent notice is one event with its target, and this subscription delivers it to "
+        "the residents it covers (fan-out on read). They are listed by `myNotices` and "
+        "counted in `unreadNotificationCount`. Pass the last `cursor` seen as `after` to first "
+        "receive what was missed while disconnected, then live ones: no gap, no duplicate.",
+    )
+    async def notice_received(
+        self, info: Info, after: str | None = None
+    ) -> AsyncGenerator[NoticeReceived, None]:
+        context = info.context
+        viewer = context.viewer
+        user = viewer.require_user()
+        street = viewer.require_street()
+        async for received in notices.notices_received(
+            context.services, user.id, street.id, after, viewer.token_expires_at
+        ):
+            event = received.event
+            item = event.cache.get(NoticeReceived)
+            if item is None:
+                item = event.cache[NoticeReceived] = NoticeReceived(
+                    cursor=event.cursor, notice=Notice.from_model(received.notice)
+                )
+            SHARED_EVENT.set(event)  # the same message for every recipient: encoded once
+            yield item

@@ -11,6 +11,7 @@ from resolvers.people import places
 from schema.accounts.types import Account
 from schema.context import Info
 from schema.errors import InputError, payload
+from schema.people.common import caller
 from schema.permissions import Can, field, mutation
 from schema.relay import Connection, Node, decode_id, to_global_id
 from schema.tenancy.types import Community, Grid
@@ -232,7 +233,7 @@ class PlacesMutation:
     ) -> CreateCompoundPayload:
         async def run() -> CreateCompoundSuccess:
             community = decode_id(input.community_id, "Community", "communityId")
-            row = await places.create_compound(community, input.name)
+            row = await places.create_compound(caller(info), community, input.name)
             return CreateCompoundSuccess(compound=Compound.from_model(row))
 
         return await payload(info, run)
@@ -244,7 +245,7 @@ class PlacesMutation:
         async def run() -> CreateBuildingSuccess:
             compound = decode_id(input.compound_id, "Compound", "compoundId")
             grid = decode_id(input.grid_id, "Grid", "gridId") if input.grid_id else None
-            row = await places.create_building(compound, grid, input.name)
+            row = await places.create_building(caller(info), compound, grid, input.name)
             return CreateBuildingSuccess(building=Building.from_model(row))
 
         return await payload(info, run)
@@ -258,7 +259,7 @@ class PlacesMutation:
         async def run() -> GridStaffSuccess:
             grid = decode_id(input.grid_id, "Grid", "gridId")
             user = decode_id(input.account_id, "Account", "accountId")
-            row = await places.assign_to_grid(grid, user, m.GridDuty(input.duty))
+            row = await places.assign_to_grid(caller(info), grid, user, m.GridDuty(input.duty))
             return GridStaffSuccess(assignment=GridAssignment.from_model(row))
 
         return await payload(info, run)
@@ -269,7 +270,7 @@ class PlacesMutation:
     ) -> GridStaffPayload:
         async def run() -> GridStaffSuccess:
             pk = decode_id(input.assignment_id, "GridAssignment", "assignmentId")
-            row = await places.unassign_from_grid(pk)
+            row = await places.unassign_from_grid(caller(info), pk)
             return GridStaffSuccess(assignment=GridAssignment.from_model(row))
 
         return await payload(info, run)
@@ -284,7 +285,7 @@ class PlacesMutation:
         async def run() -> CommunityStaffSuccess:
             community = decode_id(input.community_id, "Community", "communityId")
             user = decode_id(input.account_id, "Account", "accountId")
-            row = await places.assign_to_community(community, user)
+            row = await places.assign_to_community(caller(info), community, user)
             return CommunityStaffSuccess(assignment=CommunityAssignment.from_model(row))
 
         return await payload(info, run)

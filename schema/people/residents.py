@@ -284,7 +284,8 @@ class ResidentsMutation:
     @mutation(requires=Can("tag", "manage"), description="Add a resident tag (新增标签).")
     async def create_tag(self, info: Info, input: CreateTagInput) -> TagPayload:
         async def run() -> TagSuccess:
-            return TagSuccess(tag=Tag.from_model(await residents.create_tag(input.name)))
+            row = await residents.create_tag(caller(info), input.name)
+            return TagSuccess(tag=Tag.from_model(row))
 
         return await payload(info, run)
 
@@ -292,7 +293,8 @@ class ResidentsMutation:
     async def rename_tag(self, info: Info, input: RenameTagInput) -> TagPayload:
         async def run() -> TagSuccess:
             pk = decode_id(input.tag_id, "Tag", "tagId")
-            return TagSuccess(tag=Tag.from_model(await residents.rename_tag(pk, input.name)))
+            row = await residents.rename_tag(caller(info), pk, input.name)
+            return TagSuccess(tag=Tag.from_model(row))
 
         return await payload(info, run)
 
@@ -302,6 +304,6 @@ class ResidentsMutation:
     async def delete_tag(self, info: Info, input: DeleteTagInput) -> TagPayload:
         async def run() -> TagSuccess:
             pk = decode_id(input.tag_id, "Tag", "tagId")
-            return TagSuccess(tag=Tag.from_model(await residents.delete_tag(pk)))
+            return TagSuccess(tag=Tag.from_model(await residents.delete_tag(caller(info), pk)))
 
         return await payload(info, run)

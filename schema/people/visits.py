@@ -118,7 +118,7 @@ class VisitsMutation:
         self, info: Info, input: SetVisitTargetInput
     ) -> SetVisitTargetPayload:
         async def run() -> SetVisitTargetSuccess:
-            target = await visits.set_monthly_target(input.monthly_target)
+            target = await visits.set_monthly_target(caller(info), input.monthly_target)
             return SetVisitTargetSuccess(monthly_target=target)
 
         return await payload(info, run)

@@ -170,7 +170,9 @@ class WorkbenchMutation:
         requires=Can("people", "handover"),
         description="账号继承: move a leaving grid chief's grids, communities, resident "
         "threads to a successor in one transaction. The leaver's roles in the street and "
-        "all their sessions end at once. A successor who is not staff of the street is refused.",
+        "all their sessions end at once. A successor who is not staff of the street is refused. "
+        "The hand-over is recorded in the audit chain (`people.handed_over`): read it with "
+        "`auditTrail(subject: <the leaver's account ID>)`.",
     )
     async def hand_over(self, info: Info, input: HandOverInput) -> HandOverPayload:
         async def run() -> HandOverSuccess:
@@ -179,14 +181,13 @@ class WorkbenchMutation:
                 decode_id(input.leaver_id, "Account", "leaverId"),
                 decode_id(input.successor_id, "Account", "successorId"),
             )
-            record = result.record
-            successor = await info.context.loaders.user.load(record.successor_id)
+            successor = await info.context.loaders.user.load(result.successor_id)
             assert successor is not None
             return HandOverSuccess(
-                grids_moved=record.grids_moved,
-                communities_moved=record.communities_moved,
-                threads_moved=record.threads_moved,
-                residents_covered=record.residents_covered,
+                grids_moved=result.grids_moved,
+                communities_moved=result.communities_moved,
+                threads_moved=result.threads_moved,
+                residents_covered=result.residents_covered,
                 sessions_revoked=result.sessions_revoked,
                 successor=Account.from_model(successor),
             )

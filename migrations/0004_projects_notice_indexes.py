@@ -154,4 +154,17 @@ class Migration(migrations.Migration):
             options={'table': 'project_rating', 'app': 'gongzhi', 'unique_together': (('project', 'user'),), 'pk_attr': 'id', 'table_description': '满意度: one rating per person per project, 1 to 5, changeable until acceptance.'},
             bases=['TenantModel'],
         ),
+        ops.AddIndex(
+            model_name='Notice',
+            index=Index(fields=['tenant_id', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='NoticeReceipt',
+            index=Index(fields=['tenant_id', 'resident_id', 'notice_id']),
+        ),
+        ops.AddIndex(
+            model_name='NoticeTarget',
+            index=Index(fields=['tenant_id', 'notice_id', 'kind', 'ref_id']),
+        ),
+        ops.DeleteModel(name='Handover'),
     ]
