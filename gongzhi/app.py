@@ -62,6 +62,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await broker.start()
         await services.authorizer.load_from_database()
         await services.authorizer.start_watching(broker)
+        await services.streets.warm()
         await services.streets.start_watching(broker)
         await services.hub.start()
         await services.relay.start()

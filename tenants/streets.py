@@ -40,6 +40,11 @@ class StreetDirectory:
         self._listener: asyncio.Task[None] | None = None
 
     # -- reading -------------------------------------------------------------------
+    async def warm(self) -> None:
+        """Keep every street now (at start: the first requests then read none)."""
+        for street in await Street.all().limit(MAX_STREETS):
+            self._keep(street)
+
     async def by_id(self, street_id: int) -> Street | None:
         street = self._cached(street_id)
         if street is None:
