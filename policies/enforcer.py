@@ -20,7 +20,7 @@ import casbin
 from casbin.persist.adapters import FileAdapter
 
 from core.broker import Broker
-from models.accounts import DistrictMembership, Membership, User
+from models.accounts import DISTRICT_ROLES, DistrictMembership, Membership, User
 from models.scoping import unscoped
 from models.tenancy import Street
 from policies.vocabulary import (
@@ -28,6 +28,8 @@ from policies.vocabulary import (
     PLATFORM_DOMAIN,
     Capability,
     street_domain,
+    street_of_domain,
+    user_of_subject,
     user_subject,
 )
 
@@ -39,6 +41,7 @@ POLICY_PATH = PACKAGE_DIR / "policy.csv"
 
 Rule = tuple[str, str, str]  # (subject, role, domain)
 MAX_CACHED_DECISIONS = 500_000  # about 100 MB at most; the cache starts over when full
+_READ_ONLY_ROLES = frozenset(role.value for role in DISTRICT_ROLES)
 
 
 class PolicyAdapter(FileAdapter):
@@ -115,6 +118,9 @@ class Authorizer:
         self.enforcer = enforcer or new_enforcer()
         self._decisions: dict[tuple[int, str, str, str], bool] = {}
         self._decided_for: dict[int, list[tuple[int, str, str, str]]] = {}
+        # user → street → roles held there, from the same rules Casbin holds (street requests
+        # resolve the caller's street from here, without reading memberships again).
+        self._street_roles: dict[int, dict[int, set[str]]] = {}
         self._broker: Broker | None = None
         self._listener: asyncio.Task[None] | None = None
 
@@ -124,8 +130,16 @@ class Authorizer:
             self.enforcer.remove_filtered_grouping_policy(0, user_subject(user_id))
             for key in self._decided_for.pop(user_id, ()):
                 self._decisions.pop(key, None)
+            self._street_roles.pop(user_id, None)
         if rules:
             self.enforcer.add_grouping_policies(sorted(set(rules)))
+        self._index(rules)
+
+    def _index(self, rules: Iterable[Rule]) -> None:
+        for subject, role, domain in rules:
+            user_id, street_id = user_of_subject(subject), street_of_domain(domain)
+            if user_id is not None and street_id is not None:
+                self._street_roles.setdefault(user_id, {}).setdefault(street_id, set()).add(role)
 
     def load_rules(self, rules: list[Rule]) -> None:
         adapter = self.enforcer.get_adapter()
@@ -138,6 +152,8 @@ class Authorizer:
                 self.enforcer.add_grouping_policies(sorted(set(rules)))
         self._decisions.clear()
         self._decided_for.clear()
+        self._street_roles.clear()
+        self._index(rules)
 
     async def load_from_database(self) -> None:
         self.load_rules(await assignment_rules())
@@ -194,6 +210,14 @@ class Authorizer:
                 user_subject(user_id), domain, capability.resource, capability.action
             )
         )
+
+    def streets_of(self, user_id: int) -> dict[int, bool]:
+        """street id → writable, for every street the user holds a role in; a street reached
+        only through district roles (DISTRICT_* expanded into its streets) is read-only."""
+        return {
+            street_id: not roles <= _READ_ONLY_ROLES
+            for street_id, roles in self._street_roles.get(user_id, {}).items()
+        }
 
     def roles(self, user_id: int, domain: str) -> list[str]:
         return sorted(self.enforcer.get_roles_for_user_in_domain(user_subject(user_id), domain))

@@ -95,3 +95,14 @@ def street_domain(street_id: int) -> str:
 
 def user_subject(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+def street_of_domain(domain: str) -> int | None:
+    """The street id of a ``street:N`` domain; None for the platform domain."""
+    prefix, _, rest = domain.partition(":")
+    return int(rest) if prefix == "street" and rest.isdigit() else None
+
+
+def user_of_subject(subject: str) -> int | None:
+    prefix, _, rest = subject.partition(":")
+    return int(rest) if prefix == "user" and rest.isdigit() else None

@@ -102,6 +102,7 @@ async def rename_street(services: Services, actor: User, street: Street, name: s
             to_global_id("Street", street.id),
             {"name": street.name, "previousName": before},
         )
+    await services.streets.changed([street.id])
     return street
 
 

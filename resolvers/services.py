@@ -12,6 +12,7 @@ from core.security import Passwords, Tokens
 from core.settings import Settings
 from policies.enforcer import Authorizer
 from resolvers.outbox import EventHub, EventRelay
+from tenants.streets import StreetDirectory
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Services:
     clock: Clock
     broker: Broker
     authorizer: Authorizer
+    streets: StreetDirectory
     passwords: Passwords
     tokens: Tokens
     login_failures: FailureCounter
@@ -42,6 +44,7 @@ def build_services(settings: Settings, broker: Broker, clock: Clock | None = Non
         clock=clock,
         broker=broker,
         authorizer=Authorizer(),
+        streets=StreetDirectory(),
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
         tokens=Tokens(
             settings.secret_key,

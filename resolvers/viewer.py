@@ -71,7 +71,11 @@ async def authenticate(services: Services, authorization: str | None, tenant: st
         return Viewer(auth_error=DomainError(ErrorCode.INVALID_TOKEN))
     viewer = Viewer(user=session.user, session_id=session.id, token_expires_at=claims.expires_at)
     try:
-        access = await resolve_street(session.user_id, tenant or None)
+        # The caller's streets come from the role links the authorizer already holds (kept in
+        # step with every role change), the street row from the in-process directory.
+        access = await resolve_street(
+            services.authorizer.streets_of(session.user_id), tenant or None, services.streets
+        )
     except DomainError as exc:
         viewer.street_error = exc
         return viewer

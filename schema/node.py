@@ -86,7 +86,7 @@ async def _resident(info: Info, pk: int) -> Resident | None:
 
 async def _project(info: Info, pk: int) -> Project | None:
     row = await prj.Project.filter(id=pk).first()
-    return Project.from_model(row) if row else None
+    return Project.from_model(row, info) if row else None
 
 
 async def _milestone(info: Info, pk: int) -> Milestone | None:

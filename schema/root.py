@@ -6,14 +6,6 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -26,6 +18,7 @@ from schema.events.mutations import EventsMutation
 from schema.events.queries import EventsQuery
 from schema.events.subscriptions import EventsSubscription
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
+from schema.limits import DocumentVerdicts, QueryLimits
 from schema.node import NodeQuery
 from schema.people.delegates import DelegatesMutation, DelegatesQuery
 from schema.people.importing import ImportMutation
@@ -95,20 +88,20 @@ class GongzhiSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings(env="dev")  # type: ignore[arg-type]
-    # Factories: a fresh extension per request (the parser and validation caches live at
-    # module level inside strawberry, shared by all requests).
+    # Factories: a fresh extension per request. The limits' rules and the verdicts on each
+    # distinct document are built once here and shared by every request of this schema.
     mask = not settings.is_dev
+    verdicts = DocumentVerdicts(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        introspection=settings.introspection,
+    )
     extensions: list[Any] = [
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryLimits(verdicts),
         StreetScopeExtension,
         lambda: ErrorCodeExtension(mask_unexpected=mask),
     ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
     return GongzhiSchema(
         query=Query,
         mutation=Mutation,

@@ -8,6 +8,7 @@ from core.errors import DomainError, ErrorCode
 from models.accounts import DistrictMembership, Membership
 from models.scoping import unscoped
 from models.tenancy import Street
+from tenants.streets import StreetDirectory
 
 
 @dataclass(frozen=True)
@@ -34,17 +35,19 @@ async def accessible_streets(user_id: int) -> dict[int, bool]:
     return access
 
 
-async def resolve_street(user_id: int, requested_code: str | None) -> StreetAccess | None:
-    """The street for this request.
+async def resolve_street(
+    access: dict[int, bool], requested_code: str | None, streets: StreetDirectory
+) -> StreetAccess | None:
+    """The street for this request, among ``access`` (street id → writable: the caller's
+    streets, as ``accessible_streets`` reads them or as the authorizer already holds them).
 
     Raises ``TENANT_FORBIDDEN`` for an unknown street or one the user has no part in (the two
     are not told apart), ``TENANT_REQUIRED`` when the user has several and named none. Returns
     None for a user with no street at all (a platform admin, say).
     """
-    access = await accessible_streets(user_id)
     if requested_code is not None:
         code = requested_code.strip().lower()
-        street = await Street.get_or_none(code=code)
+        street = await streets.by_code(code) if code else None
         if street is None or street.id not in access:
             raise DomainError(ErrorCode.TENANT_FORBIDDEN, street=requested_code[:40])
         return StreetAccess(street, access[street.id])
@@ -53,4 +56,7 @@ async def resolve_street(user_id: int, requested_code: str | None) -> StreetAcce
     if len(access) > 1:
         raise DomainError(ErrorCode.TENANT_REQUIRED)
     ((street_id, writable),) = access.items()
-    return StreetAccess(await Street.get(id=street_id), writable)
+    street = await streets.by_id(street_id)
+    if street is None:  # deleted under us: as if unknown
+        raise DomainError(ErrorCode.TENANT_FORBIDDEN)
+    return StreetAccess(street, writable)

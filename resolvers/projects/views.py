@@ -25,6 +25,7 @@ from tortoise.functions import Count, Sum
 
 from core.errors import DomainError, ErrorCode
 from models.projects import ZERO, Milestone, Opinion, Project, ProjectStatus, Rating
+from models.tenancy import Community
 from resolvers.pagination import check_page_size
 from resolvers.projects.common import ACTIVE, Lateness, lateness_of, project_gid, today
 from resolvers.services import Services
@@ -119,14 +120,14 @@ async def board(
     first: int | None,
     after: str | None,
 ) -> BoardPage:
-    """One page of the progress board: two statements (count, page)."""
+    """One page of the progress board: two statements (count, page with communities)."""
     size = check_page_size(first, services.settings.max_page_size)
     query = _filtered(board_filter)
     total = await query.count()
     if after:
         query = query.filter(_after(order, decode_board_cursor(after, order)))
     ordering = [f"-{f}" if desc else f for f, desc in _KEYS[order]]
-    rows = await query.order_by(*ordering).limit(size + 1)
+    rows = await query.order_by(*ordering).limit(size + 1).select_related("community")
     items = list(rows[:size])
     return BoardPage(
         items=items,
@@ -196,6 +197,34 @@ async def load_waiting_opinions(project_ids: Sequence[int]) -> list[list[Waiting
     for row in rows:
         grouped[row[0]].append(row)
     return [grouped.get(pk, []) for pk in project_ids]
+
+
+@dataclass(frozen=True)
+class ProjectFigures:
+    """What a board row shows beyond the project row, computed once per page."""
+
+    community: Community | None
+    satisfaction: Satisfaction
+    opinions: OpinionCounts
+
+
+async def page_figures(
+    services: Services, projects: Sequence[Project]
+) -> dict[int, ProjectFigures]:
+    """Figures of a page of projects (fetched with ``select_related("community")``): two
+    statements whatever the page size."""
+    ids = [p.id for p in projects]
+    satisfaction = await load_satisfaction(ids)
+    waiting = await load_waiting_opinions(ids)
+    on = today(services)
+    return {
+        p.id: ProjectFigures(
+            community=p.community if p.community_id is not None else None,
+            satisfaction=s,
+            opinions=count_opinions(on, w),
+        )
+        for p, s, w in zip(projects, satisfaction, waiting, strict=True)
+    }
 
 
 async def load_milestones(project_ids: Sequence[int]) -> list[list[Milestone]]:

@@ -64,7 +64,7 @@ def _optional_id(value: strawberry.ID | None, kind: str, field: str) -> int | No
 async def _project(info: Info, project_id: int) -> Project:
     row = await info.context.loaders.project.load(project_id)
     assert row is not None
-    return Project.from_model(row)
+    return Project.from_model(row, info)
 
 
 @strawberry.type
@@ -98,7 +98,7 @@ class ProjectsMutation:
             row = await lifecycle.create_project(
                 context.services, context.viewer.require_user(), new
             )
-            return ProjectSuccess(project=Project.from_model(row))
+            return ProjectSuccess(project=Project.from_model(row, info))
 
         return await payload(info, run)
 
@@ -184,7 +184,7 @@ class ProjectsMutation:
                 input.percent,
                 input.reason,
             )
-            return ProjectSuccess(project=Project.from_model(row))
+            return ProjectSuccess(project=Project.from_model(row, info))
 
         return await payload(info, run)
 
@@ -256,6 +256,6 @@ async def _transition(
             input.reason,
             allowed,
         )
-        return ProjectSuccess(project=Project.from_model(row))
+        return ProjectSuccess(project=Project.from_model(row, info))
 
     return await payload(info, run)

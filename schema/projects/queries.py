@@ -19,7 +19,7 @@ from tenants.scoping import get_in_street
 class ProjectsQuery:
     @field(requires=Can("project", "read"), description="One livelihood project (民生实事项目).")
     async def project(self, info: Info, id: strawberry.ID) -> Project:
-        return Project.from_model(await require_project(decode_id(id, "Project", "id")))
+        return Project.from_model(await require_project(decode_id(id, "Project", "id")), info)
 
     @field(
         requires=Can("project", "read"),
@@ -47,7 +47,8 @@ class ProjectsQuery:
             first,
             after,
         )
-        return Connection.from_page(page, Project.from_model)  # type: ignore[arg-type]
+        nodes = {node.row.id: node for node in await Project.page(page.items, info)}
+        return Connection.from_page(page, lambda row: nodes[row.id])  # type: ignore[attr-defined]
 
     @field(
         requires=Can("project", "read"),

@@ -121,7 +121,7 @@ class SupervisionMutation:
                 input.follow,
             )
             return FollowProjectSuccess(
-                project=Project.from_model(result.project), following=result.following
+                project=Project.from_model(result.project, info), following=result.following
             )
 
         return await payload(info, run)
@@ -145,7 +145,7 @@ class SupervisionMutation:
             project = await context.loaders.project.load(row.project_id)
             assert project is not None
             return RateProjectSuccess(
-                rating=ProjectRating.from_model(row), project=Project.from_model(project)
+                rating=ProjectRating.from_model(row), project=Project.from_model(project, info)
             )
 
         return await payload(info, run)

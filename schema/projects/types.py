@@ -7,18 +7,22 @@ funds and counts, never a person.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 
 from models import projects as m
 from resolvers.pagination import keyset_page
+from resolvers.projects import views
 from resolvers.projects.common import Lateness, lateness_of, today
 from resolvers.projects.supervision import is_overdue
 from resolvers.projects.views import count_opinions
 from schema.accounts.types import Account
 from schema.context import Info
+from schema.deferred import Deferred
 from schema.enums import ProgressSource, ProjectStatus, SourceKind
 from schema.permissions import Can, field
 from schema.projects.work_types import Disbursement, Milestone, ProgressUpdate
@@ -76,7 +80,7 @@ class SupervisionOpinion(Node):
     async def project(self, info: Info) -> Project:
         row = await info.context.loaders.project.load(self.row.project_id)
         assert row is not None
-        return Project.from_model(row)
+        return Project.from_model(row, info)
 
     @classmethod
     def from_model(cls, row: m.Opinion) -> SupervisionOpinion:
@@ -127,6 +131,23 @@ class Project(Node):
     progress_reason: str = strawberry.field(description="Why progress was set by hand.")
     created_at: datetime
     updated_at: datetime
+    # Plain values, not resolvers: a board page computes them for all its rows at once
+    # (``Project.page``); elsewhere they are Deferred and load through the DataLoaders only
+    # when selected.
+    lateness: Lateness = strawberry.field(description="ON_TIME, YELLOW or RED, as of today.")
+    community: Community | None = strawberry.field(
+        description="The community (社区) it is in, if one."
+    )
+    average_satisfaction: float | None = strawberry.field(
+        description="Average satisfaction (1–5), none before the first rating."
+    )
+    rating_count: int = strawberry.field(description="How many people rated it.")
+    open_opinion_count: int = strawberry.field(
+        description="Supervision opinions still waiting for a reply."
+    )
+    overdue_opinion_count: int = strawberry.field(
+        description="Supervision opinions unanswered past their date or answered late."
+    )
     row: strawberry.Private[m.Project]
 
     @strawberry.field(description="Spending is over the budget (each such payment is flagged).")
@@ -136,16 +157,6 @@ class Project(Node):
     @strawberry.field(description="Earliest planned date of an open milestone.")
     def next_due_on(self) -> date | None:
         return None if self.row.next_due == m.NO_DUE_DATE else self.row.next_due
-
-    @strawberry.field(description="ON_TIME, YELLOW or RED, as of today.")
-    def lateness(self, info: Info) -> Lateness:
-        services = info.context.services
-        return lateness_of(
-            self.row.status,
-            self.row.next_due,
-            today(services),
-            services.settings.project_yellow_days,
-        )
 
     @strawberry.field
     def location(self) -> Location | None:
@@ -159,37 +170,10 @@ class Project(Node):
             return None
         return ProjectSource(kind=self.row.source_kind, reference=self.row.source_ref)
 
-    @strawberry.field(description="The community (社区) it is in, if one.")
-    async def community(self, info: Info) -> Community | None:
-        if self.row.community_id is None:
-            return None
-        row = await info.context.loaders.community.load(self.row.community_id)
-        return Community.from_model(row) if row else None
-
     @strawberry.field(description="Milestones, by planned date.")
     async def milestones(self, info: Info) -> list[Milestone]:
         rows = await info.context.loaders.milestones.load(self.row.id)
         return [Milestone.from_model(r) for r in rows]
-
-    @strawberry.field(description="Average satisfaction (1–5), none before the first rating.")
-    async def average_satisfaction(self, info: Info) -> float | None:
-        return (await info.context.loaders.satisfaction.load(self.row.id)).average
-
-    @strawberry.field(description="How many people rated it.")
-    async def rating_count(self, info: Info) -> int:
-        return (await info.context.loaders.satisfaction.load(self.row.id)).count
-
-    @strawberry.field(description="Supervision opinions still waiting for a reply.")
-    async def open_opinion_count(self, info: Info) -> int:
-        rows = await info.context.loaders.waiting_opinions.load(self.row.id)
-        return count_opinions(today(info.context.services), rows).open
-
-    @strawberry.field(
-        description="Supervision opinions unanswered past their date or answered late."
-    )
-    async def overdue_opinion_count(self, info: Info) -> int:
-        rows = await info.context.loaders.waiting_opinions.load(self.row.id)
-        return count_opinions(today(info.context.services), rows).overdue
 
     @field(requires=PEOPLE, description="The department's handler (承办人).")
     async def handler(self, info: Info) -> Account | None:
@@ -255,7 +239,58 @@ class Project(Node):
         return await m.Follow.filter(project_id=self.row.id).count()
 
     @classmethod
-    def from_model(cls, row: m.Project) -> Project:
+    def from_model(
+        cls, row: m.Project, info: Info, figures: views.ProjectFigures | None = None
+    ) -> Project:
+        """One project; without ``figures`` its counts load (batched) only if selected."""
+        services = info.context.services
+        on = today(services)
+        return cls._build(row, services.settings.project_yellow_days, on, info, figures)
+
+    @classmethod
+    async def page(cls, rows: Sequence[m.Project], info: Info) -> list[Project]:
+        """A page of projects with their figures loaded for the whole page at once (a fixed
+        number of statements for any page size; rows come with their community joined)."""
+        services = info.context.services
+        figures = await views.page_figures(services, rows)
+        on, yellow = today(services), services.settings.project_yellow_days
+        return [cls._build(r, yellow, on, info, figures[r.id]) for r in rows]
+
+    @classmethod
+    def _build(
+        cls,
+        row: m.Project,
+        yellow_days: int,
+        on: date,
+        info: Info,
+        figures: views.ProjectFigures | None,
+    ) -> Project:
+        if figures is not None:
+            found = figures.community
+            community: Any = Community.from_model(found) if found is not None else None
+            average: Any = figures.satisfaction.average
+            ratings: Any = figures.satisfaction.count
+            open_: Any = figures.opinions.open
+            overdue: Any = figures.opinions.overdue
+        else:
+            loaders, pk, services = info.context.loaders, row.id, info.context.services
+
+            async def satisfaction() -> views.Satisfaction:
+                return await loaders.satisfaction.load(pk)
+
+            async def opinions() -> views.OpinionCounts:
+                return count_opinions(today(services), await loaders.waiting_opinions.load(pk))
+
+            async def community_of(community_id: int) -> Community | None:
+                found = await loaders.community.load(community_id)
+                return Community.from_model(found) if found else None
+
+            cid = row.community_id
+            community = None if cid is None else Deferred(lambda: community_of(cid))
+            average = Deferred(lambda: satisfaction(), lambda s: s.average)
+            ratings = Deferred(lambda: satisfaction(), lambda s: s.count)
+            open_ = Deferred(lambda: opinions(), lambda o: o.open)
+            overdue = Deferred(lambda: opinions(), lambda o: o.overdue)
         return cls(
             id=to_global_id("Project", row.id),
             title=row.title,
@@ -273,5 +308,11 @@ class Project(Node):
             progress_reason=row.progress_reason,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            lateness=lateness_of(row.status, row.next_due, on, yellow_days),
+            community=community,
+            average_satisfaction=average,
+            rating_count=ratings,
+            open_opinion_count=open_,
+            overdue_opinion_count=overdue,
             row=row,
         )

@@ -76,6 +76,7 @@ class TenancyMutation:
                 at=services.clock.now(),
             )
             services.relay.wake()
+            await services.streets.changed([created.street.id])
             await services.authorizer.assignments_changed(
                 [created.admin.id, *await registry.district_member_ids(created.street.district_id)]
             )
