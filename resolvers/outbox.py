@@ -303,6 +303,7 @@ class Listener:
         self.pending: deque[Event] = deque()
         self.behind = 0  # a position the listener must reach from the log
         self.signal = asyncio.Event()
+        self.ready = asyncio.Event()  # set once its stream knows where it starts
 
     def offer(self, event: Event) -> None:
         if len(self.pending) >= self.backlog:
@@ -361,6 +362,14 @@ class EventHub:
             if not self._listeners[street_id]:
                 del self._listeners[street_id]
 
+    def ready_count(self) -> int:
+        """Subscriptions of this worker that are receiving (for probes and tests)."""
+        return sum(
+            listener.ready.is_set()
+            for listeners in self._listeners.values()
+            for listener in listeners
+        )
+
     def dispatch(self, event: Event) -> None:
         if event.position > self._seen.get(event.street_id, 0):
             self._seen[event.street_id] = event.position
@@ -403,9 +412,11 @@ async def stream(hub: EventHub, street_id: int, after: int | None) -> AsyncItera
     with hub.listen(street_id) as listener:
         if after is None:
             last = await head_position(street_id)
+            listener.ready.set()
         else:
             await check_resumable(street_id, after)
             last = after
+            listener.ready.set()
             while True:
                 page = await stored_events(street_id, last)
                 for event in page:

@@ -31,6 +31,7 @@ from gongzhi.cli import apply_migrations
 from models.scoping import unscoped
 from resolvers.demo import load_demo
 from resolvers.services import Services
+from tests import live
 from tests.support import Api
 
 PG_URL = os.environ.get("GONGZHI_TEST_DATABASE_URL")
@@ -142,6 +143,7 @@ async def live_url(app: Starlette) -> AsyncIterator[str]:
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
     )
+    live.HUB = app.state.services.hub
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
         await asyncio.sleep(0.02)

@@ -11,7 +11,14 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from resolvers.outbox import EventHub
+
 WAIT = 15  # seconds before a test gives up waiting for a message (a hang, not a timing assert)
+START = 3  # seconds a subscribe waits for the server to start the stream (errors never do)
+
+# The in-process server's event hub (set by the ``live_url`` fixture): lets ``subscribe`` wait
+# until the server is listening, so a change made right after it is never "before" it.
+HUB: EventHub | None = None
 
 STREET_EVENTS = """
 subscription Events($types: [String!], $after: String) {
@@ -43,9 +50,16 @@ class Socket:
                 return message
 
     async def subscribe(self, op_id: str, query: str, **variables: Any) -> None:
+        before = HUB.ready_count() if HUB else 0
         await self.send(
             {"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables}}
         )
+        if HUB is None:
+            return
+        deadline = asyncio.get_running_loop().time() + START
+        # A subscription that fails (bad query, over the limit) never starts: give up quietly.
+        while HUB.ready_count() <= before and asyncio.get_running_loop().time() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.005)
 
     async def next(self, op_id: str) -> dict[str, Any]:
         message = await self.receive()
