@@ -39,6 +39,39 @@ class Viewer:
         return self.street
 
 
+_COLUMNS: dict[type, list[str]] = {}
+
+
+def _columns(model: type[Session] | type[User]) -> list[str]:
+    """The model's columns (known once Tortoise is initialised: foreign keys come then)."""
+    found = _COLUMNS.get(model)
+    if found is None:
+        found = _COLUMNS[model] = sorted(model._meta.db_fields)
+    return found
+
+
+async def _session_with_user(session_id: int) -> Session | None:
+    """The session and its user in one statement, as ``select_related("user")`` would load
+    them, without building the query anew for every request."""
+    db = Session._meta.db
+    session_fields, user_fields = _columns(Session), _columns(User)
+    columns = ", ".join(
+        [f's."{c}"' for c in session_fields] + [f'u."{c}" AS "u__{c}"' for c in user_fields]
+    )
+    mark = "$1" if db.capabilities.dialect == "postgres" else "?"
+    rows = await db.execute_query_dict(
+        f'SELECT {columns} FROM "session" s JOIN "app_user" u ON u.id = s.user_id '
+        f"WHERE s.id = {mark} LIMIT 1",
+        [session_id],
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    session = Session._init_from_db(**{c: row[c] for c in session_fields})
+    session.user = User._init_from_db(**{c: row[f"u__{c}"] for c in user_fields})
+    return session
+
+
 def bearer_token(authorization: str | None) -> str | None:
     if not authorization:
         return None
@@ -60,7 +93,7 @@ async def authenticate(services: Services, authorization: str | None, tenant: st
     except TokenError as exc:
         code = ErrorCode.TOKEN_EXPIRED if exc.expired else ErrorCode.INVALID_TOKEN
         return Viewer(auth_error=DomainError(code))
-    session = await Session.get_or_none(id=claims.session_id).select_related("user")
+    session = await _session_with_user(claims.session_id)
     if (
         session is None
         or session.user_id != claims.user_id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -27,30 +27,61 @@ def by_id(model: type[M]) -> DataLoader[int, M | None]:
     return DataLoader(load_fn=load)
 
 
-@dataclass
 class Loaders:
-    community: DataLoader[int, Community | None] = field(default_factory=lambda: by_id(Community))
-    street: DataLoader[int, Street | None] = field(default_factory=lambda: by_id(Street))
-    district: DataLoader[int, District | None] = field(default_factory=lambda: by_id(District))
-    user: DataLoader[int, User | None] = field(default_factory=lambda: by_id(User))
-    grid: DataLoader[int, Grid | None] = field(default_factory=lambda: by_id(Grid))
-    compound: DataLoader[int, Compound | None] = field(default_factory=lambda: by_id(Compound))
-    building: DataLoader[int, Building | None] = field(default_factory=lambda: by_id(Building))
-    resident: DataLoader[int, Resident | None] = field(default_factory=lambda: by_id(Resident))
-    tags_of_resident: DataLoader[int, list[Tag]] = field(
-        default_factory=lambda: DataLoader(load_fn=_tags_of_residents)
-    )
+    """Each DataLoader is made the first time a request asks for it (most requests need
+    none or one of them), then kept for the rest of the request."""
 
-    project: DataLoader[int, Project | None] = field(default_factory=lambda: by_id(Project))
-    milestones: DataLoader[int, list[Milestone]] = field(
-        default_factory=lambda: DataLoader(load_fn=project_views.load_milestones)
-    )
-    satisfaction: DataLoader[int, project_views.Satisfaction] = field(
-        default_factory=lambda: DataLoader(load_fn=project_views.load_satisfaction)
-    )
-    waiting_opinions: DataLoader[int, list[project_views.WaitingOpinion]] = field(
-        default_factory=lambda: DataLoader(load_fn=project_views.load_waiting_opinions)
-    )
+    @cached_property
+    def community(self) -> DataLoader[int, Community | None]:
+        return by_id(Community)
+
+    @cached_property
+    def street(self) -> DataLoader[int, Street | None]:
+        return by_id(Street)
+
+    @cached_property
+    def district(self) -> DataLoader[int, District | None]:
+        return by_id(District)
+
+    @cached_property
+    def user(self) -> DataLoader[int, User | None]:
+        return by_id(User)
+
+    @cached_property
+    def grid(self) -> DataLoader[int, Grid | None]:
+        return by_id(Grid)
+
+    @cached_property
+    def compound(self) -> DataLoader[int, Compound | None]:
+        return by_id(Compound)
+
+    @cached_property
+    def building(self) -> DataLoader[int, Building | None]:
+        return by_id(Building)
+
+    @cached_property
+    def resident(self) -> DataLoader[int, Resident | None]:
+        return by_id(Resident)
+
+    @cached_property
+    def tags_of_resident(self) -> DataLoader[int, list[Tag]]:
+        return DataLoader(load_fn=_tags_of_residents)
+
+    @cached_property
+    def project(self) -> DataLoader[int, Project | None]:
+        return by_id(Project)
+
+    @cached_property
+    def milestones(self) -> DataLoader[int, list[Milestone]]:
+        return DataLoader(load_fn=project_views.load_milestones)
+
+    @cached_property
+    def satisfaction(self) -> DataLoader[int, project_views.Satisfaction]:
+        return DataLoader(load_fn=project_views.load_satisfaction)
+
+    @cached_property
+    def waiting_opinions(self) -> DataLoader[int, list[project_views.WaitingOpinion]]:
+        return DataLoader(load_fn=project_views.load_waiting_opinions)
 
 
 async def _tags_of_residents(ids: Sequence[int]) -> list[list[Tag]]:

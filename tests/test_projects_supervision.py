@@ -77,12 +77,24 @@ query($id: ID!) {
   }
 }
 """
+BOARD = """
+{ projectBoard(first: 50) { edges { node {
+    id openOpinionCount overdueOpinionCount averageSatisfaction ratingCount
+} } } }
+"""
 INBOX = "{ notifications { edges { node { kind title subject } } } }"
 
 
 @pytest.fixture(scope="module")
 async def ps(services: Services) -> ProjectStreet:
     return await project_street(services, "sup")
+
+
+async def on_board(api: Api, user: object, project_id: str) -> dict:
+    """The project's figures as the progress board computes them (one query for the page)."""
+    body = await call(api, user, BOARD, {})
+    nodes = [e["node"] for e in data(body, "projectBoard")["edges"]]
+    return next(n for n in nodes if n["id"] == project_id)
 
 
 async def post(api: Api, ps: ProjectStreet, project_id: str, body: str = "进度偏慢") -> dict:
@@ -112,6 +124,8 @@ async def test_reply_is_due_in_five_working_days_and_overdue_ones_are_counted(
         body = await call(api, ps.deliberator, OPINIONS, {"id": project_id})
         project = data(body, "project")
         assert (project["openOpinionCount"], project["overdueOpinionCount"]) == (1, 1)
+        board = await on_board(api, ps.deliberator, project_id)
+        assert (board["openOpinionCount"], board["overdueOpinionCount"]) == (1, 1)
         assert project["opinions"]["edges"][0]["node"]["overdue"] is True
         reply = await call(
             api, ps.department, REPLY, {"input": {"opinionId": opinion["id"], "body": "已加派人手"}}
@@ -121,6 +135,8 @@ async def test_reply_is_due_in_five_working_days_and_overdue_ones_are_counted(
         body = await call(api, ps.deliberator, OPINIONS, {"id": project_id})
         assert data(body, "project")["openOpinionCount"] == 0
         assert data(body, "project")["overdueOpinionCount"] == 1  # answered late stays counted
+        board = await on_board(api, ps.deliberator, project_id)
+        assert (board["openOpinionCount"], board["overdueOpinionCount"]) == (0, 1)
     finally:
         clock.current = real
         api.tokens.clear()
@@ -199,6 +215,8 @@ async def test_one_rating_per_person_changeable_until_accepted(
         "averageSatisfaction": 4.5,
         "ratingCount": 2,
     }
+    board = await on_board(api, ps.resident, project_id)
+    assert (board["averageSatisfaction"], board["ratingCount"]) == (4.5, 2)
     await move(api, ps, project_id, "ACCEPTED")
     assert (await rate(ps.resident, 1))["code"] == "BAD_USER_INPUT"
     with unscoped("test count"):

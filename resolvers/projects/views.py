@@ -25,6 +25,7 @@ from tortoise.functions import Count, Sum
 
 from core.errors import DomainError, ErrorCode
 from models.projects import ZERO, Milestone, Opinion, Project, ProjectStatus, Rating
+from models.scoping import StreetScope, UnscopedQueryError, current_scope
 from models.tenancy import Community
 from resolvers.pagination import check_page_size
 from resolvers.projects.common import ACTIVE, Lateness, lateness_of, project_gid, today
@@ -59,6 +60,7 @@ class BoardPage:
     has_next_page: bool
     has_previous_page: bool
     total_count: int
+    figures: dict[int, ProjectFigures] | None = None
 
 
 def _key(project: Project, order: BoardOrder) -> list[Any]:
@@ -91,26 +93,62 @@ def decode_board_cursor(cursor: str, order: BoardOrder) -> list[Any]:
         raise DomainError(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", field="after") from exc
 
 
-def _after(order: BoardOrder, values: list[Any]) -> Q:
-    """Rows strictly after the cursor in the order's ranking."""
-    keys = _KEYS[order]
-    alternatives = []
-    for i, (field, desc) in enumerate(keys):
-        equal = {f: values[j] for j, (f, _) in enumerate(keys[:i])}
-        beyond = {f"{field}__lt" if desc else f"{field}__gt": values[i]}
-        alternatives.append(Q(**equal, **beyond))
-    return Q(*alternatives, join_type="OR")
+class _Params:
+    """Placeholders and values of hand-written SQL, in the order they appear in the text
+    (``$n`` for PostgreSQL, ``?`` for SQLite, where dates travel as ISO text)."""
+
+    def __init__(self, dialect: str) -> None:
+        self.postgres = dialect == "postgres"
+        self.values: list[Any] = []
+
+    def add(self, value: Any) -> str:
+        if not self.postgres and isinstance(value, date):
+            value = value.isoformat()
+        self.values.append(value)
+        return f"${len(self.values)}" if self.postgres else "?"
+
+    def scope(self, alias: str) -> str:
+        """The street filter of a tenant-owned table, as the manager adds it to every query of
+        a tenant-owned model: the active street, nothing when explicitly unscoped, and an
+        error without a scope."""
+        scope = current_scope()
+        if isinstance(scope, StreetScope):
+            return f"{alias}.tenant_id = {self.add(scope.street_id)}"
+        if scope is None:
+            raise UnscopedQueryError("Project is owned by a street: query it inside a street scope")
+        return "1 = 1"
+
+    def filtered(self, alias: str, board_filter: BoardFilter) -> str:
+        where = [self.scope(alias)]
+        if board_filter.statuses:
+            marks = ", ".join(self.add(ProjectStatus(s).value) for s in board_filter.statuses)
+            where.append(f"{alias}.status IN ({marks})")
+        if board_filter.category:
+            where.append(f"{alias}.category = {self.add(board_filter.category.strip())}")
+        if board_filter.community_id is not None:
+            where.append(f"{alias}.community_id = {self.add(board_filter.community_id)}")
+        return " AND ".join(where)
+
+    def after(self, order: BoardOrder, cursor: list[Any]) -> str:
+        """Rows strictly after the cursor in the order's ranking."""
+        keys = _KEYS[order]
+        alternatives = []
+        for i, (name, desc) in enumerate(keys):
+            terms = [f"p.{f} = {self.add(cursor[j])}" for j, (f, _) in enumerate(keys[:i])]
+            terms.append(f"p.{name} {'<' if desc else '>'} {self.add(cursor[i])}")
+            alternatives.append("(" + " AND ".join(terms) + ")")
+        return "(" + " OR ".join(alternatives) + ")"
 
 
-def _filtered(board_filter: BoardFilter) -> Any:
-    query = Project.all()
-    if board_filter.statuses:
-        query = query.filter(status__in=list(board_filter.statuses))
-    if board_filter.category:
-        query = query.filter(category=board_filter.category.strip())
-    if board_filter.community_id is not None:
-        query = query.filter(community_id=board_filter.community_id)
-    return query
+_COLUMNS: dict[type, list[str]] = {}
+
+
+def _columns(model: type[Project] | type[Community]) -> list[str]:
+    """The model's columns (known once Tortoise is initialised: foreign keys come then)."""
+    found = _COLUMNS.get(model)
+    if found is None:
+        found = _COLUMNS[model] = sorted(model._meta.db_fields)
+    return found
 
 
 async def board(
@@ -120,21 +158,66 @@ async def board(
     first: int | None,
     after: str | None,
 ) -> BoardPage:
-    """One page of the progress board: two statements (count, page with communities)."""
+    """One page of the progress board with its total, communities, satisfaction and opinion
+    counts: one statement whatever the page size (and a count when the page is empty)."""
     size = check_page_size(first, services.settings.max_page_size)
-    query = _filtered(board_filter)
-    total = await query.count()
-    if after:
-        query = query.filter(_after(order, decode_board_cursor(after, order)))
-    ordering = [f"-{f}" if desc else f for f, desc in _KEYS[order]]
-    rows = await query.order_by(*ordering).limit(size + 1).select_related("community")
-    items = list(rows[:size])
+    cursor = decode_board_cursor(after, order) if after else None
+    db = Project._meta.db
+    params = _Params(db.capabilities.dialect)
+    project_fields, community_fields = _columns(Project), _columns(Community)
+    columns = ", ".join(
+        [f'p."{c}"' for c in project_fields] + [f'c."{c}" AS "c__{c}"' for c in community_fields]
+    )
+    # Placeholders are added in the order they appear in the statement.
+    total = f"(SELECT count(*) FROM project q WHERE {params.filtered('q', board_filter)})"
+    ratings = f"FROM project_rating r WHERE r.project_id = p.id AND {params.scope('r')}"
+    score = f"FROM project_rating r WHERE r.project_id = p.id AND {params.scope('r')}"
+    opened = f"FROM project_opinion o WHERE o.project_id = p.id AND {params.scope('o')}"
+    overdue = (
+        f"FROM project_opinion o WHERE o.project_id = p.id AND {params.scope('o')} "
+        f"AND ((o.replied_at IS NULL AND o.reply_due < {params.add(today(services))}) "
+        "OR (o.replied_at IS NOT NULL AND o.replied_late))"
+    )
+    where = params.filtered("p", board_filter)
+    if cursor is not None:
+        where += f" AND {params.after(order, cursor)}"
+    ordering = ", ".join(f"p.{f} {'DESC' if desc else 'ASC'}" for f, desc in _KEYS[order])
+    sql = (
+        f'SELECT {columns}, {total} AS "f__total", (SELECT count(*) {ratings}) AS "f__ratings", '
+        f'(SELECT sum(r.score) {score}) AS "f__score", '
+        f'(SELECT count(*) {opened} AND o.replied_at IS NULL) AS "f__open", '
+        f'(SELECT count(*) {overdue}) AS "f__overdue" '
+        "FROM project p LEFT JOIN community c ON c.id = p.community_id "
+        f"WHERE {where} ORDER BY {ordering} LIMIT {params.add(size + 1)}"
+    )
+    rows = await db.execute_query_dict(sql, params.values)
+    if rows:
+        total_count = int(rows[0]["f__total"])
+    else:  # an empty page carries no total
+        counting = _Params(db.capabilities.dialect)
+        sql = f'SELECT count(*) AS "n" FROM project q WHERE {counting.filtered("q", board_filter)}'
+        total_count = int((await db.execute_query_dict(sql, counting.values))[0]["n"])
+    projects: list[Project] = []
+    figures: dict[int, ProjectFigures] = {}
+    for row in rows[:size]:
+        project = Project._init_from_db(**{c: row[c] for c in project_fields})
+        community = None
+        if row["c__id"] is not None:
+            community = Community._init_from_db(**{c: row[f"c__{c}"] for c in community_fields})
+        project.community = community  # type: ignore[assignment]  # as select_related sets it
+        projects.append(project)
+        figures[project.id] = ProjectFigures(
+            community=community,
+            satisfaction=Satisfaction(int(row["f__ratings"]), int(row["f__score"] or 0)),
+            opinions=OpinionCounts(int(row["f__open"]), int(row["f__overdue"])),
+        )
     return BoardPage(
-        items=items,
-        cursors=[encode_board_cursor(p, order) for p in items],
+        items=projects,
+        cursors=[encode_board_cursor(p, order) for p in projects],
         has_next_page=len(rows) > size,
         has_previous_page=bool(after),
-        total_count=total,
+        total_count=total_count,
+        figures=figures,
     )
 
 

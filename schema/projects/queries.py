@@ -47,7 +47,7 @@ class ProjectsQuery:
             first,
             after,
         )
-        nodes = {node.row.id: node for node in await Project.page(page.items, info)}
+        nodes = {node.row.id: node for node in await Project.page(page.items, info, page.figures)}
         return Connection.from_page(page, lambda row: nodes[row.id])  # type: ignore[attr-defined]
 
     @field(

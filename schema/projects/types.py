@@ -248,11 +248,18 @@ class Project(Node):
         return cls._build(row, services.settings.project_yellow_days, on, info, figures)
 
     @classmethod
-    async def page(cls, rows: Sequence[m.Project], info: Info) -> list[Project]:
+    async def page(
+        cls,
+        rows: Sequence[m.Project],
+        info: Info,
+        figures: dict[int, views.ProjectFigures] | None = None,
+    ) -> list[Project]:
         """A page of projects with their figures loaded for the whole page at once (a fixed
-        number of statements for any page size; rows come with their community joined)."""
+        number of statements for any page size; rows come with their community joined), or
+        given when the page's query brought them along."""
         services = info.context.services
-        figures = await views.page_figures(services, rows)
+        if figures is None:
+            figures = await views.page_figures(services, rows)
         on, yellow = today(services), services.settings.project_yellow_days
         return [cls._build(r, yellow, on, info, figures[r.id]) for r in rows]
 
