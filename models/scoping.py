@@ -107,17 +107,34 @@ class TenantQuerySet(QuerySet):
         return super().bulk_update(objects, *args, **kwargs)
 
 
+def scoped_street_id(model_name: str) -> int | None:
+    """The street every read of a tenant-owned model must be limited to: the active street,
+    None inside ``unscoped()``, and ``UnscopedQueryError`` without any scope. The manager uses
+    it, and so must any hand-written SQL over tenant-owned tables."""
+    scope = _scope.get()
+    if isinstance(scope, StreetScope):
+        return scope.street_id
+    if isinstance(scope, _Unscoped):
+        return None
+    raise UnscopedQueryError(f"{model_name} is owned by a street: query it inside a street scope")
+
+
+def db_columns(model: type[Model]) -> list[str]:
+    """A model's column names, for hand-written SQL that builds rows with ``_init_from_db``."""
+    found = _COLUMNS.get(model)
+    if found is None:
+        found = _COLUMNS[model] = sorted(model._meta.db_fields)
+    return found
+
+
+_COLUMNS: dict[type[Model], list[str]] = {}
+
+
 class TenantManager(Manager):
     def get_queryset(self) -> QuerySet:
-        scope = _scope.get()
         queryset = TenantQuerySet(self._model)
-        if isinstance(scope, StreetScope):
-            return queryset.filter(tenant_id=scope.street_id)
-        if isinstance(scope, _Unscoped):
-            return queryset
-        raise UnscopedQueryError(
-            f"{self._model.__name__} is owned by a street: query it inside a street scope"
-        )
+        street_id = scoped_street_id(self._model.__name__)
+        return queryset if street_id is None else queryset.filter(tenant_id=street_id)
 
 
 class TenantModelMeta(ModelMeta):

@@ -8,6 +8,7 @@ from datetime import datetime
 from core.errors import DomainError, ErrorCode
 from core.security import TokenError
 from models.accounts import Session, User
+from models.scoping import db_columns
 from models.tenancy import Street
 from resolvers.services import Services
 from tenants.resolution import resolve_street
@@ -39,22 +40,11 @@ class Viewer:
         return self.street
 
 
-_COLUMNS: dict[type, list[str]] = {}
-
-
-def _columns(model: type[Session] | type[User]) -> list[str]:
-    """The model's columns (known once Tortoise is initialised: foreign keys come then)."""
-    found = _COLUMNS.get(model)
-    if found is None:
-        found = _COLUMNS[model] = sorted(model._meta.db_fields)
-    return found
-
-
 async def _session_with_user(session_id: int) -> Session | None:
     """The session and its user in one statement, as ``select_related("user")`` would load
     them, without building the query anew for every request."""
     db = Session._meta.db
-    session_fields, user_fields = _columns(Session), _columns(User)
+    session_fields, user_fields = db_columns(Session), db_columns(User)
     columns = ", ".join(
         [f's."{c}"' for c in session_fields] + [f'u."{c}" AS "u__{c}"' for c in user_fields]
     )

@@ -25,7 +25,7 @@ from tortoise.functions import Count, Sum
 
 from core.errors import DomainError, ErrorCode
 from models.projects import ZERO, Milestone, Opinion, Project, ProjectStatus, Rating
-from models.scoping import StreetScope, UnscopedQueryError, current_scope
+from models.scoping import db_columns, scoped_street_id
 from models.tenancy import Community
 from resolvers.pagination import check_page_size
 from resolvers.projects.common import ACTIVE, Lateness, lateness_of, project_gid, today
@@ -111,12 +111,8 @@ class _Params:
         """The street filter of a tenant-owned table, as the manager adds it to every query of
         a tenant-owned model: the active street, nothing when explicitly unscoped, and an
         error without a scope."""
-        scope = current_scope()
-        if isinstance(scope, StreetScope):
-            return f"{alias}.tenant_id = {self.add(scope.street_id)}"
-        if scope is None:
-            raise UnscopedQueryError("Project is owned by a street: query it inside a street scope")
-        return "1 = 1"
+        street_id = scoped_street_id("Project")
+        return "1 = 1" if street_id is None else f"{alias}.tenant_id = {self.add(street_id)}"
 
     def filtered(self, alias: str, board_filter: BoardFilter) -> str:
         where = [self.scope(alias)]
@@ -140,17 +136,6 @@ class _Params:
         return "(" + " OR ".join(alternatives) + ")"
 
 
-_COLUMNS: dict[type, list[str]] = {}
-
-
-def _columns(model: type[Project] | type[Community]) -> list[str]:
-    """The model's columns (known once Tortoise is initialised: foreign keys come then)."""
-    found = _COLUMNS.get(model)
-    if found is None:
-        found = _COLUMNS[model] = sorted(model._meta.db_fields)
-    return found
-
-
 async def board(
     services: Services,
     board_filter: BoardFilter,
@@ -164,7 +149,7 @@ async def board(
     cursor = decode_board_cursor(after, order) if after else None
     db = Project._meta.db
     params = _Params(db.capabilities.dialect)
-    project_fields, community_fields = _columns(Project), _columns(Community)
+    project_fields, community_fields = db_columns(Project), db_columns(Community)
     columns = ", ".join(
         [f'p."{c}"' for c in project_fields] + [f'c."{c}" AS "c__{c}"' for c in community_fields]
     )
