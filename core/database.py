@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "models.people",
     "models.outreach",
     "models.projects",
+    "models.votes",
 ]
 MIGRATIONS_MODULE = "migrations"
 

@@ -274,6 +274,190 @@ MESSAGES: dict[str, dict[str, str]] = {
         ZH: "您关注的项目“{project}”状态变为 {status}",
         EN: "Project '{project}' you follow is now {status}",
     },
+    "error.not_on_electorate": {
+        ZH: "您不在本次投票的选民名单中。",
+        EN: "You are not on this vote's electorate.",
+    },
+    "error.vote_not_open": {
+        ZH: "投票尚未开始。",
+        EN: "The vote has not opened yet.",
+    },
+    "error.vote_closed": {
+        ZH: "投票已截止。",
+        EN: "The vote is closed.",
+    },
+    "error.already_voted": {
+        ZH: "您已投过票。",
+        EN: "You have already voted.",
+    },
+    "error.too_many_choices": {
+        ZH: "选择的项目过多。",
+        EN: "Too many choices.",
+    },
+    "vote.invalid_transition": {
+        ZH: "投票状态为 {from_status}，不能变为 {to_status}。",
+        EN: "A vote that is {from_status} cannot become {to_status}.",
+    },
+    "vote.project_required": {
+        ZH: "项目票决的每一项都必须是候选项目。",
+        EN: "Every line of a project ballot must be a candidate project.",
+    },
+    "vote.duplicate_item": {
+        ZH: "同一项目不能重复列入选票。",
+        EN: "A project can be on the ballot only once.",
+    },
+    "vote.project_not_found": {
+        ZH: "未找到该项目。",
+        EN: "No such project.",
+    },
+    "vote.project_not_candidate": {
+        ZH: "项目“{title}”不是候选项目，不能列入票决。",
+        EN: "Project '{title}' is not a candidate: it cannot be on the ballot.",
+    },
+    "vote.project_no_longer_candidate": {
+        ZH: "选票上有项目已不再是候选项目，请修改后再开始投票。",
+        EN: "A project on the ballot is no longer a candidate: edit the ballot before opening.",
+    },
+    "vote.representative_not_found": {
+        ZH: "该账号不是本街道的人大代表。",
+        EN: "That account is not a representative of the street.",
+    },
+    "vote.one_motion": {
+        ZH: "决议表决只能有一项议题。",
+        EN: "A resolution has exactly one motion.",
+    },
+    "vote.no_items": {
+        ZH: "选票至少需要一项。",
+        EN: "A ballot needs at least one line.",
+    },
+    "vote.too_many_items": {
+        ZH: "选票最多 {max} 项。",
+        EN: "At most {max} lines per ballot.",
+    },
+    "vote.grid_not_found": {
+        ZH: "未找到该网格。",
+        EN: "No such grid.",
+    },
+    "vote.empty_roster": {
+        ZH: "名单不能为空。",
+        EN: "The roster is empty.",
+    },
+    "vote.roster_too_long": {
+        ZH: "名单过长。",
+        EN: "The roster is too long.",
+    },
+    "vote.not_a_member": {
+        ZH: "名单中有账号不属于本街道。",
+        EN: "An account on the roster is not a member of the street.",
+    },
+    "vote.mode": {
+        ZH: "{kind} 不支持这种投票方式。",
+        EN: "A {kind} vote cannot use that ballot mode.",
+    },
+    "vote.max_choices_required": {
+        ZH: "请设置最多可选项数。",
+        EN: "Set the maximum number of choices.",
+    },
+    "vote.closes_in_past": {
+        ZH: "截止时间必须晚于当前时间。",
+        EN: "The closing time must be in the future.",
+    },
+    "vote.schedule_order": {
+        ZH: "截止时间必须晚于开始时间。",
+        EN: "The vote must close after it opens.",
+    },
+    "vote.empty_electorate": {
+        ZH: "选民范围内没有人，不能开始投票。",
+        EN: "No one is on the electorate: the vote cannot open.",
+    },
+    "vote.not_open": {
+        ZH: "投票尚未开始。",
+        EN: "The vote has not opened yet.",
+    },
+    "vote.closed": {
+        ZH: "投票已截止或已取消。",
+        EN: "The vote is closed or cancelled.",
+    },
+    "vote.not_on_ballot": {
+        ZH: "该项不在本次选票上。",
+        EN: "That is not on this ballot.",
+    },
+    "vote.duplicate_mark": {
+        ZH: "同一项只能填写一次。",
+        EN: "Each line can be marked once.",
+    },
+    "vote.score_required": {
+        ZH: "请为该项打分。",
+        EN: "Give this line a score.",
+    },
+    "vote.approval_answer": {
+        ZH: "勾选投票只需选择项目（YES）。",
+        EN: "In an approval vote, only tick lines (YES).",
+    },
+    "vote.answer_required": {
+        ZH: "请选择赞成、反对或弃权。",
+        EN: "Answer YES, NO or ABSTAIN.",
+    },
+    "vote.too_many_choices": {
+        ZH: "最多可选 {max} 项。",
+        EN: "At most {max} choices.",
+    },
+    "vote.idempotency_key": {
+        ZH: "幂等键长度须为 {min}–{max} 个可打印字符。",
+        EN: "The idempotency key must be {min} to {max} printable characters.",
+    },
+    "vote.previous_receipt": {
+        ZH: "您已投过票；如需改票，请提供上一张选票的回执码。",
+        EN: "You have already voted: to change your ballot, give the receipt of the ballot it replaces.",
+    },
+    "vote.not_on_electorate": {
+        ZH: "您不在本次投票的选民名单中。",
+        EN: "You are not on this vote's electorate.",
+    },
+    "vote.already_voted": {
+        ZH: "您已投过票，选票不能重复提交。",
+        EN: "You have already voted: a ballot counts once.",
+    },
+    "vote.secret_participation": {
+        ZH: "无记名投票截止前不显示谁已投票。",
+        EN: "Who has voted in a secret vote is not shown before it closes.",
+    },
+    "vote.opened_title": {
+        ZH: "投票开始：{title}",
+        EN: "Vote open: {title}",
+    },
+    "vote.opened_body": {
+        ZH: "请在 {closes} 前完成投票。",
+        EN: "Please vote before {closes}.",
+    },
+    "vote.closing_soon_title": {
+        ZH: "投票即将截止：{title}",
+        EN: "Vote closing soon: {title}",
+    },
+    "vote.closing_soon_body": {
+        ZH: "您尚未投票，投票将于 {closes} 截止。",
+        EN: "You have not voted yet: the vote closes at {closes}.",
+    },
+    "vote.published_title": {
+        ZH: "投票结果已公布：{title}",
+        EN: "Result published: {title}",
+    },
+    "vote.published_body": {
+        ZH: "可凭回执码在公示栏核对您的选票。",
+        EN: "Check your ballot on the bulletin board with your receipt.",
+    },
+    "vote.cancelled_title": {
+        ZH: "投票已取消：{title}",
+        EN: "Vote cancelled: {title}",
+    },
+    "vote.cancelled_body": {
+        ZH: "本次投票已取消，已投选票不计。",
+        EN: "This vote was cancelled: its ballots are not counted.",
+    },
+    "vote.approved_reason": {
+        ZH: "经“{title}”票决通过",
+        EN: "Approved by the vote '{title}'",
+    },
 }
 
 

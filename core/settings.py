@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     opinion_reply_working_days: int = 5
     deadline_scan_seconds: float = 60.0
 
+    # Online votes: the electorate is reminded this long before a vote closes (截止提醒), and
+    # the scheduler opens and closes votes by their times this often.
+    vote_closing_soon_minutes: int = 60
+    vote_scan_seconds: float = 15.0
+
     # Live events: how long the event log is kept for resuming subscriptions, how often the
     # relay looks for committed events besides being woken after each commit, and how many
     # subscriptions one WebSocket connection may hold.

@@ -1,7 +1,7 @@
 """``create_app(settings)``: the one place where the app is wired together.
 
 The lifespan owns every resource: the database, the broker, the enforcer, and the background
-tasks (event relay and hub, deadline scanner).
+tasks (event relay and hub, deadline scanner, vote scheduler).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from core.database import tortoise_config
 from core.settings import Settings
 from resolvers.projects.deadlines import DeadlineScanner
 from resolvers.services import Services, build_services
+from resolvers.votes.lifecycle import VoteScheduler
 from schema.root import build_schema
 from schema.view import GraphQLEndpoint
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     services = build_services(settings, broker, clock)
     graphql = GraphQLEndpoint(build_schema(settings), services)
     scanner = DeadlineScanner(services)
+    scheduler = VoteScheduler(services)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -67,9 +69,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await services.hub.start()
         await services.relay.start()
         await scanner.start()
+        await scheduler.start()
         try:
             yield
         finally:
+            await scheduler.stop()
             await scanner.stop()
             await services.relay.stop()
             await services.hub.stop()

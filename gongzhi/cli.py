@@ -197,6 +197,63 @@ def audit_verify(street_code: str | None) -> None:
     sys.exit(1 if broken else 0)
 
 
+@main.group()
+def votes() -> None:
+    """Online votes (网上票决)."""
+
+
+def _vote_pk(raw: str) -> int | None:
+    from core.errors import DomainError
+    from core.ids import from_global_id
+
+    if raw.isdigit():
+        return int(raw)
+    try:
+        kind, pk = from_global_id(raw)
+    except DomainError:
+        return None
+    return pk if kind == "Vote" else None
+
+
+@votes.command("recount")
+@click.argument("vote_id")
+def votes_recount(vote_id: str) -> None:
+    """Count a closed or published vote again from its stored ballots, and check each ballot
+    against the audit chain. Exit 0 when it matches the stored result, 1 when not, 2 when
+    there is no such counted vote."""
+    from resolvers.votes.board import recount_vote
+
+    pk = _vote_pk(vote_id)
+    settings = Settings()
+    try:
+        if pk is None:
+            raise LookupError(vote_id)
+        vote, found = _run(lambda: _with_database(settings, lambda: recount_vote(pk)))
+    except LookupError:
+        click.echo(f"error: no closed or published vote {vote_id!r}", err=True)
+        sys.exit(2)
+    recomputed = found.recomputed
+    click.echo(
+        f"vote {vote.id} ({vote.title}): {recomputed['turnout']} ballots counted of "
+        f"{recomputed['electorateSize']}, quorum {'met' if recomputed['quorumMet'] else 'not met'}"
+    )
+    stored_items = {i["item"]: i for i in (found.stored or {}).get("items", [])}
+    for item in recomputed["items"]:
+        stored = stored_items.get(item["item"], {})
+        same = "ok" if stored == item else "DIFFERS"
+        click.echo(
+            f"  {item['label']}: yes {item['yes']} no {item['no']} abstain {item['abstain']} "
+            f"avg {item['averageScore']} -> {item['outcome']} [{same}]"
+        )
+    for receipt in found.unmatched:
+        click.echo(f"  ballot {receipt[:16]}… does not match the audit chain", err=True)
+    if found.matches:
+        click.echo("recount matches the stored result")
+        sys.exit(0)
+    click.echo("RECOUNT DIFFERS from the stored result", err=True)
+    sys.exit(1)
+
+
 @main.group("import")
 def import_() -> None:
     """Bulk imports (批量导入)."""

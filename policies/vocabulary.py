@@ -81,6 +81,13 @@ CAPABILITIES: dict[Capability, str] = {
     Capability("project", "reply"): "answer supervision opinions (承办部门答复)",
     Capability("project", "rate"): "rate a completed project, 1 to 5 (满意度)",
     Capability("project", "follow"): "follow a project and be told when its status changes",
+    Capability("vote", "read"): "see the street's votes (网上票决), their turnout and, once "
+    "published, their results",
+    Capability("vote", "manage"): "draft, open, close, publish and cancel votes, see the count "
+    "once closed and the electorate list (人大工作人员)",
+    Capability("vote", "cast"): "cast a ballot in a vote one is on the electorate of",
+    Capability("vote", "monitor"): "see the live count of an open named ballot (staff console, "
+    "大屏); never of a secret one",
     Capability("tenant", "create"): "create streets (tenants) and their first administrator",
     Capability("tenant", "read"): "list every street of the platform",
 }

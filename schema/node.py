@@ -12,6 +12,7 @@ from core.errors import DomainError, ErrorCode
 from models import people as pm
 from models import projects as prj
 from models import tenancy as tm
+from models import votes as vm
 from models.accounts import Membership as MembershipModel
 from resolvers import members
 from resolvers.people.access import visible_residents
@@ -25,6 +26,7 @@ from schema.projects.types import Project, SupervisionOpinion
 from schema.projects.work_types import Milestone
 from schema.relay import Node, from_global_id
 from schema.tenancy.types import Community, Grid, Street
+from schema.votes.types import Vote, VoteItem
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,16 @@ async def _opinion(info: Info, pk: int) -> SupervisionOpinion | None:
     return SupervisionOpinion.from_model(row) if row else None
 
 
+async def _vote(info: Info, pk: int) -> Vote | None:
+    row = await vm.Vote.filter(id=pk).first()
+    return Vote.from_model(row) if row else None
+
+
+async def _vote_item(info: Info, pk: int) -> VoteItem | None:
+    row = await vm.VoteItem.filter(id=pk).first()
+    return VoteItem.from_model(row) if row else None
+
+
 NODE_KINDS: dict[str, NodeKind] = {
     "Street": NodeKind(Can("street", "read"), _street),
     "Community": NodeKind(Can("place", "read"), _community),
@@ -113,6 +125,8 @@ NODE_KINDS: dict[str, NodeKind] = {
     "Project": NodeKind(Can("project", "read"), _project),
     "Milestone": NodeKind(Can("project", "read"), _milestone),
     "SupervisionOpinion": NodeKind(Can("project_people", "read"), _opinion),
+    "Vote": NodeKind(Can("vote", "read"), _vote),
+    "VoteItem": NodeKind(Can("vote", "read"), _vote_item),
 }
 
 

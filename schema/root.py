@@ -33,6 +33,9 @@ from schema.projects.subscriptions import ProjectsSubscription
 from schema.projects.supervision import SupervisionMutation
 from schema.tenancy.mutations import TenancyMutation
 from schema.tenancy.queries import TenancyQuery
+from schema.votes.mutations import VotesMutation
+from schema.votes.queries import VotesQuery
+from schema.votes.subscriptions import VotesSubscription
 
 
 @strawberry.type(description="Everything one can read. Each field says what it requires.")
@@ -48,6 +51,7 @@ class Query(
     VisitsQuery,
     EventsQuery,
     ProjectsQuery,
+    VotesQuery,
 ):
     pass
 
@@ -66,13 +70,18 @@ class Mutation(
     EventsMutation,
     ProjectsMutation,
     SupervisionMutation,
+    VotesMutation,
 ):
     pass
 
 
 @strawberry.type(description="Live updates over graphql-transport-ws on the same path.")
 class Subscription(
-    AccountsSubscription, EventsSubscription, ProjectsSubscription, NoticesSubscription
+    AccountsSubscription,
+    EventsSubscription,
+    ProjectsSubscription,
+    NoticesSubscription,
+    VotesSubscription,
 ):
     pass
 

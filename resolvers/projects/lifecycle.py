@@ -15,7 +15,7 @@ from core.i18n import translate
 from models.accounts import Membership, Role, User
 from models.projects import Follow, Project, ProjectStatus, SourceKind
 from models.tenancy import Community
-from resolvers.events import changing
+from resolvers.events import Change, changing
 from resolvers.notifications import notify
 from resolvers.projects.common import (
     Snapshot,
@@ -160,28 +160,36 @@ async def change_status(
             )
         if (before, to) in NEEDS_REASON and not reason:
             raise fail(ErrorCode.BAD_USER_INPUT, "project.reason_required", "reason")
-        project.status = to
-        project.updated_at = change.at
-        await project.save(update_fields=["status", "updated_at"])
-        subject = project_gid(project.id)
-        await change.audit(
-            "project.status_changed",
-            subject,
-            {"from": before.value, "to": to.value, "reason": reason},
-        )
-        await change.event(
-            "project.status_changed",
-            subject,
-            Snapshot(project).payload(services, previousStatus=before.value),
-        )
-        followers = await Follow.filter(project_id=project.id).values_list("user_id", flat=True)
-        if followers:
-            await notify(
-                change,
-                followers,
-                "project.status",
-                translate("project.status_title", project=project.title, status=to.value),
-                reason,
-                subject,
-            )
+        await apply_status(change, project, to, reason)
     return project
+
+
+async def apply_status(change: Change, project: Project, to: ProjectStatus, reason: str) -> None:
+    """Record a checked move of a locked project within ``change``, and tell its followers.
+    A vote's publication calls this for every project it approved."""
+    services = change.services
+    before = project.status
+    project.status = to
+    project.updated_at = change.at
+    await project.save(update_fields=["status", "updated_at"])
+    subject = project_gid(project.id)
+    await change.audit(
+        "project.status_changed",
+        subject,
+        {"from": before.value, "to": to.value, "reason": reason},
+    )
+    await change.event(
+        "project.status_changed",
+        subject,
+        Snapshot(project).payload(services, previousStatus=before.value),
+    )
+    followers = await Follow.filter(project_id=project.id).values_list("user_id", flat=True)
+    if followers:
+        await notify(
+            change,
+            followers,
+            "project.status",
+            translate("project.status_title", project=project.title, status=to.value),
+            reason,
+            subject,
+        )

@@ -1,0 +1,140 @@
+"""The bulletin board (公示) and the recount (复核).
+
+After publication anyone may read every counted ballot by its receipt hash, with its choices
+and the salt that opens its seal in the audit chain: a voter finds their own ballot, anyone can
+count again. ``recount`` does exactly that from the stored rows: it recomputes the tally and
+checks every ballot against what the audit chain recorded when it was cast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.errors import DomainError, ErrorCode
+from models.audit import AuditEntry, canonical_json
+from models.votes import Ballot, Vote, VoteItem, VoteStatus
+from resolvers.votes.common import (
+    ballot_paper,
+    digest,
+    lines_of,
+    receipt_hash,
+    rules_of,
+    seal,
+    vote_gid,
+)
+from resolvers.votes.tally import count
+from tenants.scoping import street_scope, unscoped
+
+CAST_ACTIONS = ("vote.ballot_cast", "vote.ballot_changed")
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    receipt_hash: str
+    choices: dict[str, Any]
+    salt: str
+
+
+@dataclass(frozen=True)
+class Board:
+    vote: Vote
+    items: list[VoteItem]
+    entries: list[BoardEntry]
+
+
+async def published_vote(vote_id: int) -> Vote:
+    """A published vote of any street (its board is public), or NOT_FOUND."""
+    with unscoped("a published vote's bulletin board is public"):
+        vote = await Vote.filter(id=vote_id, status=VoteStatus.PUBLISHED).first()
+    if vote is None:
+        raise DomainError(ErrorCode.NOT_FOUND)
+    return vote
+
+
+async def bulletin_board(vote_id: int) -> Board:
+    vote = await published_vote(vote_id)
+    with street_scope(vote.tenant_id, writable=False):
+        items = await ballot_paper(vote.id)
+        rows = (
+            await Ballot.filter(vote_id=vote.id)
+            .order_by("receipt_hash")
+            .values_list("receipt_hash", "choices", "salt")
+        )
+    return Board(vote, items, [BoardEntry(h, c, s) for h, c, s in rows])
+
+
+async def find_receipt(vote_id: int, receipt: str) -> BoardEntry | None:
+    """The counted ballot of a receipt code, on a published vote's board (None if absent)."""
+    vote = await published_vote(vote_id)
+    with street_scope(vote.tenant_id, writable=False):
+        row = await Ballot.filter(vote_id=vote.id, receipt_hash=receipt_hash(receipt)).first()
+    return BoardEntry(row.receipt_hash, row.choices, row.salt) if row else None
+
+
+@dataclass
+class Recount:
+    """What a recount found: the stored and the recomputed result, and ballots whose record
+    in the audit chain does not match (edited, added or removed after casting)."""
+
+    stored: dict[str, Any] | None
+    recomputed: dict[str, Any]
+    stored_digest: str
+    unmatched: list[str] = field(default_factory=list)
+
+    @property
+    def tally_matches(self) -> bool:
+        return (
+            self.stored is not None
+            and digest(self.stored) == self.stored_digest
+            and canonical_json(self.stored) == canonical_json(self.recomputed)
+        )
+
+    @property
+    def matches(self) -> bool:
+        return self.tally_matches and not self.unmatched
+
+
+async def _recorded_ballots(vote: Vote) -> dict[str, dict[str, Any]]:
+    """The ballots as the audit chain recorded them (receipt hash → record), changes applied."""
+    recorded: dict[str, dict[str, Any]] = {}
+    entries = (
+        await AuditEntry.filter(subject=vote_gid(vote.id), action__in=CAST_ACTIONS)
+        .order_by("sequence")
+        .values_list("change", flat=True)
+    )
+    for change in entries:
+        if change.get("withdrawn"):
+            recorded.pop(change["withdrawn"], None)
+        recorded[change["receipt"]] = change
+    return recorded
+
+
+async def recount(vote: Vote) -> Recount:
+    """Count a closed vote again from its stored ballots (call in the vote's street scope)."""
+    items = await ballot_paper(vote.id)
+    ballots = await Ballot.filter(vote_id=vote.id).values_list("receipt_hash", "choices", "salt")
+    recomputed = count(rules_of(vote), lines_of(items), [choices for _, choices, _ in ballots])
+    recorded = await _recorded_ballots(vote)
+    unmatched = []
+    for hashed, choices, salt in ballots:
+        record = recorded.pop(hashed, None)
+        if record is None:
+            unmatched.append(hashed)
+        elif vote.secret and record.get("seal") != seal(salt, choices):
+            unmatched.append(hashed)
+        elif not vote.secret and canonical_json(record.get("choices")) != canonical_json(choices):
+            unmatched.append(hashed)
+    unmatched.extend(recorded)  # recorded as cast, missing from the stored ballots
+    return Recount(vote.result, recomputed, vote.result_digest, sorted(unmatched))
+
+
+async def recount_vote(vote_id: int) -> tuple[Vote, Recount]:
+    """Recount a counted vote of any street (the CLI's ``gongzhi votes recount``).
+    LookupError when there is no such vote or it has not been counted yet."""
+    with unscoped("a recount names its vote by ID"):
+        vote = await Vote.filter(id=vote_id).first()
+    if vote is None or vote.status not in (VoteStatus.CLOSED, VoteStatus.PUBLISHED):
+        raise LookupError(vote_id)
+    with street_scope(vote.tenant_id, writable=False):
+        return vote, await recount(vote)

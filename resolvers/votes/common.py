@@ -1,0 +1,117 @@
+"""What every part of the votes domain shares: finding a vote, its ballot paper, receipts."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import ErrorCode
+from core.ids import to_global_id
+from models.audit import canonical_json
+from models.votes import Vote, VoteItem, VoteStatus
+from resolvers.projects.common import fail
+from resolvers.votes.tally import Line, Rules
+from tenants.scoping import get_in_street
+
+RECEIPT_LENGTH = 20  # base32 characters: 100 bits
+EDITABLE = frozenset({VoteStatus.DRAFT})
+FINISHED = frozenset({VoteStatus.CLOSED, VoteStatus.PUBLISHED, VoteStatus.CANCELLED})
+
+
+def vote_gid(vote_id: int) -> str:
+    return to_global_id("Vote", vote_id)
+
+
+async def require_vote(vote_id: int, *, for_update: bool = False) -> Vote:
+    """A vote of the current street, or NOT_FOUND (another street's ID included)."""
+    return await get_in_street(Vote, vote_id, for_update=for_update)
+
+
+async def ballot_paper(vote_id: int) -> list[VoteItem]:
+    return await VoteItem.filter(vote_id=vote_id).order_by("position")
+
+
+def rules_of(vote: Vote) -> Rules:
+    return Rules(
+        mode=vote.mode,
+        threshold_basis=vote.threshold_basis,
+        quorum_percent=vote.quorum_percent,
+        electorate_size=vote.electorate_size,
+        scale_max=vote.scale_max,
+    )
+
+
+def lines_of(items: list[VoteItem]) -> list[Line]:
+    return [Line(item.id, item.label) for item in items]
+
+
+def invalid_transition(vote: Vote, to: VoteStatus) -> Exception:
+    return fail(
+        ErrorCode.INVALID_TRANSITION,
+        "vote.invalid_transition",
+        "id",
+        from_status=vote.status.value,
+        to_status=to.value,
+    )
+
+
+def digest(value: Any) -> str:
+    return hashlib.sha256(canonical_json(value)).hexdigest()
+
+
+# --- receipts (回执码) --------------------------------------------------------------------
+
+
+def normalize_receipt(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def format_receipt(raw: str) -> str:
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def new_receipt() -> str:
+    raw = base64.b32encode(secrets.token_bytes(15)).decode()[:RECEIPT_LENGTH]
+    return format_receipt(raw)
+
+
+def receipt_for_key(secret_key: str, vote_id: int, user_id: int, key: str) -> str:
+    """The receipt of a submission made with an idempotency key: the same key gives the same
+    receipt again, without the database keeping anything that joins voter and ballot."""
+    mac = hmac.new(secret_key.encode(), f"receipt|{vote_id}|{user_id}|{key}".encode(), "sha256")
+    return format_receipt(base64.b32encode(mac.digest()).decode()[:RECEIPT_LENGTH])
+
+
+def receipt_hash(code: str) -> str:
+    """What the bulletin board lists (and the ballot row keeps) for a receipt code."""
+    return hashlib.sha256(f"receipt|{normalize_receipt(code)}".encode()).hexdigest()
+
+
+def change_tag(code: str) -> str:
+    """What the elector row keeps to recognise the receipt when its voter changes the ballot.
+    Not computable from the receipt hash, so it does not point at the ballot."""
+    return hashlib.sha256(f"change|{normalize_receipt(code)}".encode()).hexdigest()
+
+
+def retry_tag(vote_id: int, user_id: int, key: str) -> str:
+    return hashlib.sha256(f"retry|{vote_id}|{user_id}|{key}".encode()).hexdigest()
+
+
+def seal(salt: str, choices: dict[str, Any]) -> str:
+    """The ballot's contents as the audit chain records them while the vote runs: a salted
+    hash, opened on the bulletin board after publication (the salt is published there)."""
+    return hashlib.sha256(salt.encode() + canonical_json(choices)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What a voter is told after casting: the receipt and where the vote stands."""
+
+    receipt: str
+    vote: Vote
+    replayed: bool = False
+    changed: bool = False

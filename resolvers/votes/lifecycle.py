@@ -1,0 +1,287 @@
+"""Running a vote: DRAFT → OPEN → CLOSED → PUBLISHED, or CANCELLED (开始、截止、公布、取消).
+
+Opening freezes the electorate (one ``Elector`` row per voter) and tells it through the inbox.
+Closing counts the ballots and stores the result (seen by congress staff). Publishing makes it
+public, records its digest in the audit chain, approves the projects that passed, and tells the
+electorate. Each step locks the vote row, so a ballot racing a close either is counted or is
+refused, never lost. ``scan_votes`` opens and closes votes by their times and sends the
+closing-soon reminder, once each with any number of workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from tortoise.expressions import Q
+
+from core.errors import ErrorCode, ProblemError
+from core.i18n import translate
+from models.accounts import Membership, Role, User
+from models.people import Resident
+from models.projects import Project, ProjectStatus
+from models.votes import Ballot, Elector, ElectorateKind, Vote, VoteItem, VoteKind, VoteStatus
+from resolvers.events import Change, changing
+from resolvers.notifications import notify
+from resolvers.projects.common import fail
+from resolvers.projects.lifecycle import apply_status
+from resolvers.services import Services
+from resolvers.votes.common import (
+    ballot_paper,
+    digest,
+    invalid_transition,
+    lines_of,
+    require_vote,
+    rules_of,
+    vote_gid,
+)
+from resolvers.votes.tally import Outcome, count
+from tenants.scoping import street_scope, unscoped
+
+log = logging.getLogger(__name__)
+
+
+async def electorate_of(vote: Vote) -> list[int]:
+    """The accounts on the vote's electorate, as of now (frozen at opening)."""
+    kind, spec = vote.electorate_kind, vote.electorate_spec or {}
+    if kind in (ElectorateKind.REPRESENTATIVES, ElectorateKind.DELIBERATORS):
+        role = Role.REPRESENTATIVE if kind is ElectorateKind.REPRESENTATIVES else Role.DELIBERATOR
+        users = await Membership.filter(role=role).values_list("user_id", flat=True)
+    elif kind is ElectorateKind.RESIDENTS:
+        query = Resident.filter(user_id__not_isnull=True)
+        communities, grids = spec.get("communities") or [], spec.get("grids") or []
+        if communities and grids:
+            query = query.filter(Q(community_id__in=communities) | Q(grid_id__in=grids))
+        elif communities:
+            query = query.filter(community_id__in=communities)
+        elif grids:
+            query = query.filter(grid_id__in=grids)
+        users = await query.values_list("user_id", flat=True)
+    else:  # a roster: those on it who are still members of the street
+        wanted = spec.get("users") or []
+        users = await Membership.filter(user_id__in=wanted).values_list("user_id", flat=True)
+    return sorted({int(u) for u in users if u is not None})
+
+
+async def _tell_electorate(change: Change, vote: Vote, kind: str, only_not_voted: bool) -> None:
+    query = Elector.filter(vote_id=vote.id)
+    if only_not_voted:
+        query = query.filter(voted=False)
+    users = await query.values_list("user_id", flat=True)
+    if users:
+        await notify(
+            change,
+            users,
+            kind,
+            translate(f"{kind}_title", title=vote.title),
+            translate(f"{kind}_body", closes=vote.closes_at.isoformat() if vote.closes_at else "-"),
+            vote_gid(vote.id),
+        )
+
+
+def _status_event(vote: Vote, **extra: object) -> dict[str, object]:
+    return {
+        "vote": vote_gid(vote.id),
+        "status": vote.status.value,
+        "turnout": vote.turnout,
+        "electorateSize": vote.electorate_size,
+        **extra,
+    }
+
+
+async def open_vote(services: Services, actor: User | None, vote_id: int) -> Vote:
+    """Freeze the electorate and start taking ballots."""
+    async with changing(services, actor) as change:
+        vote = await require_vote(vote_id, for_update=True)
+        if vote.status is not VoteStatus.DRAFT:
+            raise invalid_transition(vote, VoteStatus.OPEN)
+        if vote.closes_at is not None and vote.closes_at <= change.at:
+            raise fail(ErrorCode.BAD_USER_INPUT, "vote.closes_in_past", "closesAt")
+        items = await ballot_paper(vote.id)
+        if vote.kind is VoteKind.PROJECT_BALLOT:
+            ids = [item.project_id for item in items]
+            candidates = await Project.filter(id__in=ids, status=ProjectStatus.CANDIDATE).count()
+            if candidates != len(ids):
+                raise fail(ErrorCode.BAD_USER_INPUT, "vote.project_no_longer_candidate", "items")
+        voters = await electorate_of(vote)
+        if not voters:
+            raise fail(ErrorCode.BAD_USER_INPUT, "vote.empty_electorate", "electorate")
+        await Elector.bulk_create(
+            [Elector(tenant_id=change.street_id, vote_id=vote.id, user_id=u) for u in voters],
+            batch_size=1000,
+        )
+        vote.status = VoteStatus.OPEN
+        vote.opened_at = vote.updated_at = change.at
+        vote.electorate_size = len(voters)
+        await vote.save(update_fields=["status", "opened_at", "updated_at", "electorate_size"])
+        subject = vote_gid(vote.id)
+        await change.audit(
+            "vote.opened",
+            subject,
+            {"electorateSize": len(voters), "electorateDigest": digest(voters)},
+        )
+        await change.event("vote.opened", subject, _status_event(vote))
+        await _tell_electorate(change, vote, "vote.opened", only_not_voted=False)
+    return vote
+
+
+async def close_vote(services: Services, actor: User | None, vote_id: int) -> Vote:
+    """Stop taking ballots and count them. The result is seen by staff until published."""
+    async with changing(services, actor) as change:
+        vote = await require_vote(vote_id, for_update=True)
+        if vote.status is not VoteStatus.OPEN:
+            raise invalid_transition(vote, VoteStatus.CLOSED)
+        items = await ballot_paper(vote.id)
+        choices = await Ballot.filter(vote_id=vote.id).values_list("choices", flat=True)
+        result = count(rules_of(vote), lines_of(items), choices)
+        vote.status = VoteStatus.CLOSED
+        vote.closed_at = vote.updated_at = change.at
+        vote.result = result
+        vote.result_digest = digest(result)
+        await vote.save(
+            update_fields=["status", "closed_at", "updated_at", "result", "result_digest"]
+        )
+        subject = vote_gid(vote.id)
+        await change.audit(
+            "vote.closed",
+            subject,
+            {"turnout": result["turnout"], "electorateSize": vote.electorate_size},
+        )
+        await change.event("vote.closed", subject, _status_event(vote))
+    return vote
+
+
+async def publish_vote(services: Services, actor: User | None, vote_id: int) -> Vote:
+    """Make the result and the bulletin board public; approve the projects that passed."""
+    async with changing(services, actor) as change:
+        vote = await require_vote(vote_id, for_update=True)
+        if vote.status is not VoteStatus.CLOSED:
+            raise invalid_transition(vote, VoteStatus.PUBLISHED)
+        result = vote.result or {}
+        vote.status = VoteStatus.PUBLISHED
+        vote.published_at = vote.updated_at = change.at
+        await vote.save(update_fields=["status", "published_at", "updated_at"])
+        subject = vote_gid(vote.id)
+        outcomes = {str(item["item"]): item["outcome"] for item in result.get("items", [])}
+        await change.audit(
+            "vote.published",
+            subject,
+            {
+                "resultDigest": vote.result_digest,
+                "turnout": result.get("turnout"),
+                "outcomes": outcomes,
+            },
+        )
+        await change.event("vote.published", subject, _status_event(vote, outcomes=outcomes))
+        if vote.kind is VoteKind.PROJECT_BALLOT:
+            await _approve_passed(change, vote, outcomes)
+        await _tell_electorate(change, vote, "vote.published", only_not_voted=False)
+    return vote
+
+
+async def _approve_passed(change: Change, vote: Vote, outcomes: dict[str, str]) -> None:
+    passed = [int(item) for item, outcome in outcomes.items() if outcome == Outcome.PASSED]
+    if not passed:
+        return
+    project_ids = await VoteItem.filter(id__in=passed).values_list("project_id", flat=True)
+    reason = translate("vote.approved_reason", title=vote.title)
+    projects = await Project.filter(id__in=list(project_ids)).select_for_update().order_by("id")
+    for project in projects:
+        if project.status is ProjectStatus.CANDIDATE:  # not moved by hand in the meantime
+            await apply_status(change, project, ProjectStatus.APPROVED, reason)
+
+
+async def cancel_vote(services: Services, actor: User, vote_id: int, reason: str) -> Vote:
+    reason = reason.strip()
+    if not reason:
+        raise fail(ErrorCode.BAD_USER_INPUT, "input.required", "reason")
+    async with changing(services, actor) as change:
+        vote = await require_vote(vote_id, for_update=True)
+        if vote.status not in (VoteStatus.DRAFT, VoteStatus.OPEN):
+            raise invalid_transition(vote, VoteStatus.CANCELLED)
+        was_open = vote.status is VoteStatus.OPEN
+        vote.status = VoteStatus.CANCELLED
+        vote.cancelled_at = vote.updated_at = change.at
+        vote.cancel_reason = reason
+        await vote.save(update_fields=["status", "cancelled_at", "updated_at", "cancel_reason"])
+        subject = vote_gid(vote.id)
+        await change.audit("vote.cancelled", subject, {"reason": reason, "wasOpen": was_open})
+        await change.event("vote.cancelled", subject, _status_event(vote))
+        if was_open:
+            await _tell_electorate(change, vote, "vote.cancelled", only_not_voted=False)
+    return vote
+
+
+async def remind_closing(services: Services, vote_id: int) -> int:
+    """截止提醒: tell those who have not voted yet, once (claimed by a conditional update)."""
+    async with changing(services, None) as change:
+        claimed = await Vote.filter(
+            id=vote_id, status=VoteStatus.OPEN, closing_reminded=False
+        ).update(closing_reminded=True)
+        if not claimed:
+            return 0
+        vote = await Vote.get(id=vote_id)
+        await change.event("vote.closing_soon", vote_gid(vote.id), _status_event(vote))
+        await _tell_electorate(change, vote, "vote.closing_soon", only_not_voted=True)
+    return 1
+
+
+async def scan_votes(services: Services) -> int:
+    """Open, remind and close every vote whose time has come; returns how many steps it took.
+    Of several workers scanning at once, each step is taken once (the others find it done)."""
+    now = services.clock.now()
+    soon = now + timedelta(minutes=services.settings.vote_closing_soon_minutes)
+    with unscoped("the vote scheduler serves every street"):
+        to_open = await Vote.filter(status=VoteStatus.DRAFT, opens_at__lte=now).values_list(
+            "id", "tenant_id"
+        )
+        to_close = await Vote.filter(status=VoteStatus.OPEN, closes_at__lte=now).values_list(
+            "id", "tenant_id"
+        )
+        to_remind = await Vote.filter(
+            status=VoteStatus.OPEN, closes_at__lte=soon, closes_at__gt=now, closing_reminded=False
+        ).values_list("id", "tenant_id")
+    steps = 0
+    for action, batch in ((open_vote, to_open), (close_vote, to_close)):
+        for vote_id, street_id in batch:
+            with street_scope(street_id):
+                try:
+                    await action(services, None, vote_id)
+                    steps += 1
+                except ProblemError as exc:  # another worker did it, or it cannot open
+                    if exc.problem.code is not ErrorCode.INVALID_TRANSITION:
+                        log.warning("vote %s: %s", vote_id, exc.problem.message_key)
+    for vote_id, street_id in to_remind:
+        with street_scope(street_id):
+            steps += await remind_closing(services, vote_id)
+    return steps
+
+
+class VoteScheduler:
+    """The background task of each worker: open, remind, close by time."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="vote-scheduler")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await scan_votes(self.services)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database is away: try again next round
+                log.warning("vote scheduler: %s: %s", type(exc).__name__, exc)
+            await asyncio.sleep(self.services.settings.vote_scan_seconds)

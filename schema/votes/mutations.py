@@ -1,0 +1,196 @@
+"""Running votes (congress staff) and casting ballots (the electorate)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+import strawberry
+
+from core.errors import DomainError
+from core.ids import from_global_id
+from models.votes import Vote as VoteModel
+from resolvers.votes import ballots, drafting, lifecycle
+from schema.context import Info
+from schema.errors import InputError, payload
+from schema.permissions import Can, mutation
+from schema.relay import decode_id
+from schema.votes.inputs import BallotMarkInput, CastBallotInput, VoteInput
+from schema.votes.types import Vote
+
+
+@strawberry.type
+class VoteSuccess:
+    vote: Vote
+
+
+@strawberry.type(description="The ballot is counted (or was already, for a retried submission).")
+class BallotCounted:
+    receipt: str = strawberry.field(
+        description="回执码: keep it. Once the result is published, its hash appears on the "
+        "bulletin board with the ballot's choices (checkVoteReceipt)."
+    )
+    replayed: bool = strawberry.field(
+        description="True when this was a retry of a ballot already counted (same key)."
+    )
+    changed: bool = strawberry.field(description="True when this replaced an earlier ballot.")
+    vote: Vote
+
+
+VotePayload = Annotated[VoteSuccess | InputError, strawberry.union("VotePayload")]
+CastBallotPayload = Annotated[BallotCounted | InputError, strawberry.union("CastBallotPayload")]
+
+MANAGE = Can("vote", "manage")
+
+
+def _draft(info: Info, input: VoteInput) -> drafting.VoteDraft:
+    e = input.electorate
+    return drafting.VoteDraft(
+        kind=input.kind,
+        title=input.title,
+        description=input.description,
+        electorate=drafting.ElectorateDraft(
+            kind=e.kind,
+            community_ids=[decode_id(c, "Community", "electorate") for c in e.community_ids],
+            grid_ids=[decode_id(g, "Grid", "electorate") for g in e.grid_ids],
+            user_ids=[decode_id(a, "Account", "electorate") for a in e.account_ids],
+        ),
+        items=[
+            drafting.ItemDraft(
+                label=item.label,
+                project_id=decode_id(item.project_id, "Project", "items")
+                if item.project_id is not None
+                else None,
+                subject_kind=item.subject_kind,
+                representative_id=decode_id(item.representative_id, "Account", "items")
+                if item.representative_id is not None
+                else None,
+            )
+            for item in input.items
+        ],
+        secret=input.secret,
+        allow_changes=input.allow_changes,
+        mode=input.mode,
+        max_choices=input.max_choices,
+        scale_max=input.scale_max,
+        quorum_percent=input.quorum_percent,
+        threshold_basis=input.threshold_basis,
+        opens_at=input.opens_at,
+        closes_at=input.closes_at,
+    )
+
+
+Step = Callable[..., Awaitable[VoteModel]]
+
+
+async def _step(info: Info, id: strawberry.ID, step: Step, *args: object) -> VoteSuccess:
+    context = info.context
+    vote_id = decode_id(id, "Vote", "id")
+    row = await step(context.services, context.viewer.require_user(), vote_id, *args)
+    return VoteSuccess(vote=Vote.from_model(row))
+
+
+def _kind_of(global_id: str) -> str:
+    try:
+        return from_global_id(global_id)[0]
+    except DomainError:
+        return ""
+
+
+def _mark(mark: BallotMarkInput) -> ballots.Mark:
+    """A mark names a line of the ballot, or (on a project ballot) the candidate project."""
+    if _kind_of(mark.item_id) == "Project":
+        project_id = decode_id(mark.item_id, "Project", "choices")
+        return ballots.Mark(project_id=project_id, answer=mark.answer, score=mark.score)
+    item_id = decode_id(mark.item_id, "VoteItem", "choices")
+    return ballots.Mark(item_id=item_id, answer=mark.answer, score=mark.score)
+
+
+@strawberry.type
+class VotesMutation:
+    @mutation(
+        requires=MANAGE,
+        description="Draft a vote (草拟): kind, ballot paper, electorate, rules, schedule.",
+    )
+    async def create_vote(self, info: Info, input: VoteInput) -> VotePayload:
+        async def run() -> VoteSuccess:
+            user = info.context.viewer.require_user()
+            row = await drafting.save_draft(info.context.services, user, _draft(info, input))
+            return VoteSuccess(vote=Vote.from_model(row))
+
+        return await payload(info, run)
+
+    @mutation(
+        requires=MANAGE,
+        description="Replace a DRAFT's contents. Once opened a vote cannot be edited "
+        "(INVALID_TRANSITION).",
+    )
+    async def update_vote(self, info: Info, id: strawberry.ID, input: VoteInput) -> VotePayload:
+        async def run() -> VoteSuccess:
+            user = info.context.viewer.require_user()
+            vote_id = decode_id(id, "Vote", "id")
+            row = await drafting.save_draft(
+                info.context.services, user, _draft(info, input), vote_id
+            )
+            return VoteSuccess(vote=Vote.from_model(row))
+
+        return await payload(info, run)
+
+    @mutation(
+        requires=MANAGE,
+        description="Open a DRAFT now: the electorate is frozen and told through the inbox.",
+    )
+    async def open_vote(self, info: Info, id: strawberry.ID) -> VotePayload:
+        return await payload(info, lambda: _step(info, id, lifecycle.open_vote))
+
+    @mutation(
+        requires=MANAGE,
+        description="Close an OPEN vote now and count it; the result is seen by congress "
+        "staff (countedResult) until published.",
+    )
+    async def close_vote(self, info: Info, id: strawberry.ID) -> VotePayload:
+        return await payload(info, lambda: _step(info, id, lifecycle.close_vote))
+
+    @mutation(
+        requires=MANAGE,
+        description="Publish a CLOSED vote's result (公布): the bulletin board opens, passed "
+        "candidate projects become APPROVED, the electorate is told. Before closing: "
+        "INVALID_TRANSITION.",
+    )
+    async def publish_vote(self, info: Info, id: strawberry.ID) -> VotePayload:
+        return await payload(info, lambda: _step(info, id, lifecycle.publish_vote))
+
+    @mutation(
+        requires=MANAGE,
+        description="Cancel a DRAFT or OPEN vote, with a reason (its ballots are never counted).",
+    )
+    async def cancel_vote(self, info: Info, id: strawberry.ID, reason: str) -> VotePayload:
+        return await payload(info, lambda: _step(info, id, lifecycle.cancel_vote, reason))
+
+    @mutation(
+        requires=Can("vote", "cast"),
+        description="Cast a ballot (投票) on an OPEN vote one is on the electorate of. Once only: "
+        "ALREADY_VOTED after that (unless the vote allows changes), the same ballot with the "
+        "same idempotency key returns the first receipt. NOT_ON_ELECTORATE, VOTE_NOT_OPEN, "
+        "VOTE_CLOSED, TOO_MANY_CHOICES, BAD_USER_INPUT (a line not on the ballot): nothing is "
+        "written.",
+    )
+    async def cast_ballot(self, info: Info, input: CastBallotInput) -> CastBallotPayload:
+        async def run() -> BallotCounted:
+            context = info.context
+            counted = await ballots.cast_ballot(
+                context.services,
+                context.viewer.require_user(),
+                decode_id(input.vote_id, "Vote", "voteId"),
+                [_mark(mark) for mark in input.choices],
+                input.idempotency_key,
+                input.previous_receipt,
+            )
+            return BallotCounted(
+                receipt=counted.receipt,
+                replayed=counted.replayed,
+                changed=counted.changed,
+                vote=Vote.from_model(counted.vote),
+            )
+
+        return await payload(info, run)

@@ -1,0 +1,167 @@
+"""Helpers for the vote tests: a street with congress staff, representatives, candidate
+projects, and GraphQL calls for each step of a vote."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from models.accounts import Role, User
+from resolvers.services import Services
+from tests.projects_support import call, create_project, data, move, project_street
+from tests.support import Api, StreetFixture, add_member
+
+CREATE_VOTE = """
+mutation($input: VoteInput!) {
+  createVote(input: $input) {
+    __typename
+    ... on VoteSuccess {
+      vote { id status kind mode secret quorumPercent thresholdBasis
+             electorate { kind size } items { id label project { id status } } }
+    }
+    ... on UserError { code field message }
+  }
+}
+"""
+UPDATE_VOTE = """
+mutation($id: ID!, $input: VoteInput!) {
+  updateVote(id: $id, input: $input) {
+    __typename
+    ... on VoteSuccess { vote { id title items { id label } } }
+    ... on UserError { code field message }
+  }
+}
+"""
+STEP = """
+mutation($id: ID!) {
+  %s(id: $id) {
+    __typename
+    ... on VoteSuccess { vote { id status turnout electorate { size } } }
+    ... on UserError { code field message }
+  }
+}
+"""
+OPEN, CLOSE, PUBLISH = STEP % "openVote", STEP % "closeVote", STEP % "publishVote"
+CANCEL = """
+mutation($id: ID!, $reason: String!) {
+  cancelVote(id: $id, reason: $reason) {
+    __typename
+    ... on VoteSuccess { vote { id status cancelReason } }
+    ... on UserError { code field message }
+  }
+}
+"""
+CAST = """
+mutation($input: CastBallotInput!) {
+  castBallot(input: $input) {
+    __typename
+    ... on BallotCounted { receipt replayed changed vote { id turnout } }
+    ... on UserError { code field message }
+  }
+}
+"""
+RESULT_FIELDS = """
+  electorateSize turnout quorumMet thresholdBasis digest
+  items { itemId label yes no abstain ratings ratingCount averageScore outcome }
+"""
+VOTE = (
+    """
+query($id: ID!) {
+  vote(id: $id) {
+    id status turnout turnoutPercent electorate { kind size }
+    items { id label project { id status } }
+    result { %s }
+    myParticipation { onElectorate voted canChange }
+  }
+}
+"""
+    % RESULT_FIELDS
+)
+COUNTED = "query($id: ID!) { vote(id: $id) { countedResult { %s } } }" % RESULT_FIELDS
+BOARD = (
+    """
+query($id: ID!) {
+  voteBulletinBoard(id: $id) {
+    voteId title streetName receiptScheme
+    result { %s }
+    entries { receiptHash salt choices { itemId answer score } }
+  }
+}
+"""
+    % RESULT_FIELDS
+)
+CHECK_RECEIPT = """
+query($id: ID!, $receipt: String!) {
+  checkVoteReceipt(id: $id, receipt: $receipt) { receiptHash choices { itemId answer score } }
+}
+"""
+
+
+@dataclass(frozen=True)
+class VoteStreet:
+    street: StreetFixture
+    staff: User  # 人大工委
+    leader: User
+    representatives: list[User]
+    resident: User
+    display: User
+    projects: list[str]  # candidate projects' global IDs
+
+
+async def vote_street(
+    api: Api, services: Services, representatives: int = 3, projects: int = 2
+) -> VoteStreet:
+    ps = await project_street(services, "vt")
+    sid = ps.street.street_id
+    staff = await add_member(services, sid, Role.CONGRESS_STAFF)
+    reps = [ps.representative] + [
+        await add_member(services, sid, Role.REPRESENTATIVE) for _ in range(representatives - 1)
+    ]
+    candidates = []
+    for n in range(projects):
+        project_id = await create_project(api, ps, services, title=f"候选项目 {n + 1}")
+        await move(api, ps, project_id, "CANDIDATE")
+        candidates.append(project_id)
+    return VoteStreet(ps.street, staff, ps.leader, reps, ps.resident, ps.display, candidates)
+
+
+def ballot_input(vs: VoteStreet, **overrides: Any) -> dict:
+    values: dict[str, Any] = {
+        "kind": "PROJECT_BALLOT",
+        "title": "2027 年民生实事项目票决",
+        "electorate": {"kind": "REPRESENTATIVES"},
+        "items": [{"projectId": p} for p in vs.projects],
+    }
+    values.update(overrides)
+    return values
+
+
+async def create_vote(api: Api, vs: VoteStreet, **overrides: Any) -> dict:
+    body = await call(api, vs.staff, CREATE_VOTE, {"input": ballot_input(vs, **overrides)})
+    result = data(body, "createVote")
+    assert result["__typename"] == "VoteSuccess", result
+    return result["vote"]
+
+
+async def step(api: Api, vs: VoteStreet, query: str, vote_id: str) -> dict:
+    body = await call(api, vs.staff, query, {"id": vote_id})
+    return data(body, next(iter(body["data"])))
+
+
+async def open_vote(api: Api, vs: VoteStreet, **overrides: Any) -> dict:
+    vote = await create_vote(api, vs, **overrides)
+    opened = await step(api, vs, OPEN, vote["id"])
+    assert opened["__typename"] == "VoteSuccess", opened
+    return vote
+
+
+async def cast(
+    api: Api, voter: User, vote_id: str, choices: list[dict], key: str | None = None, **kw: Any
+) -> dict:
+    variables = {"input": {"voteId": vote_id, "choices": choices, "idempotencyKey": key, **kw}}
+    return data(await call(api, voter, CAST, variables), "castBallot")
+
+
+def new_key() -> str:
+    return str(uuid.uuid4())
