@@ -86,7 +86,7 @@ CAPABILITIES: dict[Capability, str] = {
     Capability("vote", "manage"): "draft, open, close, publish and cancel votes, see the count "
     "once closed and the electorate list (人大工作人员)",
     Capability("vote", "cast"): "cast a ballot in a vote one is on the electorate of",
-    Capability("vote", "monitor"): "see the live count of an open named ballot (staff console, "
+    Capability("vote_tally", "read"): "see the live count of an open named ballot (staff console, "
     "大屏); never of a secret one",
     Capability("tenant", "create"): "create streets (tenants) and their first administrator",
     Capability("tenant", "read"): "list every street of the platform",

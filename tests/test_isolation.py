@@ -39,6 +39,7 @@ from resolvers.people.visits import record_visit, set_monthly_target
 from resolvers.services import Services
 from tests.projects_support import seed_every_project_row
 from tests.support import Api, StreetFixture, add_member, error_codes, gid, make_street
+from tests.votes_support import seed_every_vote_row
 
 # --- helpers -----------------------------------------------------------------------------
 
@@ -95,6 +96,7 @@ async def streets(services: Services) -> TwoStreets:
         with street_scope(street.street_id):
             admin = await User.get(username=street.admin_username)
         await seed_every_project_row(street.street_id, admin, services.clock.now())
+        await seed_every_vote_row(services, street.street_id, admin)
     return TwoStreets(a, b, member, membership.id)
 
 

@@ -28,7 +28,9 @@ async def test_project_ballot_from_opening_to_publication(api: Api, services: Se
     reps = vs.representatives
 
     receipts = []
-    for voter, answers in zip(reps, [("YES", "NO"), ("YES", "YES"), ("NO", "ABSTAIN")], strict=True):
+    for voter, answers in zip(
+        reps, [("YES", "NO"), ("YES", "YES"), ("NO", "ABSTAIN")], strict=True
+    ):
         marks = [{"itemId": first, "answer": answers[0]}, {"itemId": second, "answer": answers[1]}]
         counted = await cast(api, voter, vote_id, marks, new_key())
         assert counted["__typename"] == "BallotCounted", counted

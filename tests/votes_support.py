@@ -9,6 +9,8 @@ from typing import Any
 
 from models.accounts import Role, User
 from resolvers.services import Services
+from resolvers.votes import ballots, drafting, lifecycle
+from tenants.scoping import street_scope
 from tests.projects_support import call, create_project, data, move, project_street
 from tests.support import Api, StreetFixture, add_member
 
@@ -65,32 +67,28 @@ RESULT_FIELDS = """
   electorateSize turnout quorumMet thresholdBasis digest
   items { itemId label yes no abstain ratings ratingCount averageScore outcome }
 """
-VOTE = (
-    """
+VOTE = """
 query($id: ID!) {
   vote(id: $id) {
     id status turnout turnoutPercent electorate { kind size }
     items { id label project { id status } }
-    result { %s }
+    result { RESULT }
     myParticipation { onElectorate voted canChange }
   }
 }
-"""
-    % RESULT_FIELDS
+""".replace("RESULT", RESULT_FIELDS)
+COUNTED = "query($id: ID!) { vote(id: $id) { countedResult { RESULT } } }".replace(
+    "RESULT", RESULT_FIELDS
 )
-COUNTED = "query($id: ID!) { vote(id: $id) { countedResult { %s } } }" % RESULT_FIELDS
-BOARD = (
-    """
+BOARD = """
 query($id: ID!) {
   voteBulletinBoard(id: $id) {
     voteId title streetName receiptScheme
-    result { %s }
+    result { RESULT }
     entries { receiptHash salt choices { itemId answer score } }
   }
 }
-"""
-    % RESULT_FIELDS
-)
+""".replace("RESULT", RESULT_FIELDS)
 CHECK_RECEIPT = """
 query($id: ID!, $receipt: String!) {
   checkVoteReceipt(id: $id, receipt: $receipt) { receiptHash choices { itemId answer score } }
@@ -165,3 +163,19 @@ async def cast(
 
 def new_key() -> str:
     return str(uuid.uuid4())
+
+
+async def seed_every_vote_row(services: Services, street_id: int, user: User) -> None:
+    """One row of each vote model in a street, written by the app's own functions
+    (for the isolation tests): a satisfaction vote on a roster of one, opened and voted."""
+    with street_scope(street_id):
+        draft = drafting.VoteDraft(
+            kind=drafting.VoteKind.SATISFACTION,
+            title="隔离测试测评",
+            electorate=drafting.ElectorateDraft(drafting.ElectorateKind.ROSTER, user_ids=[user.id]),
+            items=[drafting.ItemDraft(label="城建办")],
+        )
+        vote = await drafting.save_draft(services, user, draft)
+        await lifecycle.open_vote(services, user, vote.id)
+        item = await drafting.VoteItem.get(vote_id=vote.id)
+        await ballots.cast_ballot(services, user, vote.id, [ballots.Mark(item_id=item.id, score=4)])

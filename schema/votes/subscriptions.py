@@ -39,7 +39,7 @@ class VoteProgress:
         return round(100 * self.turnout / size, 2) if size else 0.0
 
     @field(
-        requires=Can("vote", "monitor"),
+        requires=Can("vote_tally", "read"),
         description="The live count of an open named ballot (null for a secret vote).",
     )
     async def running_tally(self, info: Info) -> VoteResult | None:

@@ -35,7 +35,7 @@ from schema.relay import Node, to_global_id
 from schema.tenancy.types import Community, Grid
 
 MANAGE = Can("vote", "manage")
-MONITOR = Can("vote", "monitor")
+MONITOR = Can("vote_tally", "read")
 
 
 @strawberry.type(description="A line of the ballot paper (选票条目).")
