@@ -20,6 +20,15 @@ from models.accounts import STREET_ROLES, DistrictMembership, Membership, Role, 
 from models.projects import Milestone, ProgressUpdate, Project, ProjectStatus
 from models.scoping import unscoped
 from models.tenancy import Community, District, Grid, Street
+from models.votes import (
+    BallotMode,
+    ElectorateKind,
+    SubjectKind,
+    ThresholdBasis,
+    Vote,
+    VoteItem,
+    VoteKind,
+)
 from resolvers.people.demo import load_people_demo
 
 DEMO_PASSWORD = "demo1234"
@@ -112,6 +121,7 @@ async def load_demo(settings: Settings, echo: Callable[[str], object] = print) -
                     await Membership.get_or_create(tenant=street, user=user, role=role)
                 await load_people_demo(street, users, hasher, index)
                 await _demo_projects(street, community, index)
+                await _demo_votes(street)
                 for role in (Role.DISTRICT_ADMIN, Role.DISTRICT_DEPARTMENT):
                     user = await _user(
                         f"{demo.district_code}.{role.value.lower()}",
@@ -171,3 +181,55 @@ async def _demo_projects(street: Street, community: Community, index: int) -> No
             body="项目已启动，方案已公示。",
             created_at=now,
         )
+
+
+async def _demo_votes(street: Street) -> None:
+    """Two DRAFT votes for congress staff to open (<street>.congress_staff): a secret project
+    ballot of the representatives on the candidate project, and a satisfaction vote."""
+    now = datetime.now(UTC)
+    staff = await User.get(username=demo_username(street.code, Role.CONGRESS_STAFF))
+    candidates = await Project.filter(tenant=street, status=ProjectStatus.CANDIDATE)
+    drafts = (
+        (
+            VoteKind.PROJECT_BALLOT,
+            "民生实事项目代表票决",
+            BallotMode.YES_NO_ABSTAIN,
+            50,
+            ElectorateKind.REPRESENTATIVES,
+            [(p.title, SubjectKind.PROJECT, p.id) for p in candidates],
+        ),
+        (
+            VoteKind.SATISFACTION,
+            "街道科室满意度测评",
+            BallotMode.RATING,
+            0,
+            ElectorateKind.DELIBERATORS,
+            [("城建办", SubjectKind.DEPARTMENT, None), ("民政办", SubjectKind.DEPARTMENT, None)],
+        ),
+    )
+    for kind, title, mode, quorum, electorate, lines in drafts:
+        if not lines or await Vote.exists(tenant=street, title=title):
+            continue
+        vote = await Vote.create(
+            tenant=street,
+            kind=kind,
+            title=title,
+            mode=mode,
+            quorum_percent=quorum,
+            threshold_basis=ThresholdBasis.ELECTORATE
+            if kind is VoteKind.PROJECT_BALLOT
+            else ThresholdBasis.BALLOTS_CAST,
+            electorate_kind=electorate,
+            created_by=staff,
+            created_at=now,
+            updated_at=now,
+        )
+        for position, (label, subject, project_id) in enumerate(lines, start=1):
+            await VoteItem.create(
+                tenant=street,
+                vote=vote,
+                position=position,
+                label=label,
+                subject_kind=subject,
+                project_id=project_id,
+            )

@@ -38,19 +38,39 @@ async def notify(
 ) -> list[Notification]:
     """Put a notification in each user's inbox in the change's street, and push it."""
     user_ids = sorted({u.id if isinstance(u, User) else int(u) for u in users})
-    rows = []
-    for user_id in user_ids:
-        row = Notification(
+    if not user_ids:
+        return []
+    title = title[:200]
+    rows = [
+        Notification(
             tenant_id=change.street_id,
             user_id=user_id,
             kind=kind,
-            title=title[:200],
+            title=title,
             body=body,
             subject=subject,
             created_at=change.at,
         )
-        await row.save(using_db=change.conn)
-        rows.append(row)
+        for user_id in user_ids
+    ]
+    # One multi-row insert, then the new IDs in one read (a vote's electorate is thousands).
+    await Notification.bulk_create(rows, batch_size=1000, using_db=change.conn)
+    ids: dict[int, int] = {}
+    for start in range(0, len(user_ids), 1000):
+        found = (
+            await Notification.filter(
+                user_id__in=user_ids[start : start + 1000],
+                kind=kind,
+                subject=subject,
+                created_at=change.at,
+            )
+            .using_db(change.conn)
+            .values_list("user_id", "id")
+        )
+        for user_id, pk in found:
+            ids[user_id] = max(pk, ids.get(user_id, 0))
+    for row in rows:
+        row.id = ids[row.user_id]
     if rows:
         await change.event(
             NOTIFICATION_ADDED,
@@ -58,7 +78,7 @@ async def notify(
             {
                 "recipients": {str(row.user_id): row.id for row in rows},
                 "kind": kind,
-                "title": title[:200],
+                "title": title,
                 "body": body,
                 "subject": subject,
             },
