@@ -13,6 +13,7 @@ from models.accounts import User
 from models.people import Building, Compound, Resident, Tag
 from models.projects import Milestone, Project
 from models.tenancy import Community, District, Grid, Street
+from models.votes import VoteItem
 from resolvers.people.residents import resident_tags
 from resolvers.projects import views as project_views
 
@@ -82,6 +83,17 @@ class Loaders:
     @cached_property
     def waiting_opinions(self) -> DataLoader[int, list[project_views.WaitingOpinion]]:
         return DataLoader(load_fn=project_views.load_waiting_opinions)
+
+    @cached_property
+    def vote_items(self) -> DataLoader[int, list[VoteItem]]:
+        return DataLoader(load_fn=_items_of_votes)
+
+
+async def _items_of_votes(ids: Sequence[int]) -> list[list[VoteItem]]:
+    found: dict[int, list[VoteItem]] = {pk: [] for pk in ids}
+    for item in await VoteItem.filter(vote_id__in=list(set(ids))).order_by("vote_id", "position"):
+        found[item.vote_id].append(item)
+    return [found[pk] for pk in ids]
 
 
 async def _tags_of_residents(ids: Sequence[int]) -> list[list[Tag]]:

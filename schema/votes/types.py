@@ -238,7 +238,9 @@ class Vote(Node):
 
     @strawberry.field(description="The ballot paper, in order.")
     async def items(self, info: Info) -> list[VoteItem]:
-        return [VoteItem.from_model(r) for r in await common.ballot_paper(self.row.id)]
+        return [
+            VoteItem.from_model(r) for r in await info.context.loaders.vote_items.load(self.row.id)
+        ]
 
     @strawberry.field(description="The result, once PUBLISHED (null before).")
     def result(self) -> VoteResult | None:
