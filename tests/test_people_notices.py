@@ -124,3 +124,32 @@ async def test_bad_targets_are_typed_errors_and_write_nothing(api: Api, services
         )
     ) == ["FORBIDDEN"]
     assert await count(NoticeReceipt, s.id) == 0
+
+
+MARK_ALL = """
+mutation { markNotificationsRead(input: {all: true}) {
+  __typename ... on MarkNotificationsReadSuccess { markedCount unreadCount } } }
+"""
+
+
+async def test_marking_everything_read_opens_my_notices_too(api: Api, services: Services) -> None:
+    s = await people_street(api, services)
+    resident = await _resident(api, services, s, s.grid1)
+    for title in ("停水通知", "停电通知"):
+        await api.gql(SEND, {"input": {"title": title, "body": "明天"}}, token=s.admin)
+    badge = "{ unreadNotificationCount }"
+    assert (await api.gql(badge, token=resident))["data"]["unreadNotificationCount"] == 2
+
+    marked = (await api.gql(MARK_ALL, token=resident))["data"]["markNotificationsRead"]
+    assert marked == {
+        "__typename": "MarkNotificationsReadSuccess",
+        "markedCount": 2,
+        "unreadCount": 0,
+    }
+    assert (await api.gql(badge, token=resident))["data"]["unreadNotificationCount"] == 0
+    inbox = (await api.gql(INBOX, token=resident))["data"]["myNotices"]["edges"]
+    assert all(edge["node"]["readAt"] for edge in inbox)
+    sent = (await api.gql(SENT, token=s.admin))["data"]["sentNotices"]["edges"]
+    assert [edge["node"]["counts"]["read"] for edge in sent] == [1, 1]
+    again = (await api.gql(MARK_ALL, token=resident))["data"]["markNotificationsRead"]
+    assert again["markedCount"] == 0

@@ -265,6 +265,22 @@ async def unread_count(user_id: int) -> int:
     ).count()
 
 
+async def mark_all_read(user_id: int, at: datetime) -> int:
+    """Open every notice addressed to me that I have not opened yet; returns how many."""
+    resident = await my_resident(user_id)
+    if resident is None:
+        return 0
+    query = await _resident_notices(resident)
+    unread = await query.exclude(
+        id__in=Subquery(NoticeReceipt.filter(resident_id=resident.id).values("notice_id"))
+    ).values_list("id", flat=True)
+    await NoticeReceipt.bulk_create(
+        [NoticeReceipt(notice_id=n, resident_id=resident.id, read_at=at) for n in unread],
+        ignore_conflicts=True,
+    )
+    return len(unread)
+
+
 # -- live delivery ------------------------------------------------------------------------
 # Sending writes one ``notice.sent`` event carrying the notice and its target. Each connected
 # resident's subscription keeps what it needs to match (grid, community, tags) and checks each

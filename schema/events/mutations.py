@@ -6,6 +6,7 @@ import strawberry
 
 from core.errors import ErrorCode, ProblemError, problem
 from resolvers import notifications
+from resolvers.people import notices
 from schema.context import Info
 from schema.errors import InputError, payload
 from schema.events.inputs import MarkNotificationsReadInput
@@ -28,7 +29,9 @@ MarkNotificationsReadPayload = Annotated[
 class EventsMutation:
     @mutation(
         requires=SignedIn(street=True),
-        description="Mark some of my notifications, or all of them, read.",
+        description="Mark some of my notifications read, or (`all`) every notification and "
+        "every notice addressed to me. `unreadCount` counts both, like "
+        "`unreadNotificationCount`.",
     )
     async def mark_notifications_read(
         self, info: Info, input: MarkNotificationsReadInput
@@ -41,8 +44,9 @@ class EventsMutation:
                 raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.required", "ids"))
             ids = [decode_id(i, "Notification", "ids") for i in input.ids or []]
             marked = await notifications.mark_read(context.services, user, ids, input.all)
-            return MarkNotificationsReadSuccess(
-                marked_count=marked, unread_count=await notifications.unread_count(user)
-            )
+            if input.all:  # "all read" in the inbox includes the notices addressed to me
+                marked += await notices.mark_all_read(user.id, context.services.clock.now())
+            unread = await notifications.unread_count(user) + await notices.unread_count(user.id)
+            return MarkNotificationsReadSuccess(marked_count=marked, unread_count=unread)
 
         return await payload(info, run)
