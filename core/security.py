@@ -1,11 +1,15 @@
-"""Password hashing (argon2) and signed bearer tokens (JWT, HS256)."""
+"""Password hashing (argon2), signed bearer tokens (JWT, HS256) and signed file links."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
+from urllib.parse import quote, urlencode
 
 import jwt
 from argon2 import PasswordHasher
@@ -105,3 +109,31 @@ class Tokens:
             )
         except (TypeError, ValueError) as exc:
             raise TokenError(expired=False) from exc
+
+
+class FileUrls:
+    """Signed, expiring links to stored files (photos), so an ``<img src>`` needs no header:
+    ``/files/<path>?e=<unix time>&s=<HMAC-SHA256 of path and time>``. Whoever may read the
+    record gets a link from the API; the link alone opens the file until it expires."""
+
+    PREFIX = "/files/"
+
+    def __init__(self, secret_key: str, ttl: timedelta) -> None:
+        self._key = hashlib.sha256(f"files|{secret_key}".encode()).digest()
+        self.ttl = ttl
+
+    def _signature(self, path: str, expires: int) -> str:
+        mac = hmac.new(self._key, f"{path}|{expires}".encode(), "sha256")
+        return base64.urlsafe_b64encode(mac.digest()[:18]).decode()
+
+    def link(self, path: str, now: datetime) -> str:
+        # Rounded up to the next whole TTL step: the same link for a while, so browsers cache it.
+        step = int(self.ttl.total_seconds())
+        expires = (int(now.timestamp()) // step + 2) * step
+        query = urlencode({"e": expires, "s": self._signature(path, expires)})
+        return f"{self.PREFIX}{quote(path)}?{query}"
+
+    def check(self, path: str, expires: str, signature: str, now: datetime) -> bool:
+        if not expires.isdigit() or int(expires) <= now.timestamp():
+            return False
+        return hmac.compare_digest(self._signature(path, int(expires)), signature)

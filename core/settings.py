@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     # Deep links in contact QR codes (扫码找代表) start here.
     public_base_url: str = "https://gongzhi.example.cn"
     max_upload_bytes: int = 5 * 1024 * 1024
+    # Links to stored photos are signed and expire after one to two of these.
+    file_link_minutes: int = 60
 
     # Livelihood projects: a milestone turns yellow this many days before its planned date
     # (red once it passed); supervision opinions are answered within so many working days;

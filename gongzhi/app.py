@@ -20,6 +20,7 @@ from core.broker import make_broker
 from core.clock import Clock
 from core.database import tortoise_config
 from core.settings import Settings
+from gongzhi.files import serve_file
 from resolvers.projects.deadlines import DeadlineScanner
 from resolvers.services import Services, build_services
 from resolvers.votes.lifecycle import VoteScheduler
@@ -86,6 +87,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/files/{path:path}", serve_file, methods=["GET", "HEAD"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],

@@ -8,7 +8,7 @@ from datetime import timedelta
 from core.broker import Broker
 from core.clock import Clock, SystemClock
 from core.ratelimit import FailureCounter, MemoryFailureCounter, RedisFailureCounter
-from core.security import Passwords, Tokens
+from core.security import FileUrls, Passwords, Tokens
 from core.settings import Settings
 from policies.enforcer import Authorizer
 from resolvers.outbox import EventHub, EventRelay
@@ -24,6 +24,7 @@ class Services:
     streets: StreetDirectory
     passwords: Passwords
     tokens: Tokens
+    files: FileUrls
     login_failures: FailureCounter
     relay: EventRelay
     hub: EventHub
@@ -51,6 +52,7 @@ def build_services(settings: Settings, broker: Broker, clock: Clock | None = Non
             access_ttl=timedelta(minutes=settings.access_token_minutes),
             refresh_ttl=timedelta(days=settings.refresh_token_days),
         ),
+        files=FileUrls(settings.secret_key, timedelta(minutes=settings.file_link_minutes)),
         login_failures=failures,
         relay=EventRelay(
             broker,

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from core.clock import FrozenClock
 from core.ids import from_global_id
+from gongzhi.files import stored_file
 from models.projects import Disbursement, Photo, ProgressUpdate
 from resolvers.services import Services
 from tenants.scoping import unscoped
@@ -29,7 +31,9 @@ POST_UPDATE = """
 mutation($input: PostProgressUpdateInput!) {
   postProgressUpdate(input: $input) {
     __typename
-    ... on ProgressUpdateSuccess { update { id body photos { path contentType size sha256 } } }
+    ... on ProgressUpdateSuccess {
+      update { id body photos { path contentType size sha256 url } }
+    }
     ... on UserError { code field message }
   }
 }
@@ -88,6 +92,41 @@ async def test_an_update_with_photos_stores_checked_images(
         stored = uploads_root(services) / photo["path"]
         assert stored.read_bytes() in (PNG, WEBP)
     assert not list((uploads_root(services) / ".incoming").glob("*"))
+
+
+async def test_a_photo_opens_through_its_signed_link_only(
+    api: Api, services: Services, ps: ProjectStreet, clock: FrozenClock
+) -> None:
+    project_id = await running_project(api, ps, services, budget="100.00")
+    variables = {"input": {"projectId": project_id, "body": "现场照片", "photos": [None]}}
+    files = {"0": ("variables.input.photos.0", PNG, "image/png")}
+    body = await upload(api, ps.department, POST_UPDATE, variables, files)
+    photo = data(body, "postProgressUpdate")["update"]["photos"][0]
+    url = photo["url"]
+    assert url.startswith(f"/files/{photo['path']}?")
+
+    opened = await api.client.get(url)  # no Authorization header: an <img src> sends none
+    assert opened.status_code == 200
+    assert (opened.content, opened.headers["content-type"]) == (PNG, "image/png")
+
+    path, _, query = url.partition("?")
+    forged = await api.client.get(f"{path}?{query[:-2]}xx")
+    other = await api.client.get(f"/files/projects/1/{'0' * 32}.png?{query}")
+    assert [r.status_code for r in (forged, other)] == [403, 403]
+    # Even a correctly signed path cannot leave the upload directory.
+    root = uploads_root(services)
+    assert stored_file(root, photo["path"]) is not None
+    assert stored_file(root, f"../{root.name}/{photo['path']}") is not None  # still inside
+    (root.parent / "outside.png").write_bytes(PNG)
+    assert stored_file(root, "../outside.png") is None
+    escaping = services.files.link("../outside.png", services.clock.now())
+    assert (await api.client.get(escaping)).status_code in (403, 404)
+    clock.advance(hours=3)
+    try:
+        expired = await api.client.get(url)
+    finally:
+        clock.advance(hours=-3)
+    assert expired.status_code == 403
 
 
 @pytest.mark.parametrize(
