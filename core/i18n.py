@@ -191,7 +191,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         ZH: "有 {count} 行无效，未导入任何数据。",
         EN: "{count} rows are invalid: nothing was imported.",
     },
-    "import.not_utf8": {ZH: "文件不是 UTF-8 编码的 CSV。", EN: "The file is not a UTF-8 CSV."},
+    "import.not_utf8": {
+        ZH: "文件不是 UTF-8 或 GB18030 编码的 CSV。",
+        EN: "The file is not a CSV in UTF-8 or GB18030.",
+    },
+    "import.one_source": {
+        ZH: "请提供 CSV 文本或上传一个文件（二选一）。",
+        EN: "Give either the CSV text or one uploaded file.",
+    },
+    "import.file_too_large": {
+        ZH: "文件过大（最大 {max} MB）。",
+        EN: "The file is too large (at most {max} MB).",
+    },
     "import.too_many_rows": {ZH: "一次最多导入 {max} 行。", EN: "At most {max} rows per import."},
     "project.invalid_transition": {
         ZH: "项目状态不能从 {from_status} 变为 {to_status}。",

@@ -270,15 +270,15 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
 
     from core.i18n import EN, translate
     from models.tenancy import Street
+    from resolvers.people.importing import decode_csv
     from resolvers.people.importing import import_residents as run_import
     from resolvers.services import build_services
     from tenants.scoping import street_scope
 
     settings = Settings(env=Env.DEV) if not os.environ.get("GONGZHI_ENV") else Settings()
-    try:
-        text = Path(file).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(translate("import.not_utf8", EN)) from exc
+    text = decode_csv(Path(file).read_bytes())
+    if text is None:
+        raise click.ClickException(translate("import.not_utf8", EN))
 
     def progress(phase: str, done: int, total: int) -> None:
         click.echo(f"  {phase} {done}" + (f"/{total}" if total else ""), err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -111,3 +112,35 @@ def test_cli_import_is_all_or_nothing_idempotent_and_shows_progress(tmp_path: Pa
     assert "created: 2" in partial.stdout and residents() == before + 2
     again = run_cli(*args, "--skip-invalid", env=db_env, cwd=tmp_path)
     assert "created: 0, unchanged: 2" in again.stdout and residents() == before + 2
+
+
+async def _upload(api: Api, token: str, variables: dict, content: bytes) -> dict:
+    """The GraphQL multipart request a browser sends with an <input type=file>."""
+    form = {
+        "operations": json.dumps({"query": IMPORT, "variables": variables}),
+        "map": json.dumps({"0": ["variables.input.file"]}),
+    }
+    response = await api.client.post(
+        "/graphql",
+        data=form,
+        files={"0": ("居民.csv", content, "text/csv")},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["data"]["importResidents"]
+
+
+async def test_an_uploaded_excel_file_in_gb18030_imports_like_text(
+    api: Api, services: Services
+) -> None:
+    s = await people_street(api, services)
+    text = _csv([("张三", new_id_number(), "13900000001", "g1", "1-101", "一号楼", "独居老人")])
+    report = await _upload(api, s.admin, {"input": {"file": None}}, text.encode("gb18030"))
+    assert (report["__typename"], report["created"]) == ("ImportResidentsSuccess", 1)
+    assert await count(Resident, s.id) == 1
+
+    both = await _upload(api, s.admin, {"input": {"file": None, "csv": text}}, b"x")
+    neither = (await api.gql(IMPORT, {"input": {}}, token=s.admin))["data"]["importResidents"]
+    binary = await _upload(api, s.admin, {"input": {"file": None}}, b"\x89PNG\r\n\x1a\n\xff\xfe")
+    assert [r["code"] for r in (both, neither, binary)] == ["BAD_USER_INPUT"] * 3
+    assert await count(Resident, s.id) == 1

@@ -77,6 +77,20 @@ def _header_map(fieldnames: list[str]) -> dict[str, str]:
     return found
 
 
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def decode_csv(data: bytes) -> str | None:
+    """The text of a CSV file: UTF-8 (with or without a BOM), or GB18030 as Excel on a Chinese
+    Windows saves it. None when it is neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 async def import_residents(
     services: Services,
     text: str,

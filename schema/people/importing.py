@@ -1,11 +1,13 @@
-"""Bulk import of residents (批量导入) as a mutation taking CSV text."""
+"""Bulk import of residents (批量导入) as a mutation taking CSV text or an uploaded file."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import strawberry
+from strawberry.file_uploads import Upload
 
+from core.errors import ProblemError, problem
 from core.i18n import translate
 from resolvers.people import importing
 from schema.context import Info
@@ -36,11 +38,18 @@ class ImportRejected(UserError):
     invalid_rows: list[ImportRowError]
 
 
-@strawberry.input(description="A CSV file as text, UTF-8, with a header row.")
+@strawberry.input(
+    description="A CSV with a header row, as text or as an uploaded file (multipart, UTF-8 or "
+    "GB18030 as Excel saves it, at most 20 MB): one of the two."
+)
 class ImportResidentsInput:
-    csv: str = strawberry.field(
+    csv: str | None = strawberry.field(
+        default=None,
         description="Columns: name/姓名, id_number/身份证号, phone/手机号, grid/网格 (code), "
-        "building/楼栋 (小区/楼栋), household/户号, address/地址, tags/标签 (separated by |)."
+        "building/楼栋 (小区/楼栋), household/户号, address/地址, tags/标签 (separated by |).",
+    )
+    file: Upload | None = strawberry.field(
+        default=None, description="The same CSV as an uploaded file (GraphQL multipart request)."
     )
     skip_invalid: bool = strawberry.field(
         default=False, description="Write the valid rows and report the others."
@@ -62,6 +71,24 @@ def _rows(errors: list[importing.RowError], locale: str) -> list[ImportRowError]
     ]
 
 
+async def _text_of(input: ImportResidentsInput) -> str:
+    if (input.csv is None) == (input.file is None):
+        raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "import.one_source", "csv"))
+    if input.csv is not None:
+        return input.csv
+    assert input.file is not None
+    data = await input.file.read(importing.MAX_IMPORT_BYTES + 1)
+    if len(data) > importing.MAX_IMPORT_BYTES:
+        limit = importing.MAX_IMPORT_BYTES // (1024 * 1024)
+        raise ProblemError(
+            problem(ErrorCode.BAD_USER_INPUT, "import.file_too_large", "file", max=limit)
+        )
+    text = importing.decode_csv(data)
+    if text is None:
+        raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "import.not_utf8", "file"))
+    return text
+
+
 @strawberry.type
 class ImportMutation:
     @mutation(
@@ -78,7 +105,7 @@ class ImportMutation:
         async def run() -> ImportResidentsSuccess | ImportRejected:
             report = await importing.import_residents(
                 info.context.services,
-                input.csv,
+                await _text_of(input),
                 actor=info.context.viewer.require_user(),
                 skip_invalid=input.skip_invalid,
             )
