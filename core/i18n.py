@@ -212,6 +212,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         ZH: "项目当前状态（{status}）不允许此操作。",
         EN: "The project's status ({status}) does not allow this.",
     },
+    "project.not_editable": {
+        ZH: "状态为 {status} 的项目已归档，不能修改。",
+        EN: "A project that is {status} is a closed record: it cannot be edited.",
+    },
     "project.reason_required": {
         ZH: "请说明原因。",
         EN: "Please give a reason.",

@@ -109,6 +109,21 @@ MUTATIONS = [
     ("replyToOpinion", "ReplyToOpinionInput", {"opinionId": "O", "body": "x"}, "department"),
     ("rateOpinionReply", "RateOpinionReplyInput", {"opinionId": "O", "score": 3}, "representative"),
     ("followProject", "FollowProjectInput", {"projectId": "P"}, "resident"),
+    (
+        "updateProject",
+        "UpdateProjectInput",
+        {
+            "projectId": "P",
+            "title": "x",
+            "category": "x",
+            "department": "x",
+            "plannedStart": "2024-01-01",
+            "plannedEnd": "2024-02-01",
+            "budget": "1.00",
+            "reason": "x",
+        },
+        "leader",
+    ),
     ("rateProject", "RateProjectInput", {"projectId": "P", "score": 3}, "resident"),
     (
         "createProject",

@@ -233,3 +233,71 @@ async def test_bad_project_input_is_a_typed_error_and_writes_nothing(
     assert result["message"]
     with unscoped("test count"):
         assert await Project.filter(tenant_id=ps.street.street_id).count() == before
+
+
+UPDATE = """
+mutation($input: UpdateProjectInput!) {
+  updateProject(input: $input) {
+    __typename
+    ... on ProjectSuccess { project { id title budget plannedEnd department } }
+    ... on UserError { code field message }
+  }
+}
+"""
+
+
+def edited(ps: ProjectStreet, services: Services, project_id: str, **overrides: object) -> dict:
+    values = project_input(ps, services, **overrides)
+    return {"input": {**values, "projectId": project_id}}
+
+
+async def test_editing_a_project_records_what_changed_and_why_once_approved(
+    api: Api, services: Services, ps: ProjectStreet
+) -> None:
+    project_id = await create_project(api, ps, services)
+    body = await call(
+        api, ps.leader, UPDATE, edited(ps, services, project_id, title="加装电梯一期")
+    )
+    assert data(body, "updateProject")["project"]["title"] == "加装电梯一期"
+
+    await move(api, ps, project_id, "CANDIDATE", "APPROVED")
+    later = (today(services) + timedelta(days=200)).isoformat()
+    change = edited(
+        ps, services, project_id, title="加装电梯一期", plannedEnd=later, budget="1200000"
+    )
+    unexplained = data(await call(api, ps.leader, UPDATE, change), "updateProject")
+    assert (unexplained["code"], unexplained["field"]) == ("BAD_USER_INPUT", "reason")
+
+    change["input"]["reason"] = "增加两部电梯"
+    project = data(await call(api, ps.leader, UPDATE, change), "updateProject")["project"]
+    assert (project["budget"], project["plannedEnd"]) == ("1200000.00", later)
+    trail = data(await call(api, ps.leader, AUDIT, {"s": project_id}), "auditTrail")["edges"]
+    last = trail[-1]["node"]
+    assert last["action"] == "project.updated"
+    assert last["change"]["reason"] == "增加两部电梯"
+    assert set(last["change"]["changed"]) == {"budget", "planned_end"}
+    assert last["change"]["changed"]["budget"] == ["1000000.00", "1200000.00"]
+
+
+async def test_bad_edits_and_closed_projects_change_nothing(
+    api: Api, services: Services, ps: ProjectStreet
+) -> None:
+    project_id = await create_project(api, ps, services)
+    start = today(services)
+    before = await audit_count(project_id)
+    backwards = edited(ps, services, project_id, plannedEnd=(start - timedelta(days=1)).isoformat())
+    refused = data(await call(api, ps.leader, UPDATE, backwards), "updateProject")
+    assert (refused["code"], refused["field"]) == ("BAD_USER_INPUT", "plannedEnd")
+    assert await audit_count(project_id) == before
+
+    await move(api, ps, project_id, "REJECTED")
+    closed = data(
+        await call(api, ps.leader, UPDATE, edited(ps, services, project_id, title="x")),
+        "updateProject",
+    )
+    assert closed["code"] == "INVALID_TRANSITION"
+    denied = await call(api, ps.department, UPDATE, edited(ps, services, project_id))
+    assert error_codes(denied) == ["FORBIDDEN"]
+    with unscoped("test read"):
+        row = await Project.get(id=from_global_id(project_id)[1])
+    assert row.title == "老旧小区加装电梯"

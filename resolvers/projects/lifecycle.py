@@ -83,8 +83,8 @@ def _check_location(lon: float | None, lat: float | None) -> None:
         raise fail(ErrorCode.BAD_USER_INPUT, "project.location", "location")
 
 
-async def create_project(services: Services, actor: User, new: NewProject) -> Project:
-    """A PROPOSED project; with a source it keeps the link to the matter it was promoted from."""
+async def _checked(new: NewProject) -> dict[str, object]:
+    """The project's own fields from a new or edited project, or a typed error."""
     title = check_text(new.title, "title")
     category = check_text(new.category, "category", 40)
     department = check_text(new.department, "department", 100)
@@ -94,28 +94,34 @@ async def create_project(services: Services, actor: User, new: NewProject) -> Pr
     _check_location(new.longitude, new.latitude)
     if len(new.address) > 200:
         raise fail(ErrorCode.BAD_USER_INPUT, "input.too_long", "address", max=200)
-    if new.source_kind is not None:
-        check_text(new.source_ref, "source.reference")
     if new.community_id is not None and not await Community.exists(id=new.community_id):
         raise fail(ErrorCode.NOT_FOUND, "input.community_not_found", "communityId")
-    handler_id = await _staff(new.handler_id, "handlerId")
-    leader_id = await _staff(new.leader_id, "leaderId")
+    return {
+        "title": title,
+        "description": new.description.strip(),
+        "category": category,
+        "community_id": new.community_id,
+        "address": new.address.strip(),
+        "longitude": new.longitude,
+        "latitude": new.latitude,
+        "department": department,
+        "handler_id": await _staff(new.handler_id, "handlerId"),
+        "leader_id": await _staff(new.leader_id, "leaderId"),
+        "planned_start": new.planned_start,
+        "planned_end": new.planned_end,
+        "budget": budget,
+    }
+
+
+async def create_project(services: Services, actor: User, new: NewProject) -> Project:
+    """A PROPOSED project; with a source it keeps the link to the matter it was promoted from."""
+    checked = await _checked(new)
+    if new.source_kind is not None:
+        check_text(new.source_ref, "source.reference")
     now = services.clock.now()
     async with changing(services, actor) as change:
         project = await Project.create(
-            title=title,
-            description=new.description.strip(),
-            category=category,
-            community_id=new.community_id,
-            address=new.address.strip(),
-            longitude=new.longitude,
-            latitude=new.latitude,
-            department=department,
-            handler_id=handler_id,
-            leader_id=leader_id,
-            planned_start=new.planned_start,
-            planned_end=new.planned_end,
-            budget=budget,
+            **checked,
             source_kind=new.source_kind,
             source_ref=new.source_ref.strip() if new.source_kind else "",
             created_at=now,
@@ -129,10 +135,56 @@ async def create_project(services: Services, actor: User, new: NewProject) -> Pr
         await change.audit(
             "project.created",
             project_gid(project.id),
-            {"title": title, "budget": str(budget), "source": source},
+            {"title": project.title, "budget": str(project.budget), "source": source},
         )
         await change.event(
             "project.created", project_gid(project.id), Snapshot(project).payload(services)
+        )
+    return project
+
+
+# Once representatives have voted on a project, changing it is explained (调整说明).
+EXPLAINED_FROM = frozenset({S.APPROVED, S.IN_PROGRESS, S.COMPLETED, S.SUSPENDED})
+NOT_EDITABLE = frozenset({S.ACCEPTED, S.REJECTED})
+
+
+def _plain(value: object) -> object:
+    return str(value) if value is not None and not isinstance(value, int | float | str) else value
+
+
+async def update_project(
+    services: Services, actor: User, project_id: int, new: NewProject, reason: str
+) -> Project:
+    """Edit a project's details (title, department, dates, budget, people, place). After the
+    vote, a reason is required; accepted or rejected projects are closed records."""
+    checked = await _checked(new)
+    reason = reason.strip()
+    async with changing(services, actor) as change:
+        project = await require_project(project_id, for_update=True)
+        if project.status in NOT_EDITABLE:
+            raise fail(
+                ErrorCode.INVALID_TRANSITION,
+                "project.not_editable",
+                "projectId",
+                status=project.status.value,
+            )
+        if project.status in EXPLAINED_FROM and not reason:
+            raise fail(ErrorCode.BAD_USER_INPUT, "project.reason_required", "reason")
+        changed = {
+            name: [_plain(getattr(project, name)), _plain(value)]
+            for name, value in checked.items()
+            if getattr(project, name) != value
+        }
+        if not changed:
+            return project
+        project.update_from_dict({**checked, "updated_at": change.at})
+        await project.save(update_fields=[*checked, "updated_at"])
+        subject = project_gid(project.id)
+        await change.audit("project.updated", subject, {"changed": changed, "reason": reason})
+        await change.event(
+            "project.updated",
+            subject,
+            Snapshot(project).payload(services, changed=sorted(changed)),
         )
     return project
 

@@ -20,8 +20,8 @@ class ProjectSourceInput:
     reference: str = strawberry.field(description="Its reference, e.g. its ID or number.")
 
 
-@strawberry.input(description="A new project; it starts PROPOSED.")
-class CreateProjectInput:
+@strawberry.input(description="A project's details, as created or edited.")
+class ProjectDetailsInput:
     title: str
     category: str = strawberry.field(description="e.g. 老旧小区改造, 道路, 养老.")
     department: str = strawberry.field(description="The responsible department (承办部门).")
@@ -38,7 +38,19 @@ class CreateProjectInput:
     leader_id: strawberry.ID | None = strawberry.field(
         default=None, description="The handler's leader, warned with them."
     )
+
+
+@strawberry.input(description="A new project; it starts PROPOSED.")
+class CreateProjectInput(ProjectDetailsInput):
     source: ProjectSourceInput | None = None
+
+
+@strawberry.input(description="A project's details, all given again (what is left out is cleared).")
+class UpdateProjectInput(ProjectDetailsInput):
+    project_id: strawberry.ID
+    reason: str = strawberry.field(
+        default="", description="Why (调整说明): required once the project is APPROVED or later."
+    )
 
 
 @strawberry.input

@@ -18,6 +18,7 @@ from schema.projects.inputs import (
     PostProgressUpdateInput,
     RecordDisbursementInput,
     SetProjectProgressInput,
+    UpdateProjectInput,
 )
 from schema.projects.types import Project
 from schema.projects.work_types import Disbursement, Milestone, ProgressUpdate
@@ -67,6 +68,27 @@ async def _project(info: Info, project_id: int) -> Project:
     return Project.from_model(row, info)
 
 
+def _new_project(input: CreateProjectInput | UpdateProjectInput) -> lifecycle.NewProject:
+    source = getattr(input, "source", None)
+    return lifecycle.NewProject(
+        title=input.title,
+        description=input.description,
+        category=input.category,
+        department=input.department,
+        planned_start=input.planned_start,
+        planned_end=input.planned_end,
+        budget=input.budget,
+        community_id=_optional_id(input.community_id, "Community", "communityId"),
+        address=input.address,
+        longitude=input.location.longitude if input.location else None,
+        latitude=input.location.latitude if input.location else None,
+        handler_id=_optional_id(input.handler_id, "Account", "handlerId"),
+        leader_id=_optional_id(input.leader_id, "Account", "leaderId"),
+        source_kind=source.kind if source else None,
+        source_ref=source.reference if source else "",
+    )
+
+
 @strawberry.type
 class ProjectsMutation:
     @mutation(
@@ -78,25 +100,29 @@ class ProjectsMutation:
         context = info.context
 
         async def run() -> ProjectSuccess:
-            new = lifecycle.NewProject(
-                title=input.title,
-                description=input.description,
-                category=input.category,
-                department=input.department,
-                planned_start=input.planned_start,
-                planned_end=input.planned_end,
-                budget=input.budget,
-                community_id=_optional_id(input.community_id, "Community", "communityId"),
-                address=input.address,
-                longitude=input.location.longitude if input.location else None,
-                latitude=input.location.latitude if input.location else None,
-                handler_id=_optional_id(input.handler_id, "Account", "handlerId"),
-                leader_id=_optional_id(input.leader_id, "Account", "leaderId"),
-                source_kind=input.source.kind if input.source else None,
-                source_ref=input.source.reference if input.source else "",
-            )
             row = await lifecycle.create_project(
-                context.services, context.viewer.require_user(), new
+                context.services, context.viewer.require_user(), _new_project(input)
+            )
+            return ProjectSuccess(project=Project.from_model(row, info))
+
+        return await payload(info, run)
+
+    @mutation(
+        requires=Can("project", "manage"),
+        description="Edit a project's details (调整): title, department, dates, budget, handler, "
+        "place. Once APPROVED a reason is required, and each change is in the audit trail with "
+        "its before and after. ACCEPTED and REJECTED projects are closed: INVALID_TRANSITION.",
+    )
+    async def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectPayload:
+        context = info.context
+
+        async def run() -> ProjectSuccess:
+            row = await lifecycle.update_project(
+                context.services,
+                context.viewer.require_user(),
+                decode_id(input.project_id, "Project", "projectId"),
+                _new_project(input),
+                input.reason,
             )
             return ProjectSuccess(project=Project.from_model(row, info))
 
