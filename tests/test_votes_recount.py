@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from models.audit import AuditEntry
-from models.votes import Ballot, Vote
+from models.votes import Ballot, Vote, VoteItem
 from resolvers.services import Services
-from resolvers.votes.common import digest
+from resolvers.votes.common import digest, lines_of, rules_of
+from resolvers.votes.tally import count
 from tenants.scoping import unscoped
 from tests.projects_support import call, data
 from tests.support import Api, gid
@@ -23,7 +24,9 @@ from tests.votes_support import (
     CANCEL,
     CLOSE,
     PUBLISH,
+    UPDATE_VOTE,
     VoteStreet,
+    ballot_input,
     cast,
     create_vote,
     marks,
@@ -150,21 +153,52 @@ async def test_the_audit_chain_stays_intact_through_a_whole_vote(
     api: Api, services: Services
 ) -> None:
     vs = await vote_street(api, services, projects=2)
-    vote = await voted(api, vs, allowChanges=True)  # cast, closed, published, one approved
-    draft = await create_vote(api, vs, items=[{"projectId": vs.projects[1]}])  # not passed
+    vote = await open_vote(api, vs, allowChanges=True)
+    first, second = (item["id"] for item in vote["items"])
+    receipts = []
+    for voter in vs.representatives:
+        counted = await cast(api, voter, vote["id"], marks((first, "YES")), new_key())
+        receipts.append(counted["receipt"])
+    changed = await cast(
+        api, vs.representatives[0], vote["id"], marks((second, "NO")), previousReceipt=receipts[0]
+    )
+    assert changed["changed"] is True
+    await step(api, vs, CLOSE, vote["id"])
+    await step(api, vs, PUBLISH, vote["id"])  # which approves the first project
+    draft = await create_vote(api, vs, items=[{"projectId": vs.projects[1]}])
+    edited = ballot_input(vs, title="改过的标题", items=[{"projectId": vs.projects[1]}])
+    variables = {"id": draft["id"], "input": edited}
+    assert data(await call(api, vs.staff, UPDATE_VOTE, variables), "updateVote")["vote"]
     body = await call(api, vs.staff, CANCEL, {"id": draft["id"], "reason": "重复"})
     assert data(body, "cancelVote")["__typename"] == "VoteSuccess"
+
     code, out = await run_verify(services, vs.street.code)
     assert code == 0, out
     assert f"{vs.street.code}: intact" in out
-    with unscoped("test: the vote's chain"):
-        actions = await AuditEntry.filter(subject=vote["id"]).values_list("action", flat=True)
-    assert sorted(actions) == sorted(
-        ["vote.created", "vote.opened"]
-        + ["vote.ballot_cast"] * 3
-        + ["vote.closed"]
-        + ["vote.published"]
-    )
+    with unscoped("test: the votes' chain"):
+        trail = AuditEntry.filter(tenant_id=vs.street.street_id)
+        actions = (
+            await trail.filter(subject=vote["id"])
+            .order_by("sequence")
+            .values_list("action", flat=True)
+        )
+        drafted = (
+            await trail.filter(subject=draft["id"])
+            .order_by("sequence")
+            .values_list("action", flat=True)
+        )
+        approved = await trail.filter(
+            subject=vs.projects[0], action="project.status_changed"
+        ).values_list("change", flat=True)
+    assert actions == ["vote.created", "vote.opened"] + ["vote.ballot_cast"] * 3 + [
+        "vote.ballot_changed",
+        "vote.closed",
+        "vote.published",
+    ]
+    assert drafted == ["vote.created", "vote.updated", "vote.cancelled"]
+    assert approved[-1]["to"] == "APPROVED"
+    code, out = await run_recount(services, vote["id"])
+    assert code == 0, out
 
 
 # --- a vote tampered with --------------------------------------------------------------------
@@ -250,6 +284,32 @@ async def test_an_edited_stored_result_is_found(
     assert code == 1, out
     assert "RECOUNT DIFFERS" in out
     assert "候选项目 2: yes 0 no 2 abstain 1" in out and "[DIFFERS]" in out
+
+
+@pytest.mark.parametrize("unpublished", [False, True], ids=["published", "set-back-to-closed"])
+async def test_rules_edited_with_a_matching_result_are_found(
+    api: Api, services: Services, unpublished: bool
+) -> None:
+    """A forger edits the vote's rules (a larger electorate, so that 2 for no longer passes)
+    and stores the result those rules give, digest and all. The stored result then agrees with
+    a recount, but it is not the result that was published: the audit chain says otherwise."""
+    vs = await vote_street(api, services)
+    vote = await voted(api, vs)
+    with unscoped("tampering"):
+        row = await Vote.get(id=pk(vote["id"]))
+        row.electorate_size = 5
+        items = await VoteItem.filter(vote_id=row.id).order_by("position")
+        choices = await Ballot.filter(vote_id=row.id).values_list("choices", flat=True)
+        forged = count(rules_of(row), lines_of(items), choices)
+        assert forged["items"][0]["outcome"] == "FAILED"
+        await Vote.filter(id=row.id).update(
+            electorate_size=5, result=forged, result_digest=digest(forged)
+        )
+        if unpublished:  # and hides that it was ever published
+            await Vote.filter(id=row.id).update(status="CLOSED", published_at=None)
+    code, out = await run_recount(services, vote["id"])
+    assert code == 1, out
+    assert "RECOUNT DIFFERS" in out and "published" in out
 
 
 # --- nothing to recount ----------------------------------------------------------------------
