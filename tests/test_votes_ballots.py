@@ -4,6 +4,7 @@ changes (where allowed) replace the ballot, and the rules decide the published o
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from tortoise.exceptions import IntegrityError
@@ -347,6 +348,7 @@ async def test_a_retry_with_the_same_key_returns_the_first_receipt(
     first = await cast(api, voter, vote["id"], choices, key)
     assert first["__typename"] == "BallotCounted" and first["replayed"] is False
     assert first["vote"]["turnout"] == 1
+    assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){4}", first["receipt"]), first  # 回执码
     sid = vs.street.street_id
     before = await written(sid, vote["id"])
     for _ in range(2):
