@@ -247,6 +247,8 @@ def votes_recount(vote_id: str) -> None:
         )
     for receipt in found.unmatched:
         click.echo(f"  ballot {receipt[:16]}… does not match the audit chain", err=True)
+    if not found.published_matches:
+        click.echo("  the stored result is not the one published (audit chain)", err=True)
     if found.matches:
         click.echo("recount matches the stored result")
         sys.exit(0)

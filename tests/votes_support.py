@@ -7,10 +7,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from core.ids import from_global_id
 from models.accounts import Role, User
+from models.audit import AuditEntry
+from models.events import OutboxEvent
+from models.votes import Ballot, Elector, Vote
 from resolvers.services import Services
 from resolvers.votes import ballots, drafting, lifecycle
-from tenants.scoping import street_scope
+from tenants.scoping import street_scope, unscoped
 from tests.projects_support import call, create_project, data, move, project_street
 from tests.support import Api, StreetFixture, add_member
 
@@ -179,3 +183,35 @@ async def seed_every_vote_row(services: Services, street_id: int, user: User) ->
         await lifecycle.open_vote(services, user, vote.id)
         item = await drafting.VoteItem.get(vote_id=vote.id)
         await ballots.cast_ballot(services, user, vote.id, [ballots.Mark(item_id=item.id, score=4)])
+
+
+def pk(global_id: str) -> int:
+    """The row ID behind a global ID."""
+    return from_global_id(global_id)[1]
+
+
+def marks(*pairs: tuple[str, str]) -> list[dict]:
+    """Ballot marks from (line or project ID, answer) pairs."""
+    return [{"itemId": item, "answer": answer} for item, answer in pairs]
+
+
+async def written(street_id: int, vote_id: str) -> dict[str, Any]:
+    """Everything a refused request must leave as it was: the vote's ballots, its electors'
+    flags and tags, its turnout and status, and the street's audit entries and events."""
+    vote_pk = pk(vote_id)
+    with unscoped("test: what was written"):
+        vote = await Vote.get(id=vote_pk)
+        return {
+            "ballots": sorted(
+                await Ballot.filter(vote_id=vote_pk).values_list("receipt_hash", "choices")
+            ),
+            "electors": sorted(
+                await Elector.filter(vote_id=vote_pk).values_list(
+                    "user_id", "voted", "voted_at", "retry_tag", "change_tag"
+                )
+            ),
+            "turnout": vote.turnout,
+            "status": vote.status.value,
+            "audit": await AuditEntry.filter(tenant_id=street_id).count(),
+            "events": await OutboxEvent.filter(tenant_id=street_id).count(),
+        }

@@ -27,6 +27,7 @@ from resolvers.votes.tally import count
 from tenants.scoping import street_scope, unscoped
 
 CAST_ACTIONS = ("vote.ballot_cast", "vote.ballot_changed")
+PUBLISHED = "vote.published"
 
 
 @dataclass(frozen=True)
@@ -75,18 +76,26 @@ async def find_receipt(vote_id: int, receipt: str) -> BoardEntry | None:
 @dataclass
 class Recount:
     """What a recount found: the stored and the recomputed result, and ballots whose record
-    in the audit chain does not match (edited, added or removed after casting)."""
+    in the audit chain does not match (edited, added or removed after casting).
+    ``published_digest`` is the result's digest as the audit chain recorded it at publication
+    (None before publication, "" if a published vote has no such record)."""
 
     stored: dict[str, Any] | None
     recomputed: dict[str, Any]
     stored_digest: str
     unmatched: list[str] = field(default_factory=list)
+    published_digest: str | None = None
+
+    @property
+    def published_matches(self) -> bool:
+        return self.published_digest is None or self.published_digest == self.stored_digest
 
     @property
     def tally_matches(self) -> bool:
         return (
             self.stored is not None
             and digest(self.stored) == self.stored_digest
+            and self.published_matches
             and canonical_json(self.stored) == canonical_json(self.recomputed)
         )
 
@@ -126,7 +135,13 @@ async def recount(vote: Vote) -> Recount:
         elif not vote.secret and canonical_json(record.get("choices")) != canonical_json(choices):
             unmatched.append(hashed)
     unmatched.extend(recorded)  # recorded as cast, missing from the stored ballots
-    return Recount(vote.result, recomputed, vote.result_digest, sorted(unmatched))
+    records = await AuditEntry.filter(subject=vote_gid(vote.id), action=PUBLISHED).values_list(
+        "change", flat=True
+    )
+    published = None
+    if records or vote.status is VoteStatus.PUBLISHED:
+        published = str(records[0].get("resultDigest") or "") if len(records) == 1 else ""
+    return Recount(vote.result, recomputed, vote.result_digest, sorted(unmatched), published)
 
 
 async def recount_vote(vote_id: int) -> tuple[Vote, Recount]:

@@ -240,6 +240,10 @@ async def save_draft(
     services: Services, actor: User, draft: VoteDraft, vote_id: int | None = None
 ) -> Vote:
     """Create a DRAFT vote, or (with ``vote_id``) replace a draft's contents."""
+    if vote_id is not None:  # once opened, the answer is INVALID_TRANSITION whatever the input
+        current = await require_vote(vote_id)
+        if current.status not in EDITABLE:
+            raise invalid_transition(current, VoteStatus.DRAFT)
     checked = await _checked(services, draft)
     fields_: dict[str, object] = checked["fields"]  # type: ignore[assignment]
     items: list[CheckedItem] = checked["items"]  # type: ignore[assignment]
