@@ -179,3 +179,19 @@ async def seed_every_vote_row(services: Services, street_id: int, user: User) ->
         await lifecycle.open_vote(services, user, vote.id)
         item = await drafting.VoteItem.get(vote_id=vote.id)
         await ballots.cast_ballot(services, user, vote.id, [ballots.Mark(item_id=item.id, score=4)])
+
+
+INBOX = "{ notifications(first: 100) { edges { node { kind title subject } } } }"
+
+
+async def inbox(api: Api, user: User, subject: str | None = None) -> list[str]:
+    """The kinds of a user's notifications (newest first), about one vote if given."""
+    body = await call(api, user, INBOX, {})
+    nodes = [edge["node"] for edge in data(body, "notifications")["edges"]]
+    return [n["kind"] for n in nodes if subject is None or n["subject"] == subject]
+
+
+async def counted_items(api: Api, vs: VoteStreet, vote_id: str) -> dict[str, dict]:
+    """The staff's count of a closed vote, by line ID."""
+    body = await call(api, vs.staff, COUNTED, {"id": vote_id})
+    return {item["itemId"]: item for item in data(body, "vote")["countedResult"]["items"]}

@@ -15,7 +15,7 @@ import contextlib
 import logging
 from datetime import timedelta
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from core.errors import ErrorCode, ProblemError
 from core.i18n import translate
@@ -50,7 +50,9 @@ async def electorate_of(vote: Vote) -> list[int]:
         role = Role.REPRESENTATIVE if kind is ElectorateKind.REPRESENTATIVES else Role.DELIBERATOR
         users = await Membership.filter(role=role).values_list("user_id", flat=True)
     elif kind is ElectorateKind.RESIDENTS:
-        query = Resident.filter(user_id__not_isnull=True)
+        # with an account that still holds a role in the street (a revoked one cannot vote)
+        members = Subquery(Membership.all().values("user_id"))
+        query = Resident.filter(user_id__not_isnull=True, user_id__in=members)
         communities, grids = spec.get("communities") or [], spec.get("grids") or []
         if communities and grids:
             query = query.filter(Q(community_id__in=communities) | Q(grid_id__in=grids))
