@@ -17,7 +17,7 @@ from core.clock import FrozenClock
 from models.scoping import unscoped
 from models.votes import Elector
 from resolvers.services import Services
-from resolvers.votes.lifecycle import scan_votes
+from resolvers.votes.lifecycle import VoteScheduler, scan_votes
 from tests.projects_support import call, data
 from tests.support import Api, gid
 from tests.votes_support import (
@@ -34,6 +34,7 @@ from tests.votes_support import (
 )
 
 REWIND_HOURS = 12
+HANG_GUARD = 15  # seconds before a test gives up waiting (a hang, not a timing assert)
 
 STATE = """
 query($id: ID!) {
@@ -264,3 +265,23 @@ async def test_a_vote_that_cannot_open_stays_a_draft_and_others_still_open(
         assert data(body, "cancelVote")["vote"]["status"] == "CANCELLED"
     await scan(services)
     assert (await state(api, vs, nobody["id"]))["status"] == "CANCELLED"
+
+
+async def test_the_scheduler_task_opens_a_vote_whose_time_has_come(
+    api: Api, services: Services, clock_back: FrozenClock
+) -> None:
+    """The background task each worker runs: its first round scans at once."""
+    vs = await vote_street(api, services, representatives=1, projects=1)
+    vote = await create_vote(api, vs, opensAt=iso(clock_back.now() + timedelta(minutes=5)))
+    move(api, clock_back, minutes=5)
+    scheduler = VoteScheduler(services)
+    await scheduler.start()
+    try:
+        deadline = asyncio.get_running_loop().time() + HANG_GUARD
+        while (await state(api, vs, vote["id"]))["status"] == "DRAFT":
+            assert asyncio.get_running_loop().time() < deadline, "the scheduler never opened it"
+            await asyncio.sleep(0.05)
+    finally:
+        await scheduler.stop()
+    assert (await state(api, vs, vote["id"]))["status"] == "OPEN"
+    assert await inbox(api, vs.representatives[0], vote["id"]) == ["vote.opened"]
