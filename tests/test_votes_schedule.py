@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.clock import FrozenClock
+from core.clock import LOCAL_TZ, FrozenClock
 from models.scoping import unscoped
 from models.votes import Elector
 from resolvers.services import Services
@@ -159,22 +159,44 @@ async def test_a_vote_opens_reminds_once_and_closes_by_its_times(
     assert await inbox(api, vs.resident, vote_id) == []
 
 
-async def test_notifications_name_the_vote_and_its_closing_time(
+async def test_notifications_name_the_vote_and_its_closing_time_in_local_time(
     api: Api, services: Services, clock_back: FrozenClock
 ) -> None:
     vs = await vote_street(api, services, representatives=1, projects=1)
-    closes = clock_back.now() + timedelta(minutes=30)
+    closes = (clock_back.now() + timedelta(minutes=30)).replace(microsecond=0)
     vote = await create_vote(api, vs, title="加装电梯票决", closesAt=iso(closes))
     await step(api, vs, OPEN, vote["id"])
     query = "{ notifications { edges { node { kind title body subject read } } } }"
-    nodes = [
-        e["node"]
-        for e in data(await call(api, vs.representatives[0], query, {}), "notifications")["edges"]
-    ]
+    body = await call(api, vs.representatives[0], query, {})
+    nodes = [e["node"] for e in data(body, "notifications")["edges"]]
     opened = [n for n in nodes if n["subject"] == vote["id"]]
     assert [n["kind"] for n in opened] == ["vote.opened"]
     assert "加装电梯票决" in opened[0]["title"] and not opened[0]["read"]
-    assert opened[0]["body"]
+    # The streets are in China: the closing time reads as Beijing time, to the minute.
+    local = closes.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    assert local in opened[0]["body"], opened[0]["body"]
+    assert closes.isoformat() not in opened[0]["body"]
+
+
+async def test_a_vote_without_a_closing_time_says_so_when_it_opens(
+    api: Api, services: Services
+) -> None:
+    vs = await vote_street(api, services, representatives=1, projects=1)
+    vote = await create_vote(api, vs)
+    await step(api, vs, OPEN, vote["id"])
+    query = "{ notifications { edges { node { kind body subject } } } }"
+    body = await call(api, vs.representatives[0], query, {})
+    nodes = [e["node"] for e in data(body, "notifications")["edges"]]
+    opened = [n for n in nodes if n["subject"] == vote["id"]]
+    assert [n["kind"] for n in opened] == ["vote.opened"]
+    assert opened[0]["body"] and " - " not in opened[0]["body"], opened[0]["body"]
+    await step(api, vs, CLOSE, vote["id"])
+    await step(api, vs, PUBLISH, vote["id"])
+    body = await call(api, vs.representatives[0], query, {})
+    nodes = [e["node"] for e in data(body, "notifications")["edges"]]
+    told = {n["kind"]: n["body"] for n in nodes if n["subject"] == vote["id"]}
+    assert set(told) == {"vote.opened", "vote.published"}
+    assert all(text and not text.startswith("vote.") for text in told.values()), told
 
 
 async def test_a_vote_opened_by_hand_is_reminded_and_closed_by_time(
