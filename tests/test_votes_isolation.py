@@ -23,6 +23,7 @@ from models.events import Notification
 from models.projects import Project
 from models.scoping import unscoped
 from models.votes import Ballot, Elector, Vote, VoteItem
+from resolvers.outbox import encode_cursor
 from resolvers.services import Services
 from tests.live import socket
 from tests.projects_support import call, data
@@ -335,6 +336,23 @@ async def test_following_another_streets_vote_is_refused(
     assert message["type"] == "error" or not message["payload"].get("data")
 
 
+async def test_another_streets_cursor_is_refused_on_resume(
+    api: Api, world: World, live_url: str
+) -> None:
+    query = (
+        "subscription($id: ID!, $after: String) { voteProgress(id: $id, after: $after) { type } }"
+    )
+    theirs = encode_cursor(world.b.street.street_id, 1)
+    token = await api.login(world.staff.username)
+    async with socket(live_url, token, world.a.street.code) as ws:
+        await ws.subscribe("1", query, id=world.a_open["id"], after=theirs)
+        message = await ws.receive()
+    errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
+    assert [(e["extensions"]["code"], e["extensions"].get("field")) for e in errors] == [
+        ("BAD_USER_INPUT", "after")
+    ], message
+
+
 # --- roles --------------------------------------------------------------------------------
 
 STAFF_ONLY = [
@@ -343,6 +361,7 @@ STAFF_ONLY = [
     ("openVote", STEPS % ("openVote", PAYLOAD), {"id": "A_DRAFT"}),
     ("closeVote", STEPS % ("closeVote", PAYLOAD), {"id": "A_OPEN"}),
     ("cancelVote", CANCEL_ONLY % PAYLOAD, {"id": "A_OPEN"}),
+    ("voteElectors", "query($id: ID!) { voteElectors(id: $id) { totalCount } }", {"id": "A_OPEN"}),
 ]
 ROLES = ["resident", "representative", "leader", "display", "admin"]
 
