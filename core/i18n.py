@@ -442,16 +442,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         EN: "Vote open: {title}",
     },
     "vote.opened_body": {
-        ZH: "请在 {closes} 前完成投票。",
-        EN: "Please vote before {closes}.",
+        ZH: "请在 {closes}（北京时间）前完成投票。",
+        EN: "Please vote before {closes} (Beijing time).",
+    },
+    "vote.opened_body_unscheduled": {
+        ZH: "投票已开始，截止时间另行通知。",
+        EN: "Voting is open; the closing time will be announced.",
     },
     "vote.closing_soon_title": {
         ZH: "投票即将截止：{title}",
         EN: "Vote closing soon: {title}",
     },
     "vote.closing_soon_body": {
-        ZH: "您尚未投票，投票将于 {closes} 截止。",
-        EN: "You have not voted yet: the vote closes at {closes}.",
+        ZH: "您尚未投票，投票将于 {closes}（北京时间）截止。",
+        EN: "You have not voted yet: the vote closes at {closes} (Beijing time).",
     },
     "vote.published_title": {
         ZH: "投票结果已公布：{title}",

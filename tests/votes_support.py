@@ -215,3 +215,19 @@ async def written(street_id: int, vote_id: str) -> dict[str, Any]:
             "audit": await AuditEntry.filter(tenant_id=street_id).count(),
             "events": await OutboxEvent.filter(tenant_id=street_id).count(),
         }
+
+
+INBOX = "{ notifications(first: 100) { edges { node { kind title subject } } } }"
+
+
+async def inbox(api: Api, user: User, subject: str | None = None) -> list[str]:
+    """The kinds of a user's notifications (newest first), about one vote if given."""
+    body = await call(api, user, INBOX, {})
+    nodes = [edge["node"] for edge in data(body, "notifications")["edges"]]
+    return [n["kind"] for n in nodes if subject is None or n["subject"] == subject]
+
+
+async def counted_items(api: Api, vs: VoteStreet, vote_id: str) -> dict[str, dict]:
+    """The staff's count of a closed vote, by line ID."""
+    body = await call(api, vs.staff, COUNTED, {"id": vote_id})
+    return {item["itemId"]: item for item in data(body, "vote")["countedResult"]["items"]}

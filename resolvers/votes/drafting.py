@@ -191,7 +191,9 @@ async def _checked(services: Services, draft: VoteDraft) -> dict[str, object]:
         max_choices = check_range(draft.max_choices, 1, len(items), "maxChoices")
     scale_max = check_range(draft.scale_max, 2, 10, "scaleMax")
     quorum = draft.quorum_percent
-    quorum = DEFAULT_QUORUM[draft.kind] if quorum is None else check_range(quorum, 0, 100, "quorum")
+    if quorum is None:
+        quorum = DEFAULT_QUORUM[draft.kind]
+    quorum = check_range(quorum, 0, 100, "quorumPercent")
     now = services.clock.now()
     if draft.closes_at is not None:
         if draft.closes_at <= now:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
+from core.clock import LOCAL_TZ
 from core.errors import ErrorCode, ProblemError
 from core.i18n import translate
 from models.accounts import Membership, Role, User
@@ -50,7 +51,9 @@ async def electorate_of(vote: Vote) -> list[int]:
         role = Role.REPRESENTATIVE if kind is ElectorateKind.REPRESENTATIVES else Role.DELIBERATOR
         users = await Membership.filter(role=role).values_list("user_id", flat=True)
     elif kind is ElectorateKind.RESIDENTS:
-        query = Resident.filter(user_id__not_isnull=True)
+        # with an account that still holds a role in the street (a revoked one cannot vote)
+        members = Subquery(Membership.all().values("user_id"))
+        query = Resident.filter(user_id__not_isnull=True, user_id__in=members)
         communities, grids = spec.get("communities") or [], spec.get("grids") or []
         if communities and grids:
             query = query.filter(Q(community_id__in=communities) | Q(grid_id__in=grids))
@@ -71,14 +74,24 @@ async def _tell_electorate(change: Change, vote: Vote, kind: str, only_not_voted
         query = query.filter(voted=False)
     users = await query.values_list("user_id", flat=True)
     if users:
+        if vote.closes_at is not None:  # the streets' own time (北京时间), to the minute
+            body = translate(f"{kind}_body", closes=local_minute(vote.closes_at))
+        elif kind == "vote.opened":
+            body = translate("vote.opened_body_unscheduled")
+        else:
+            body = translate(f"{kind}_body")
         await notify(
             change,
             users,
             kind,
             translate(f"{kind}_title", title=vote.title),
-            translate(f"{kind}_body", closes=vote.closes_at.isoformat() if vote.closes_at else "-"),
+            body,
             vote_gid(vote.id),
         )
+
+
+def local_minute(at: datetime) -> str:
+    return at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def _status_event(vote: Vote, **extra: object) -> dict[str, object]:
