@@ -161,7 +161,7 @@ MUTATIONS = [
         UPDATE % PAYLOAD,
         {"id": "B_DRAFT", "input": vote_input(items=[{"projectId": "B_PROJECT"}])},
         "staff",
-        ("NOT_FOUND", "items"),  # B's project is checked first: not found either
+        ("NOT_FOUND", None),  # the vote is looked up first: B's draft is not found
     ),
     (
         "updateVote",

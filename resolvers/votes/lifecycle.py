@@ -24,6 +24,7 @@ from models.accounts import Membership, Role, User
 from models.people import Resident
 from models.projects import Project, ProjectStatus
 from models.votes import Ballot, Elector, ElectorateKind, Vote, VoteItem, VoteKind, VoteStatus
+from policies.vocabulary import Capability, street_domain
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
 from resolvers.projects.common import fail
@@ -42,6 +43,7 @@ from resolvers.votes.tally import Outcome, count
 from tenants.scoping import street_scope, unscoped
 
 log = logging.getLogger(__name__)
+CAST = Capability("vote", "cast")
 
 
 async def electorate_of(vote: Vote) -> list[int]:
@@ -118,7 +120,9 @@ async def open_vote(services: Services, actor: User | None, vote_id: int) -> Vot
             candidates = await Project.filter(id__in=ids, status=ProjectStatus.CANDIDATE).count()
             if candidates != len(ids):
                 raise fail(ErrorCode.BAD_USER_INPUT, "vote.project_no_longer_candidate", "items")
-        voters = await electorate_of(vote)
+        # Only accounts that can cast a ballot count (a big-screen account on a roster cannot).
+        domain = street_domain(change.street_id)
+        voters = [u for u in await electorate_of(vote) if services.authorizer.can(u, domain, CAST)]
         if not voters:
             raise fail(ErrorCode.BAD_USER_INPUT, "vote.empty_electorate", "electorate")
         await Elector.bulk_create(
@@ -247,9 +251,10 @@ async def scan_votes(services: Services) -> int:
     now = services.clock.now()
     soon = now + timedelta(minutes=services.settings.vote_closing_soon_minutes)
     with unscoped("the vote scheduler serves every street"):
-        to_open = await Vote.filter(status=VoteStatus.DRAFT, opens_at__lte=now).values_list(
-            "id", "tenant_id"
-        )
+        # A draft whose closing time has passed is left for its staff to reschedule.
+        to_open = await Vote.filter(
+            Q(closes_at=None) | Q(closes_at__gt=now), status=VoteStatus.DRAFT, opens_at__lte=now
+        ).values_list("id", "tenant_id")
         to_close = await Vote.filter(status=VoteStatus.OPEN, closes_at__lte=now).values_list(
             "id", "tenant_id"
         )
