@@ -245,8 +245,9 @@ def votes_recount(vote_id: str) -> None:
             f"  {item['label']}: yes {item['yes']} no {item['no']} abstain {item['abstain']} "
             f"avg {item['averageScore']} -> {item['outcome']} [{same}]"
         )
-    for receipt in found.unmatched:
-        click.echo(f"  ballot {receipt[:16]}… does not match the audit chain", err=True)
+    for problem in found.unmatched:
+        what = f"ballot {problem[:16]}…" if len(problem) == 64 else problem
+        click.echo(f"  {what} does not match the audit chain", err=True)
     if not found.published_matches:
         click.echo("  the stored result is not the one published (audit chain)", err=True)
     if found.matches:

@@ -6,7 +6,10 @@ electorate when it opens (one ``Elector`` row per voter) and stores what was vot
 
 Secret ballots keep who voted apart from what was voted: the elector row says only *that* its
 voter voted (no time), the ballot row says only *what* (no voter, no time, a random key), and
-the two are joined by nothing the database holds. The voter's receipt code is the only bridge.
+the two are joined by nothing the database holds. While the vote is open a secret ballot is
+kept sealed (``SealedBallot``, encrypted with a key the database does not hold); the ballot
+rows are written at closing, all in one transaction, so not even PostgreSQL's transaction IDs
+pair a ballot with the transaction that marked its voter. The voter's receipt code is the only bridge.
 Its hash (the ballot's ``receipt_hash``) is what the public bulletin board lists after
 publication. The tags on the elector row (for a retried submission and for changing a ballot)
 are one-way hashes of secrets the voter holds, so they cannot be matched to a ballot either.
@@ -168,6 +171,9 @@ class Elector(TenantModel):
     voted = fields.BooleanField(default=False)
     voted_at = fields.DatetimeField(null=True)
     retry_tag = fields.CharField(max_length=64, default="")
+    earlier_retry_tags = fields.JSONField(
+        default=list, description="Retry tags of ballots this voter later changed"
+    )
     change_tag = fields.CharField(max_length=64, default="")
     reminded = fields.BooleanField(default=False)
 
@@ -180,11 +186,35 @@ class Elector(TenantModel):
         indexes = (("vote_id", "voted"),)
 
 
+class SealedBallot(TenantModel):
+    """A secret ballot while its vote is open (封存的选票): its receipt hash, choices and salt
+    encrypted with a key derived from the server's secret key (AES-GCM), so the database alone
+    cannot read it. Closing opens every sealed ballot of the vote, writes them as ``Ballot``
+    rows in one transaction in receipt-hash order, and deletes these rows: the counted ballots
+    then share nothing with the transactions that recorded who voted, not even their
+    transaction ID. ``change_tag`` is the voter's elector tag (to replace it on a change).
+    """
+
+    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("sealed_ballots")
+    vote: fields.ForeignKeyRelation[Vote] = fields.ForeignKeyField(
+        "gongzhi.Vote", related_name="sealed_ballots", on_delete=fields.CASCADE
+    )
+    change_tag = fields.CharField(max_length=64)
+    sealed = fields.TextField()
+
+    vote_id: int
+
+    class Meta:
+        table = "sealed_ballot"
+        unique_together = (("vote", "change_tag"),)
+
+
 class Ballot(TenantModel):
     """选票: what one voter marked, as counted.
 
-    For a secret vote there is no voter and no time, and the key is random (not in casting
-    order). For an open vote (记名投票) ``voter`` and ``cast_at`` are set: a roll call is public.
+    For a secret vote the rows are written when the vote closes (from its sealed ballots):
+    there is no voter and no time, and the key is random. For an open vote (记名投票) ``voter`` and ``cast_at`` are set: a roll call is public.
     ``choices`` maps item IDs (as strings) to ``YES``/``NO``/``ABSTAIN`` or a score.
     """
 

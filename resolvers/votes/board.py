@@ -26,7 +26,11 @@ from resolvers.votes.common import (
 from resolvers.votes.tally import count
 from tenants.scoping import street_scope, unscoped
 
+# A named ballot is recorded when cast (or changed). A secret one is recorded twice: as an
+# opaque sealed blob when cast (received), and by receipt hash and seal when counted at closing.
 CAST_ACTIONS = ("vote.ballot_cast", "vote.ballot_changed")
+RECEIVED = "vote.ballot_received"
+COUNTED = "vote.ballot_counted"
 PUBLISHED = "vote.published"
 
 
@@ -107,8 +111,9 @@ class Recount:
 async def _recorded_ballots(vote: Vote) -> dict[str, dict[str, Any]]:
     """The ballots as the audit chain recorded them (receipt hash → record), changes applied."""
     recorded: dict[str, dict[str, Any]] = {}
+    actions = (COUNTED,) if vote.secret else CAST_ACTIONS
     entries = (
-        await AuditEntry.filter(subject=vote_gid(vote.id), action__in=CAST_ACTIONS)
+        await AuditEntry.filter(subject=vote_gid(vote.id), action__in=actions)
         .order_by("sequence")
         .values_list("change", flat=True)
     )
@@ -117,6 +122,20 @@ async def _recorded_ballots(vote: Vote) -> dict[str, dict[str, Any]]:
             recorded.pop(change["withdrawn"], None)
         recorded[change["receipt"]] = change
     return recorded
+
+
+async def _received_count(vote: Vote) -> int:
+    """How many sealed ballots the chain recorded as received and not replaced since."""
+    live: set[str] = set()
+    entries = (
+        await AuditEntry.filter(subject=vote_gid(vote.id), action=RECEIVED)
+        .order_by("sequence")
+        .values_list("change", flat=True)
+    )
+    for change in entries:
+        live.discard(change.get("replaces") or "")
+        live.add(change["sealed"])
+    return len(live)
 
 
 async def recount(vote: Vote) -> Recount:
@@ -135,6 +154,8 @@ async def recount(vote: Vote) -> Recount:
         elif not vote.secret and canonical_json(record.get("choices")) != canonical_json(choices):
             unmatched.append(hashed)
     unmatched.extend(recorded)  # recorded as cast, missing from the stored ballots
+    if vote.secret and (received := await _received_count(vote)) != len(ballots):
+        unmatched.append(f"{received} sealed ballots received, {len(ballots)} counted")
     records = await AuditEntry.filter(subject=vote_gid(vote.id), action=PUBLISHED).values_list(
         "change", flat=True
     )

@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from core.errors import ErrorCode
 from core.ids import to_global_id
@@ -105,6 +108,45 @@ def seal(salt: str, choices: dict[str, Any]) -> str:
     """The ballot's contents as the audit chain records them while the vote runs: a salted
     hash, opened on the bulletin board after publication (the salt is published there)."""
     return hashlib.sha256(salt.encode() + canonical_json(choices)).hexdigest()
+
+
+# --- sealed secret ballots (封存) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A sealed ballot, opened at closing."""
+
+    receipt_hash: str
+    choices: dict[str, Any]
+    salt: str
+
+
+def _box(secret_key: str) -> AESGCM:
+    return AESGCM(hashlib.sha256(f"ballot-seal|{secret_key}".encode()).digest())
+
+
+def _bound_to(street_id: int, vote_id: int) -> bytes:
+    return f"gongzhi-ballot|{street_id}|{vote_id}".encode()
+
+
+def seal_ballot(secret_key: str, street_id: int, vote_id: int, ballot: Opened) -> str:
+    """Encrypt a secret ballot for keeping until its vote closes (bound to the vote)."""
+    nonce = secrets.token_bytes(12)
+    plain = canonical_json(
+        {"receipt": ballot.receipt_hash, "choices": ballot.choices, "salt": ballot.salt}
+    )
+    sealed = _box(secret_key).encrypt(nonce, plain, _bound_to(street_id, vote_id))
+    return base64.b64encode(nonce + sealed).decode()
+
+
+def open_ballot(secret_key: str, street_id: int, vote_id: int, sealed: str) -> Opened:
+    """Decrypt a sealed ballot of this vote. ``InvalidTag`` if it was altered, moved from
+    another vote, or sealed under another secret key."""
+    raw = base64.b64decode(sealed)
+    plain = _box(secret_key).decrypt(raw[:12], raw[12:], _bound_to(street_id, vote_id))
+    data = json.loads(plain)
+    return Opened(data["receipt"], data["choices"], data["salt"])
 
 
 @dataclass(frozen=True)

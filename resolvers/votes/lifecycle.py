@@ -23,7 +23,16 @@ from core.i18n import translate
 from models.accounts import Membership, Role, User
 from models.people import Resident
 from models.projects import Project, ProjectStatus
-from models.votes import Ballot, Elector, ElectorateKind, Vote, VoteItem, VoteKind, VoteStatus
+from models.votes import (
+    Ballot,
+    Elector,
+    ElectorateKind,
+    SealedBallot,
+    Vote,
+    VoteItem,
+    VoteKind,
+    VoteStatus,
+)
 from policies.vocabulary import Capability, street_domain
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
@@ -35,8 +44,10 @@ from resolvers.votes.common import (
     digest,
     invalid_transition,
     lines_of,
+    open_ballot,
     require_vote,
     rules_of,
+    seal,
     vote_gid,
 )
 from resolvers.votes.tally import Outcome, count
@@ -44,6 +55,7 @@ from tenants.scoping import street_scope, unscoped
 
 log = logging.getLogger(__name__)
 CAST = Capability("vote", "cast")
+COUNTED = "vote.ballot_counted"  # a secret ballot in the audit chain, written at closing
 
 
 async def electorate_of(vote: Vote) -> list[int]:
@@ -151,6 +163,8 @@ async def close_vote(services: Services, actor: User | None, vote_id: int) -> Vo
         if vote.status is not VoteStatus.OPEN:
             raise invalid_transition(vote, VoteStatus.CLOSED)
         items = await ballot_paper(vote.id)
+        if vote.secret:
+            await unseal_ballots(change, vote)
         choices = await Ballot.filter(vote_id=vote.id).values_list("choices", flat=True)
         result = count(rules_of(vote), lines_of(items), choices)
         vote.status = VoteStatus.CLOSED
@@ -168,6 +182,41 @@ async def close_vote(services: Services, actor: User | None, vote_id: int) -> Vo
         )
         await change.event("vote.closed", subject, _status_event(vote))
     return vote
+
+
+async def unseal_ballots(change: Change, vote: Vote) -> None:
+    """Open the secret ballots kept sealed while the vote ran, write them as ballots in
+    receipt-hash order, and record each in the audit chain by its receipt hash and the seal
+    of its contents (opened by the salt on the bulletin board). One transaction for all of
+    them: nothing pairs a ballot with the transaction that marked its voter."""
+    secret_key = change.services.settings.secret_key
+    assert secret_key
+    sealed = await SealedBallot.filter(vote_id=vote.id).values_list("sealed", flat=True)
+    opened = sorted(
+        (open_ballot(secret_key, change.street_id, vote.id, blob) for blob in sealed),
+        key=lambda ballot: ballot.receipt_hash,
+    )
+    await Ballot.bulk_create(
+        [
+            Ballot(
+                tenant_id=change.street_id,
+                vote_id=vote.id,
+                receipt_hash=b.receipt_hash,
+                choices=b.choices,
+                salt=b.salt,
+            )
+            for b in opened
+        ],
+        batch_size=500,
+    )
+    await SealedBallot.filter(vote_id=vote.id).delete()
+    subject = vote_gid(vote.id)
+    for ballot in opened:
+        await change.audit(
+            COUNTED,
+            subject,
+            {"receipt": ballot.receipt_hash, "seal": seal(ballot.salt, ballot.choices)},
+        )
 
 
 async def publish_vote(services: Services, actor: User | None, vote_id: int) -> Vote:
@@ -224,6 +273,7 @@ async def cancel_vote(services: Services, actor: User, vote_id: int, reason: str
         vote.cancel_reason = reason
         await vote.save(update_fields=["status", "cancelled_at", "updated_at", "cancel_reason"])
         subject = vote_gid(vote.id)
+        await SealedBallot.filter(vote_id=vote.id).delete()  # never to be counted
         await change.audit("vote.cancelled", subject, {"reason": reason, "wasOpen": was_open})
         await change.event("vote.cancelled", subject, _status_event(vote))
         if was_open:
