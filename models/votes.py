@@ -9,8 +9,8 @@ voter voted (no time), the ballot row says only *what* (no voter, no time, a ran
 the two are joined by nothing the database holds. While the vote is open a secret ballot is
 kept sealed (``SealedBallot``, encrypted with a key the database does not hold); the ballot
 rows are written at closing, all in one transaction, so not even PostgreSQL's transaction IDs
-pair a ballot with the transaction that marked its voter. The voter's receipt code is the only bridge.
-Its hash (the ballot's ``receipt_hash``) is what the public bulletin board lists after
+pair a ballot with the transaction that marked its voter. The voter's receipt code is the
+only bridge. Its hash (the ballot's ``receipt_hash``) is what the public bulletin board lists after
 publication. The tags on the elector row (for a retried submission and for changing a ballot)
 are one-way hashes of secrets the voter holds, so they cannot be matched to a ballot either.
 """
@@ -214,8 +214,9 @@ class Ballot(TenantModel):
     """选票: what one voter marked, as counted.
 
     For a secret vote the rows are written when the vote closes (from its sealed ballots):
-    there is no voter and no time, and the key is random. For an open vote (记名投票) ``voter`` and ``cast_at`` are set: a roll call is public.
-    ``choices`` maps item IDs (as strings) to ``YES``/``NO``/``ABSTAIN`` or a score.
+    there is no voter and no time, and the key is random. For an open vote (记名投票)
+    ``voter`` and ``cast_at`` are set, since a roll call is public. ``choices`` maps item IDs
+    (as strings) to ``YES``/``NO``/``ABSTAIN`` or a score.
     """
 
     id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
