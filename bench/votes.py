@@ -64,6 +64,7 @@ CANDIDATES = 20
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "64"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 WARMUP = 100
+LAST_PID = 0
 SECRET = secrets.token_urlsafe(48)
 ANSWERS = ("YES", "NO", "ABSTAIN")
 
@@ -292,6 +293,8 @@ async def server(args: list[str], env: dict[str, str]) -> AsyncIterator[str]:
         env={**os.environ, **env},
     )
     base = f"http://127.0.0.1:{port}"
+    global LAST_PID
+    LAST_PID = process.pid
     try:
         async with httpx.AsyncClient() as http:
             for _ in range(300):
