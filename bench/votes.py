@@ -64,7 +64,6 @@ CANDIDATES = 20
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "64"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 WARMUP = 100
-LAST_PID = 0
 SECRET = secrets.token_urlsafe(48)
 ANSWERS = ("YES", "NO", "ABSTAIN")
 
@@ -273,8 +272,14 @@ async def prepare(url: str) -> Setup:
 # --- serving and firing ---------------------------------------------------------------------
 
 
+@dataclass
+class Served:
+    base: str
+    pid: int  # uvicorn's supervisor: the workers are its children
+
+
 @contextlib.asynccontextmanager
-async def server(args: list[str], env: dict[str, str]) -> AsyncIterator[str]:
+async def server(args: list[str], env: dict[str, str]) -> AsyncIterator[Served]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -293,8 +298,6 @@ async def server(args: list[str], env: dict[str, str]) -> AsyncIterator[str]:
         env={**os.environ, **env},
     )
     base = f"http://127.0.0.1:{port}"
-    global LAST_PID
-    LAST_PID = process.pid
     try:
         async with httpx.AsyncClient() as http:
             for _ in range(300):
@@ -305,10 +308,57 @@ async def server(args: list[str], env: dict[str, str]) -> AsyncIterator[str]:
             else:
                 raise RuntimeError("the server did not come up")
         await asyncio.sleep(1.0)  # the other workers finish their start-up
-        yield base
+        yield Served(base, process.pid)
     finally:
         process.terminate()
         await asyncio.wait_for(process.wait(), 30)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process so far (Linux), 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as stat:
+                if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+    return found
+
+
+@dataclass
+class Cpu:
+    """CPU seconds the server's workers and the database's backends spent meanwhile (the
+    machine is shared, so wall-clock figures alone do not say where the time went)."""
+
+    server: float = 0.0
+    database: float = 0.0
+
+
+@contextlib.asynccontextmanager
+async def measured(served: Served, url: str) -> AsyncIterator[Cpu]:
+    conn = await asyncpg.connect(pg(url))
+    name = urlsplit(url).path.lstrip("/")
+    query = "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()"
+    try:
+        workers = _children(served.pid)
+        backends = {r["pid"] for r in await conn.fetch(query, name)}
+        before = {pid: _cpu_seconds(pid) for pid in [*workers, *backends]}
+        cpu = Cpu()
+        yield cpu
+        backends |= {r["pid"] for r in await conn.fetch(query, name)}
+        cpu.server = sum(_cpu_seconds(p) - before.get(p, 0.0) for p in workers)
+        cpu.database = sum(_cpu_seconds(p) - before.get(p, 0.0) for p in backends)
+    finally:
+        await conn.close()
 
 
 class Client:
@@ -384,7 +434,9 @@ class Outcome:
     second_accepted: int = 0  # a different second ballot that was counted
     errors: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    first_wave: float = 0.0  # until the last first submission was answered
     requests: int = 0
+    cpu: Cpu = field(default_factory=Cpu)
 
 
 Submit = Callable[[Voter, str, dict[str, str]], Awaitable[tuple[dict[str, Any], float]]]
@@ -394,10 +446,12 @@ async def fire(voters: list[Voter], submit: Submit) -> Outcome:
     """Every voter, all at once: its ballot, the same again with the same key, a different
     one. At most the client's connections are in flight, the others wait for one."""
     out = Outcome()
+    started = time.perf_counter()
 
     async def one(voter: Voter) -> None:
         try:
             body, seconds = await submit(voter, voter.key, voter.first)
+            out.first_wave = time.perf_counter() - started
             out.requests += 1
             if body.get("receipt") and not body.get("replayed"):
                 out.receipts[voter.user_id] = body["receipt"]
@@ -428,7 +482,6 @@ async def fire(voters: list[Voter], submit: Submit) -> Outcome:
             say(f"  {len(out.receipts)} ballots, {out.requests} requests")
 
     reporter = asyncio.create_task(progress())
-    started = time.perf_counter()
     try:
         await asyncio.gather(*(one(v) for v in voters))
     finally:
@@ -484,8 +537,8 @@ async def run_gongzhi(url: str, setup: Setup) -> tuple[Outcome, dict[str, Any]]:
     }
     say(f"gongzhi: {WORKERS} uvicorn workers, {VOTERS} voters, {CONCURRENCY} connections")
     async with (
-        server(["--factory", "gongzhi.app:create_app_from_env"], env) as base,
-        Client(base, CONCURRENCY) as client,
+        server(["--factory", "gongzhi.app:create_app_from_env"], env) as served,
+        Client(served.base, CONCURRENCY) as client,
     ):
         submit = graphql_submitter(client, setup.vote_gid)
         outsider = Voter(0, setup.outsider_token, setup.voters[0].first, {})
@@ -495,7 +548,9 @@ async def run_gongzhi(url: str, setup: Setup) -> tuple[Outcome, dict[str, Any]]:
         codes = Counter(str(w.get("code") or w.get("error")) for w, _ in warm)
         assert set(codes) == {"NOT_ON_ELECTORATE"}, codes
         say("  firing")
-        outcome = await fire(setup.voters, submit)
+        async with measured(served, url) as cpu:
+            outcome = await fire(setup.voters, submit)
+        outcome.cpu = cpu
         say(f"  {outcome.seconds:.2f} s; closing the vote through the API")
         _, body, _ = await client.post(
             "/graphql",
@@ -518,8 +573,8 @@ async def run_baseline(url: str, voters: list[Voter]) -> Outcome:
     say(f"baseline: Starlette + asyncpg, {WORKERS} uvicorn workers, same load")
     env = {"BENCH_DATABASE_URL": url}
     async with (
-        server(["bench.votes_baseline:app"], env) as base,
-        Client(base, CONCURRENCY) as client,
+        server(["bench.votes_baseline:app"], env) as served,
+        Client(served.base, CONCURRENCY) as client,
     ):
         submit = baseline_submitter(client)
         outsider = Voter(0, "", voters[0].first, {})
@@ -532,7 +587,9 @@ async def run_baseline(url: str, voters: list[Voter]) -> Outcome:
         finally:
             await conn.close()
         say("  firing")
-        outcome = await fire(voters, submit)
+        async with measured(served, url) as cpu:
+            outcome = await fire(voters, submit)
+        outcome.cpu = cpu
     conn = await asyncpg.connect(pg(url))
     try:
         rows = await conn.fetchval("SELECT count(*) FROM baseline_ballot")
@@ -710,6 +767,14 @@ async def main() -> None:
                 "refused_ok": outcome.refused_ok,
                 "errors": sum(outcome.errors.values()),
                 "secret_kept": checked["secret_kept"],
+                "first_wave_ballots_per_s": round(
+                    checked["ballots_counted"] / outcome.first_wave, 1
+                ),
+                "server_cpu_ms_per_request": round(1000 * outcome.cpu.server / outcome.requests, 2),
+                "db_cpu_ms_per_request": round(1000 * outcome.cpu.database / outcome.requests, 2),
+                "baseline_server_cpu_ms_per_request": round(
+                    1000 * baseline.cpu.server / baseline.requests, 2
+                ),
                 "requests": outcome.requests,
                 "seconds": round(outcome.seconds, 2),
                 "workers": WORKERS,
