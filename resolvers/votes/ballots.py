@@ -170,15 +170,15 @@ _RAISE_TURNOUT_WITH_EVENT_PG = (
     'to_jsonb("turnout")), ?::varchar, ?::timestamptz FROM "counted" RETURNING "id") '
     'SELECT "counted"."turnout", "event"."id" FROM "counted", "event"'
 )
-# Where the voter and the vote stand now: the vote's status and turnout, and the voter's
-# elector row (none when not on the electorate).
+# Where the voter and the vote stand now, when the voter could not be marked as voted: the
+# vote's status and turnout, the voter's elector row (none when not on the electorate) and the
+# choices of the ballot this submission's receipt would have (a retry finds its first one).
 _STANDING = (
-    'SELECT v."status", v."turnout", e."id" AS "elector_id", e."retry_tag", e."change_tag" '
-    'FROM "vote" v LEFT JOIN "elector" e ON e."vote_id" = v."id" AND e."user_id" = ? '
+    'SELECT v."status", v."turnout", e."id" AS "elector_id", e."retry_tag", e."change_tag", '
+    'b."choices" FROM "vote" v '
+    'LEFT JOIN "elector" e ON e."vote_id" = v."id" AND e."user_id" = ? '
+    'LEFT JOIN "ballot" b ON b."vote_id" = v."id" AND b."receipt_hash" = ? '
     'WHERE v."id" = ? AND v."tenant_id" = ?'
-)
-_FIRST_CHOICES = (
-    'SELECT "choices" FROM "ballot" WHERE "tenant_id" = ? AND "vote_id" = ? AND "receipt_hash" = ?'
 )
 _CHOICES = Ballot._meta.fields_map["choices"]
 _CAST_AT = Ballot._meta.fields_map["cast_at"]
@@ -318,12 +318,13 @@ async def _count(change: Change, paper: BallotPaper, by: int) -> int:
     return turnout
 
 
-async def _standing(change: Change, paper: BallotPaper, voter: User) -> dict[str, Any]:
-    """The voter's elector row and the vote as they are now: a vote no longer open is refused
-    as it would have been before anything was tried."""
+async def _standing(change: Change, paper: BallotPaper, voter: User, hashed: str) -> dict[str, Any]:
+    """The voter's elector row and the vote as they are now (and the ballot with this receipt
+    hash, if any): a vote no longer open is refused as it would have been before anything was
+    tried."""
     vote = paper.vote
     rows = await change.conn.execute_query_dict(
-        _sql(change.conn, _STANDING), [voter.id, vote.id, change.street_id]
+        _sql(change.conn, _STANDING), [voter.id, hashed, vote.id, change.street_id]
     )
     if not rows:
         change.services.ballot_papers.forget(change.street_id, vote.id)
@@ -335,13 +336,6 @@ async def _standing(change: Change, paper: BallotPaper, voter: User) -> dict[str
     if row["elector_id"] is None:
         raise fail(ErrorCode.NOT_ON_ELECTORATE, "vote.not_on_electorate", "voteId")
     return row
-
-
-async def _first_choices(change: Change, vote: Vote, hashed: str) -> Any:
-    rows = await change.conn.execute_query_dict(
-        _sql(change.conn, _FIRST_CHOICES), [change.street_id, vote.id, hashed]
-    )
-    return _CHOICES.to_python_value(rows[0]["choices"]) if rows else None
 
 
 async def _withdraw(vote: Vote, voter: User, current_tag: str, previous_receipt: str | None) -> str:
@@ -398,9 +392,9 @@ async def cast_ballot(
             cast_at=_CAST_AT.to_db_value(None if vote.secret else change.at, Ballot),
         )
         if not await _claim(change, vote, voter, tags, ballot):
-            elector = await _standing(change, paper, voter)
+            elector = await _standing(change, paper, voter, hashed)
             if key and elector["retry_tag"] == tags["retry_tag"]:
-                first = await _first_choices(change, vote, hashed)
+                first = _CHOICES.to_python_value(elector["choices"])
                 if first is not None and canonical_json(first) == canonical_json(choices):
                     # nothing was written
                     return Counted(receipt, paper.vote_as_of(elector["turnout"]), replayed=True)
