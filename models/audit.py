@@ -184,6 +184,7 @@ async def append_entry(
             prev_hash=head["hash"],
         ),
     )
+    entry._check_write()  # what saving it through the ORM checks: this street, writable
     values = [
         street_id,
         sequence,
