@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tortoise.backends.base.config_generator import expand_db_url
+
 from core.settings import Settings
 
 APP_LABEL = "gongzhi"
@@ -29,12 +31,26 @@ def _prepare_sqlite(url: str) -> str:
     return url
 
 
-def tortoise_config(settings: Settings) -> dict[str, Any]:
+async def _keep_session(connection: Any) -> None:
+    """Return a connection to the pool as it is: asyncpg still rolls back an open
+    transaction, and the app never leaves session state (settings, LISTEN, advisory locks,
+    cursors) behind, so its default reset query (one more round trip per query run outside a
+    transaction) buys nothing."""
+
+
+def _connection(settings: Settings) -> str | dict[str, Any]:
     url = settings.database_url
     if url.startswith("sqlite"):
-        url = _prepare_sqlite(url)
+        return _prepare_sqlite(url)
+    config = expand_db_url(url)
+    if config["engine"] == "tortoise.backends.asyncpg":
+        config["credentials"].setdefault("reset", _keep_session)
+    return config
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
     return {
-        "connections": {"default": url},
+        "connections": {"default": _connection(settings)},
         "apps": {
             APP_LABEL: {
                 "models": list(MODEL_MODULES),

@@ -43,6 +43,9 @@ class AuditEntry(TenantModel):
         indexes = (("tenant_id", "subject"),)
 
 
+_CHANGE = AuditEntry._meta.fields_map["change"]
+
+
 class AuditHead(TenantModel):
     """The end of a street's chain: its last sequence and hash."""
 
@@ -107,16 +110,41 @@ def expected_hash(entry: AuditEntry) -> str:
     )
 
 
-async def _locked_head(street_id: int, conn: BaseDBAsyncClient) -> AuditHead:
-    query = AuditHead.filter(tenant_id=street_id).select_for_update().using_db(conn)
-    head = await query.first()
-    if head is None:
+# Appending is what every change of a street waits for (the head stays locked until the
+# change commits), so it is written out in SQL: one statement to lock and read the head, one to
+# write the entry and move the head (two on SQLite, which writes one transaction at a time).
+_LOCK_HEAD = {
+    "postgres": 'SELECT "id", "sequence", "hash" FROM "audit_head" WHERE "tenant_id" = $1 '
+    "FOR UPDATE",
+    "sqlite": 'SELECT "id", "sequence", "hash" FROM "audit_head" WHERE "tenant_id" = ?',
+}
+_ENTRY_COLUMNS = (
+    '"tenant_id", "sequence", "at", "actor_id", "action", "subject", "change", "digest", '
+    '"prev_hash", "hash"'
+)
+_WRITE_PG = (
+    f'WITH "entry" AS (INSERT INTO "audit_entry" ({_ENTRY_COLUMNS}) '
+    'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING "id") '
+    'UPDATE "audit_head" SET "sequence" = $2, "hash" = $10 FROM "entry" '
+    'WHERE "audit_head"."id" = $11 RETURNING "entry"."id"'
+)
+_INSERT_SQLITE = (
+    f'INSERT INTO "audit_entry" ({_ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+)
+_MOVE_HEAD_SQLITE = 'UPDATE "audit_head" SET "sequence" = ?, "hash" = ? WHERE "id" = ?'
+
+
+async def _locked_head(street_id: int, conn: BaseDBAsyncClient) -> dict[str, Any]:
+    """The street's chain head (id, sequence, hash), locked until the transaction ends."""
+    statement = _LOCK_HEAD["postgres" if conn.capabilities.dialect == "postgres" else "sqlite"]
+    rows = await conn.execute_query_dict(statement, [street_id])
+    if not rows:
         await AuditHead.bulk_create(
             [AuditHead(tenant_id=street_id)], ignore_conflicts=True, using_db=conn
         )
-        head = await query.first()
-        assert head is not None
-    return head
+        rows = await conn.execute_query_dict(statement, [street_id])
+        assert rows
+    return rows[0]
 
 
 async def append_entry(
@@ -133,7 +161,7 @@ async def append_entry(
     head = await _locked_head(street_id, conn)
     at = at.astimezone(UTC)
     change = json.loads(canonical_json(change))  # exactly what a reload will give back
-    sequence = head.sequence + 1
+    sequence = int(head["sequence"]) + 1
     digest = change_digest(change)
     entry = AuditEntry(
         tenant_id=street_id,
@@ -144,7 +172,7 @@ async def append_entry(
         subject=subject,
         change=change,
         digest=digest,
-        prev_hash=head.hash,
+        prev_hash=head["hash"],
         hash=entry_hash(
             street_id=street_id,
             sequence=sequence,
@@ -153,11 +181,28 @@ async def append_entry(
             action=action,
             subject=subject,
             digest=digest,
-            prev_hash=head.hash,
+            prev_hash=head["hash"],
         ),
     )
-    await entry.save(using_db=conn)
-    head.sequence = sequence
-    head.hash = entry.hash
-    await head.save(using_db=conn, update_fields=["sequence", "hash"])
+    entry._check_write()  # what saving it through the ORM checks: this street, writable
+    values = [
+        street_id,
+        sequence,
+        at,
+        actor_id,
+        action,
+        subject,
+        _CHANGE.to_db_value(change, AuditEntry),
+        digest,
+        entry.prev_hash,
+        entry.hash,
+    ]
+    if conn.capabilities.dialect == "postgres":
+        rows = await conn.execute_query_dict(_WRITE_PG, [*values, head["id"]])
+        entry.id = rows[0]["id"]
+    else:
+        _, rows = await conn.execute_query(f'{_INSERT_SQLITE} RETURNING "id"', values)
+        entry.id = rows[0][0]
+        await conn.execute_query(_MOVE_HEAD_SQLITE, [sequence, entry.hash, head["id"]])
+    entry._saved_in_db = True
     return entry

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from core.broker import Broker
@@ -12,6 +12,7 @@ from core.security import FileUrls, Passwords, Tokens
 from core.settings import Settings
 from policies.enforcer import Authorizer
 from resolvers.outbox import EventHub, EventRelay
+from resolvers.votes.papers import BallotPapers
 from tenants.streets import StreetDirectory
 
 
@@ -28,6 +29,7 @@ class Services:
     login_failures: FailureCounter
     relay: EventRelay
     hub: EventHub
+    ballot_papers: BallotPapers = field(default_factory=BallotPapers)
 
 
 def build_services(settings: Settings, broker: Broker, clock: Clock | None = None) -> Services:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import strawberry
+from strawberry.types.arguments import InputContext
 
 from schema.enums import (
     Answer,
@@ -98,6 +101,19 @@ class BallotMarkInput:
         default=None, description="YES_NO_ABSTAIN: the answer. APPROVAL: YES (or nothing)."
     )
     score: int | None = strawberry.field(default=None, description="RATING: 1 to `scaleMax`.")
+
+
+def _mark_from_input(
+    cls: type[BallotMarkInput], value: Mapping[str, Any], context: InputContext
+) -> BallotMarkInput:
+    """A ballot brings one mark per line, tens of them with every ballot cast. Their fields are
+    leaves (an ID, an enum, an int) that GraphQL has already checked and coerced, so the mark is
+    built from them as they are rather than converting them one by one, which is what
+    Strawberry would do (and where a ballot's time went)."""
+    return cls(item_id=value["itemId"], answer=value.get("answer"), score=value.get("score"))
+
+
+BallotMarkInput.__strawberry_definition__.from_input = _mark_from_input
 
 
 @strawberry.input(description="A ballot.")

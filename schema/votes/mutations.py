@@ -90,20 +90,18 @@ async def _step(info: Info, id: strawberry.ID, step: Step, *args: object) -> Vot
     return VoteSuccess(vote=Vote.from_model(row))
 
 
-def _kind_of(global_id: str) -> str:
-    try:
-        return from_global_id(global_id)[0]
-    except DomainError:
-        return ""
-
-
 def _mark(mark: BallotMarkInput) -> ballots.Mark:
-    """A mark names a line of the ballot, or (on a project ballot) the candidate project."""
-    if _kind_of(mark.item_id) == "Project":
-        project_id = decode_id(mark.item_id, "Project", "choices")
-        return ballots.Mark(project_id=project_id, answer=mark.answer, score=mark.score)
-    item_id = decode_id(mark.item_id, "VoteItem", "choices")
-    return ballots.Mark(item_id=item_id, answer=mark.answer, score=mark.score)
+    """A mark names a line of the ballot, or (on a project ballot) the candidate project.
+    Each ID is decoded once: a ballot brings one mark per line."""
+    try:
+        kind, pk = from_global_id(mark.item_id)
+    except DomainError:
+        kind, pk = "", 0
+    if kind == "Project":
+        return ballots.Mark(project_id=pk, answer=mark.answer, score=mark.score)
+    if kind != "VoteItem":  # the error decode_id gives for it
+        pk = decode_id(mark.item_id, "VoteItem", "choices")
+    return ballots.Mark(item_id=pk, answer=mark.answer, score=mark.score)
 
 
 @strawberry.type
