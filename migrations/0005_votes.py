@@ -76,10 +76,23 @@ class Migration(migrations.Migration):
                 ('voted', fields.BooleanField(default=False)),
                 ('voted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('retry_tag', fields.CharField(default='', max_length=64)),
+                ('earlier_retry_tags', fields.JSONField(default=list, description='Retry tags of ballots this voter later changed', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('change_tag', fields.CharField(default='', max_length=64)),
                 ('reminded', fields.BooleanField(default=False)),
             ],
             options={'table': 'elector', 'app': 'gongzhi', 'unique_together': (('vote', 'user'),), 'indexes': [Index(fields=['vote_id', 'voted'])], 'pk_attr': 'id', 'table_description': '选民: one voter of a frozen electorate, and whether they voted.'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='SealedBallot',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='sealed_ballots', on_delete=OnDelete.RESTRICT)),
+                ('vote', fields.ForeignKeyField('gongzhi.Vote', source_field='vote_id', db_constraint=True, to_field='id', related_name='sealed_ballots', on_delete=OnDelete.CASCADE)),
+                ('change_tag', fields.CharField(max_length=64)),
+                ('sealed', fields.TextField(unique=False)),
+            ],
+            options={'table': 'sealed_ballot', 'app': 'gongzhi', 'unique_together': (('vote', 'change_tag'),), 'pk_attr': 'id', 'table_description': 'A secret ballot while its vote is open (封存的选票): its receipt hash, choices and salt'},
             bases=['TenantModel'],
         ),
         ops.CreateModel(

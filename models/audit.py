@@ -206,3 +206,52 @@ async def append_entry(
         await conn.execute_query(_MOVE_HEAD_SQLITE, [sequence, entry.hash, head["id"]])
     entry._saved_in_db = True
     return entry
+
+
+async def append_entries(
+    conn: BaseDBAsyncClient,
+    *,
+    street_id: int,
+    at: datetime,
+    actor_id: int | None,
+    entries: list[tuple[str, str, dict[str, Any]]],
+) -> None:
+    """Append many entries, in order, with one lock of the head and one multi-row insert
+    (closing a vote records every one of its ballots). Each is ``(action, subject, change)``."""
+    if not entries:
+        return
+    head = await _locked_head(street_id, conn)
+    at = at.astimezone(UTC)
+    sequence, prev_hash = int(head["sequence"]), str(head["hash"])
+    rows = []
+    for action, subject, change in entries:
+        change = json.loads(canonical_json(change))
+        sequence += 1
+        digest = change_digest(change)
+        entry_hash_ = entry_hash(
+            street_id=street_id,
+            sequence=sequence,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            subject=subject,
+            digest=digest,
+            prev_hash=prev_hash,
+        )
+        rows.append(
+            AuditEntry(
+                tenant_id=street_id,
+                sequence=sequence,
+                at=at,
+                actor_id=actor_id,
+                action=action,
+                subject=subject,
+                change=change,
+                digest=digest,
+                prev_hash=prev_hash,
+                hash=entry_hash_,
+            )
+        )
+        prev_hash = entry_hash_
+    await AuditEntry.bulk_create(rows, batch_size=500, using_db=conn)
+    await AuditHead.filter(id=head["id"]).using_db(conn).update(sequence=sequence, hash=prev_hash)

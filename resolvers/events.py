@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import DomainError, ErrorCode
 from models.accounts import User
-from models.audit import AuditEntry, append_entry
+from models.audit import AuditEntry, append_entries, append_entry
 from models.events import EVENT_READ, PRIVATE, OutboxEvent, record_event
 from policies.vocabulary import Capability, street_domain
 from resolvers.outbox import Event, decode_cursor, stream
@@ -51,6 +51,16 @@ class Change:
             action=action,
             subject=subject,
             change=change,
+        )
+
+    async def audit_many(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """Many entries at once, in order: ``(action, subject, change)`` each."""
+        await append_entries(
+            self.conn,
+            street_id=self.street_id,
+            at=self.at,
+            actor_id=self.actor_id,
+            entries=entries,
         )
 
     async def event(

@@ -4,7 +4,7 @@ when every ballot read the vote first, once the vote it was kept for closes or i
 from __future__ import annotations
 
 from models.accounts import Role
-from models.votes import Ballot, Vote, VoteStatus
+from models.votes import Ballot, SealedBallot, Vote, VoteStatus
 from resolvers.services import Services
 from resolvers.votes.papers import BallotPapers
 from tenants.scoping import unscoped
@@ -21,7 +21,11 @@ async def ballot_count(vote_id: str) -> int:
     from core.ids import from_global_id
 
     with unscoped("test: the ballots written"):
-        return await Ballot.filter(vote_id=from_global_id(vote_id)[1]).count()
+        vote_pk = from_global_id(vote_id)[1]
+        return (
+            await Ballot.filter(vote_id=vote_pk).count()
+            + await SealedBallot.filter(vote_id=vote_pk).count()
+        )
 
 
 async def test_once_closed_every_kind_of_submission_is_refused_as_closed(
@@ -60,7 +64,8 @@ async def test_a_cancelled_vote_refuses_ballots_it_had_kept_a_paper_for(
     assert body["data"]["cancelVote"]["__typename"] == "VoteSuccess"
     refused = await cast(api, late, vote["id"], yes_to_all(vote))
     assert refused["code"] == "VOTE_CLOSED", refused
-    assert await ballot_count(vote["id"]) == 1
+    # A cancelled vote's sealed ballots are never counted: they are gone with it.
+    assert await ballot_count(vote["id"]) == 0
     with unscoped("test: the vote row"):
         row = await Vote.get(id=_pk(vote["id"]))
     assert row.status is VoteStatus.CANCELLED and row.turnout == 1

@@ -668,3 +668,21 @@ async def test_a_project_that_stopped_being_a_candidate_keeps_the_vote_from_open
     await move(api, await project_street_of(services, vs), vs.projects[1], "APPROVED")
     result = await refused(api, vs, OPEN, vote["id"])
     assert (result["code"], result["field"]) == ("BAD_USER_INPUT", "items")
+
+
+async def test_accounts_that_cannot_vote_are_left_out_of_the_electorate(
+    api: Api, services: Services
+) -> None:
+    """A big-screen account named on a roster could never cast: it does not count toward the
+    electorate's size (nor, so, toward the quorum)."""
+    vs = await vote_street(api, services, representatives=1, projects=0)
+    roster = [vs.resident, vs.display]
+    vote = await open_vote(
+        api,
+        vs,
+        kind="RESOLUTION",
+        items=[],
+        electorate={"kind": "ROSTER", "accountIds": [gid("Account", u.id) for u in roster]},
+    )
+    seen = await electorate_of(api, vs.staff, vote["id"])
+    assert (seen["electorate"]["size"], seen["electorate"]["rosterSize"]) == (1, 2)

@@ -11,9 +11,10 @@ from core.ids import from_global_id
 from models.accounts import Role, User
 from models.audit import AuditEntry
 from models.events import OutboxEvent
-from models.votes import Ballot, Elector, Vote
+from models.votes import Ballot, Elector, SealedBallot, Vote
 from resolvers.services import Services
 from resolvers.votes import ballots, drafting, lifecycle
+from resolvers.votes.common import open_ballot
 from tenants.scoping import street_scope, unscoped
 from tests.projects_support import call, create_project, data, move, project_street
 from tests.support import Api, StreetFixture, add_member
@@ -205,11 +206,16 @@ async def written(street_id: int, vote_id: str) -> dict[str, Any]:
             "ballots": sorted(
                 await Ballot.filter(vote_id=vote_pk).values_list("receipt_hash", "choices")
             ),
+            "sealed": sorted(
+                await SealedBallot.filter(vote_id=vote_pk).values_list("change_tag", "sealed")
+            ),
             "electors": sorted(
                 await Elector.filter(vote_id=vote_pk).values_list(
-                    "user_id", "voted", "voted_at", "retry_tag", "change_tag"
+                    "user_id", "voted", "voted_at", "retry_tag", "earlier_retry_tags", "change_tag"
                 )
             ),
+            "stored": await Ballot.filter(vote_id=vote_pk).count()
+            + await SealedBallot.filter(vote_id=vote_pk).count(),
             "turnout": vote.turnout,
             "status": vote.status.value,
             "audit": await AuditEntry.filter(tenant_id=street_id).count(),
@@ -231,3 +237,16 @@ async def counted_items(api: Api, vs: VoteStreet, vote_id: str) -> dict[str, dic
     """The staff's count of a closed vote, by line ID."""
     body = await call(api, vs.staff, COUNTED, {"id": vote_id})
     return {item["itemId"]: item for item in data(body, "vote")["countedResult"]["items"]}
+
+
+async def stored_ballots(secret_key: str, vote_id: str) -> list[tuple[str, dict]]:
+    """Every ballot stored for a vote as (receipt hash, choices): the counted rows, and the
+    sealed ones of a secret vote still open (opened with the server's key, as closing will)."""
+    vote_pk = pk(vote_id)
+    with unscoped("test: the stored ballots"):
+        vote = await Vote.get(id=vote_pk)
+        rows = list(await Ballot.filter(vote_id=vote_pk).values_list("receipt_hash", "choices"))
+        for blob in await SealedBallot.filter(vote_id=vote_pk).values_list("sealed", flat=True):
+            opened = open_ballot(secret_key, vote.tenant_id, vote_pk, blob)
+            rows.append((opened.receipt_hash, opened.choices))
+    return sorted(rows)

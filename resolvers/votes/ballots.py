@@ -3,28 +3,33 @@
 The order inside the transaction is what makes it exact:
 
 1. the voter's ``Elector`` row flips to voted with a conditional update (the database's
-   one-row-per-voter constraint and ``voted = false`` make a second ballot impossible),
-2. the ballot row is written,
-3. the vote's turnout is raised with ``… WHERE status = 'OPEN'``: this waits for a close that
+   one-row-per-voter constraint and ``voted = false`` make a second ballot impossible), and
+   the ballot is stored: sealed (encrypted, see ``models.votes.SealedBallot``) for a secret
+   vote, as a named ``Ballot`` row for an open one,
+2. the vote's turnout is raised with ``… WHERE status = 'OPEN'``: this waits for a close that
    holds the vote row, and finds the vote closed afterwards (the ballot is then refused and
    rolled back), so a ballot is either in the count or refused, never lost,
-4. the turnout event is written, then, last, the audit entry (appending locks the street's
-   chain until the commit, so nothing else waits behind it), and all of it commits together.
+3. the turnout event is written, then, last, the audit entry (appending locks the street's
+   chain until the commit), and all of it commits together.
 
-For a secret vote the change is recorded without an actor, the elector row keeps no time, and
-the ballot row keeps no voter: see ``models.votes``.
+A secret ballot's audit entry names no actor and holds only the hash of the sealed blob; the
+ballot itself enters the chain by receipt hash and seal when the vote closes and its sealed
+ballots are opened, all together (``resolvers.votes.lifecycle.unseal_ballots``).
+
+A retry (the same idempotency key) gets the first answer back, even after the vote closed or
+after the voter changed that ballot; it never counts again.
 
 Every voter takes this path, most of them in the first minutes of a vote, so it is kept short:
-the ballot paper of an open vote (its rules and lines, which cannot change until it closes) is
-read once per process (``Services.ballot_papers``), and the statements of the common case are
-written out in SQL. The vote's status is never taken from the kept paper: a ballot is refused
-by the turnout update above, a retry or a second ballot by reading the vote again (step 1
-failed), so answers are the same as if the vote had been read first.
+the ballot paper of an open vote is read once per process (``Services.ballot_papers``) and the
+statements of the common case are written out in SQL (one round trip each on PostgreSQL). The
+vote's status is never taken from the kept paper: the turnout update decides.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
+import hashlib
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -38,21 +43,22 @@ from models.accounts import User
 from models.audit import canonical_json
 from models.events import EVENT_READ, OutboxEvent
 from models.scoping import CrossTenantWriteError, StreetScope, current_scope
-from models.votes import Ballot, BallotMode, Elector, Vote, VoteItem, VoteStatus
+from models.votes import Ballot, BallotMode, Elector, SealedBallot, Vote, VoteItem, VoteStatus
 from resolvers.events import Change, changing
 from resolvers.projects.common import fail
 from resolvers.services import Services
 from resolvers.votes.common import (
     Counted,
+    Opened,
     ballot_paper,
     change_tag,
     new_receipt,
-    normalize_receipt,
+    open_ballot,
     receipt_for_key,
     receipt_hash,
     require_vote,
     retry_tag,
-    seal,
+    seal_ballot,
     vote_gid,
 )
 from resolvers.votes.papers import BallotPaper
@@ -139,24 +145,37 @@ def check_key(key: str | None) -> str | None:
 
 
 # The statements every voter's ballot runs, written out once (``?`` placeholders, numbered
-# for PostgreSQL) rather than built by the ORM for every ballot. On PostgreSQL, claiming the
-# elector row and writing the ballot are one statement, and so are raising the turnout and
-# writing its event: fewer round trips, above all while the vote row is locked.
+# for PostgreSQL). On PostgreSQL, claiming the elector row and storing the ballot are one
+# statement, and so are raising the turnout and writing its event.
 _CLAIM = (
     'UPDATE "elector" SET "voted" = TRUE, "voted_at" = ?, "change_tag" = ?, "retry_tag" = ? '
     'WHERE "tenant_id" = ? AND "vote_id" = ? AND "user_id" = ? AND "voted" = FALSE'
 )
-_INSERT_BALLOT = (
-    'INSERT INTO "ballot" ("id", "tenant_id", "vote_id", "receipt_hash", "choices", "salt", '
-    '"voter_id", "cast_at") VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+_SEALED_COLUMNS = '"id", "tenant_id", "vote_id", "change_tag", "sealed"'
+_SEALED_TYPES = "?::uuid, ?::int, ?::int, ?::varchar, ?::text"
+_NAMED_COLUMNS = (
+    '"id", "tenant_id", "vote_id", "receipt_hash", "choices", "salt", "voter_id", "cast_at"'
 )
-_CLAIM_AND_INSERT_PG = (
-    f'WITH "claimed" AS ({_CLAIM} RETURNING "id") '
-    'INSERT INTO "ballot" ("id", "tenant_id", "vote_id", "receipt_hash", "choices", "salt", '
-    '"voter_id", "cast_at") '
-    "SELECT ?::uuid, ?::int, ?::int, ?::varchar, ?::jsonb, ?::varchar, ?::int, ?::timestamptz "
-    'FROM "claimed" RETURNING "id"'
-)
+_NAMED_TYPES = "?::uuid, ?::int, ?::int, ?::varchar, ?::jsonb, ?::varchar, ?::int, ?::timestamptz"
+_STORE = {
+    True: (
+        f'INSERT INTO "sealed_ballot" ({_SEALED_COLUMNS}) VALUES (?, ?, ?, ?, ?)',
+        _SEALED_TYPES,
+    ),
+    False: (
+        f'INSERT INTO "ballot" ({_NAMED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        _NAMED_TYPES,
+    ),
+}
+
+
+def _claim_and_store_pg(secret: bool) -> str:
+    insert, types = _STORE[secret]
+    into = insert.split(" VALUES ")[0]
+    claimed = f'WITH "claimed" AS ({_CLAIM} RETURNING "id")'
+    return f'{claimed} {into} SELECT {types} FROM "claimed" RETURNING "id"'
+
+
 _RAISE_TURNOUT = (
     'UPDATE "vote" SET "turnout" = "turnout" + ? '
     'WHERE "id" = ? AND "tenant_id" = ? AND "status" = \'OPEN\' RETURNING "turnout"'
@@ -171,18 +190,17 @@ _RAISE_TURNOUT_WITH_EVENT_PG = (
     'SELECT "counted"."turnout", "event"."id" FROM "counted", "event"'
 )
 # Where the voter and the vote stand now, when the voter could not be marked as voted: the
-# vote's status and turnout, the voter's elector row (none when not on the electorate) and the
-# choices of the ballot this submission's receipt would have (a retry finds its first one).
+# vote's status and turnout, and the voter's elector row (none when not on the electorate).
 _STANDING = (
-    'SELECT v."status", v."turnout", e."id" AS "elector_id", e."retry_tag", e."change_tag", '
-    'b."choices" FROM "vote" v '
+    'SELECT v."status", v."turnout", e."id" AS "elector_id", e."retry_tag", '
+    'e."earlier_retry_tags", e."change_tag" FROM "vote" v '
     'LEFT JOIN "elector" e ON e."vote_id" = v."id" AND e."user_id" = ? '
-    'LEFT JOIN "ballot" b ON b."vote_id" = v."id" AND b."receipt_hash" = ? '
     'WHERE v."id" = ? AND v."tenant_id" = ?'
 )
 _CHOICES = Ballot._meta.fields_map["choices"]
 _CAST_AT = Ballot._meta.fields_map["cast_at"]
 _VOTED_AT = Elector._meta.fields_map["voted_at"]
+_EARLIER = Elector._meta.fields_map["earlier_retry_tags"]
 _PAYLOAD = OutboxEvent._meta.fields_map["payload"]
 
 
@@ -219,55 +237,83 @@ async def open_paper(services: Services, vote_id: int) -> BallotPaper:
 
 
 @dataclass(frozen=True)
-class _Ballot:
-    """The ballot row to write, as its columns' values."""
+class Submission:
+    """One submission as this module handles it: the ballot, its receipt and the tags."""
 
-    id: str
-    receipt_hash: str
-    choices: str
-    salt: str
-    voter_id: int | None
-    cast_at: Any
+    voter: User
+    vote: Vote
+    choices: dict[str, Any]
+    key: str | None
+    receipt: str
 
-    def values(self, change: Change, vote: Vote) -> list[Any]:
-        return [
-            self.id,
-            change.street_id,
-            vote.id,
-            self.receipt_hash,
-            self.choices,
-            self.salt,
-            self.voter_id,
-            self.cast_at,
-        ]
+    @property
+    def receipt_hash(self) -> str:
+        return receipt_hash(self.receipt)
+
+    @property
+    def change_tag(self) -> str:
+        return change_tag(self.receipt)
+
+    @property
+    def retry_tag(self) -> str:
+        return retry_tag(self.vote.id, self.voter.id, self.key) if self.key else ""
 
 
-async def _claim(
-    change: Change, vote: Vote, voter: User, tags: dict[str, str], ballot: _Ballot
-) -> bool:
-    """Mark the voter as voted if they had not, and then (only then) write the ballot."""
-    conn = change.conn
-    claim = [
-        _VOTED_AT.to_db_value(None if vote.secret else change.at, Elector),
-        tags["change_tag"],
-        tags["retry_tag"],
+@dataclass(frozen=True)
+class Stored:
+    """What was stored for a ballot, as its audit entry records it."""
+
+    columns: list[Any]
+    record: dict[str, Any]
+
+
+def _store(services: Services, change: Change, sub: Submission) -> Stored:
+    """The row to write for this ballot: sealed for a secret vote, named otherwise."""
+    vote = sub.vote
+    salt = secrets.token_hex(16)
+    if vote.secret:
+        assert services.settings.secret_key
+        opened = Opened(sub.receipt_hash, sub.choices, salt)
+        blob = seal_ballot(services.settings.secret_key, change.street_id, vote.id, opened)
+        columns = [str(uuid.uuid4()), change.street_id, vote.id, sub.change_tag, blob]
+        return Stored(columns, {"sealed": hashlib.sha256(blob.encode()).hexdigest()})
+    columns = [
+        str(uuid.uuid4()),
         change.street_id,
         vote.id,
-        voter.id,
+        sub.receipt_hash,
+        _CHOICES.to_db_value(sub.choices, Ballot),
+        salt,
+        sub.voter.id,
+        _CAST_AT.to_db_value(change.at, Ballot),
+    ]
+    record = {"receipt": sub.receipt_hash, "voter": sub.voter.id, "choices": sub.choices}
+    return Stored(columns, record)
+
+
+async def _claim(change: Change, sub: Submission, stored: Stored) -> bool:
+    """Mark the voter as voted if they had not, and then (only then) store the ballot."""
+    conn, vote = change.conn, sub.vote
+    claim = [
+        _VOTED_AT.to_db_value(None if vote.secret else change.at, Elector),
+        sub.change_tag,
+        sub.retry_tag,
+        change.street_id,
+        vote.id,
+        sub.voter.id,
     ]
     if _postgres(conn):
-        written = await conn.execute_query_dict(
-            _numbered(_CLAIM_AND_INSERT_PG), claim + ballot.values(change, vote)
-        )
-        return bool(written)
+        statement = _numbered(_claim_and_store_pg(vote.secret))
+        return bool(await conn.execute_query_dict(statement, claim + stored.columns))
     claimed, _ = await conn.execute_query(_CLAIM, claim)
     if claimed:
-        await _insert(change, vote, ballot)
+        await _insert(change, sub, stored)
     return bool(claimed)
 
 
-async def _insert(change: Change, vote: Vote, ballot: _Ballot) -> None:
-    await change.conn.execute_query(_sql(change.conn, _INSERT_BALLOT), ballot.values(change, vote))
+async def _insert(change: Change, sub: Submission, stored: Stored) -> None:
+    statement = _STORE[sub.vote.secret][0]
+    await change.conn.execute_query(_sql(change.conn, statement), stored.columns)
 
 
 async def _count(change: Change, paper: BallotPaper, by: int) -> int:
@@ -318,40 +364,91 @@ async def _count(change: Change, paper: BallotPaper, by: int) -> int:
     return turnout
 
 
-async def _standing(change: Change, paper: BallotPaper, voter: User, hashed: str) -> dict[str, Any]:
-    """The voter's elector row and the vote as they are now (and the ballot with this receipt
-    hash, if any): a vote no longer open is refused as it would have been before anything was
-    tried."""
-    vote = paper.vote
-    rows = await change.conn.execute_query_dict(
-        _sql(change.conn, _STANDING), [voter.id, hashed, vote.id, change.street_id]
-    )
+async def _standing(conn: BaseDBAsyncClient, street_id: int, vote: Vote, voter: User) -> dict:
+    """The vote's status and turnout and the voter's elector row, as they are now."""
+    rows = await conn.execute_query_dict(_sql(conn, _STANDING), [voter.id, vote.id, street_id])
     if not rows:
-        change.services.ballot_papers.forget(change.street_id, vote.id)
         raise DomainError(ErrorCode.NOT_FOUND)
     row = rows[0]
-    if row["status"] != VoteStatus.OPEN.value:
-        change.services.ballot_papers.forget(change.street_id, vote.id)
-        check_can_vote_now(change.services, paper.vote_as_of(row["turnout"], row["status"]))
-    if row["elector_id"] is None:
-        raise fail(ErrorCode.NOT_ON_ELECTORATE, "vote.not_on_electorate", "voteId")
+    row["earlier_retry_tags"] = _EARLIER.to_python_value(row["earlier_retry_tags"]) or []
     return row
 
 
-async def _withdraw(vote: Vote, voter: User, current_tag: str, previous_receipt: str | None) -> str:
-    """Remove the voter's current ballot before a change; returns its receipt hash."""
+async def _current_choices(services: Services, sub: Submission) -> Any:
+    """The choices of the voter's current ballot under this submission's receipt, if any:
+    sealed while a secret vote is open, counted otherwise."""
+    vote = sub.vote
+    sealed = await SealedBallot.filter(vote_id=vote.id, change_tag=sub.change_tag).first()
+    if sealed is not None:
+        assert services.settings.secret_key
+        street_id = current_street_id()
+        return open_ballot(services.settings.secret_key, street_id, vote.id, sealed.sealed).choices
+    ballot = await Ballot.filter(vote_id=vote.id, receipt_hash=sub.receipt_hash).first()
+    return ballot.choices if ballot else None
+
+
+async def _replayed(services: Services, sub: Submission, standing: dict) -> Counted | None:
+    """The first answer to this submission, if it is a retry (None if it is not); a reused key
+    with other choices is ALREADY_VOTED."""
+    if not sub.key or standing["elector_id"] is None:
+        return None
+    tag = sub.retry_tag
+    if tag in standing["earlier_retry_tags"]:  # that ballot was changed since: answer as then
+        return Counted(sub.receipt, _as_of(sub.vote, standing), replayed=True)
+    if tag != standing["retry_tag"]:
+        return None
+    first = await _current_choices(services, sub)
+    if first is not None and canonical_json(first) == canonical_json(sub.choices):
+        return Counted(sub.receipt, _as_of(sub.vote, standing), replayed=True)
+    raise fail(ErrorCode.ALREADY_VOTED, "vote.already_voted", "voteId")
+
+
+def _as_of(vote: Vote, standing: dict) -> Vote:
+    row = copy.copy(vote)
+    row.turnout = int(standing["turnout"])
+    row.status = VoteStatus(standing["status"])
+    return row
+
+
+async def _withdraw(sub: Submission, standing: dict, previous_receipt: str | None) -> str:
+    """Remove the voter's current ballot before a change; returns what identified it (the
+    sealed ballot's change tag, or the named ballot's receipt hash)."""
+    vote = sub.vote
     if vote.secret:
-        if not previous_receipt or change_tag(previous_receipt) != current_tag:
+        if not previous_receipt or change_tag(previous_receipt) != standing["change_tag"]:
             raise fail(ErrorCode.ALREADY_VOTED, "vote.previous_receipt", "previousReceipt")
-        old_hash = receipt_hash(previous_receipt)
-        removed = await Ballot.filter(vote_id=vote.id, receipt_hash=old_hash).delete()
+        old = await SealedBallot.filter(vote_id=vote.id, change_tag=standing["change_tag"]).first()
+        removed = await SealedBallot.filter(id=old.id).delete() if old else 0
+        withdrawn = hashlib.sha256(old.sealed.encode()).hexdigest() if old else ""
     else:
-        ballot = await Ballot.filter(vote_id=vote.id, voter_id=voter.id).first()
-        old_hash = ballot.receipt_hash if ballot else ""
-        removed = await Ballot.filter(vote_id=vote.id, voter_id=voter.id).delete()
+        ballot = await Ballot.filter(vote_id=vote.id, voter_id=sub.voter.id).first()
+        withdrawn = ballot.receipt_hash if ballot else ""
+        removed = await Ballot.filter(vote_id=vote.id, voter_id=sub.voter.id).delete()
     if not removed:
         raise fail(ErrorCode.ALREADY_VOTED, "vote.previous_receipt", "previousReceipt")
-    return old_hash
+    return withdrawn
+
+
+async def _change(
+    change: Change, sub: Submission, standing: dict, stored: Stored, previous: str | None
+) -> str:
+    """Replace the voter's ballot (the vote allows it): returns what was withdrawn."""
+    withdrawn = await _withdraw(sub, standing, previous)
+    earlier = list(standing["earlier_retry_tags"])
+    if standing["retry_tag"]:
+        earlier.append(standing["retry_tag"])
+    updated = await Elector.filter(
+        id=standing["elector_id"], change_tag=standing["change_tag"]
+    ).update(
+        voted_at=None if sub.vote.secret else change.at,
+        change_tag=sub.change_tag,
+        retry_tag=sub.retry_tag,
+        earlier_retry_tags=earlier,
+    )
+    if not updated:  # a change of the same ballot raced this one
+        raise fail(ErrorCode.ALREADY_VOTED, "vote.already_voted", "voteId")
+    await _insert(change, sub, stored)
+    return withdrawn
 
 
 async def cast_ballot(
@@ -367,60 +464,52 @@ async def cast_ballot(
     key = check_key(idempotency_key)
     paper = await open_paper(services, vote_id)
     vote = paper.vote
-    check_can_vote_now(services, vote)
-    choices = fill_ballot(vote, paper.items, marks)
-    _check_writable()
     assert services.settings.secret_key
     receipt = (
         receipt_for_key(services.settings.secret_key, vote.id, voter.id, key)
         if key
         else new_receipt()
     )
-    hashed = receipt_hash(receipt)
-    tags = {
-        "change_tag": change_tag(receipt),
-        "retry_tag": retry_tag(vote.id, voter.id, key) if key else "",
-    }
-    withdrawn = None
+    if vote.status is not VoteStatus.OPEN and key:
+        # Not open (any more): a retry of a ballot counted before still gets its answer.
+        standing = await _standing(_default_conn(), current_street_id(), vote, voter)
+        choices = fill_ballot(vote, paper.items, marks)
+        replay = await _replayed(services, Submission(voter, vote, choices, key, receipt), standing)
+        if replay is not None:
+            return replay
+    check_can_vote_now(services, vote)
+    sub = Submission(voter, vote, fill_ballot(vote, paper.items, marks), key, receipt)
+    _check_writable()
+    withdrawn: str | None = None
     async with changing(services, None if vote.secret else voter) as change:
-        ballot = _Ballot(
-            id=str(uuid.uuid4()),
-            receipt_hash=hashed,
-            choices=_CHOICES.to_db_value(choices, Ballot),
-            salt=secrets.token_hex(16),
-            voter_id=None if vote.secret else voter.id,
-            cast_at=_CAST_AT.to_db_value(None if vote.secret else change.at, Ballot),
-        )
-        if not await _claim(change, vote, voter, tags, ballot):
-            elector = await _standing(change, paper, voter, hashed)
-            if key and elector["retry_tag"] == tags["retry_tag"]:
-                first = _CHOICES.to_python_value(elector["choices"])
-                if first is not None and canonical_json(first) == canonical_json(choices):
-                    # nothing was written
-                    return Counted(receipt, paper.vote_as_of(elector["turnout"]), replayed=True)
-                raise fail(ErrorCode.ALREADY_VOTED, "vote.already_voted", "voteId")
+        stored = _store(services, change, sub)
+        if not await _claim(change, sub, stored):
+            standing = await _standing(change.conn, change.street_id, vote, voter)
+            replay = await _replayed(services, sub, standing)
+            if replay is not None:
+                return replay  # nothing was written
+            if standing["status"] != VoteStatus.OPEN.value:
+                services.ballot_papers.forget(change.street_id, vote.id)
+                check_can_vote_now(services, _as_of(vote, standing))
+            if standing["elector_id"] is None:
+                raise fail(ErrorCode.NOT_ON_ELECTORATE, "vote.not_on_electorate", "voteId")
             if not vote.allow_changes:
                 raise fail(ErrorCode.ALREADY_VOTED, "vote.already_voted", "voteId")
-            withdrawn = await _withdraw(vote, voter, elector["change_tag"], previous_receipt)
-            updated = await Elector.filter(
-                id=elector["elector_id"], change_tag=elector["change_tag"]
-            ).update(voted_at=None if vote.secret else change.at, **tags)
-            if not updated:  # a change of the same ballot raced this one
-                raise fail(ErrorCode.ALREADY_VOTED, "vote.already_voted", "voteId")
-            await _insert(change, vote, ballot)
+            withdrawn = await _change(change, sub, standing, stored, previous_receipt)
         turnout = await _count(change, paper, 0 if withdrawn is not None else 1)
-        record: dict[str, Any] = {"receipt": hashed}
-        if withdrawn is not None:
-            record["withdrawn"] = withdrawn
+        record = dict(stored.record)
         if vote.secret:
-            record["seal"] = seal(ballot.salt, choices)
+            action = "vote.ballot_received"
+            if withdrawn is not None:
+                record["replaces"] = withdrawn
         else:
-            record.update(voter=voter.id, choices=choices)
-        action = "vote.ballot_changed" if withdrawn is not None else "vote.ballot_cast"
+            action = "vote.ballot_changed" if withdrawn is not None else "vote.ballot_cast"
+            if withdrawn is not None:
+                record["withdrawn"] = withdrawn
         # Last: appending locks the street's audit chain until the commit.
         await change.audit(action, vote_gid(vote.id), record)
     return Counted(receipt, paper.vote_as_of(turnout), changed=withdrawn is not None)
 
 
-def same_receipt(a: str, b: str) -> bool:
-    return secrets.compare_digest(normalize_receipt(a), normalize_receipt(b))
+def _default_conn() -> BaseDBAsyncClient:
+    return Vote._meta.db

@@ -30,7 +30,7 @@ from tenants.scoping import street_scope, unscoped
 # opaque sealed blob when cast (received), and by receipt hash and seal when counted at closing.
 CAST_ACTIONS = ("vote.ballot_cast", "vote.ballot_changed")
 RECEIVED = "vote.ballot_received"
-COUNTED = "vote.ballot_counted"
+COUNTED = "vote.ballot_unsealed"
 PUBLISHED = "vote.published"
 
 

@@ -55,7 +55,8 @@ from tenants.scoping import street_scope, unscoped
 
 log = logging.getLogger(__name__)
 CAST = Capability("vote", "cast")
-COUNTED = "vote.ballot_counted"  # a secret ballot in the audit chain, written at closing
+# A secret ballot in the audit chain, written at closing.
+COUNTED = "vote.ballot_unsealed"
 
 
 async def electorate_of(vote: Vote) -> list[int]:
