@@ -640,7 +640,7 @@ async def check(url: str, setup: Setup, outcome: Outcome, env: dict[str, str]) -
         )
         audit = await conn.fetchrow(
             "SELECT count(*) AS n, count(actor_id) AS named FROM audit_entry "
-            "WHERE tenant_id = $1 AND subject = $2 AND action = 'vote.ballot_cast'",
+            "WHERE tenant_id = $1 AND subject = $2 AND action = 'vote.ballot_received'",
             setup.street_id,
             setup.vote_gid,
         )
@@ -664,7 +664,7 @@ async def check(url: str, setup: Setup, outcome: Outcome, env: dict[str, str]) -
             same_choices = False
     missing = len(expected_rows)  # accepted by the API, not in the table
     secret_kept = all(r["voter_id"] is None and r["cast_at"] is None for r in rows)
-    secret_kept = secret_kept and audit["named"] == 0
+    secret_kept = secret_kept and audit["named"] == 0 and audit["n"] == len(rows)
 
     # The bench's own count, from what the clients sent.
     client_tally = tally_of(

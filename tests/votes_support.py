@@ -171,19 +171,26 @@ def new_key() -> str:
 
 
 async def seed_every_vote_row(services: Services, street_id: int, user: User) -> None:
-    """One row of each vote model in a street, written by the app's own functions
-    (for the isolation tests): a satisfaction vote on a roster of one, opened and voted."""
+    """One row of each vote model in a street, written by the app's own functions (for the
+    isolation tests): two satisfaction votes on a roster of one, voted, one of them closed
+    (its ballot counted) and one still open (its ballot sealed)."""
     with street_scope(street_id):
-        draft = drafting.VoteDraft(
-            kind=drafting.VoteKind.SATISFACTION,
-            title="隔离测试测评",
-            electorate=drafting.ElectorateDraft(drafting.ElectorateKind.ROSTER, user_ids=[user.id]),
-            items=[drafting.ItemDraft(label="城建办")],
-        )
-        vote = await drafting.save_draft(services, user, draft)
-        await lifecycle.open_vote(services, user, vote.id)
-        item = await drafting.VoteItem.get(vote_id=vote.id)
-        await ballots.cast_ballot(services, user, vote.id, [ballots.Mark(item_id=item.id, score=4)])
+        for title, close in (("隔离测试测评", True), ("隔离测试测评（进行中）", False)):
+            draft = drafting.VoteDraft(
+                kind=drafting.VoteKind.SATISFACTION,
+                title=title,
+                electorate=drafting.ElectorateDraft(
+                    drafting.ElectorateKind.ROSTER, user_ids=[user.id]
+                ),
+                items=[drafting.ItemDraft(label="城建办")],
+            )
+            vote = await drafting.save_draft(services, user, draft)
+            await lifecycle.open_vote(services, user, vote.id)
+            item = await drafting.VoteItem.get(vote_id=vote.id)
+            mark = ballots.Mark(item_id=item.id, score=4)
+            await ballots.cast_ballot(services, user, vote.id, [mark])
+            if close:
+                await lifecycle.close_vote(services, user, vote.id)
 
 
 def pk(global_id: str) -> int:
