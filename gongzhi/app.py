@@ -21,9 +21,9 @@ from core.clock import Clock
 from core.database import tortoise_config
 from core.settings import Settings
 from gongzhi.files import serve_file
-from resolvers.projects.deadlines import DeadlineScanner
+from resolvers.projects.deadlines import deadline_scanner
 from resolvers.services import Services, build_services
-from resolvers.votes.lifecycle import VoteScheduler
+from resolvers.votes.lifecycle import vote_scheduler
 from schema.root import build_schema
 from schema.view import GraphQLEndpoint
 
@@ -56,8 +56,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     broker = make_broker(settings.redis_url, settings.redis_prefix)
     services = build_services(settings, broker, clock)
     graphql = GraphQLEndpoint(build_schema(settings), services)
-    scanner = DeadlineScanner(services)
-    scheduler = VoteScheduler(services)
+    scanner = deadline_scanner(services)
+    scheduler = vote_scheduler(services)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

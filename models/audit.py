@@ -147,6 +147,43 @@ async def _locked_head(street_id: int, conn: BaseDBAsyncClient) -> dict[str, Any
     return rows[0]
 
 
+def _entry(
+    *,
+    street_id: int,
+    sequence: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    subject: str,
+    change: dict[str, Any],
+    prev_hash: str,
+) -> AuditEntry:
+    """The entry that follows ``prev_hash`` in the street's chain (not saved)."""
+    change = json.loads(canonical_json(change))  # exactly what a reload will give back
+    digest = change_digest(change)
+    return AuditEntry(
+        tenant_id=street_id,
+        sequence=sequence,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        subject=subject,
+        change=change,
+        digest=digest,
+        prev_hash=prev_hash,
+        hash=entry_hash(
+            street_id=street_id,
+            sequence=sequence,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            subject=subject,
+            digest=digest,
+            prev_hash=prev_hash,
+        ),
+    )
+
+
 async def append_entry(
     conn: BaseDBAsyncClient,
     *,
@@ -159,41 +196,27 @@ async def append_entry(
 ) -> AuditEntry:
     """Append to the street's chain. Call inside the transaction of the change itself."""
     head = await _locked_head(street_id, conn)
-    at = at.astimezone(UTC)
-    change = json.loads(canonical_json(change))  # exactly what a reload will give back
     sequence = int(head["sequence"]) + 1
-    digest = change_digest(change)
-    entry = AuditEntry(
-        tenant_id=street_id,
+    entry = _entry(
+        street_id=street_id,
         sequence=sequence,
-        at=at,
+        at=at.astimezone(UTC),
         actor_id=actor_id,
         action=action,
         subject=subject,
         change=change,
-        digest=digest,
         prev_hash=head["hash"],
-        hash=entry_hash(
-            street_id=street_id,
-            sequence=sequence,
-            at=at,
-            actor_id=actor_id,
-            action=action,
-            subject=subject,
-            digest=digest,
-            prev_hash=head["hash"],
-        ),
     )
     entry._check_write()  # what saving it through the ORM checks: this street, writable
     values = [
         street_id,
         sequence,
-        at,
+        entry.at,
         actor_id,
         action,
         subject,
-        _CHANGE.to_db_value(change, AuditEntry),
-        digest,
+        _CHANGE.to_db_value(entry.change, AuditEntry),
+        entry.digest,
         entry.prev_hash,
         entry.hash,
     ]
@@ -225,33 +248,19 @@ async def append_entries(
     sequence, prev_hash = int(head["sequence"]), str(head["hash"])
     rows = []
     for action, subject, change in entries:
-        change = json.loads(canonical_json(change))
         sequence += 1
-        digest = change_digest(change)
-        entry_hash_ = entry_hash(
+        entry = _entry(
             street_id=street_id,
             sequence=sequence,
             at=at,
             actor_id=actor_id,
             action=action,
             subject=subject,
-            digest=digest,
+            change=change,
             prev_hash=prev_hash,
         )
-        rows.append(
-            AuditEntry(
-                tenant_id=street_id,
-                sequence=sequence,
-                at=at,
-                actor_id=actor_id,
-                action=action,
-                subject=subject,
-                change=change,
-                digest=digest,
-                prev_hash=prev_hash,
-                hash=entry_hash_,
-            )
-        )
-        prev_hash = entry_hash_
+        rows.append(entry)
+        prev_hash = entry.hash
+    rows[0]._check_write()
     await AuditEntry.bulk_create(rows, batch_size=500, using_db=conn)
     await AuditHead.filter(id=head["id"]).using_db(conn).update(sequence=sequence, hash=prev_hash)

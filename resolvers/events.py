@@ -147,3 +147,27 @@ async def street_events(
             continue
         if may_see(services, user_id, event):
             yield event
+
+
+async def domain_events(
+    services: Services,
+    user_id: int,
+    street_id: int,
+    prefix: str,
+    capability: Capability,
+    subject: str | None,
+    after: str | None,
+    token_expires_at: datetime | None = None,
+) -> AsyncIterator[Event]:
+    """One domain's events of the street's stream (types starting with ``prefix``, of one
+    subject when given), for callers holding ``capability``; resumable with ``after``."""
+    position = decode_cursor(after, street_id) if after else None
+    domain = street_domain(street_id)
+    async for event in stream(services.hub, street_id, position):
+        check_still_signed_in(services, token_expires_at)
+        if not event.type.startswith(prefix) or event.visibility == PRIVATE:
+            continue
+        if subject is not None and event.subject != subject:
+            continue
+        if services.authorizer.can(user_id, domain, capability):
+            yield event

@@ -1,7 +1,7 @@
 """Votes open, remind and close by their times (the scheduler's ``scan_votes`` on the frozen
 clock), each step once however many workers scan, and the electorate hears of it in its inbox.
 
-The app's own VoteScheduler also scans in the background: these tests assert on the state
+The app's own vote scheduler also scans in the background: these tests assert on the state
 that results, never on what one call of ``scan_votes`` returns.
 """
 
@@ -17,7 +17,7 @@ from core.clock import LOCAL_TZ, FrozenClock
 from models.scoping import unscoped
 from models.votes import Elector
 from resolvers.services import Services
-from resolvers.votes.lifecycle import VoteScheduler, scan_votes
+from resolvers.votes.lifecycle import scan_votes, vote_scheduler
 from tests.projects_support import call, data
 from tests.support import Api, gid
 from tests.votes_support import (
@@ -296,7 +296,7 @@ async def test_the_scheduler_task_opens_a_vote_whose_time_has_come(
     vs = await vote_street(api, services, representatives=1, projects=1)
     vote = await create_vote(api, vs, opensAt=iso(clock_back.now() + timedelta(minutes=5)))
     move(api, clock_back, minutes=5)
-    scheduler = VoteScheduler(services)
+    scheduler = vote_scheduler(services)
     await scheduler.start()
     try:
         deadline = asyncio.get_running_loop().time() + HANG_GUARD

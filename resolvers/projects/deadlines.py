@@ -10,20 +10,16 @@ sends it. ``scan_deadlines`` is what the scanner task runs; tests call it direct
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from datetime import timedelta
 
 from core.i18n import translate
 from models.projects import Milestone, Project
 from resolvers.events import changing
 from resolvers.notifications import notify
+from resolvers.periodic import Periodic
 from resolvers.projects.common import ACTIVE, Snapshot, project_gid, today
 from resolvers.services import Services
 from tenants.scoping import street_scope, unscoped
-
-log = logging.getLogger(__name__)
 
 YELLOW = 1
 RED = 2
@@ -85,29 +81,10 @@ async def _warn(services: Services, milestone_id: int, level: int) -> int:
     return 1
 
 
-class DeadlineScanner:
-    """The background task of each worker: scan, sleep, scan…"""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="deadline-scanner")
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await scan_deadlines(self.services)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database is away: try again next round
-                log.warning("deadline scanner: %s: %s", type(exc).__name__, exc)
-            await asyncio.sleep(self.services.settings.deadline_scan_seconds)
+def deadline_scanner(services: Services) -> Periodic:
+    """The background task of each worker that runs ``scan_deadlines``."""
+    return Periodic(
+        "deadline-scanner",
+        lambda: scan_deadlines(services),
+        services.settings.deadline_scan_seconds,
+    )

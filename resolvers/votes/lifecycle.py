@@ -10,8 +10,6 @@ closing-soon reminder, once each with any number of workers.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import datetime, timedelta
 
@@ -36,6 +34,7 @@ from models.votes import (
 from policies.vocabulary import Capability, street_domain
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
+from resolvers.periodic import Periodic
 from resolvers.projects.common import fail
 from resolvers.projects.lifecycle import apply_status
 from resolvers.services import Services
@@ -328,29 +327,8 @@ async def scan_votes(services: Services) -> int:
     return steps
 
 
-class VoteScheduler:
-    """The background task of each worker: open, remind, close by time."""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="vote-scheduler")
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await scan_votes(self.services)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database is away: try again next round
-                log.warning("vote scheduler: %s: %s", type(exc).__name__, exc)
-            await asyncio.sleep(self.services.settings.vote_scan_seconds)
+def vote_scheduler(services: Services) -> Periodic:
+    """The background task of each worker that runs ``scan_votes``."""
+    return Periodic(
+        "vote-scheduler", lambda: scan_votes(services), services.settings.vote_scan_seconds
+    )
