@@ -18,11 +18,19 @@ from dataclasses import dataclass
 
 import casbin
 import pytest
+from casbin.rbac.default_role_manager import DomainManager
 
 from models.accounts import STREET_ROLES, Membership, Role, User
 from models.scoping import street_scope, unscoped
 from models.tenancy import Street
-from policies.enforcer import MODEL_PATH, POLICY_PATH, Authorizer, Rule, assignment_rules
+from policies.enforcer import (
+    MODEL_PATH,
+    POLICY_PATH,
+    Authorizer,
+    DomainRoles,
+    Rule,
+    assignment_rules,
+)
 from policies.vocabulary import (
     CAPABILITIES,
     PLATFORM_DOMAIN,
@@ -173,3 +181,39 @@ async def test_a_grant_and_a_revoke_in_the_big_street_take_effect(big: BigStreet
     assert big.plain.remove_grouping_policy(subject, Role.STREET_ADMIN.value, big.domain)
     assert agree() == before
     assert big.authorizer.roles(resident, big.domain) == ["RESIDENT"]
+
+
+# --- the role manager itself, against Casbin's ---------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_domain_roles_answers_like_casbins_domain_manager(seed: int) -> None:
+    """Random links between users and roles (roles holding roles, chains past the 10 levels
+    Casbin follows, cycles) in three domains, some removed again: every question both role
+    managers answer gets the same answer."""
+    rng = random.Random(seed)
+    names = [f"user:{n}" for n in range(8)] + [f"R{n}" for n in range(14)]
+    domains = ["street:1", "street:2", "platform"]
+    ours, casbins = DomainRoles(), DomainManager(10)
+    random_links = sorted(
+        {(rng.choice(names), rng.choice(names[8:]), rng.choice(domains)) for _ in range(60)}
+    )
+    # user:0 → R0 → R1 → … → R13 in street:1: deeper than the 10 levels Casbin follows.
+    chain = [("user:0", "R0", "street:1")] + [(f"R{n}", f"R{n + 1}", "street:1") for n in range(13)]
+    for link in sorted({*random_links, *chain}):
+        ours.add_link(*link)
+        casbins.add_link(*link)
+    for link in rng.sample([link for link in random_links if link not in chain], 15):
+        ours.delete_link(*link)
+        casbins.delete_link(*link)
+
+    for domain in [*domains, "street:9"]:
+        for name in names:
+            assert sorted(ours.get_roles(name, domain)) == sorted(casbins.get_roles(name, domain))
+            assert sorted(ours.get_users(name, domain)) == sorted(casbins.get_users(name, domain))
+            for role in names:
+                assert ours.has_link(name, role, domain) == casbins.has_link(name, role, domain), (
+                    name,
+                    role,
+                    domain,
+                )
