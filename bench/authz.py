@@ -361,10 +361,12 @@ def big_case(
     members: list[int], batches: int, batch_size: int, repeats: int
 ) -> tuple[Result, bool]:
     count = batches * batch_size
-    # The process's first check pays for imports and caches of its own: not any street's.
+    # The process's first checks pay for imports and caches of their own: not any street's.
+    pop, members_ = build_big_street(STAFF_EVERY)
     warm = Authorizer()
-    warm.load_rules(build_population(1).rules)
-    warm.can(1, street_domain(1), PROBE)
+    warm.load_rules(pop.rules)
+    warm.can(members_[1], street_domain(BIG_STREET), PROBE)
+    grant_and_revoke(warm, members_[1:3])
 
     runs = {
         m: big_run("Authorizer", Authorizer, m, count, repeats, RELOADED_USERS) for m in members
