@@ -3,6 +3,27 @@
 ``Authorizer`` is created once per process by the app's lifespan. Role assignments are loaded
 at start; when one changes, the worker that changed it announces the user on the broker and every
 worker reloads that user's links, so all workers agree within a broker round trip.
+
+Casbin evaluates model.conf's matcher for every decision. The role assignments do not go
+through Casbin's model and its default role manager, though, because neither scales to a street
+of tens of thousands of residents (pycasbin 2.8):
+
+* ``DomainManager`` keeps each domain's links in a list and builds the domain's role graph on
+  the first ``has_link`` in it, through a ``RoleManager`` that runs its (default, equality)
+  name-matching function against every role already built for each link it adds: O(members²),
+  2.5 s of blocked event loop for a street of 2,000 members, minutes for 73,000. Once built,
+  adding or removing one link walks every role of the domain again.
+* the model keeps grouping rules in one flat list: ``add_grouping_policies`` tests membership by
+  scanning it, ``remove_filtered_grouping_policy`` rebuilds it, so reloading one user costs a
+  pass over every assignment of every street.
+
+model.conf matches names and domains exactly (no ``keyMatch`` on roles, no domain pattern), so
+the links live in ``DomainRoles``, a role manager indexed by (name, domain), which the
+enforcer's ``g()`` asks in O(1); ``Authorizer`` adds and removes a user's links there directly.
+Casbin's model holds only policy.csv (``g`` lines there would still be honoured). Configuring
+``DomainManager`` without its matching function would make the first check linear in the
+street's members, not constant, and reloads would still walk the street's link lists; answering
+from an index of our own would copy model.conf's matcher into Python. This way model.conf stays the one statement of the rules, and Casbin its interpreter.
 """
 
 from __future__ import annotations
@@ -14,13 +35,13 @@ import logging
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import casbin
 from casbin.persist.adapters import FileAdapter
+from casbin.rbac import RoleManager
 
 from core.broker import Broker
-from models.accounts import DISTRICT_ROLES, DistrictMembership, Membership, User
+from models.accounts import DISTRICT_ROLES, DistrictMembership, Membership, Role, User
 from models.scoping import unscoped
 from models.tenancy import Street
 from policies.vocabulary import (
@@ -29,7 +50,6 @@ from policies.vocabulary import (
     Capability,
     street_domain,
     street_of_domain,
-    user_of_subject,
     user_subject,
 )
 
@@ -44,30 +64,101 @@ MAX_CACHED_DECISIONS = 500_000  # about 100 MB at most; the cache starts over wh
 _READ_ONLY_ROLES = frozenset(role.value for role in DISTRICT_ROLES)
 
 
-class PolicyAdapter(FileAdapter):
-    """policy.csv for what each role may do, plus the role assignments read from the database.
+class DomainRoles(RoleManager):
+    """Casbin role manager for ``g = _, _, _``: (name, domain) → the roles linked to it there.
 
-    Loading assignments through the adapter lets Casbin build every role link in one pass;
-    adding 20,000 rules one by one would compare each with all the others.
+    Answers like Casbin's ``DomainManager`` without matching functions: a name holds itself,
+    and holds what its roles hold, in the same domain, up to ``max_hierarchy_level`` levels.
+    Adding, removing and testing a link cost the same in a street of 20 or of 73,000 members.
+    Roles and domains are kept in tuples (a user holds a few): tuples of strings drop out of
+    the cyclic garbage collector's sight, so loading 73,000 members sets off no full collection
+    walking the worker's whole heap.
     """
 
-    def __init__(self, policy_path: Path) -> None:
-        super().__init__(str(policy_path))
-        self.assignments: list[Rule] = []
+    def __init__(self, max_hierarchy_level: int = 10) -> None:
+        self.max_hierarchy_level = max_hierarchy_level
+        self._roles: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._domains: dict[str, tuple[str, ...]] = {}  # name → domains it holds roles in
 
-    def load_policy(self, model: Any) -> None:
-        super().load_policy(model)
-        model.model["g"]["g"].policy.extend([list(rule) for rule in self.assignments])
+    def clear(self) -> None:
+        self._roles = {}
+        self._domains = {}
+
+    def add_link(self, name1: str, name2: str, *domain: str) -> None:
+        dom = _one(domain)
+        roles = self._roles.get((name1, dom), ())
+        if name2 not in roles:
+            self._roles[name1, dom] = (*roles, name2)
+            if not roles:
+                self._domains[name1] = (*self._domains.get(name1, ()), dom)
+
+    def delete_link(self, name1: str, name2: str, *domain: str) -> None:
+        dom = _one(domain)
+        roles = self._roles.get((name1, dom), ())
+        if name2 not in roles:  # as DomainManager does
+            raise RuntimeError(f"error: link between {name1} and {name2} does not exist")
+        if len(roles) > 1:
+            self._roles[name1, dom] = tuple(role for role in roles if role != name2)
+            return
+        del self._roles[name1, dom]
+        domains = tuple(d for d in self._domains.pop(name1) if d != dom)
+        if domains:
+            self._domains[name1] = domains
+
+    def delete_name(self, name: str) -> None:
+        """Every link of ``name``, in every domain (one user's assignments, before a reload)."""
+        for dom in self._domains.pop(name, ()):
+            del self._roles[name, dom]
+
+    def links_of(self, name: str) -> dict[str, tuple[str, ...]]:
+        """domain → roles ``name`` is linked to directly."""
+        return {dom: self._roles[name, dom] for dom in self._domains.get(name, ())}
+
+    def has_link(self, name1: str, name2: str, *domain: str) -> bool:
+        dom = _one(domain)
+        reached = {name1}
+        for _ in range(self.max_hierarchy_level):
+            if name2 in reached:
+                return True
+            reached = {role for name in reached for role in self._roles.get((name, dom), ())}
+            if not reached:
+                return False
+        return False
+
+    def get_roles(self, name: str, *domain: str) -> list[str]:
+        return list(self._roles.get((name, _one(domain)), ()))
+
+    def get_users(self, name: str, *domain: str) -> list[str]:
+        """Scans every link: Casbin's management API only, never a request."""
+        dom = _one(domain)
+        return [user for (user, d), roles in self._roles.items() if d == dom and name in roles]
+
+    def print_roles(self) -> None:
+        pass
+
+
+def _one(domain: tuple[str, ...]) -> str:
+    if len(domain) > 1:
+        raise RuntimeError("error: domain should be 1 parameter")
+    return domain[0] if domain else ""
 
 
 def new_enforcer(
     model_path: Path = MODEL_PATH, policy_path: Path = POLICY_PATH
 ) -> casbin.FastEnforcer:
-    """A FastEnforcer that only evaluates policy lines for the requested (resource, action)."""
+    """A FastEnforcer that only evaluates policy lines for the requested (resource, action),
+    with its role links in a ``DomainRoles``.
+
+    Role assignments added with ``add_grouping_policy`` (tests) reach the links as usual; the
+    ``Authorizer`` puts them in the links directly. ``load_policy`` or ``build_role_links``
+    rebuild the links from the model alone, dropping those (checks then deny: fail closed).
+    """
     enforcer = casbin.FastEnforcer(
-        str(model_path), PolicyAdapter(policy_path), cache_key_order=[2, 3]
+        str(model_path), FileAdapter(str(policy_path)), cache_key_order=[2, 3]
     )
     enforcer.enable_auto_save(False)
+    enforcer.set_role_manager(DomainRoles())
+    enforcer.build_role_links()  # the model's g now asks DomainRoles
     return enforcer
 
 
@@ -82,8 +173,9 @@ async def assignment_rules(user_ids: Iterable[int] | None = None) -> list[Rule]:
 
 
 async def _assignment_rules(user_ids: Iterable[int] | None) -> list[Rule]:
-    street_q = Membership.all()
-    district_q = DistrictMembership.all()
+    # Plain rows, not model instances: 73,000 memberships load in a fraction of the time.
+    street_q = Membership.filter(user__is_active=True)
+    district_q = DistrictMembership.filter(user__is_active=True)
     admin_q = User.filter(is_platform_admin=True, is_active=True)
     if user_ids is not None:
         ids = list(user_ids)
@@ -91,69 +183,56 @@ async def _assignment_rules(user_ids: Iterable[int] | None) -> list[Rule]:
         district_q = district_q.filter(user_id__in=ids)
         admin_q = admin_q.filter(id__in=ids)
     rules: list[Rule] = [
-        (user_subject(m.user_id), m.role.value, street_domain(m.tenant_id))
-        for m in await street_q.filter(user__is_active=True)
+        (user_subject(user_id), Role(role).value, street_domain(street_id))
+        for user_id, role, street_id in await street_q.values_list("user_id", "role", "tenant_id")
     ]
-    district_rows = await district_q.filter(user__is_active=True)
+    district_rows = await district_q.values_list("user_id", "role", "district_id")
     if district_rows:
         streets_by_district: dict[int, list[int]] = {}
         for street_id, district_id in await Street.all().values_list("id", "district_id"):
             streets_by_district.setdefault(district_id, []).append(street_id)
-        for dm in district_rows:
-            for street_id in streets_by_district.get(dm.district_id, []):
-                rules.append((user_subject(dm.user_id), dm.role.value, street_domain(street_id)))
+        for user_id, role, district_id in district_rows:
+            for street_id in streets_by_district.get(district_id, []):
+                rules.append((user_subject(user_id), Role(role).value, street_domain(street_id)))
     for user_id in await admin_q.values_list("id", flat=True):
         rules.append((user_subject(user_id), "PLATFORM_ADMIN", PLATFORM_DOMAIN))
     return rules
 
 
 class Authorizer:
-    """Answers "may user U do (resource, action) in street S?" in O(1) of the number of streets.
+    """Answers "may user U do (resource, action) in street S?" in O(1) of the number of streets
+    and of the members of S.
 
     Casbin decides; its answers are kept per user until that user's roles change (or all of
     them, when everything is reloaded), so the check on the hot path is a dictionary look-up.
+    The role links live in the enforcer's ``DomainRoles`` (see the module docstring), which also
+    tells ``streets_of`` and ``roles`` what a user holds.
     """
 
-    def __init__(self, enforcer: casbin.Enforcer | None = None) -> None:
-        self.enforcer = enforcer or new_enforcer()
+    def __init__(self) -> None:
+        self.enforcer = new_enforcer()
+        self.links: DomainRoles = self.enforcer.get_role_manager()
         self._decisions: dict[tuple[int, str, str, str], bool] = {}
         self._decided_for: dict[int, list[tuple[int, str, str, str]]] = {}
-        # user → street → roles held there, from the same rules Casbin holds (street requests
-        # resolve the caller's street from here, without reading memberships again).
-        self._street_roles: dict[int, dict[int, set[str]]] = {}
         self._broker: Broker | None = None
         self._listener: asyncio.Task[None] | None = None
 
     # -- loading -------------------------------------------------------------------
-    def replace_user_rules(self, user_ids: Iterable[int], rules: list[Rule]) -> None:
+    def replace_user_rules(self, user_ids: Iterable[int], rules: Iterable[Rule]) -> None:
+        """Drop every link of these users, then add ``rules`` (their assignments now)."""
         for user_id in set(user_ids):
-            self.enforcer.remove_filtered_grouping_policy(0, user_subject(user_id))
+            self.links.delete_name(user_subject(user_id))
             for key in self._decided_for.pop(user_id, ()):
                 self._decisions.pop(key, None)
-            self._street_roles.pop(user_id, None)
-        if rules:
-            self.enforcer.add_grouping_policies(sorted(set(rules)))
-        self._index(rules)
-
-    def _index(self, rules: Iterable[Rule]) -> None:
         for subject, role, domain in rules:
-            user_id, street_id = user_of_subject(subject), street_of_domain(domain)
-            if user_id is not None and street_id is not None:
-                self._street_roles.setdefault(user_id, {}).setdefault(street_id, set()).add(role)
+            self.links.add_link(subject, role, domain)
 
-    def load_rules(self, rules: list[Rule]) -> None:
-        adapter = self.enforcer.get_adapter()
-        if isinstance(adapter, PolicyAdapter):
-            adapter.assignments = sorted(set(rules))
-            self.enforcer.load_policy()
-        else:  # an enforcer built elsewhere (the benchmark's baseline): add rules one by one
-            self.enforcer.load_policy()
-            if rules:
-                self.enforcer.add_grouping_policies(sorted(set(rules)))
+    def load_rules(self, rules: Iterable[Rule]) -> None:
+        self.enforcer.build_role_links()  # empties the links, keeps policy.csv's own g lines
+        for subject, role, domain in rules:
+            self.links.add_link(subject, role, domain)
         self._decisions.clear()
         self._decided_for.clear()
-        self._street_roles.clear()
-        self._index(rules)
 
     async def load_from_database(self) -> None:
         self.load_rules(await assignment_rules())
@@ -214,10 +293,12 @@ class Authorizer:
     def streets_of(self, user_id: int) -> dict[int, bool]:
         """street id → writable, for every street the user holds a role in; a street reached
         only through district roles (DISTRICT_* expanded into its streets) is read-only."""
-        return {
-            street_id: not roles <= _READ_ONLY_ROLES
-            for street_id, roles in self._street_roles.get(user_id, {}).items()
-        }
+        streets = {}
+        for domain, roles in self.links.links_of(user_subject(user_id)).items():
+            street_id = street_of_domain(domain)
+            if street_id is not None:
+                streets[street_id] = not _READ_ONLY_ROLES.issuperset(roles)
+        return streets
 
     def roles(self, user_id: int, domain: str) -> list[str]:
         return sorted(self.enforcer.get_roles_for_user_in_domain(user_subject(user_id), domain))
