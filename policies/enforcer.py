@@ -23,7 +23,8 @@ enforcer's ``g()`` asks in O(1); ``Authorizer`` adds and removes a user's links 
 Casbin's model holds only policy.csv (``g`` lines there would still be honoured). Configuring
 ``DomainManager`` without its matching function would make the first check linear in the
 street's members, not constant, and reloads would still walk the street's link lists; answering
-from an index of our own would copy model.conf's matcher into Python. This way model.conf stays the one statement of the rules, and Casbin its interpreter.
+from an index of our own would copy model.conf's matcher into Python. This way model.conf
+stays the one statement of the rules, and Casbin its interpreter.
 """
 
 from __future__ import annotations
