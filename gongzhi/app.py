@@ -7,6 +7,7 @@ tasks (event relay and hub, deadline scanner, vote scheduler).
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -71,9 +72,15 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await services.relay.start()
         await scanner.start()
         await scheduler.start()
+        # Everything loaded so far (modules, the schema, the policies) lives as long as the
+        # process: keep it out of the collector's full passes, which would walk it again and
+        # again while requests allocate.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             await scheduler.stop()
             await scanner.stop()
             await services.relay.stop()
