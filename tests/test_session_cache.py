@@ -1,12 +1,15 @@
 """Signed-in sessions kept per worker for a few seconds: a revoked session is refused on the next
-request in this worker, and in the others once the broker's message reaches them."""
+request in this worker, and in the others once the broker's message reaches them. Verified
+tokens kept by their text: still checked for kind and expiry every time."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from core.security import TokenError
+import pytest
+
+from core.security import TokenError, Tokens
 from models.accounts import Role
 from resolvers.services import Services
 from resolvers.sessions import SessionCache
@@ -124,3 +127,27 @@ async def test_a_kept_session_still_expires_with_its_row(api: Api, services: Ser
     assert error_codes(await api.gql(ME, token=token)) == ["INVALID_TOKEN"]
     services.sessions.forget(session_ids=[session_id])
     assert (await api.gql(ME, token=token))["data"]["me"]
+
+
+def test_a_verified_token_is_kept_but_its_kind_and_times_are_checked_every_time() -> None:
+    tokens = Tokens("k" * 48, access_ttl=timedelta(minutes=15), refresh_ttl=timedelta(days=1))
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    token, _ = tokens.issue(3, 4, "access", now)
+    assert tokens.decode(token, "access", now).session_id == 4
+    assert tokens.decode(token, "access", now).user_id == 3  # from the kept payload
+    with pytest.raises(TokenError) as expired:
+        tokens.decode(token, "access", now + timedelta(minutes=16))
+    assert expired.value.expired
+    with pytest.raises(TokenError):
+        tokens.decode(token, "refresh", now)
+    head, body, signature = token.split(".")
+    forged = f"{head}.{body}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+    with pytest.raises(TokenError):
+        tokens.decode(forged, "access", now)
+    other = Tokens("o" * 48, access_ttl=timedelta(minutes=15), refresh_ttl=timedelta(days=1))
+    with pytest.raises(TokenError):
+        other.decode(token, "access", now)  # kept per key: another key verifies anew
+    small = Tokens("k" * 48, timedelta(minutes=15), timedelta(days=1), max_verified=1)
+    small.decode(token, "access", now)
+    small.decode(tokens.issue(5, 6, "access", now)[0], "access", now)
+    assert small.decode(token, "access", now).session_id == 4
