@@ -24,6 +24,7 @@ class Broker(Protocol):
     async def start(self) -> None: ...
     async def close(self) -> None: ...
     async def publish(self, channel: str, message: bytes) -> None: ...
+    async def publish_many(self, channel: str, messages: list[bytes]) -> None: ...
     def subscribe(self, channel: str) -> AsyncIterator[bytes]: ...
     async def ping(self) -> bool: ...
 
@@ -71,6 +72,10 @@ class MemoryBroker:
     async def publish(self, channel: str, message: bytes) -> None:
         self._fanout.deliver(channel, message)
 
+    async def publish_many(self, channel: str, messages: list[bytes]) -> None:
+        for message in messages:
+            self._fanout.deliver(channel, message)
+
     def subscribe(self, channel: str) -> AsyncIterator[bytes]:
         return self._fanout.listen(channel)
 
@@ -111,6 +116,17 @@ class RedisBroker:
 
     async def publish(self, channel: str, message: bytes) -> None:
         await self.redis.publish(self._key(channel), message)
+
+    async def publish_many(self, channel: str, messages: list[bytes]) -> None:
+        """In order, in one round trip (a pipeline, not a transaction)."""
+        if len(messages) == 1:
+            await self.publish(channel, messages[0])
+            return
+        key = self._key(channel)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for message in messages:
+                pipe.publish(key, message)
+            await pipe.execute()
 
     def subscribe(self, channel: str) -> AsyncIterator[bytes]:
         return self._fanout.listen(channel)

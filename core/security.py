@@ -8,7 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
 import jwt
@@ -19,6 +19,7 @@ TokenKind = Literal["access", "refresh"]
 _ALGORITHM = "HS256"
 _ISSUER = "gongzhi"
 _CLOCK_SKEW_SECONDS = 60
+MAX_VERIFIED_TOKENS = 20_000  # verified tokens kept; the set starts over when full
 
 
 class Passwords:
@@ -64,10 +65,22 @@ class TokenError(Exception):
 
 
 class Tokens:
-    def __init__(self, secret_key: str, access_ttl: timedelta, refresh_ttl: timedelta) -> None:
+    """Signed tokens. A token whose signature and issuer checked out is kept (by its exact
+    text, a bounded number of them), so a client's next requests skip verifying it again; its
+    kind and times are checked on every decode."""
+
+    def __init__(
+        self,
+        secret_key: str,
+        access_ttl: timedelta,
+        refresh_ttl: timedelta,
+        max_verified: int = MAX_VERIFIED_TOKENS,
+    ) -> None:
         self._key = secret_key
         self.access_ttl = access_ttl
         self.refresh_ttl = refresh_ttl
+        self.max_verified = max_verified
+        self._verified: dict[str, dict[str, Any]] = {}
 
     def issue(
         self, user_id: int, session_id: int, kind: TokenKind, now: datetime, generation: int = 0
@@ -86,22 +99,27 @@ class Tokens:
         return jwt.encode(claims, self._key, algorithm=_ALGORITHM), expires
 
     def decode(self, token: str, kind: TokenKind, now: datetime) -> TokenClaims:
-        try:
-            data = jwt.decode(
-                token,
-                self._key,
-                algorithms=[_ALGORITHM],
-                issuer=_ISSUER,
-                # Times are checked against the injected clock below, not the machine's.
-                options={
-                    "require": ["exp", "sub", "sid", "typ"],
-                    "verify_exp": False,
-                    "verify_iat": False,
-                    "verify_nbf": False,
-                },
-            )
-        except jwt.PyJWTError as exc:
-            raise TokenError(expired=False) from exc
+        data = self._verified.get(token)
+        if data is None:
+            try:
+                data = jwt.decode(
+                    token,
+                    self._key,
+                    algorithms=[_ALGORITHM],
+                    issuer=_ISSUER,
+                    # Times are checked against the injected clock below, not the machine's.
+                    options={
+                        "require": ["exp", "sub", "sid", "typ"],
+                        "verify_exp": False,
+                        "verify_iat": False,
+                        "verify_nbf": False,
+                    },
+                )
+            except jwt.PyJWTError as exc:
+                raise TokenError(expired=False) from exc
+            if len(self._verified) >= self.max_verified:
+                self._verified.clear()
+            self._verified[token] = data
         if data.get("typ") != kind:
             raise TokenError(expired=False)
         issued = data.get("iat")

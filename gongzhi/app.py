@@ -7,6 +7,7 @@ tasks (event relay and hub, deadline scanner, vote scheduler).
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -67,17 +68,25 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await services.authorizer.start_watching(broker)
         await services.streets.warm()
         await services.streets.start_watching(broker)
+        await services.sessions.start_watching(broker)
         await services.hub.start()
         await services.relay.start()
         await scanner.start()
         await scheduler.start()
+        # Everything loaded so far (modules, the schema, the policies) lives as long as the
+        # process: keep it out of the collector's full passes, which would walk it again and
+        # again while requests allocate.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             await scheduler.stop()
             await scanner.stop()
             await services.relay.stop()
             await services.hub.stop()
+            await services.sessions.stop_watching()
             await services.streets.stop_watching()
             await services.authorizer.stop_watching()
             await broker.close()

@@ -85,6 +85,7 @@ async def refresh(services: Services, refresh_token: str) -> SignedIn | Problem:
         claims = services.tokens.decode(refresh_token, "refresh", now)
     except TokenError:
         return invalid
+    reused = False
     async with in_transaction():
         session = await Session.filter(id=claims.session_id).select_for_update().first()
         if (
@@ -97,20 +98,27 @@ async def refresh(services: Services, refresh_token: str) -> SignedIn | Problem:
         if claims.generation != session.refresh_counter:
             session.revoked_at = now
             await session.save(update_fields=["revoked_at"])
-            return invalid
-        user = await User.get(id=session.user_id)
-        if not user.is_active:
-            return invalid
-        session.refresh_counter += 1
-        await session.save(update_fields=["refresh_counter"])
+            reused = True
+        else:
+            user = await User.get(id=session.user_id)
+            if not user.is_active:
+                return invalid
+            session.refresh_counter += 1
+            await session.save(update_fields=["refresh_counter"])
+    if reused:  # committed: now every worker forgets the session
+        await services.sessions.revoked(session_ids=[session.id])
+        return invalid
     return await _issue(services, session, user)
 
 
 async def logout(services: Services, session_id: int) -> None:
     await Session.filter(id=session_id, revoked_at=None).update(revoked_at=services.clock.now())
+    await services.sessions.revoked(session_ids=[session_id])
 
 
 async def revoke_all_sessions(services: Services, user_id: int) -> int:
+    """Ends every session of the user. It runs inside the caller's transaction: once that has
+    committed, the caller tells the workers (``services.sessions.revoked(user_ids=…)``)."""
     return await Session.filter(user_id=user_id, revoked_at=None).update(
         revoked_at=services.clock.now()
     )

@@ -12,6 +12,7 @@ from core.security import FileUrls, Passwords, Tokens
 from core.settings import Settings
 from policies.enforcer import Authorizer
 from resolvers.outbox import EventHub, EventRelay
+from resolvers.sessions import SessionCache
 from resolvers.votes.papers import BallotPapers
 from tenants.streets import StreetDirectory
 
@@ -30,6 +31,7 @@ class Services:
     relay: EventRelay
     hub: EventHub
     ballot_papers: BallotPapers = field(default_factory=BallotPapers)
+    sessions: SessionCache = field(default_factory=SessionCache)
 
 
 def build_services(settings: Settings, broker: Broker, clock: Clock | None = None) -> Services:

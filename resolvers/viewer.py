@@ -11,6 +11,7 @@ from models.accounts import Session, User
 from models.scoping import db_columns
 from models.tenancy import Street
 from resolvers.services import Services
+from resolvers.sessions import Rows
 from tenants.resolution import resolve_street
 
 
@@ -40,9 +41,9 @@ class Viewer:
         return self.street
 
 
-async def _session_with_user(session_id: int) -> Session | None:
-    """The session and its user in one statement, as ``select_related("user")`` would load
-    them, without building the query anew for every request."""
+async def _session_rows(session_id: int) -> Rows | None:
+    """The session's and its user's columns in one statement, as ``select_related("user")``
+    would load them, without building the query anew for every request."""
     db = Session._meta.db
     session_fields, user_fields = db_columns(Session), db_columns(User)
     columns = ", ".join(
@@ -57,8 +58,25 @@ async def _session_with_user(session_id: int) -> Session | None:
     if not rows:
         return None
     row = rows[0]
-    session = Session._init_from_db(**{c: row[c] for c in session_fields})
-    session.user = User._init_from_db(**{c: row[f"u__{c}"] for c in user_fields})
+    return {c: row[c] for c in session_fields}, {c: row[f"u__{c}"] for c in user_fields}
+
+
+async def _session_with_user(services: Services, session_id: int) -> Session | None:
+    """The session and its user: kept in this worker for a few seconds (``SessionCache``),
+    read from the database otherwise. Each call gets objects of its own."""
+    cache = services.sessions
+    rows = cache.get(session_id)
+    if rows is None:
+        generation = cache.generation
+        rows = await _session_rows(session_id)
+        if rows is None:
+            return None
+        session_row, user_row = rows
+        if session_row["revoked_at"] is None and user_row["is_active"]:
+            cache.keep(session_id, user_row["id"], rows, generation)
+    session_row, user_row = rows
+    session = Session._init_from_db(**session_row)
+    session.user = User._init_from_db(**user_row)
     return session
 
 
@@ -83,7 +101,7 @@ async def authenticate(services: Services, authorization: str | None, tenant: st
     except TokenError as exc:
         code = ErrorCode.TOKEN_EXPIRED if exc.expired else ErrorCode.INVALID_TOKEN
         return Viewer(auth_error=DomainError(code))
-    session = await _session_with_user(claims.session_id)
+    session = await _session_with_user(services, claims.session_id)
     if (
         session is None
         or session.user_id != claims.user_id

@@ -138,5 +138,6 @@ async def hand_over(caller: Caller, leaver_id: int, successor_id: int) -> Handov
             },
             visibility=MEMBER_EVENTS,
         )
+    await caller.services.sessions.revoked(user_ids=[leaver_id])
     await caller.services.authorizer.assignments_changed([leaver_id, successor_id])
     return result

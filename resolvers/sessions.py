@@ -1,0 +1,137 @@
+"""Signed-in sessions kept for a few seconds in each worker, so a client's requests in a row do
+not each read its session and account again.
+
+What is kept is the session row and its user row as the database gave them (every request gets
+model objects of its own, built from them); whether the session is still good (not revoked, not
+expired, the account active, the token's user) is checked on every request as before.
+
+Whoever revokes a session (logout, a reused refresh token, a handover ending all of a user's
+sessions) calls ``revoked`` once it is committed: this worker forgets at once, the others when
+the ``session-changed`` message reaches them. A role change (the authorizer's
+``policy-changed`` message) forgets that user's sessions as well. A row read from the database
+while something was being forgotten is not kept (its read may predate the revocation), and
+every entry expires after ``ttl`` seconds, which bounds what a message lost while the broker is
+down can leave behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from core.broker import Broker
+from policies.enforcer import POLICY_CHANNEL
+
+log = logging.getLogger(__name__)
+SESSION_CHANNEL = "session-changed"
+DEFAULT_TTL_SECONDS = 5.0
+MAX_SESSIONS = 20_000
+
+Rows = tuple[dict[str, Any], dict[str, Any]]  # the session's columns, its user's columns
+
+
+class SessionCache:
+    def __init__(
+        self,
+        ttl: float = DEFAULT_TTL_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+        maxsize: int = MAX_SESSIONS,
+    ) -> None:
+        self.ttl = ttl
+        self.maxsize = maxsize
+        self._monotonic = monotonic
+        self._entries: dict[int, tuple[float, int, Rows]] = {}  # session -> (kept at, user, rows)
+        self._generation = 0
+        self._broker: Broker | None = None
+        self._listeners: list[asyncio.Task[None]] = []
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def generation(self) -> int:
+        """Read it before reading a session from the database, and give it to ``keep``."""
+        return self._generation
+
+    def get(self, session_id: int) -> Rows | None:
+        entry = self._entries.get(session_id)
+        if entry is None:
+            return None
+        if self._monotonic() - entry[0] > self.ttl:
+            del self._entries[session_id]
+            return None
+        return entry[2]
+
+    def keep(self, session_id: int, user_id: int, rows: Rows, generation: int) -> None:
+        """Keep rows read after ``generation`` was taken, unless something was forgotten since."""
+        if self.ttl <= 0 or generation != self._generation:
+            return
+        if len(self._entries) >= self.maxsize:
+            self._entries.clear()
+        self._entries[session_id] = (self._monotonic(), user_id, rows)
+
+    def forget(self, session_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) -> None:
+        self._generation += 1
+        for session_id in session_ids:
+            self._entries.pop(session_id, None)
+        users = set(user_ids)
+        if users:
+            for session_id in [s for s, e in self._entries.items() if e[1] in users]:
+                del self._entries[session_id]
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._entries.clear()
+
+    async def revoked(self, session_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) -> None:
+        """Call after committing a revocation: forget here, tell the other workers."""
+        sessions, users = sorted(set(session_ids)), sorted(set(user_ids))
+        self.forget(sessions, users)
+        if self._broker is not None:
+            message = json.dumps({"sessions": sessions, "users": users}).encode()
+            try:
+                await self._broker.publish(SESSION_CHANNEL, message)
+            except Exception:  # the broker being down must not fail the mutation
+                log.warning("could not announce a revoked session; other workers expire it")
+
+    # -- keeping workers in step -----------------------------------------------------
+    async def start_watching(self, broker: Broker) -> None:
+        self._broker = broker
+        self._listeners = [
+            asyncio.create_task(self._listen_sessions(broker), name="session-watcher"),
+            asyncio.create_task(self._listen_roles(broker), name="session-role-watcher"),
+        ]
+        await asyncio.sleep(0)
+
+    async def stop_watching(self) -> None:
+        for task in self._listeners:
+            task.cancel()
+        for task in self._listeners:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._listeners = []
+
+    async def _listen_sessions(self, broker: Broker) -> None:
+        async for message in broker.subscribe(SESSION_CHANNEL):
+            try:
+                raw = json.loads(message)
+                self.forget(
+                    (int(i) for i in raw.get("sessions", ())),
+                    (int(i) for i in raw.get("users", ())),
+                )
+            except Exception:
+                log.exception("could not apply a revoked session from another worker")
+                self.clear()
+
+    async def _listen_roles(self, broker: Broker) -> None:
+        async for message in broker.subscribe(POLICY_CHANNEL):
+            try:
+                self.forget(user_ids=(int(i) for i in json.loads(message)))
+            except Exception:
+                log.exception("could not apply a role change from another worker")
+                self.clear()
