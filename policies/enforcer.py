@@ -20,11 +20,12 @@ of tens of thousands of residents (pycasbin 2.8):
 model.conf matches names and domains exactly (no ``keyMatch`` on roles, no domain pattern), so
 the links live in ``DomainRoles``, a role manager indexed by (name, domain), which the
 enforcer's ``g()`` asks in O(1); ``Authorizer`` adds and removes a user's links there directly.
-Casbin's model holds only policy.csv (``g`` lines there would still be honoured). Configuring
-``DomainManager`` without its matching function would make the first check linear in the
-street's members, not constant, and reloads would still walk the street's link lists; answering
-from an index of our own would copy model.conf's matcher into Python. This way model.conf
-stays the one statement of the rules, and Casbin its interpreter.
+Casbin's model holds only policy.csv (``g`` lines there would still be honoured).
+
+Configuring ``DomainManager`` without its matching function would make the first check linear
+in the street's members, not constant, and reloads would still walk the street's link lists.
+Answering from an index of our own would copy model.conf's matcher into Python. With a role
+manager of our own, model.conf stays the one statement of the rules and Casbin interprets it.
 """
 
 from __future__ import annotations
