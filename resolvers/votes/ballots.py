@@ -27,7 +27,6 @@ vote's status is never taken from the kept paper: the turnout update decides.
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import secrets
@@ -387,27 +386,26 @@ async def _current_choices(services: Services, sub: Submission) -> Any:
     return ballot.choices if ballot else None
 
 
-async def _replayed(services: Services, sub: Submission, standing: dict) -> Counted | None:
+def _standing_vote(paper: BallotPaper, standing: dict) -> Vote:
+    return paper.vote_as_of(int(standing["turnout"]), standing["status"])
+
+
+async def _replayed(
+    services: Services, paper: BallotPaper, sub: Submission, standing: dict
+) -> Counted | None:
     """The first answer to this submission, if it is a retry (None if it is not); a reused key
     with other choices is ALREADY_VOTED."""
     if not sub.key or standing["elector_id"] is None:
         return None
     tag = sub.retry_tag
     if tag in standing["earlier_retry_tags"]:  # that ballot was changed since: answer as then
-        return Counted(sub.receipt, _as_of(sub.vote, standing), replayed=True)
+        return Counted(sub.receipt, _standing_vote(paper, standing), replayed=True)
     if tag != standing["retry_tag"]:
         return None
     first = await _current_choices(services, sub)
     if first is not None and canonical_json(first) == canonical_json(sub.choices):
-        return Counted(sub.receipt, _as_of(sub.vote, standing), replayed=True)
+        return Counted(sub.receipt, _standing_vote(paper, standing), replayed=True)
     raise fail(ErrorCode.ALREADY_VOTED, "vote.already_voted", "voteId")
-
-
-def _as_of(vote: Vote, standing: dict) -> Vote:
-    row = copy.copy(vote)
-    row.turnout = int(standing["turnout"])
-    row.status = VoteStatus(standing["status"])
-    return row
 
 
 async def _withdraw(sub: Submission, standing: dict, previous_receipt: str | None) -> str:
@@ -473,8 +471,8 @@ async def cast_ballot(
     if vote.status is not VoteStatus.OPEN and key:
         # Not open (any more): a retry of a ballot counted before still gets its answer.
         standing = await _standing(_default_conn(), current_street_id(), vote, voter)
-        choices = fill_ballot(vote, paper.items, marks)
-        replay = await _replayed(services, Submission(voter, vote, choices, key, receipt), standing)
+        submission = Submission(voter, vote, fill_ballot(vote, paper.items, marks), key, receipt)
+        replay = await _replayed(services, paper, submission, standing)
         if replay is not None:
             return replay
     check_can_vote_now(services, vote)
@@ -485,12 +483,12 @@ async def cast_ballot(
         stored = _store(services, change, sub)
         if not await _claim(change, sub, stored):
             standing = await _standing(change.conn, change.street_id, vote, voter)
-            replay = await _replayed(services, sub, standing)
+            replay = await _replayed(services, paper, sub, standing)
             if replay is not None:
                 return replay  # nothing was written
             if standing["status"] != VoteStatus.OPEN.value:
                 services.ballot_papers.forget(change.street_id, vote.id)
-                check_can_vote_now(services, _as_of(vote, standing))
+                check_can_vote_now(services, _standing_vote(paper, standing))
             if standing["elector_id"] is None:
                 raise fail(ErrorCode.NOT_ON_ELECTORATE, "vote.not_on_electorate", "voteId")
             if not vote.allow_changes:
