@@ -13,8 +13,8 @@ from core.security import TokenError, Tokens
 from models.accounts import Role
 from resolvers.services import Services
 from resolvers.sessions import SessionCache
-from tests.support import Api, add_member, error_codes, make_street
 from tests.accounts.test_auth import LOGOUT, ME, REFRESH, login_payload
+from tests.support import Api, add_member, error_codes, make_street
 
 
 async def _drain(predicate: object, rounds: int = 200) -> None:

@@ -11,9 +11,9 @@ from models.events import OutboxEvent
 from models.scoping import unscoped
 from resolvers.audit import verify
 from resolvers.services import Services
+from tests.audit.test_audit import TRAIL, run_verify
 from tests.people.support import add_resident, count, gid, new_id_number, people_street
 from tests.support import Api, add_member
-from tests.audit.test_audit import TRAIL, run_verify
 
 
 async def mutate(api: Api, name: str, input: dict[str, Any], token: str, pick: str = "") -> dict:

@@ -9,8 +9,8 @@ from pathlib import Path
 from models.people import Resident, ResidentTag
 from resolvers.services import Services
 from tests.people.support import count, new_id_number, people_street
-from tests.support import Api, error_codes
 from tests.platform.test_cli import STRONG_KEY, run_cli
+from tests.support import Api, error_codes
 
 IMPORT = """
 mutation I($input: ImportResidentsInput!) { importResidents(input: $input) {

@@ -9,8 +9,8 @@ from graphql import GraphQLError
 from core.settings import Settings
 from schema.limits import DocumentVerdicts
 from schema.root import build_schema
-from tests.support import Api
 from tests.platform.test_bad_input import aliased, assert_refused, nested, post_as
+from tests.support import Api
 
 
 def _verdicts(**overrides: int) -> DocumentVerdicts:

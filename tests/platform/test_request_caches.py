@@ -13,8 +13,8 @@ from resolvers.services import Services
 from tenants.registry import create_street
 from tenants.resolution import accessible_streets
 from tenants.streets import StreetDirectory
-from tests.support import Api, add_member, error_codes, gid, grant_membership, make_street
 from tests.accounts.test_auth import REVOKE
+from tests.support import Api, add_member, error_codes, gid, grant_membership, make_street
 
 STREET = "{ street { code name } }"
 RENAME = "mutation($n: String!) { updateStreet(input: {name: $n}) { __typename } }"

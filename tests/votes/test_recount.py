@@ -17,9 +17,9 @@ from resolvers.services import Services
 from resolvers.votes.common import digest, lines_of, rules_of
 from resolvers.votes.tally import count
 from tenants.scoping import unscoped
+from tests.audit.test_audit import run_verify
 from tests.projects.support import call, data
 from tests.support import Api, gid
-from tests.audit.test_audit import run_verify
 from tests.votes.support import (
     CANCEL,
     CLOSE,
