@@ -41,15 +41,17 @@ from typing import Protocol
 import casbin
 from casbin.persist.adapters import FileAdapter
 
+from gongzhi.platform import capability_vocabulary
 from models.accounts import STREET_ROLES, Role
 from policies.enforcer import MODEL_PATH, POLICY_PATH, Authorizer, Rule
 from policies.vocabulary import (
-    CAPABILITIES,
     PLATFORM_DOMAIN,
     Capability,
     street_domain,
     user_subject,
 )
+
+CAPABILITIES = capability_vocabulary()
 
 USERS_PER_STREET = 20
 STREETS_PER_DISTRICT = 10
@@ -364,7 +366,7 @@ def big_case(
     count = batches * batch_size
     # The process's first checks pay for imports and caches of their own: not any street's.
     pop, members_ = build_big_street(STAFF_EVERY)
-    warm = Authorizer()
+    warm = Authorizer(CAPABILITIES)
     warm.load_rules(pop.rules)
     warm.can(members_[1], street_domain(BIG_STREET), PROBE)
     grant_and_revoke(warm, members_[1:3])

@@ -34,11 +34,11 @@ from core.settings import Env, Settings
 from gongzhi.app import create_app
 from gongzhi.cli import apply_migrations
 from models.accounts import Membership, Role, User
-from models.outreach import Notice, NoticeTarget, TargetKind
+from models.notices import Notice, NoticeTarget, TargetKind
 from models.people import Resident, ResidentTag, Tag
 from models.scoping import unscoped
 from models.tenancy import Community, Grid
-from resolvers.people import notices
+from resolvers import notices
 from resolvers.services import Services
 from tenants.registry import create_street
 from tenants.scoping import street_scope
@@ -83,6 +83,7 @@ class Client:
 async def _load(services: Services, settings: Settings) -> dict[str, Any]:
     created = await create_street(
         services.passwords,
+        hooks=services.street_hooks,
         code="bench",
         name="五里墩街道（压测）",
         district_code="bench",

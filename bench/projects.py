@@ -70,15 +70,15 @@ async def load(url: str) -> tuple[int, str]:
     """Streets, one reader, and the projects; returns the bench street's id and username."""
     from tortoise import Tortoise
 
-    from core.database import tortoise_config
     from core.security import Passwords
     from core.settings import Env, Settings
+    from gongzhi.platform import database_config
     from models.accounts import Membership, Role, User
     from models.scoping import unscoped
     from models.tenancy import Community, District, Street
 
     settings = Settings(env=Env.DEV, database_url=url)
-    await Tortoise.init(config=tortoise_config(settings))
+    await Tortoise.init(config=database_config(settings))
     try:
         with unscoped("bench set-up"):
             district = await District.create(code="bench", name="基准区")

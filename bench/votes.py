@@ -182,20 +182,19 @@ async def prepare(url: str) -> Setup:
     from tortoise import Tortoise
 
     from core.broker import MemoryBroker
-    from core.database import tortoise_config
     from core.ids import to_global_id
     from core.settings import Env, Settings
+    from gongzhi.platform import database_config, make_services
     from models.accounts import Role, User
     from models.projects import Project, ProjectStatus
     from models.scoping import street_scope, unscoped
     from models.tenancy import Community, District, Street
     from models.votes import ElectorateKind, VoteItem, VoteKind
-    from resolvers.services import build_services
     from resolvers.votes import drafting, lifecycle
 
     settings = Settings(env=Env.TEST, database_url=url, secret_key=SECRET)
-    services = build_services(settings, MemoryBroker())
-    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+    services = make_services(settings, MemoryBroker())
+    await Tortoise.init(config=database_config(settings), _enable_global_fallback=True)
     conn = await asyncpg.connect(pg(url))
     try:
         now = datetime.now(UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +11,6 @@ from tortoise.backends.base.config_generator import expand_db_url
 from core.settings import Settings
 
 APP_LABEL = "gongzhi"
-MODEL_MODULES = [
-    "models.tenancy",
-    "models.accounts",
-    "models.events",
-    "models.audit",
-    "models.people",
-    "models.outreach",
-    "models.projects",
-    "models.votes",
-]
 MIGRATIONS_MODULE = "migrations"
 
 
@@ -48,12 +39,13 @@ def _connection(settings: Settings) -> str | dict[str, Any]:
     return config
 
 
-def tortoise_config(settings: Settings) -> dict[str, Any]:
+def tortoise_config(settings: Settings, models: Sequence[str]) -> dict[str, Any]:
+    """Tortoise's settings for these model modules (every domain's: ``gongzhi.platform``)."""
     return {
         "connections": {"default": _connection(settings)},
         "apps": {
             APP_LABEL: {
-                "models": list(MODEL_MODULES),
+                "models": list(models),
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,
             }
@@ -61,13 +53,3 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
-
-
-def __getattr__(name: str) -> Any:
-    """``core.database.TORTOISE_ORM`` for Tortoise's own CLI (``tortoise -c ...``), built
-    lazily from the environment, so importing this module reads nothing."""
-    if name == "TORTOISE_ORM":
-        from core.settings import Env
-
-        return tortoise_config(Settings(env=Env.DEV))
-    raise AttributeError(name)

@@ -3,6 +3,9 @@
 * ``DomainError``: raised for denied access and for requests that cannot be served at all
   (no token, wrong street, unknown ID). It becomes a GraphQL error whose
   ``extensions.code`` is one of ``ErrorCode``.
+A code is a member of ``ErrorCode`` (the platform's codes) or of a domain's own ``StrEnum``
+(``resolvers/votes/codes.py``); the schema's ``ErrorCode`` enum joins them all.
+
 * ``Problem``: returned, not raised, by a mutation whose input was refused. The schema turns it
   into a typed member of the mutation's payload union (``code``, ``field``, ``message``).
 """
@@ -33,13 +36,6 @@ class ErrorCode(StrEnum):
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     INVALID_UPLOAD = "INVALID_UPLOAD"
-    OVER_BUDGET = "OVER_BUDGET"
-    # Votes.
-    NOT_ON_ELECTORATE = "NOT_ON_ELECTORATE"
-    VOTE_NOT_OPEN = "VOTE_NOT_OPEN"
-    VOTE_CLOSED = "VOTE_CLOSED"
-    ALREADY_VOTED = "ALREADY_VOTED"
-    TOO_MANY_CHOICES = "TOO_MANY_CHOICES"
     # The request itself.
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
@@ -51,7 +47,7 @@ class ErrorCode(StrEnum):
 class Problem:
     """An expected failure of a mutation: nothing was written."""
 
-    code: ErrorCode
+    code: StrEnum
     message_key: str
     field: str | None = None
     params: dict[str, Any] = dataclass_field(default_factory=dict)
@@ -62,7 +58,7 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        code: ErrorCode,
+        code: StrEnum,
         message_key: str | None = None,
         *,
         field: str | None = None,
@@ -83,8 +79,6 @@ class ProblemError(Exception):
         super().__init__(problem.message_key)
 
 
-def problem(
-    code: ErrorCode, message_key: str, field: str | None = None, /, **params: Any
-) -> Problem:
+def problem(code: StrEnum, message_key: str, field: str | None = None, /, **params: Any) -> Problem:
     """A Problem. Positional-only, so a message parameter may itself be named ``code``."""
     return Problem(code=code, message_key=message_key, field=field, params=params)

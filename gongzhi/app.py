@@ -1,7 +1,8 @@
 """``create_app(settings)``: the one place where the app is wired together.
 
-The lifespan owns every resource: the database, the broker, the enforcer, and the background
-tasks (event relay and hub, deadline scanner, vote scheduler).
+The lifespan owns every resource: the database, the broker, the enforcer, the event relay and
+hub, and every domain's background tasks (``Domain.tasks``: the projects' deadline scanner, the
+votes' scheduler…). What the domains bring comes from ``gongzhi.platform``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ from tortoise.connection import get_connection
 
 from core.broker import make_broker
 from core.clock import Clock
-from core.database import tortoise_config
 from core.settings import Settings
 from gongzhi.files import serve_file
-from resolvers.projects.deadlines import deadline_scanner
-from resolvers.services import Services, build_services
-from resolvers.votes.lifecycle import vote_scheduler
-from schema.root import build_schema
+from gongzhi.platform import database_config, make_schema, make_services
+from resolvers.services import Services
+from schema.domain import background_tasks
+from schema.domains import DOMAINS
 from schema.view import GraphQLEndpoint
 
 
@@ -55,14 +55,13 @@ async def readyz(request: Request) -> JSONResponse:
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     settings.require_safe_secret()
     broker = make_broker(settings.redis_url, settings.redis_prefix)
-    services = build_services(settings, broker, clock)
-    graphql = GraphQLEndpoint(build_schema(settings), services)
-    scanner = deadline_scanner(services)
-    scheduler = vote_scheduler(services)
+    services = make_services(settings, broker, clock)
+    graphql = GraphQLEndpoint(make_schema(settings), services)
+    tasks = background_tasks(DOMAINS, services)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+        await Tortoise.init(config=database_config(settings), _enable_global_fallback=True)
         await broker.start()
         await services.authorizer.load_from_database()
         await services.authorizer.start_watching(broker)
@@ -71,8 +70,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await services.sessions.start_watching(broker)
         await services.hub.start()
         await services.relay.start()
-        await scanner.start()
-        await scheduler.start()
+        for task in tasks:
+            await task.start()
         # Everything loaded so far (modules, the schema, the policies) lives as long as the
         # process: keep it out of the collector's full passes, which would walk it again and
         # again while requests allocate.
@@ -82,8 +81,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             yield
         finally:
             gc.unfreeze()
-            await scheduler.stop()
-            await scanner.stop()
+            for task in reversed(tasks):
+                await task.stop()
             await services.relay.stop()
             await services.hub.stop()
             await services.sessions.stop_watching()

@@ -22,9 +22,9 @@ def _run(work: Callable[[], Awaitable[T]]) -> T:
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     from tortoise import Tortoise
 
-    from core.database import tortoise_config
+    from gongzhi.platform import database_config
 
-    await Tortoise.init(config=tortoise_config(settings))
+    await Tortoise.init(config=database_config(settings))
     try:
         return await work()
     finally:
@@ -34,13 +34,13 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -
 async def apply_migrations(settings: Settings, quiet: bool = False) -> None:
     from tortoise.migrations.api import migrate
 
-    from core.database import tortoise_config
+    from gongzhi.platform import database_config
 
     def progress(event: str, app_label: str, name: str) -> None:
         if not quiet and event == "apply_done":
             click.echo(f"  applied {app_label}.{name}")
 
-    await migrate(config=tortoise_config(settings), progress=progress)
+    await migrate(config=database_config(settings), progress=progress)
     from tortoise import Tortoise
 
     await Tortoise.close_connections()
@@ -69,7 +69,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     _run(lambda: apply_migrations(settings))
     if demo:
-        from resolvers.demo import load_demo
+        from gongzhi.platform import load_demo
 
         _run(lambda: _with_database(settings, lambda: load_demo(settings, echo=click.echo)))
     if settings.uses_sqlite and workers > 1:
@@ -103,14 +103,14 @@ def makemigrations(name: str | None) -> None:
     """Write a migration for model changes (developers)."""
     from tortoise.cli import cli as tortoise_cli
 
-    ctx = tortoise_cli.CLIContext(config="core.database.TORTOISE_ORM", config_file=None)
+    ctx = tortoise_cli.CLIContext(config="gongzhi.platform.TORTOISE_ORM", config_file=None)
     _run(lambda: tortoise_cli.makemigrations(ctx, (), False, name))
 
 
 @main.command()
 def demo() -> None:
     """Load the three demo streets (idempotent). Every demo password is demo1234."""
-    from resolvers.demo import load_demo
+    from gongzhi.platform import load_demo
 
     settings = Settings(env=Env.DEV) if not os.environ.get("GONGZHI_ENV") else Settings()
     _run(lambda: apply_migrations(settings))
@@ -120,9 +120,9 @@ def demo() -> None:
 @main.command()
 def schema() -> None:
     """Print the GraphQL schema (SDL)."""
-    from schema.root import build_schema
+    from gongzhi.platform import make_schema
 
-    click.echo(build_schema(Settings(env=Env.DEV)).as_str())
+    click.echo(make_schema(Settings(env=Env.DEV)).as_str())
 
 
 @main.group()
@@ -140,6 +140,7 @@ def tenant_create(code: str, name: str, district_code: str, admin_username: str)
     from core.errors import ProblemError
     from core.i18n import EN, translate
     from core.security import Passwords
+    from gongzhi.platform import street_hooks
     from tenants.registry import create_street
 
     settings = Settings()
@@ -148,6 +149,7 @@ def tenant_create(code: str, name: str, district_code: str, admin_username: str)
         passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
         return await create_street(
             passwords,
+            hooks=street_hooks(),
             code=code,
             name=name,
             district_code=district_code,
@@ -272,10 +274,10 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
     from pathlib import Path
 
     from core.i18n import EN, translate
+    from gongzhi.platform import make_services
     from models.tenancy import Street
     from resolvers.people.importing import decode_csv
     from resolvers.people.importing import import_residents as run_import
-    from resolvers.services import build_services
     from tenants.scoping import street_scope
 
     settings = Settings(env=Env.DEV) if not os.environ.get("GONGZHI_ENV") else Settings()
@@ -292,7 +294,7 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
         street = await Street.get_or_none(code=street_code.strip().lower())
         if street is None:
             raise click.ClickException(f"no street with code {street_code!r}")
-        services = build_services(settings, make_broker(None, settings.redis_prefix))
+        services = make_services(settings, make_broker(None, settings.redis_prefix))
         with street_scope(street.id):
             return await run_import(services, text, skip_invalid=skip_invalid, progress=progress)
 

@@ -1,6 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.outreach import DelegateKind, DelegateLevel, TargetKind
+from models.notices import TargetKind
+from models.outreach import DelegateKind, DelegateLevel
 from models.people import GridDuty
 from tortoise.fields.base import OnDelete
 from tortoise import fields

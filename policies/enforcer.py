@@ -47,9 +47,9 @@ from models.accounts import DISTRICT_ROLES, DistrictMembership, Membership, Role
 from models.scoping import unscoped
 from models.tenancy import Street
 from policies.vocabulary import (
-    CAPABILITIES,
     PLATFORM_DOMAIN,
     Capability,
+    Vocabulary,
     street_domain,
     street_of_domain,
     user_subject,
@@ -211,7 +211,8 @@ class Authorizer:
     tells ``streets_of`` and ``roles`` what a user holds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
         self.enforcer = new_enforcer()
         self.links: DomainRoles = self.enforcer.get_role_manager()
         self._decisions: dict[tuple[int, str, str, str], bool] = {}
@@ -306,4 +307,4 @@ class Authorizer:
         return sorted(self.enforcer.get_roles_for_user_in_domain(user_subject(user_id), domain))
 
     def capabilities(self, user_id: int, domain: str) -> list[Capability]:
-        return [cap for cap in sorted(CAPABILITIES) if self.can(user_id, domain, cap)]
+        return [cap for cap in self.vocabulary if self.can(user_id, domain, cap)]

@@ -23,12 +23,13 @@ from core.errors import DomainError, ErrorCode
 from models.accounts import User
 from models.audit import AuditEntry, append_entries, append_entry
 from models.events import EVENT_READ, PRIVATE, OutboxEvent, record_event
+from policies.capabilities import events as event_capabilities
 from policies.vocabulary import Capability, street_domain
 from resolvers.outbox import Event, decode_cursor, stream
 from resolvers.services import Services
 from tenants.scoping import current_street_id
 
-STREET_EVENTS = Capability("event", "read")
+STREET_EVENTS = event_capabilities.EVENT_READ
 
 
 @dataclass

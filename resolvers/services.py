@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeVar
 
 from core.broker import Broker
 from core.clock import Clock, SystemClock
@@ -11,10 +13,13 @@ from core.ratelimit import FailureCounter, MemoryFailureCounter, RedisFailureCou
 from core.security import FileUrls, Passwords, Tokens
 from core.settings import Settings
 from policies.enforcer import Authorizer
+from policies.vocabulary import Vocabulary
 from resolvers.outbox import EventHub, EventRelay
 from resolvers.sessions import SessionCache
-from resolvers.votes.papers import BallotPapers
+from tenants.registry import StreetHook
 from tenants.streets import StreetDirectory
+
+K = TypeVar("K")
 
 
 @dataclass
@@ -30,11 +35,30 @@ class Services:
     login_failures: FailureCounter
     relay: EventRelay
     hub: EventHub
-    ballot_papers: BallotPapers = field(default_factory=BallotPapers)
+    vocabulary: Vocabulary
+    street_hooks: Sequence[StreetHook] = ()
+    """What each domain writes into a new street (``tenants.registry.create_street``)."""
     sessions: SessionCache = field(default_factory=SessionCache)
+    keep: dict[type, object] = field(default_factory=dict)
+    """Per-process state a domain keeps, one object per class, made on first use
+    (``kept(BallotPapers)``): no domain needs a field here."""
+
+    def kept(self, cls: type[K]) -> K:
+        """The worker's one ``cls()`` (e.g. the votes domain's ballot papers)."""
+        found = self.keep.get(cls)
+        if not isinstance(found, cls):
+            found = self.keep[cls] = cls()
+        return found
 
 
-def build_services(settings: Settings, broker: Broker, clock: Clock | None = None) -> Services:
+def build_services(
+    settings: Settings,
+    broker: Broker,
+    clock: Clock | None = None,
+    *,
+    vocabulary: Vocabulary,
+    street_hooks: Sequence[StreetHook] = (),
+) -> Services:
     settings.require_safe_secret()
     assert settings.secret_key
     redis = getattr(broker, "redis", None)
@@ -48,7 +72,7 @@ def build_services(settings: Settings, broker: Broker, clock: Clock | None = Non
         settings=settings,
         clock=clock,
         broker=broker,
-        authorizer=Authorizer(),
+        authorizer=Authorizer(vocabulary),
         streets=StreetDirectory(),
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
         tokens=Tokens(
@@ -65,4 +89,6 @@ def build_services(settings: Settings, broker: Broker, clock: Clock | None = Non
             retention=timedelta(hours=settings.event_retention_hours),
         ),
         hub=EventHub(broker, sweep_seconds=max(1.0, 2 * settings.event_poll_seconds)),
+        vocabulary=vocabulary,
+        street_hooks=tuple(street_hooks),
     )

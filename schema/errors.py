@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 
-from core.errors import DomainError, Problem, ProblemError
+from core.errors import DomainError, ErrorCode, Problem, ProblemError
 from core.i18n import translate
 from schema.context import Info
-from schema.enums import ErrorCode
+
+if TYPE_CHECKING:
+    from schema.codes import SchemaErrorCode
 
 
 @strawberry.interface(
@@ -18,7 +20,7 @@ from schema.enums import ErrorCode
     "`message` follows Accept-Language (zh-CN default, en)."
 )
 class UserError:
-    code: ErrorCode
+    code: Annotated[SchemaErrorCode, strawberry.lazy("schema.codes")]
     field: str | None = strawberry.field(description="The input field at fault, if one is.")
     message: str
 

@@ -1,4 +1,4 @@
-"""Permissions declared on the field: ``@field(requires=Can("member", "grant"), ...)``.
+"""Permissions declared on the field: ``@field(requires=Can(MEMBER_GRANT), ...)``.
 
 The check runs before the resolver, raises a GraphQL error with a stable code (``UNAUTHENTICATED``,
 ``TENANT_REQUIRED``, ``FORBIDDEN``…) and never returns data. The field's description states what
@@ -13,13 +13,7 @@ import strawberry
 from strawberry.permission import BasePermission, PermissionExtension
 
 from core.errors import DomainError, ErrorCode
-from policies.vocabulary import (
-    CAPABILITIES,
-    PLATFORM_CAPABILITIES,
-    PLATFORM_DOMAIN,
-    Capability,
-    street_domain,
-)
+from policies.vocabulary import PLATFORM_DOMAIN, Capability, street_domain
 from schema.context import Info
 
 
@@ -49,25 +43,28 @@ class SignedIn(Requirement):
 
 
 class Can(Requirement):
-    """The caller's roles in the current street (or on the platform) grant (resource, action)."""
+    """The caller's roles in the current street (or, for a platform capability, on the
+    platform) grant the capability. Built with a capability object of the domain's
+    ``policies/capabilities`` module; ``build_schema`` refuses one its domains do not declare."""
 
-    def __init__(self, resource: str, action: str) -> None:
-        self.capability = Capability(resource, action)
-        if self.capability not in CAPABILITIES:
-            raise ValueError(f"{self.capability} is not in policies/vocabulary.py")
+    def __init__(self, capability: Capability) -> None:
+        if not capability.description:
+            raise ValueError(
+                f"{capability} has no description: declare it in policies/capabilities/"
+            )
+        self.capability = capability
 
     def describe(self) -> str:
-        return f"Requires: `{self.capability}` ({CAPABILITIES[self.capability]})."
+        return f"Requires: `{self.capability}` ({self.capability.description})."
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         context = info.context
         viewer = context.viewer
-        if self.capability in PLATFORM_CAPABILITIES:
+        user = viewer.require_user()
+        if self.capability.platform:
             domain = PLATFORM_DOMAIN
-            user = viewer.require_user()
         else:
             domain = street_domain(viewer.require_street().id)
-            user = viewer.require_user()
         if not context.services.authorizer.can(user.id, domain, self.capability):
             raise DomainError(
                 ErrorCode.FORBIDDEN,

@@ -1,7 +1,9 @@
-"""The schema, composed once from every domain's queries, mutations and subscriptions."""
+"""The schema, composed once from every domain's queries, mutations and subscriptions
+(``Domain.query`` / ``mutation`` / ``subscription``), in the order of the domain list."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
@@ -10,80 +12,21 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from core.settings import Settings
-from schema.accounts.mutations import AccountsMutation
-from schema.accounts.queries import AccountsQuery
-from schema.accounts.subscriptions import AccountsSubscription
+from policies.vocabulary import Capability
+from schema.domain import Domain, node_kinds, vocabulary
 from schema.errors import InputError, TooManyAttempts
-from schema.events.mutations import EventsMutation
-from schema.events.queries import EventsQuery
-from schema.events.subscriptions import EventsSubscription
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
 from schema.limits import DocumentVerdicts, QueryLimits
-from schema.node import NodeQuery
-from schema.people.delegates import DelegatesMutation, DelegatesQuery
-from schema.people.importing import ImportMutation
-from schema.people.notices import NoticesMutation, NoticesQuery, NoticesSubscription
-from schema.people.places import PlacesMutation, PlacesQuery
-from schema.people.residents import ResidentsMutation, ResidentsQuery
-from schema.people.visits import VisitsMutation, VisitsQuery
-from schema.people.workbench import WorkbenchMutation, WorkbenchQuery
-from schema.projects.mutations import ProjectsMutation
-from schema.projects.queries import ProjectsQuery
-from schema.projects.subscriptions import ProjectsSubscription
-from schema.projects.supervision import SupervisionMutation
-from schema.tenancy.mutations import TenancyMutation
-from schema.tenancy.queries import TenancyQuery
-from schema.votes.mutations import VotesMutation
-from schema.votes.queries import VotesQuery
-from schema.votes.subscriptions import VotesSubscription
+from schema.node import node_query
+from schema.permissions import Can
 
 
-@strawberry.type(description="Everything one can read. Each field says what it requires.")
-class Query(
-    NodeQuery,
-    AccountsQuery,
-    TenancyQuery,
-    PlacesQuery,
-    ResidentsQuery,
-    WorkbenchQuery,
-    NoticesQuery,
-    DelegatesQuery,
-    VisitsQuery,
-    EventsQuery,
-    ProjectsQuery,
-    VotesQuery,
-):
-    pass
-
-
-@strawberry.type(description="Everything one can change. Each returns a payload union.")
-class Mutation(
-    AccountsMutation,
-    TenancyMutation,
-    PlacesMutation,
-    ResidentsMutation,
-    ImportMutation,
-    WorkbenchMutation,
-    NoticesMutation,
-    DelegatesMutation,
-    VisitsMutation,
-    EventsMutation,
-    ProjectsMutation,
-    SupervisionMutation,
-    VotesMutation,
-):
-    pass
-
-
-@strawberry.type(description="Live updates over graphql-transport-ws on the same path.")
-class Subscription(
-    AccountsSubscription,
-    EventsSubscription,
-    ProjectsSubscription,
-    NoticesSubscription,
-    VotesSubscription,
-):
-    pass
+def _root(name: str, description: str, parts: Sequence[type]) -> type | None:
+    """One root type whose fields are those of every domain's ``parts``, in the domains'
+    order (none when no domain has any)."""
+    if not parts:
+        return None
+    return strawberry.type(type(name, tuple(parts), {}), description=description)
 
 
 class GongzhiSchema(strawberry.Schema):
@@ -95,8 +38,8 @@ class GongzhiSchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    settings = settings or Settings(env="dev")  # type: ignore[arg-type]
+def build_schema(settings: Settings, domains: Sequence[Domain]) -> strawberry.Schema:
+    """The schema of these domains (``schema.domains.DOMAINS`` in the app)."""
     # Factories: a fresh extension per request. The limits' rules and the verdicts on each
     # distinct document are built once here and shared by every request of this schema.
     mask = not settings.is_dev
@@ -111,11 +54,47 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         StreetScopeExtension,
         lambda: ErrorCodeExtension(mask_unexpected=mask),
     ]
-    return GongzhiSchema(
-        query=Query,
-        mutation=Mutation,
-        subscription=Subscription,
-        types=[InputError, TooManyAttempts],
+    query = _root(
+        "Query",
+        "Everything one can read. Each field says what it requires.",
+        [node_query(node_kinds(domains)), *(q for d in domains for q in d.query)],
+    )
+    mutation = _root(
+        "Mutation",
+        "Everything one can change. Each returns a payload union.",
+        [m for d in domains for m in d.mutation],
+    )
+    subscription = _root(
+        "Subscription",
+        "Live updates over graphql-transport-ws on the same path.",
+        [s for d in domains for s in d.subscription],
+    )
+    schema = GongzhiSchema(
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
+        types=[InputError, TooManyAttempts, *(x for d in domains for x in d.types)],
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
+    undeclared = sorted(
+        f"{type_name}.{field_name}: {capability}"
+        for type_name, field_name, capability in declared_capabilities(schema)
+        if capability not in vocabulary(domains)
+    )
+    if undeclared:
+        raise ValueError(f"fields require capabilities no domain declares: {undeclared}")
+    return schema
+
+
+def declared_capabilities(schema: strawberry.Schema) -> list[tuple[str, str, Capability]]:
+    """(type, field, capability) for every field of the schema guarded by ``Can(...)``."""
+    found = []
+    for type_name, concrete in schema.schema_converter.type_map.items():
+        definition = concrete.definition
+        for strawberry_field in getattr(definition, "fields", ()):
+            for extension in strawberry_field.extensions:
+                for requirement in getattr(extension, "permissions", ()):
+                    if isinstance(requirement, Can):
+                        found.append((type_name, strawberry_field.name, requirement.capability))
+    return found

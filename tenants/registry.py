@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from core.errors import ErrorCode, Problem, ProblemError, problem
@@ -14,7 +17,6 @@ from core.security import Passwords, generate_password
 from models.accounts import DistrictMembership, Membership, Role, User
 from models.audit import append_entry
 from models.events import record_event
-from models.people import DEFAULT_TAGS, Tag
 from models.scoping import unscoped
 from models.tenancy import District, Street
 
@@ -56,9 +58,16 @@ async def ensure_district(code: str, name: str | None = None) -> District:
     return district
 
 
+StreetHook = Callable[[BaseDBAsyncClient, Street], Awaitable[dict[str, Any]]]
+"""What a domain writes into a new street, inside the street's creating transaction (a
+street-scoped writer is not needed: it runs with the street's first records); returns what it
+wrote, for the street's first audit entry (e.g. the people domain's default tags)."""
+
+
 async def create_street(
     passwords: Passwords,
     *,
+    hooks: Sequence[StreetHook],
     code: str,
     name: str,
     district_code: str,
@@ -68,8 +77,9 @@ async def create_street(
     at: datetime | None = None,
 ) -> NewStreet:
     """Create a street and its first STREET_ADMIN; raises ProblemError and writes nothing on
-    bad input. The new street starts with the default resident tags, and its audit chain and
-    event stream with its creation."""
+    bad input. Each domain's ``hooks`` then writes what a new street starts with (the people
+    domain: the default resident tags); the street's audit chain and event stream start with
+    its creation."""
     code = code.strip().lower()
     for found in (
         check_code(code),
@@ -111,14 +121,14 @@ async def create_street(
         )
         with unscoped("the first administrator and first records of a new street"):
             await Membership.create(user=admin, tenant=street, role=Role.STREET_ADMIN)
-            await Tag.bulk_create([Tag(tenant=street, name=name) for name in DEFAULT_TAGS])
-            change = {
+            change: dict[str, Any] = {
                 "code": street.code,
                 "name": street.name,
                 "district": district.code,
                 "admin": to_global_id("Account", admin.id),
-                "tags": list(DEFAULT_TAGS),
             }
+            for hook in hooks:
+                change.update(await hook(conn, street))
             subject = to_global_id("Street", street.id)
             common = {"street_id": street.id, "actor_id": actor_id, "subject": subject}
             await append_entry(conn, at=at, action="street.created", change=change, **common)

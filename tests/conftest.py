@@ -24,12 +24,11 @@ from starlette.applications import Starlette
 from tortoise import Tortoise
 
 from core.clock import FrozenClock
-from core.database import tortoise_config
 from core.settings import Env, Settings
 from gongzhi.app import create_app
 from gongzhi.cli import apply_migrations
+from gongzhi.platform import database_config, load_demo
 from models.scoping import unscoped
-from resolvers.demo import load_demo
 from resolvers.services import Services
 from tests import live
 from tests.support import Api
@@ -108,7 +107,7 @@ def clock() -> FrozenClock:
 @pytest.fixture(scope="session")
 async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starlette]:
     await apply_migrations(settings, quiet=True)
-    await Tortoise.init(config=tortoise_config(settings))
+    await Tortoise.init(config=database_config(settings))
     await load_demo(settings, echo=lambda _: None)
     await Tortoise.close_connections()
     application = create_app(settings, clock=clock)

@@ -92,6 +92,7 @@ async def make_street(services: Services, prefix: str = "t") -> StreetFixture:
     code = f"{prefix}-{secrets.token_hex(3)}"
     created = await create_street(
         services.passwords,
+        hooks=services.street_hooks,
         code=code,
         name=f"测试街道 {code}",
         district_code="test-district",

@@ -3,8 +3,8 @@ residents (one linked to the street's demo resident account), a representative w
 
 from __future__ import annotations
 
-from core.identity import IdHasher, make_id_number, mask_id_number
-from models.accounts import Role, User
+from core.identity import make_id_number, mask_id_number
+from models.accounts import Role
 from models.outreach import ContactCode, Delegate, DelegateArea, DelegateKind, DelegateLevel
 from models.people import (
     DEFAULT_TAGS,
@@ -16,7 +16,8 @@ from models.people import (
     ResidentTag,
     Tag,
 )
-from models.tenancy import Community, Grid, Street
+from models.tenancy import Community, Grid
+from resolvers.demo import DemoStreetData
 
 DEMO_RESIDENTS = (
     ("王秀英", "13800000001", "1号楼", ("独居老人",)),
@@ -26,10 +27,9 @@ DEMO_RESIDENTS = (
 )
 
 
-async def load_people_demo(
-    street: Street, users: dict[Role, User], hasher: IdHasher, index: int
-) -> None:
+async def load_people_demo(demo: DemoStreetData) -> None:
     """Idempotent: called inside ``unscoped`` by ``resolvers.demo.load_demo``."""
+    street, users, hasher, index = demo.street, demo.users, demo.hasher, demo.index
     tags = {}
     for name in DEFAULT_TAGS:
         tags[name], _ = await Tag.get_or_create(tenant=street, name=name)

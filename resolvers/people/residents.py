@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
 
@@ -19,8 +21,8 @@ from core.identity import (
 )
 from core.ids import to_global_id
 from models.accounts import Membership
-from models.people import Building, Resident, ResidentTag, Tag
-from models.tenancy import Grid
+from models.people import DEFAULT_TAGS, Building, Resident, ResidentTag, Tag
+from models.tenancy import Grid, Street
 from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
 from resolvers.people.access import Caller, my_grid_ids, visible_grid_ids, visible_residents
@@ -318,3 +320,10 @@ async def delete_tag(caller: Caller, tag_id: int) -> Tag:
             "tag.deleted", to_global_id("Tag", tag_id), {"name": tag.name, "untagged": untagged}
         )
     return tag
+
+
+async def seed_default_tags(conn: BaseDBAsyncClient, street: Street) -> dict[str, Any]:
+    """What a new street starts with in the people domain: the default resident tags
+    (残疾人, 独居老人…), editable afterwards."""
+    await Tag.bulk_create([Tag(tenant=street, name=name) for name in DEFAULT_TAGS], using_db=conn)
+    return {"tags": list(DEFAULT_TAGS)}

@@ -57,7 +57,7 @@ async def require_project(project_id: int, *, for_update: bool = False) -> Proje
     return await get_in_street(Project, project_id, for_update=for_update)
 
 
-def fail(code: ErrorCode, key: str, field: str | None = None, **params: object) -> ProblemError:
+def fail(code: StrEnum, key: str, field: str | None = None, **params: object) -> ProblemError:
     return ProblemError(problem(code, key, field, **params))
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.errors import ErrorCode
 from models.accounts import User
 from models.projects import Disbursement
 from resolvers.events import changing
+from resolvers.projects.codes import ProjectCode
 from resolvers.projects.common import (
     Snapshot,
     check_text,
@@ -45,7 +45,7 @@ async def record_disbursement(
             over = spent > project.budget
             if over and not reason:
                 raise fail(
-                    ErrorCode.OVER_BUDGET,
+                    ProjectCode.OVER_BUDGET,
                     "project.over_budget",
                     "overBudgetReason",
                     spent=str(spent),

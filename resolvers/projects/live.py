@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from policies.vocabulary import Capability
+from policies.capabilities.projects import PROJECT_READ
 from resolvers.events import domain_events
 from resolvers.outbox import Event
 from resolvers.services import Services
 
-PROJECT_READ = Capability("project", "read")
+PROJECT_READ = PROJECT_READ
 
 
 def project_events(

@@ -20,7 +20,7 @@ A retry (the same idempotency key) gets the first answer back, even after the vo
 after the voter changed that ballot; it never counts again.
 
 Every voter takes this path, most of them in the first minutes of a vote, so it is kept short:
-the ballot paper of an open vote is read once per process (``Services.ballot_papers``) and the
+the ballot paper of an open vote is read once per process (``Services.kept(BallotPapers)``) and the
 statements of the common case are written out in SQL (one round trip each on PostgreSQL). The
 vote's status is never taken from the kept paper: the turnout update decides.
 """
@@ -46,6 +46,7 @@ from models.votes import Ballot, BallotMode, Elector, SealedBallot, Vote, VoteIt
 from resolvers.events import Change, changing
 from resolvers.projects.common import fail
 from resolvers.services import Services
+from resolvers.votes.codes import VoteCode
 from resolvers.votes.common import (
     Counted,
     Opened,
@@ -60,7 +61,7 @@ from resolvers.votes.common import (
     seal_ballot,
     vote_gid,
 )
-from resolvers.votes.papers import BallotPaper
+from resolvers.votes.papers import BallotPaper, BallotPapers
 from resolvers.votes.tally import ABSTAIN, ANSWERS, YES
 from tenants.scoping import current_street_id
 
@@ -82,9 +83,9 @@ class Mark:
 def check_can_vote_now(services: Services, vote: Vote) -> None:
     now = services.clock.now()
     if vote.status is VoteStatus.DRAFT:
-        raise fail(ErrorCode.VOTE_NOT_OPEN, "vote.not_open", "voteId")
+        raise fail(VoteCode.VOTE_NOT_OPEN, "vote.not_open", "voteId")
     if vote.status is not VoteStatus.OPEN or (vote.closes_at and vote.closes_at <= now):
-        raise fail(ErrorCode.VOTE_CLOSED, "vote.closed", "voteId")
+        raise fail(VoteCode.VOTE_CLOSED, "vote.closed", "voteId")
 
 
 def fill_ballot(vote: Vote, items: Sequence[VoteItem], marks: Sequence[Mark]) -> dict[str, Any]:
@@ -121,7 +122,7 @@ def fill_ballot(vote: Vote, items: Sequence[VoteItem], marks: Sequence[Mark]) ->
             chosen[key] = mark.answer
     if vote.mode is BallotMode.APPROVAL and len(chosen) > (vote.max_choices or 0):
         raise fail(
-            ErrorCode.TOO_MANY_CHOICES, "vote.too_many_choices", "choices", max=vote.max_choices
+            VoteCode.TOO_MANY_CHOICES, "vote.too_many_choices", "choices", max=vote.max_choices
         )
     if vote.mode is BallotMode.YES_NO_ABSTAIN:
         for item in items:  # an unmarked line is an abstention (弃权)
@@ -228,10 +229,10 @@ async def open_paper(services: Services, vote_id: int) -> BallotPaper:
     """The vote's ballot paper: kept by the process once the vote is open, read otherwise
     (NOT_FOUND for another street's vote)."""
     street_id = current_street_id()
-    paper = services.ballot_papers.get(street_id, vote_id)
+    paper = services.kept(BallotPapers).get(street_id, vote_id)
     if paper is None:
         vote = await require_vote(vote_id)
-        paper = services.ballot_papers.keep(street_id, vote, await ballot_paper(vote.id))
+        paper = services.kept(BallotPapers).keep(street_id, vote, await ballot_paper(vote.id))
     return paper
 
 
@@ -352,8 +353,8 @@ async def _count(change: Change, paper: BallotPaper, by: int) -> int:
     else:
         rows = await conn.execute_query_dict(_RAISE_TURNOUT, counted)
     if not rows:
-        change.services.ballot_papers.forget(change.street_id, vote.id)
-        raise fail(ErrorCode.VOTE_CLOSED, "vote.closed", "voteId")
+        change.services.kept(BallotPapers).forget(change.street_id, vote.id)
+        raise fail(VoteCode.VOTE_CLOSED, "vote.closed", "voteId")
     payload["turnout"] = turnout = int(rows[0]["turnout"])
     if _postgres(conn):
         event.id = rows[0]["id"]
@@ -405,7 +406,7 @@ async def _replayed(
     first = await _current_choices(services, sub)
     if first is not None and canonical_json(first) == canonical_json(sub.choices):
         return Counted(sub.receipt, _standing_vote(paper, standing), replayed=True)
-    raise fail(ErrorCode.ALREADY_VOTED, "vote.already_voted", "voteId")
+    raise fail(VoteCode.ALREADY_VOTED, "vote.already_voted", "voteId")
 
 
 async def _withdraw(sub: Submission, standing: dict, previous_receipt: str | None) -> str:
@@ -414,7 +415,7 @@ async def _withdraw(sub: Submission, standing: dict, previous_receipt: str | Non
     vote = sub.vote
     if vote.secret:
         if not previous_receipt or change_tag(previous_receipt) != standing["change_tag"]:
-            raise fail(ErrorCode.ALREADY_VOTED, "vote.previous_receipt", "previousReceipt")
+            raise fail(VoteCode.ALREADY_VOTED, "vote.previous_receipt", "previousReceipt")
         old = await SealedBallot.filter(vote_id=vote.id, change_tag=standing["change_tag"]).first()
         removed = await SealedBallot.filter(id=old.id).delete() if old else 0
         withdrawn = hashlib.sha256(old.sealed.encode()).hexdigest() if old else ""
@@ -423,7 +424,7 @@ async def _withdraw(sub: Submission, standing: dict, previous_receipt: str | Non
         withdrawn = ballot.receipt_hash if ballot else ""
         removed = await Ballot.filter(vote_id=vote.id, voter_id=sub.voter.id).delete()
     if not removed:
-        raise fail(ErrorCode.ALREADY_VOTED, "vote.previous_receipt", "previousReceipt")
+        raise fail(VoteCode.ALREADY_VOTED, "vote.previous_receipt", "previousReceipt")
     return withdrawn
 
 
@@ -444,7 +445,7 @@ async def _change(
         earlier_retry_tags=earlier,
     )
     if not updated:  # a change of the same ballot raced this one
-        raise fail(ErrorCode.ALREADY_VOTED, "vote.already_voted", "voteId")
+        raise fail(VoteCode.ALREADY_VOTED, "vote.already_voted", "voteId")
     await _insert(change, sub, stored)
     return withdrawn
 
@@ -487,12 +488,12 @@ async def cast_ballot(
             if replay is not None:
                 return replay  # nothing was written
             if standing["status"] != VoteStatus.OPEN.value:
-                services.ballot_papers.forget(change.street_id, vote.id)
+                services.kept(BallotPapers).forget(change.street_id, vote.id)
                 check_can_vote_now(services, _standing_vote(paper, standing))
             if standing["elector_id"] is None:
-                raise fail(ErrorCode.NOT_ON_ELECTORATE, "vote.not_on_electorate", "voteId")
+                raise fail(VoteCode.NOT_ON_ELECTORATE, "vote.not_on_electorate", "voteId")
             if not vote.allow_changes:
-                raise fail(ErrorCode.ALREADY_VOTED, "vote.already_voted", "voteId")
+                raise fail(VoteCode.ALREADY_VOTED, "vote.already_voted", "voteId")
             withdrawn = await _change(change, sub, standing, stored, previous_receipt)
         turnout = await _count(change, paper, 0 if withdrawn is not None else 1)
         record = dict(stored.record)

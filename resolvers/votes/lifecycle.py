@@ -31,7 +31,8 @@ from models.votes import (
     VoteKind,
     VoteStatus,
 )
-from policies.vocabulary import Capability, street_domain
+from policies.capabilities.votes import VOTE_CAST
+from policies.vocabulary import street_domain
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
 from resolvers.periodic import Periodic
@@ -53,7 +54,7 @@ from resolvers.votes.tally import Outcome, count
 from tenants.scoping import street_scope, unscoped
 
 log = logging.getLogger(__name__)
-CAST = Capability("vote", "cast")
+CAST = VOTE_CAST
 # A secret ballot in the audit chain, written at closing.
 COUNTED = "vote.ballot_unsealed"
 

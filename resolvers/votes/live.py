@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from policies.vocabulary import Capability
+from policies.capabilities.votes import VOTE_READ
 from resolvers.events import domain_events
 from resolvers.outbox import Event
 from resolvers.services import Services
 
-VOTE_READ = Capability("vote", "read")
+VOTE_READ = VOTE_READ
 
 
 def vote_events(

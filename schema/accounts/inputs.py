@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.enums import Role
+from schema.accounts.enums import Role
 
 
 @strawberry.input

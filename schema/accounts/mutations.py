@@ -6,6 +6,7 @@ from typing import Annotated
 import strawberry
 
 from core.errors import Problem
+from policies.capabilities.accounts import MEMBER_GRANT
 from resolvers import auth, members
 from schema.accounts.inputs import (
     CreateAccountInput,
@@ -107,7 +108,7 @@ class AccountsMutation:
         return LogoutSuccess(ok=True)
 
     @mutation(
-        requires=Can("member", "grant"),
+        requires=Can(MEMBER_GRANT),
         description="Create an account in the current street with its first role.",
     )
     async def create_account(self, info: Info, input: CreateAccountInput) -> CreateAccountPayload:
@@ -129,7 +130,7 @@ class AccountsMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("member", "grant"),
+        requires=Can(MEMBER_GRANT),
         description="Give a role in the current street to an account that already belongs to it.",
     )
     async def grant_role(self, info: Info, input: GrantRoleInput) -> GrantRolePayload:
@@ -144,9 +145,7 @@ class AccountsMutation:
 
         return await payload(info, run)
 
-    @mutation(
-        requires=Can("member", "grant"), description="Take a role away in the current street."
-    )
+    @mutation(requires=Can(MEMBER_GRANT), description="Take a role away in the current street.")
     async def revoke_role(self, info: Info, input: RevokeRoleInput) -> RevokeRolePayload:
         async def run() -> RevokeRoleSuccess:
             membership_id = decode_id(input.membership_id, "Membership", "membershipId")

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import strawberry
 
+from policies.capabilities.accounts import MEMBER_READ
 from resolvers import accounts, members
+from schema.accounts.enums import Role
 from schema.accounts.types import Me, Membership, MyDistrictRole, MyMembership, Permission
 from schema.context import Info
-from schema.enums import Role
 from schema.permissions import Can, SignedIn, field
 from schema.relay import Connection, to_global_id
 from schema.tenancy.types import District, Street
@@ -46,7 +47,7 @@ class AccountsQuery:
         return [Permission.from_capability(cap) for cap in caps]
 
     @field(
-        requires=Can("member", "read"),
+        requires=Can(MEMBER_READ),
         description="Role assignments in the current street, optionally of one role.",
     )
     async def members(

@@ -7,9 +7,9 @@ from datetime import datetime
 import strawberry
 
 from models import accounts as m
-from policies.vocabulary import CAPABILITIES, Capability
+from policies.vocabulary import Capability
+from schema.accounts.enums import Role
 from schema.context import Info
-from schema.enums import Role
 from schema.relay import Node, to_global_id
 from schema.tenancy.types import District, Street
 
@@ -22,7 +22,7 @@ class Permission:
 
     @classmethod
     def from_capability(cls, cap: Capability) -> Permission:
-        return cls(resource=cap.resource, action=cap.action, description=CAPABILITIES[cap])
+        return cls(resource=cap.resource, action=cap.action, description=cap.description)
 
 
 @strawberry.type(description="A person's account as other members of the street see it.")

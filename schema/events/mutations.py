@@ -5,8 +5,7 @@ from typing import Annotated
 import strawberry
 
 from core.errors import ErrorCode, ProblemError, problem
-from resolvers import notifications
-from resolvers.people import notices
+from resolvers import notices, notifications
 from schema.context import Info
 from schema.errors import InputError, payload
 from schema.events.inputs import MarkNotificationsReadInput

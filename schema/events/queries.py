@@ -2,12 +2,11 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import audit, notifications
-from resolvers.people import notices
+from resolvers import notices, notifications
 from schema.context import Info
-from schema.events.types import AuditEntry, Notification
-from schema.permissions import Can, SignedIn, field
-from schema.relay import Connection, from_global_id
+from schema.events.types import Notification
+from schema.permissions import SignedIn, field
+from schema.relay import Connection
 
 
 @strawberry.type
@@ -37,14 +36,3 @@ class EventsQuery:
     async def unread_notification_count(self, info: Info) -> int:
         user = info.context.viewer.require_user()
         return await notifications.unread_count(user) + await notices.unread_count(user.id)
-
-    @field(
-        requires=Can("audit", "read"),
-        description="The audit trail (留痕) of one record of the current street, oldest first.",
-    )
-    async def audit_trail(
-        self, info: Info, subject: strawberry.ID, first: int | None = None, after: str | None = None
-    ) -> Connection[AuditEntry]:
-        from_global_id(subject)  # a malformed ID is INVALID_ID, not an empty trail
-        page = await audit.audit_trail(info.context.services, str(subject), first, after)
-        return Connection.from_page(page, AuditEntry.from_model)

@@ -4,6 +4,7 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from policies.capabilities.events import EVENT_READ
 from resolvers import events, notifications
 from schema.context import Info
 from schema.events.types import SHARED_EVENT, Notification, NotificationAdded, StreetEvent
@@ -13,7 +14,7 @@ from schema.permissions import Can, SignedIn, subscription
 @strawberry.type
 class EventsSubscription:
     @subscription(
-        requires=Can("event", "read"),
+        requires=Can(EVENT_READ),
         description="The current street's live events (实时动态), for workbenches and big "
         "screens, optionally of some `types` only. Pass the last `cursor` seen as `after` to "
         "first receive what was missed (kept for GONGZHI_EVENT_RETENTION_HOURS), then live "

@@ -9,6 +9,7 @@ import strawberry
 
 from core.errors import ProblemError
 from models import outreach as o
+from policies.capabilities.people import DELEGATE_FIND, DELEGATE_MANAGE, DELEGATE_READ
 from resolvers.people import delegates
 from schema.context import Info
 from schema.errors import InputError, payload, user_error
@@ -179,7 +180,7 @@ PublicCardResult = Annotated[PublicCard | InputError, strawberry.union("PublicCa
 @strawberry.type
 class DelegatesQuery:
     @field(
-        requires=Can("delegate", "read"),
+        requires=Can(DELEGATE_READ),
         description="Representatives and deliberators of the street (人大代表、议事员).",
     )
     async def delegates(
@@ -193,7 +194,7 @@ class DelegatesQuery:
         return [Delegate.from_model(row) for row in rows]
 
     @field(
-        requires=Can("delegate", "find"),
+        requires=Can(DELEGATE_FIND),
         description="找代表: the representatives and deliberators serving my grid or community.",
     )
     async def find_my_representatives(self, info: Info) -> list[PublicCard]:
@@ -215,7 +216,7 @@ class DelegatesQuery:
 @strawberry.type
 class DelegatesMutation:
     @mutation(
-        requires=Can("delegate", "manage"),
+        requires=Can(DELEGATE_MANAGE),
         description="Create a representative (人大代表, with level) or deliberator (议事员).",
     )
     async def create_delegate(self, info: Info, input: CreateDelegateInput) -> DelegatePayload:
@@ -239,9 +240,7 @@ class DelegatesMutation:
 
         return await payload(info, run)
 
-    @mutation(
-        requires=Can("delegate", "manage"), description="Create a deliberator group (议事组)."
-    )
+    @mutation(requires=Can(DELEGATE_MANAGE), description="Create a deliberator group (议事组).")
     async def create_deliberator_group(
         self, info: Info, input: CreateDeliberatorGroupInput
     ) -> DeliberatorGroupPayload:
@@ -252,7 +251,7 @@ class DelegatesMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("delegate", "manage"),
+        requires=Can(DELEGATE_MANAGE),
         description="Issue a new contact QR code (联系二维码) for a delegate.",
     )
     async def issue_contact_code(
@@ -266,7 +265,7 @@ class DelegatesMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("delegate", "manage"),
+        requires=Can(DELEGATE_MANAGE),
         description="Revoke a contact QR code: scanning it no longer shows the card.",
     )
     async def revoke_contact_code(

@@ -7,11 +7,11 @@ from typing import Annotated
 import strawberry
 from strawberry.file_uploads import Upload
 
-from core.errors import ProblemError, problem
+from core.errors import ErrorCode, ProblemError, problem
 from core.i18n import translate
+from policies.capabilities.people import RESIDENT_IMPORT
 from resolvers.people import importing
 from schema.context import Info
-from schema.enums import ErrorCode
 from schema.errors import InputError, UserError, payload
 from schema.permissions import Can, mutation
 
@@ -92,7 +92,7 @@ async def _text_of(input: ImportResidentsInput) -> str:
 @strawberry.type
 class ImportMutation:
     @mutation(
-        requires=Can("resident", "import"),
+        requires=Can(RESIDENT_IMPORT),
         description="Import residents from CSV (批量导入). Every row is validated: nothing is "
         "written unless all rows are valid (or, with skipInvalid, exactly the valid rows). "
         "Re-importing the same file changes nothing.",

@@ -7,6 +7,8 @@ from typing import Annotated
 import strawberry
 
 from models import people as m
+from policies.capabilities.people import STAFF_ASSIGN
+from policies.capabilities.tenancy import PLACE_MANAGE, PLACE_READ
 from resolvers.people import places
 from schema.accounts.types import Account
 from schema.context import Info
@@ -189,9 +191,7 @@ CommunityStaffPayload = Annotated[
 
 @strawberry.type
 class PlacesQuery:
-    @field(
-        requires=Can("place", "read"), description="Compounds (小区), optionally of a community."
-    )
+    @field(requires=Can(PLACE_READ), description="Compounds (小区), optionally of a community.")
     async def compounds(
         self,
         info: Info,
@@ -203,7 +203,7 @@ class PlacesQuery:
         page = await places.list_compounds(info.context.services, pk, first, after)
         return Connection.from_page(page, Compound.from_model)
 
-    @field(requires=Can("place", "read"), description="Buildings (楼栋), optionally of a compound.")
+    @field(requires=Can(PLACE_READ), description="Buildings (楼栋), optionally of a compound.")
     async def buildings(
         self,
         info: Info,
@@ -216,7 +216,7 @@ class PlacesQuery:
         return Connection.from_page(page, Building.from_model)
 
     @field(
-        requires=Can("place", "read"),
+        requires=Can(PLACE_READ),
         description="The staff of a grid: its chief (网格长) and workers (网格员).",
     )
     async def grid_staff(self, info: Info, grid_id: strawberry.ID) -> list[GridAssignment]:
@@ -227,7 +227,7 @@ class PlacesQuery:
 
 @strawberry.type
 class PlacesMutation:
-    @mutation(requires=Can("place", "manage"), description="Add a compound (小区) to a community.")
+    @mutation(requires=Can(PLACE_MANAGE), description="Add a compound (小区) to a community.")
     async def create_compound(
         self, info: Info, input: CreateCompoundInput
     ) -> CreateCompoundPayload:
@@ -238,7 +238,7 @@ class PlacesMutation:
 
         return await payload(info, run)
 
-    @mutation(requires=Can("place", "manage"), description="Add a building (楼栋) to a compound.")
+    @mutation(requires=Can(PLACE_MANAGE), description="Add a building (楼栋) to a compound.")
     async def create_building(
         self, info: Info, input: CreateBuildingInput
     ) -> CreateBuildingPayload:
@@ -251,7 +251,7 @@ class PlacesMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("staff", "assign"),
+        requires=Can(STAFF_ASSIGN),
         description="Assign a staff member to a grid: one grid chief (网格长) per grid, any "
         "number of grid workers (网格员). The account must hold the matching role.",
     )
@@ -264,7 +264,7 @@ class PlacesMutation:
 
         return await payload(info, run)
 
-    @mutation(requires=Can("staff", "assign"), description="Remove a staff member from a grid.")
+    @mutation(requires=Can(STAFF_ASSIGN), description="Remove a staff member from a grid.")
     async def unassign_grid_staff(
         self, info: Info, input: UnassignGridStaffInput
     ) -> GridStaffPayload:
@@ -276,7 +276,7 @@ class PlacesMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("staff", "assign"),
+        requires=Can(STAFF_ASSIGN),
         description="Assign a community staff member (社区两委) to a community.",
     )
     async def assign_community_staff(

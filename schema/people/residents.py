@@ -8,6 +8,13 @@ import strawberry
 
 from core.identity import mask_phone
 from models import people as m
+from policies.capabilities.people import (
+    RESIDENT_MANAGE,
+    RESIDENT_READ,
+    RESIDENT_TAG,
+    TAG_MANAGE,
+    TAG_READ,
+)
 from resolvers.people import residents
 from resolvers.people.access import my_resident
 from schema.context import Info
@@ -178,12 +185,12 @@ TagPayload = Annotated[TagSuccess | InputError, strawberry.union("TagPayload")]
 
 @strawberry.type
 class ResidentsQuery:
-    @field(requires=Can("tag", "read"), description="The street's resident tags (居民标签).")
+    @field(requires=Can(TAG_READ), description="The street's resident tags (居民标签).")
     async def tags(self, info: Info) -> list[Tag]:
         return [Tag.from_model(row) for row in await residents.list_tags()]
 
     @field(
-        requires=Can("resident", "read"),
+        requires=Can(RESIDENT_READ),
         description="Residents (居民). Grid chiefs and grid workers see the residents of their "
         "own grids only.",
     )
@@ -198,7 +205,7 @@ class ResidentsQuery:
         return Connection.from_page(page, resident_converter(info))
 
     @field(
-        requires=Can("resident", "read"),
+        requires=Can(RESIDENT_READ),
         description="网格长工作台: the residents of the grids I serve, by tag, building or text.",
     )
     async def my_residents(
@@ -224,7 +231,7 @@ class ResidentsQuery:
 @strawberry.type
 class ResidentsMutation:
     @mutation(
-        requires=Can("resident", "manage"),
+        requires=Can(RESIDENT_MANAGE),
         description="Register a resident (居民登记): CN mobile and 18-digit ID number are "
         "validated. Grid chiefs register into their own grids only.",
     )
@@ -247,7 +254,7 @@ class ResidentsMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("resident", "tag"),
+        requires=Can(RESIDENT_TAG),
         description="Tag and untag a resident (打标签). An unknown tag changes nothing.",
     )
     async def tag_resident(self, info: Info, input: TagResidentInput) -> ResidentPayload:
@@ -264,7 +271,7 @@ class ResidentsMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("resident", "manage"),
+        requires=Can(RESIDENT_MANAGE),
         description="Link a resident record to an account of the street (小程序登录).",
     )
     async def link_resident_account(
@@ -281,7 +288,7 @@ class ResidentsMutation:
 
         return await payload(info, run)
 
-    @mutation(requires=Can("tag", "manage"), description="Add a resident tag (新增标签).")
+    @mutation(requires=Can(TAG_MANAGE), description="Add a resident tag (新增标签).")
     async def create_tag(self, info: Info, input: CreateTagInput) -> TagPayload:
         async def run() -> TagSuccess:
             row = await residents.create_tag(caller(info), input.name)
@@ -289,7 +296,7 @@ class ResidentsMutation:
 
         return await payload(info, run)
 
-    @mutation(requires=Can("tag", "manage"), description="Rename a resident tag.")
+    @mutation(requires=Can(TAG_MANAGE), description="Rename a resident tag.")
     async def rename_tag(self, info: Info, input: RenameTagInput) -> TagPayload:
         async def run() -> TagSuccess:
             pk = decode_id(input.tag_id, "Tag", "tagId")
@@ -298,9 +305,7 @@ class ResidentsMutation:
 
         return await payload(info, run)
 
-    @mutation(
-        requires=Can("tag", "manage"), description="Delete a resident tag and untag everyone."
-    )
+    @mutation(requires=Can(TAG_MANAGE), description="Delete a resident tag and untag everyone.")
     async def delete_tag(self, info: Info, input: DeleteTagInput) -> TagPayload:
         async def run() -> TagSuccess:
             pk = decode_id(input.tag_id, "Tag", "tagId")

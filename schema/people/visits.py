@@ -8,6 +8,8 @@ from typing import Annotated
 import strawberry
 
 from models import people as m
+from policies.capabilities.people import VISIT_READ, VISIT_RECORD
+from policies.capabilities.tenancy import STREET_UPDATE
 from resolvers.people import visits
 from schema.accounts.types import Account
 from schema.context import Info
@@ -77,7 +79,7 @@ SetVisitTargetPayload = Annotated[
 @strawberry.type
 class VisitsQuery:
     @field(
-        requires=Can("visit", "read"),
+        requires=Can(VISIT_READ),
         description="Visits per worker in a month (YYYY-MM, UTC) against the street's target "
         "(default 30). Grid staff see their own line only.",
     )
@@ -96,7 +98,7 @@ class VisitsQuery:
 
 @strawberry.type
 class VisitsMutation:
-    @mutation(requires=Can("visit", "record"), description="Record a household visit (走访).")
+    @mutation(requires=Can(VISIT_RECORD), description="Record a household visit (走访).")
     async def record_visit(self, info: Info, input: RecordVisitInput) -> RecordVisitPayload:
         async def run() -> RecordVisitSuccess:
             row = await visits.record_visit(
@@ -111,7 +113,7 @@ class VisitsMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("street", "update"),
+        requires=Can(STREET_UPDATE),
         description="Set the street's monthly visit target per worker (default 30).",
     )
     async def set_visit_target(

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from models import people as m
+from policies.capabilities.people import MESSAGE_RESIDENT, MESSAGE_STAFF, PEOPLE_HANDOVER
 from resolvers.people import handover, threads
 from schema.accounts.types import Account
 from schema.context import Info
@@ -120,7 +121,7 @@ async def _message_success(info: Info, row: m.Message) -> MessageSuccess:
 @strawberry.type
 class WorkbenchQuery:
     @field(
-        requires=Can("message", "staff"),
+        requires=Can(MESSAGE_STAFF),
         description="My threads with residents (网格长直通车), oldest first.",
     )
     async def my_resident_threads(
@@ -130,7 +131,7 @@ class WorkbenchQuery:
         return Connection.from_page(page, MessageThread.from_model)
 
     @field(
-        requires=Can("message", "resident"),
+        requires=Can(MESSAGE_RESIDENT),
         description="A resident's own threads with grid staff.",
     )
     async def my_threads(
@@ -143,7 +144,7 @@ class WorkbenchQuery:
 @strawberry.type
 class WorkbenchMutation:
     @mutation(
-        requires=Can("message", "staff"),
+        requires=Can(MESSAGE_STAFF),
         description="Write to a resident of my grids (one thread per resident and staff member).",
     )
     async def message_resident(self, info: Info, input: MessageResidentInput) -> MessagePayload:
@@ -155,7 +156,7 @@ class WorkbenchMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("message", "resident"),
+        requires=Can(MESSAGE_RESIDENT),
         description="A resident writes to their grid chief (网格长), or replies in a thread.",
     )
     async def message_grid_chief(self, info: Info, input: MessageGridChiefInput) -> MessagePayload:
@@ -167,7 +168,7 @@ class WorkbenchMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("people", "handover"),
+        requires=Can(PEOPLE_HANDOVER),
         description="账号继承: move a leaving grid chief's grids, communities, resident "
         "threads to a successor in one transaction. The leaver's roles in the street and "
         "all their sessions end at once. A successor who is not staff of the street is refused. "

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import strawberry
 
-from schema.enums import ProjectStatus
+from schema.projects.enums import ProjectStatus
 
 
 @strawberry.type(description="How many projects have one status.")

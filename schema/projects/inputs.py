@@ -5,7 +5,7 @@ from datetime import date
 import strawberry
 from strawberry.file_uploads import Upload
 
-from schema.enums import ProjectStatus, SourceKind
+from schema.projects.enums import ProjectStatus, SourceKind
 
 
 @strawberry.input(description="A point: WGS84 longitude (-180–180) and latitude (-90–90).")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from policies.capabilities.projects import PROJECT_FUND, PROJECT_MANAGE, PROJECT_PROGRESS
 from resolvers.projects import funds, lifecycle, progress
 from schema.context import Info
 from schema.errors import InputError, payload
@@ -92,7 +93,7 @@ def _new_project(input: CreateProjectInput | UpdateProjectInput) -> lifecycle.Ne
 @strawberry.type
 class ProjectsMutation:
     @mutation(
-        requires=Can("project", "manage"),
+        requires=Can(PROJECT_MANAGE),
         description="Create a PROPOSED project (立项); with `source`, promote a case, suggestion "
         "or consultation to a project, keeping the link.",
     )
@@ -108,7 +109,7 @@ class ProjectsMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("project", "manage"),
+        requires=Can(PROJECT_MANAGE),
         description="Edit a project's details (调整): title, department, dates, budget, handler, "
         "place. Once APPROVED a reason is required, and each change is in the audit trail with "
         "its before and after. ACCEPTED and REJECTED projects are closed: INVALID_TRANSITION.",
@@ -129,7 +130,7 @@ class ProjectsMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("project", "manage"),
+        requires=Can(PROJECT_MANAGE),
         description="Move a project through its lifecycle (leaders): PROPOSED → CANDIDATE → "
         "APPROVED → IN_PROGRESS → COMPLETED → ACCEPTED, REJECTED from PROPOSED or CANDIDATE, "
         "SUSPENDED and back, COMPLETED back to IN_PROGRESS. Other moves are INVALID_TRANSITION.",
@@ -140,7 +141,7 @@ class ProjectsMutation:
         return await _transition(info, input, lifecycle.MANAGE_TRANSITIONS)
 
     @mutation(
-        requires=Can("project", "progress"),
+        requires=Can(PROJECT_PROGRESS),
         description="The department starts approved work (APPROVED → IN_PROGRESS) or reports "
         "it complete (IN_PROGRESS → COMPLETED). Other moves are INVALID_TRANSITION.",
     )
@@ -150,7 +151,7 @@ class ProjectsMutation:
         return await _transition(info, input, lifecycle.PROGRESS_TRANSITIONS)
 
     @mutation(
-        requires=Can("project", "progress"),
+        requires=Can(PROJECT_PROGRESS),
         description="Plan a milestone; progress is derived again from the milestones.",
     )
     async def add_milestone(self, info: Info, input: AddMilestoneInput) -> MilestonePayload:
@@ -172,7 +173,7 @@ class ProjectsMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("project", "progress"),
+        requires=Can(PROJECT_PROGRESS),
         description="Mark a milestone done; progress is derived again from the milestones.",
     )
     async def complete_milestone(
@@ -194,7 +195,7 @@ class ProjectsMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("project", "progress"),
+        requires=Can(PROJECT_PROGRESS),
         description="Set progress by hand, with a reason (until the next milestone change).",
     )
     async def set_project_progress(
@@ -215,7 +216,7 @@ class ProjectsMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("project", "progress"),
+        requires=Can(PROJECT_PROGRESS),
         description="Report progress with photos (GraphQL multipart upload). Files are checked "
         "by content (JPEG, PNG, WebP) and size; a refused report stores nothing.",
     )
@@ -239,7 +240,7 @@ class ProjectsMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("project", "fund"),
+        requires=Can(PROJECT_FUND),
         description="Record a disbursement (资金使用) with an optional voucher photo. One that "
         "takes spending over the budget needs `overBudgetReason` (else OVER_BUDGET) and is "
         "flagged.",

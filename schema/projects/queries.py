@@ -4,12 +4,13 @@ import strawberry
 from strawberry.scalars import JSON
 
 from models.tenancy import Community as CommunityModel
+from policies.capabilities.projects import PROJECT_READ
 from resolvers.projects import views
 from resolvers.projects.common import require_project
 from schema.context import Info
-from schema.enums import BoardOrder, ProjectStatus
 from schema.permissions import Can, field
 from schema.projects.aggregates import ProjectTotals, StatusCount
+from schema.projects.enums import BoardOrder, ProjectStatus
 from schema.projects.types import Project
 from schema.relay import Connection, decode_id
 from tenants.scoping import get_in_street
@@ -17,12 +18,12 @@ from tenants.scoping import get_in_street
 
 @strawberry.type
 class ProjectsQuery:
-    @field(requires=Can("project", "read"), description="One livelihood project (民生实事项目).")
+    @field(requires=Can(PROJECT_READ), description="One livelihood project (民生实事项目).")
     async def project(self, info: Info, id: strawberry.ID) -> Project:
         return Project.from_model(await require_project(decode_id(id, "Project", "id")), info)
 
     @field(
-        requires=Can("project", "read"),
+        requires=Can(PROJECT_READ),
         description="The progress board (项目进度榜): the street's projects ranked by progress "
         "and lateness, filtered by status, category and community.",
     )
@@ -51,7 +52,7 @@ class ProjectsQuery:
         return Connection.from_page(page, lambda row: nodes[row.id])  # type: ignore[attr-defined]
 
     @field(
-        requires=Can("project", "read"),
+        requires=Can(PROJECT_READ),
         description="The project map (民生实事图): the street's located projects as one GeoJSON "
         "FeatureCollection of points (id, title, category, status, progress, lateness).",
     )
@@ -59,7 +60,7 @@ class ProjectsQuery:
         return await views.project_map(info.context.services, status)
 
     @field(
-        requires=Can("project", "read"),
+        requires=Can(PROJECT_READ),
         description="Per-street totals (一屏): count by status, budget vs spent, on-time share, "
         "open and overdue supervision opinions, average satisfaction. No personal data.",
     )

@@ -4,6 +4,7 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from policies.capabilities.projects import PROJECT_READ
 from resolvers.outbox import Event
 from resolvers.projects import live
 from resolvers.projects.common import project_gid, require_project
@@ -32,7 +33,7 @@ def _of(event: Event) -> ProjectEvent:
 @strawberry.type
 class ProjectsSubscription:
     @subscription(
-        requires=Can("project", "read"),
+        requires=Can(PROJECT_READ),
         description="Every progress, milestone, fund, supervision and status change of one "
         "project, live. Pass the last `cursor` seen as `after` to first receive what was missed.",
     )
@@ -57,7 +58,7 @@ class ProjectsSubscription:
             yield _of(event)
 
     @subscription(
-        requires=Can("project", "read"),
+        requires=Can(PROJECT_READ),
         description="Every change of any of the street's projects, live (for the progress "
         "board and big screens). Pass the last `cursor` seen as `after` to resume.",
     )

@@ -6,6 +6,12 @@ from typing import Annotated
 
 import strawberry
 
+from policies.capabilities.projects import (
+    PROJECT_FOLLOW,
+    PROJECT_RATE,
+    PROJECT_REPLY,
+    PROJECT_SUPERVISE,
+)
 from resolvers.projects import supervision
 from schema.context import Info
 from schema.errors import InputError, payload
@@ -50,7 +56,7 @@ RateProjectPayload = Annotated[
 @strawberry.type
 class SupervisionMutation:
     @mutation(
-        requires=Can("project", "supervise"),
+        requires=Can(PROJECT_SUPERVISE),
         description="Post a supervision opinion on a project (representatives, deliberators); "
         "the department's reply is due within GONGZHI_OPINION_REPLY_WORKING_DAYS working days.",
     )
@@ -71,7 +77,7 @@ class SupervisionMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("project", "reply"),
+        requires=Can(PROJECT_REPLY),
         description="Answer a supervision opinion (once); its author is notified.",
     )
     async def reply_to_opinion(self, info: Info, input: ReplyToOpinionInput) -> OpinionPayload:
@@ -89,7 +95,7 @@ class SupervisionMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("project", "supervise"),
+        requires=Can(PROJECT_SUPERVISE),
         description="Rate the reply to my own opinion, 1–5 (only the author may).",
     )
     async def rate_opinion_reply(self, info: Info, input: RateOpinionReplyInput) -> OpinionPayload:
@@ -107,7 +113,7 @@ class SupervisionMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("project", "follow"),
+        requires=Can(PROJECT_FOLLOW),
         description="Follow a project (or stop): followers are told when its status changes.",
     )
     async def follow_project(self, info: Info, input: FollowProjectInput) -> FollowProjectPayload:
@@ -127,7 +133,7 @@ class SupervisionMutation:
         return await payload(info, run)
 
     @mutation(
-        requires=Can("project", "rate"),
+        requires=Can(PROJECT_RATE),
         description="Rate a COMPLETED project 1–5 with an optional comment (满意度): one rating "
         "per person, changeable until the project is ACCEPTED.",
     )

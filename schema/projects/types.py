@@ -15,6 +15,7 @@ from typing import Any
 import strawberry
 
 from models import projects as m
+from policies.capabilities.projects import PROJECT_PEOPLE_READ
 from resolvers.pagination import keyset_page
 from resolvers.projects import views
 from resolvers.projects.common import Lateness, lateness_of, today
@@ -23,13 +24,13 @@ from resolvers.projects.views import count_opinions
 from schema.accounts.types import Account
 from schema.context import Info
 from schema.deferred import Deferred
-from schema.enums import ProgressSource, ProjectStatus, SourceKind
 from schema.permissions import Can, field
+from schema.projects.enums import ProgressSource, ProjectStatus, SourceKind
 from schema.projects.work_types import Disbursement, Milestone, ProgressUpdate
 from schema.relay import Connection, Node, to_global_id
 from schema.tenancy.types import Community
 
-PEOPLE = Can("project_people", "read")
+PEOPLE = Can(PROJECT_PEOPLE_READ)
 
 
 async def _account(info: Info, user_id: int | None) -> Account | None:

@@ -8,12 +8,13 @@ from decimal import Decimal
 import strawberry
 
 from models import projects as m
+from policies.capabilities.projects import PROJECT_PEOPLE_READ
 from schema.accounts.types import Account
 from schema.context import Info
 from schema.permissions import Can, field
 from schema.relay import Node, to_global_id
 
-PEOPLE = Can("project_people", "read")
+PEOPLE = Can(PROJECT_PEOPLE_READ)
 
 
 async def _account(info: Info, user_id: int | None) -> Account | None:

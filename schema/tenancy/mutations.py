@@ -4,6 +4,7 @@ from typing import Annotated
 
 import strawberry
 
+from policies.capabilities.tenancy import PLACE_MANAGE, STREET_UPDATE, TENANT_CREATE
 from resolvers import places
 from schema.context import Info
 from schema.errors import InputError, payload
@@ -58,7 +59,7 @@ CreateGridPayload = Annotated[CreateGridSuccess | InputError, strawberry.union("
 @strawberry.type
 class TenancyMutation:
     @mutation(
-        requires=Can("tenant", "create"),
+        requires=Can(TENANT_CREATE),
         description="Create a street (tenant) with its first administrator (平台管理员).",
     )
     async def create_street(self, info: Info, input: CreateStreetInput) -> CreateStreetPayload:
@@ -67,6 +68,7 @@ class TenancyMutation:
         async def run() -> CreateStreetSuccess:
             created = await registry.create_street(
                 services.passwords,
+                hooks=services.street_hooks,
                 code=input.code,
                 name=input.name,
                 district_code=input.district_code,
@@ -88,7 +90,7 @@ class TenancyMutation:
 
         return await payload(info, run)
 
-    @mutation(requires=Can("street", "update"), description="Rename the current street.")
+    @mutation(requires=Can(STREET_UPDATE), description="Rename the current street.")
     async def update_street(self, info: Info, input: UpdateStreetInput) -> UpdateStreetPayload:
         async def run() -> UpdateStreetSuccess:
             context = info.context
@@ -102,7 +104,7 @@ class TenancyMutation:
 
         return await payload(info, run)
 
-    @mutation(requires=Can("place", "manage"), description="Add a community (社区) to the street.")
+    @mutation(requires=Can(PLACE_MANAGE), description="Add a community (社区) to the street.")
     async def create_community(
         self, info: Info, input: CreateCommunityInput
     ) -> CreateCommunityPayload:
@@ -115,7 +117,7 @@ class TenancyMutation:
 
         return await payload(info, run)
 
-    @mutation(requires=Can("place", "manage"), description="Add a grid (网格) to a community.")
+    @mutation(requires=Can(PLACE_MANAGE), description="Add a grid (网格) to a community.")
     async def create_grid(self, info: Info, input: CreateGridInput) -> CreateGridPayload:
         async def run() -> CreateGridSuccess:
             community_id = decode_id(input.community_id, "Community", "communityId")

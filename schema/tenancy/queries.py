@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from policies.capabilities.tenancy import DISTRICT_READ, PLACE_READ, STREET_READ, TENANT_READ
 from resolvers import places
 from schema.context import Info
 from schema.permissions import Can, field
@@ -11,11 +12,11 @@ from schema.tenancy.types import Community, Grid, Street
 
 @strawberry.type
 class TenancyQuery:
-    @field(requires=Can("street", "read"), description="The current street (街道).")
+    @field(requires=Can(STREET_READ), description="The current street (街道).")
     def street(self, info: Info) -> Street:
         return Street.from_model(info.context.viewer.require_street())
 
-    @field(requires=Can("place", "read"), description="The street's communities (社区).")
+    @field(requires=Can(PLACE_READ), description="The street's communities (社区).")
     async def communities(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Community]:
@@ -23,7 +24,7 @@ class TenancyQuery:
         return Connection.from_page(page, Community.from_model)
 
     @field(
-        requires=Can("place", "read"),
+        requires=Can(PLACE_READ),
         description="The street's grids (网格), optionally of one community.",
     )
     async def grids(
@@ -40,13 +41,13 @@ class TenancyQuery:
         return Connection.from_page(page, Grid.from_model)
 
     @field(
-        requires=Can("district", "read"),
+        requires=Can(DISTRICT_READ),
         description="Every street of the current street's district (区级汇总).",
     )
     async def district_streets(self, info: Info) -> list[Street]:
         rows = await places.district_streets(info.context.viewer.require_street())
         return [Street.from_model(row) for row in rows]
 
-    @field(requires=Can("tenant", "read"), description="Every street of the platform (平台).")
+    @field(requires=Can(TENANT_READ), description="Every street of the platform (平台).")
     async def all_streets(self, info: Info) -> list[Street]:
         return [Street.from_model(row) for row in await places.all_streets()]

@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.types.arguments import InputContext
 
-from schema.enums import (
+from schema.votes.enums import (
     Answer,
     BallotMode,
     ElectorateKind,

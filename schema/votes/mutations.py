@@ -10,6 +10,7 @@ import strawberry
 from core.errors import DomainError
 from core.ids import from_global_id
 from models.votes import Vote as VoteModel
+from policies.capabilities.votes import VOTE_CAST, VOTE_MANAGE
 from resolvers.votes import ballots, drafting, lifecycle
 from schema.context import Info
 from schema.errors import InputError, payload
@@ -40,7 +41,7 @@ class BallotCounted:
 VotePayload = Annotated[VoteSuccess | InputError, strawberry.union("VotePayload")]
 CastBallotPayload = Annotated[BallotCounted | InputError, strawberry.union("CastBallotPayload")]
 
-MANAGE = Can("vote", "manage")
+MANAGE = Can(VOTE_MANAGE)
 
 
 def _draft(info: Info, input: VoteInput) -> drafting.VoteDraft:
@@ -166,7 +167,7 @@ class VotesMutation:
         return await payload(info, lambda: _step(info, id, lifecycle.cancel_vote, reason))
 
     @mutation(
-        requires=Can("vote", "cast"),
+        requires=Can(VOTE_CAST),
         description="Cast a ballot (投票) on an OPEN vote one is on the electorate of. Once only: "
         "ALREADY_VOTED after that (unless the vote allows changes), the same ballot with the "
         "same idempotency key returns the first receipt. NOT_ON_ELECTORATE, VOTE_NOT_OPEN, "

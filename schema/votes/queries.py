@@ -8,6 +8,7 @@ from core.errors import DomainError, ErrorCode
 from models.tenancy import Street as StreetModel
 from models.votes import Elector, VoteKind, VoteStatus
 from models.votes import Vote as VoteModel
+from policies.capabilities.votes import VOTE_MANAGE, VOTE_READ
 from resolvers.pagination import keyset_page
 from resolvers.votes import board
 from resolvers.votes.common import require_vote
@@ -22,12 +23,12 @@ RECEIPT_SCHEME = "sha256('receipt|' + upper(code without dashes)), hex"
 
 @strawberry.type
 class VotesQuery:
-    @field(requires=Can("vote", "read"), description="One vote of the street.")
+    @field(requires=Can(VOTE_READ), description="One vote of the street.")
     async def vote(self, info: Info, id: strawberry.ID) -> Vote:
         return Vote.from_model(await require_vote(decode_id(id, "Vote", "id")))
 
     @field(
-        requires=Can("vote", "read"),
+        requires=Can(VOTE_READ),
         description="The street's votes, newest first, filtered by status and kind.",
     )
     async def votes(
@@ -49,7 +50,7 @@ class VotesQuery:
         return Connection.from_page(page, Vote.from_model)  # type: ignore[arg-type]
 
     @field(
-        requires=Can("vote", "manage"),
+        requires=Can(VOTE_MANAGE),
         description="The frozen electorate of a vote (催票 list). Who has voted is shown for a "
         "named vote, and for a secret one only once it has closed.",
     )

@@ -6,14 +6,15 @@ from datetime import datetime
 import strawberry
 
 from models.votes import Vote as VoteModel
+from policies.capabilities.votes import VOTE_READ, VOTE_TALLY_READ
 from resolvers.outbox import Event
 from resolvers.votes import live
 from resolvers.votes.common import require_vote, vote_gid
 from schema.context import Info
-from schema.enums import VoteStatus
 from schema.events.types import SHARED_EVENT
 from schema.permissions import Can, field, subscription
 from schema.relay import decode_id
+from schema.votes.enums import VoteStatus
 from schema.votes.types import Vote, VoteResult
 from tenants.scoping import street_scope
 
@@ -39,7 +40,7 @@ class VoteProgress:
         return round(100 * self.turnout / size, 2) if size else 0.0
 
     @field(
-        requires=Can("vote_tally", "read"),
+        requires=Can(VOTE_TALLY_READ),
         description="The live count of an open named ballot (null for a secret vote).",
     )
     async def running_tally(self, info: Info) -> VoteResult | None:
@@ -73,7 +74,7 @@ def _of(event: Event, vote_pk: int) -> VoteProgress:
 @strawberry.type
 class VotesSubscription:
     @subscription(
-        requires=Can("vote", "read"),
+        requires=Can(VOTE_READ),
         description="One vote live (staff console, 大屏): turnout on every ballot, and every "
         "step of its lifecycle. Pass the last `cursor` seen as `after` to resume.",
     )

@@ -15,11 +15,16 @@ import strawberry
 from models import votes as m
 from models.votes import Ballot as BallotModel
 from models.votes import Elector as ElectorModel
+from policies.capabilities.votes import VOTE_MANAGE, VOTE_TALLY_READ
 from resolvers.votes import common
 from resolvers.votes.tally import count
 from schema.accounts.types import Account
 from schema.context import Info
-from schema.enums import (
+from schema.permissions import Can, field
+from schema.projects.types import Project
+from schema.relay import Node, to_global_id
+from schema.tenancy.types import Community, Grid
+from schema.votes.enums import (
     Answer,
     BallotMode,
     ElectorateKind,
@@ -29,13 +34,9 @@ from schema.enums import (
     VoteKind,
     VoteStatus,
 )
-from schema.permissions import Can, field
-from schema.projects.types import Project
-from schema.relay import Node, to_global_id
-from schema.tenancy.types import Community, Grid
 
-MANAGE = Can("vote", "manage")
-MONITOR = Can("vote_tally", "read")
+MANAGE = Can(VOTE_MANAGE)
+MONITOR = Can(VOTE_TALLY_READ)
 
 
 @strawberry.type(description="A line of the ballot paper (选票条目).")

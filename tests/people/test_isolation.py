@@ -4,14 +4,8 @@
 from __future__ import annotations
 
 from models.accounts import Role
-from models.outreach import (
-    ContactCode,
-    Delegate,
-    DeliberatorGroup,
-    Notice,
-    NoticeTarget,
-    TargetKind,
-)
+from models.notices import Notice, NoticeTarget, TargetKind
+from models.outreach import ContactCode, Delegate, DeliberatorGroup
 from models.people import Building, Compound, GridAssignment, MessageThread
 from models.scoping import unscoped
 from resolvers.services import Services

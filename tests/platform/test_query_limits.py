@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from graphql import GraphQLError
 
-from core.settings import Settings
+from core.settings import Env, Settings
+from gongzhi.platform import make_schema
 from schema.limits import DocumentVerdicts
-from schema.root import build_schema
 from tests.platform.test_bad_input import aliased, assert_refused, nested, post_as
 from tests.support import Api
 
@@ -19,7 +19,7 @@ def _verdicts(**overrides: int) -> DocumentVerdicts:
 
 
 def test_the_same_text_is_checked_once() -> None:
-    schema = build_schema()._schema
+    schema = make_schema(Settings(env=Env.DEV))._schema
     verdicts = _verdicts()
     first = verdicts.check(schema, "{ me { username } }", verdicts.rules)
     again = verdicts.check(schema, "{ me { username } }", verdicts.rules)
@@ -28,7 +28,7 @@ def test_the_same_text_is_checked_once() -> None:
 
 
 def test_limits_are_part_of_the_verdict() -> None:
-    schema = build_schema()._schema
+    schema = make_schema(Settings(env=Env.DEV))._schema
     verdicts = _verdicts()
     deep = nested(4)
     assert not verdicts.check(schema, nested(3), verdicts.rules).errors
@@ -42,7 +42,7 @@ def test_limits_are_part_of_the_verdict() -> None:
 
 
 def test_the_token_limit_is_enforced_by_the_parser_and_failures_are_not_kept() -> None:
-    schema = build_schema()._schema
+    schema = make_schema(Settings(env=Env.DEV))._schema
     verdicts = _verdicts(max_tokens=10)
     with pytest.raises(GraphQLError, match="tokens"):
         verdicts.check(schema, "{ " + "me { username } " * 10 + "}", verdicts.rules)
@@ -50,7 +50,7 @@ def test_the_token_limit_is_enforced_by_the_parser_and_failures_are_not_kept() -
 
 
 def test_the_cache_is_bounded() -> None:
-    schema = build_schema()._schema
+    schema = make_schema(Settings(env=Env.DEV))._schema
     verdicts = _verdicts()
     for name in ("username", "displayName", "id"):
         verdicts.check(schema, f"{{ me {{ {name} }} }}", verdicts.rules)

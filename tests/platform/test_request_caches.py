@@ -105,6 +105,7 @@ async def test_the_authorizer_knows_the_same_streets_as_the_database(services: S
     # A new street of the district is reachable (read-only) as soon as it is created.
     created = await create_street(
         services.passwords,
+        hooks=services.street_hooks,
         code=f"{first.code}-b",
         name="新街道",
         district_code=district.code,

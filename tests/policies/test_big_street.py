@@ -20,6 +20,7 @@ import casbin
 import pytest
 from casbin.rbac.default_role_manager import DomainManager
 
+from gongzhi.platform import capability_vocabulary
 from models.accounts import STREET_ROLES, Membership, Role, User
 from models.scoping import street_scope, unscoped
 from models.tenancy import Street
@@ -32,7 +33,6 @@ from policies.enforcer import (
     assignment_rules,
 )
 from policies.vocabulary import (
-    CAPABILITIES,
     PLATFORM_DOMAIN,
     Capability,
     street_domain,
@@ -40,6 +40,8 @@ from policies.vocabulary import (
 )
 from resolvers.services import Services
 from tests.support import make_street
+
+CAPABILITIES = capability_vocabulary()
 
 MEMBERS = 5_000
 STAFF_EVERY = 50  # one member in 50 holds a staff role instead of RESIDENT
@@ -104,7 +106,7 @@ async def big(services: Services) -> BigStreet:
         other = await Street.exclude(id=street.street_id).first()
     assert other is not None
 
-    authorizer = Authorizer()
+    authorizer = Authorizer(CAPABILITIES)
     await authorizer.load_from_database()
     rules = await assignment_rules()
     domain = street_domain(street.street_id)

@@ -15,13 +15,16 @@ import casbin
 import graphql
 import pytest
 
+from core.settings import Env, Settings
+from gongzhi.platform import capability_vocabulary, make_schema
 from models.accounts import Role
 from policies.enforcer import MODEL_PATH, POLICY_PATH, new_enforcer
-from policies.vocabulary import CAPABILITIES, PLATFORM_DOMAIN, Capability
+from policies.vocabulary import PLATFORM_DOMAIN, Capability
 from resolvers.demo import DEMO_PASSWORD
 from resolvers.services import Services
-from schema.root import build_schema
 from tests.support import Api, add_member, error_codes, make_street
+
+CAPABILITIES = capability_vocabulary()
 
 USER = "user:1"
 HOME = "street:1"
@@ -223,7 +226,7 @@ async def test_denied_role_gets_forbidden_and_no_data(
 
 
 def root_fields() -> list[tuple[str, str, str]]:
-    sdl_schema = graphql.build_schema(build_schema().as_str())
+    sdl_schema = graphql.build_schema(make_schema(Settings(env=Env.DEV)).as_str())
     found = []
     for root in (sdl_schema.query_type, sdl_schema.mutation_type, sdl_schema.subscription_type):
         assert root is not None

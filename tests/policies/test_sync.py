@@ -6,12 +6,15 @@ import asyncio
 import time
 
 from core.broker import RedisBroker
+from gongzhi.platform import capability_vocabulary
 from policies.enforcer import Authorizer
 from policies.vocabulary import Capability, street_domain
 from resolvers.services import Services
 from schema.relay import from_global_id
 from tests.conftest import needs_redis
 from tests.support import Api, make_street
+
+CAPABILITIES = capability_vocabulary()
 
 GRANT = """
 mutation G($input: GrantRoleInput!) {
@@ -36,7 +39,7 @@ async def test_another_worker_sees_a_granted_role_within_a_second(
     # A second worker: its own Redis connection and its own enforcer, loaded at start.
     other_broker = RedisBroker(settings.redis_url, settings.redis_prefix)
     await other_broker.start()
-    other = Authorizer()
+    other = Authorizer(CAPABILITIES)
     await other.load_from_database()
     await other.start_watching(other_broker)
     try:

@@ -25,14 +25,15 @@ from models.scoping import (
     unscoped,
 )
 from models.tenancy import Community, Grid, Street
+from resolvers.demo import DemoStreetData
 from resolvers.events import changing
+from resolvers.notices import mark_read as people_mark_read
+from resolvers.notices import send_notice
 from resolvers.notifications import notify
 from resolvers.people.access import Caller
 from resolvers.people.delegates import create_group
 from resolvers.people.demo import load_people_demo
 from resolvers.people.handover import hand_over
-from resolvers.people.notices import mark_read as people_mark_read
-from resolvers.people.notices import send_notice
 from resolvers.people.places import assign_to_community
 from resolvers.people.threads import staff_send
 from resolvers.people.visits import record_visit, set_monthly_target
@@ -117,7 +118,10 @@ async def populate_every_kind_of_row(
     }
     with unscoped("test set-up: the demo people of a test street"):
         street = await Street.get(id=fixture.street_id)
-        await load_people_demo(street, users, IdHasher(services.settings.secret_key), index)
+        community = await Community.filter(tenant_id=street.id).order_by("id").first()
+        assert community is not None
+        hasher = IdHasher(services.settings.secret_key)
+        await load_people_demo(DemoStreetData(street, community, users, hasher, index))
     with street_scope(fixture.street_id):
         admin = await User.get(username=fixture.admin_username)
         as_admin = Caller(services, admin, street)

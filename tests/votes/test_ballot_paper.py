@@ -1,4 +1,4 @@
-"""The ballot paper kept per process (``Services.ballot_papers``): answers stay what they were
+"""The ballot paper kept per process (``Services.kept(BallotPapers)``): answers stay what they were
 when every ballot read the vote first, once the vote it was kept for closes or is cancelled."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ async def test_once_closed_every_kind_of_submission_is_refused_as_closed(
         "BallotCounted"
     )
     street = vs.street.street_id
-    assert services.ballot_papers.get(street, int(_pk(vote["id"]))) is not None
+    assert services.kept(BallotPapers).get(street, int(_pk(vote["id"]))) is not None
 
     newcomer = await add_member(services, street, Role.REPRESENTATIVE)  # not on the electorate
     assert (await step(api, vs, CLOSE, vote["id"]))["vote"]["status"] == "CLOSED"
@@ -50,7 +50,7 @@ async def test_once_closed_every_kind_of_submission_is_refused_as_closed(
         refused = await cast(api, voter, vote["id"], yes_to_all(vote), key)
         assert refused["__typename"] == "InputError" and refused["code"] == "VOTE_CLOSED", refused
     assert await ballot_count(vote["id"]) == 2
-    assert services.ballot_papers.get(street, int(_pk(vote["id"]))) is None
+    assert services.kept(BallotPapers).get(street, int(_pk(vote["id"]))) is None
 
 
 async def test_a_cancelled_vote_refuses_ballots_it_had_kept_a_paper_for(

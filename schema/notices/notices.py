@@ -8,9 +8,10 @@ from typing import Annotated
 
 import strawberry
 
-from models import outreach as o
+from models import notices as o
+from policies.capabilities.notices import NOTICE_RECEIVE, NOTICE_SEND
+from resolvers import notices
 from resolvers.pagination import encode_cursor
-from resolvers.people import notices
 from schema.context import Info
 from schema.errors import InputError, payload
 from schema.events.types import SHARED_EVENT
@@ -139,7 +140,7 @@ MarkNoticeReadPayload = Annotated[
 @strawberry.type
 class NoticesQuery:
     @field(
-        requires=Can("notice", "receive"),
+        requires=Can(NOTICE_RECEIVE),
         description="My notices (我的通知), newest first: every notice whose target covers me.",
     )
     async def my_notices(
@@ -169,7 +170,7 @@ class NoticesQuery:
         )
 
     @field(
-        requires=Can("notice", "receive"),
+        requires=Can(NOTICE_RECEIVE),
         description="How many of my notices I have not opened. Also counted in "
         "`unreadNotificationCount`, the one badge of the mini-program.",
     )
@@ -177,7 +178,7 @@ class NoticesQuery:
         return await notices.unread_count(info.context.viewer.require_user().id)
 
     @field(
-        requires=Can("notice", "send"),
+        requires=Can(NOTICE_SEND),
         description="Notices I sent (street leaders and admins: every notice), newest first.",
     )
     async def sent_notices(
@@ -190,7 +191,7 @@ class NoticesQuery:
 @strawberry.type
 class NoticesMutation:
     @mutation(
-        requires=Can("notice", "send"),
+        requires=Can(NOTICE_SEND),
         description="一键群发: send a notice. It costs the same for 10 or 73,000 residents: "
         "each resident's inbox finds it by its target.",
     )
@@ -208,7 +209,7 @@ class NoticesMutation:
 
         return await payload(info, run)
 
-    @mutation(requires=Can("notice", "receive"), description="Mark one of my notices read.")
+    @mutation(requires=Can(NOTICE_RECEIVE), description="Mark one of my notices read.")
     async def mark_notice_read(
         self, info: Info, input: MarkNoticeReadInput
     ) -> MarkNoticeReadPayload:
@@ -223,7 +224,7 @@ class NoticesMutation:
 @strawberry.type
 class NoticesSubscription:
     @subscription(
-        requires=Can("notice", "receive"),
+        requires=Can(NOTICE_RECEIVE),
         description="一键群发, live: the notices addressed to me (my street, community, grid, "
         "tags) as they are sent. Notices are not copied into each resident's `notifications`: "
         "a sent notice is one event with its target, and this subscription delivers it to "

@@ -19,7 +19,7 @@ from tortoise.queryset import QuerySet
 from core.errors import ErrorCode, ProblemError, problem
 from core.ids import from_global_id, to_global_id
 from models.accounts import Role
-from models.outreach import Notice, NoticeReceipt, NoticeTarget, TargetKind
+from models.notices import Notice, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
 from resolvers.events import changing, check_still_signed_in

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.accounts import Role
-from models.outreach import Notice, NoticeReceipt, NoticeTarget
+from models.notices import Notice, NoticeReceipt, NoticeTarget
 from resolvers.services import Services
 from tests.people.support import add_resident, count, gid, people_street
 from tests.support import Api, add_member, error_codes

@@ -1,0 +1,14 @@
+"""Error codes of the votes domain, joined into the schema's ``ErrorCode`` enum."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class VoteCode(StrEnum):
+    NOT_ON_ELECTORATE = "NOT_ON_ELECTORATE"
+    """Not on the vote's electorate (frozen when it opened)."""
+    VOTE_NOT_OPEN = "VOTE_NOT_OPEN"
+    VOTE_CLOSED = "VOTE_CLOSED"
+    ALREADY_VOTED = "ALREADY_VOTED"
+    TOO_MANY_CHOICES = "TOO_MANY_CHOICES"

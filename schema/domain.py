@@ -1,0 +1,123 @@
+"""The seam every domain plugs into: one ``Domain`` descriptor per domain.
+
+A domain (people, projects, votes, cases…) declares itself once, in ``schema/<domain>/domain.py``,
+and is listed once in ``schema/domains.py``. Everything shared iterates that list: the schema's
+root types and ``node(id:)`` (``schema/root.py``, ``schema/node.py``), the error codes
+(``schema/codes.py``), the ORM's model modules and the background tasks (``gongzhi/app.py``), the
+capability vocabulary handed to the enforcer, the demo loader and what a new street starts with.
+No shared module names a domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from core.errors import ErrorCode as PlatformCode
+from policies.vocabulary import Capability, Vocabulary
+from resolvers.demo import DemoLoader
+from resolvers.services import Services
+from schema.context import Info
+from schema.permissions import Requirement
+from tenants.registry import StreetHook
+
+
+class Task(Protocol):
+    """A background task of each worker (a scanner, a scheduler), started and stopped by the
+    app's lifespan. ``resolvers.periodic.Periodic`` is one."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """A Relay node type: what reading it requires and how to fetch one by its primary key,
+    inside the current street (``None`` when there is none the caller may see)."""
+
+    requires: Requirement
+    fetch: Callable[[Info, int], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """What a domain brings to the platform. Only ``name`` is required; a domain fills in
+    what it has."""
+
+    name: str
+    description: str = ""
+    models: Sequence[str] = ()
+    """Dotted paths of its Tortoise model modules (``"models.votes"``)."""
+    query: Sequence[type] = ()
+    mutation: Sequence[type] = ()
+    subscription: Sequence[type] = ()
+    """Strawberry types whose fields join the root Query / Mutation / Subscription."""
+    types: Sequence[type] = ()
+    """Extra types the schema must know though no field returns them directly."""
+    nodes: dict[str, NodeKind] = field(default_factory=dict)
+    """Relay node kinds by GraphQL type name, for ``node(id:)``."""
+    capabilities: Sequence[Capability] = ()
+    """Its capabilities (``policies/capabilities/<domain>.py``), granted in ``policy.csv``."""
+    codes: type[StrEnum] | None = None
+    """Its own error codes (beyond ``core.errors.ErrorCode``), joined into the ``ErrorCode``
+    enum of the schema."""
+    tasks: Callable[[Services], Sequence[Task]] | None = None
+    """Its background tasks, built once per worker from the services."""
+    demo: DemoLoader | None = None
+    """Loads its part of a demo street (``gongzhi demo``), idempotently."""
+    on_street_created: StreetHook | None = None
+    """Writes what a new street starts with (in the street's creating transaction) and
+    returns what it wrote, for the street's first audit entry."""
+
+
+# -- composing the domains: what the shared modules ask of the list ---------------------------
+
+
+def model_modules(domains: Sequence[Domain]) -> list[str]:
+    """Every domain's model modules, for Tortoise (each once)."""
+    found: list[str] = []
+    for domain in domains:
+        found.extend(module for module in domain.models if module not in found)
+    return found
+
+
+def vocabulary(domains: Sequence[Domain]) -> Vocabulary:
+    """Every capability of the domains; a capability declared by two domains is refused."""
+    return Vocabulary(cap for domain in domains for cap in domain.capabilities)
+
+
+def node_kinds(domains: Sequence[Domain]) -> dict[str, NodeKind]:
+    kinds: dict[str, NodeKind] = {}
+    for domain in domains:
+        for name, kind in domain.nodes.items():
+            if name in kinds:
+                raise ValueError(f"node kind {name} is declared twice ({domain.name})")
+            kinds[name] = kind
+    return kinds
+
+
+def error_codes(domains: Sequence[Domain]) -> type[StrEnum]:
+    """The platform's codes (``core.errors.ErrorCode``) and every domain's own, as one enum;
+    a code declared twice is refused."""
+    members = {code.name: code.value for code in PlatformCode}
+    for domain in domains:
+        for code in domain.codes or ():
+            if code.name in members:
+                raise ValueError(f"error code {code.name} is declared twice ({domain.name})")
+            members[code.name] = code.value
+    return StrEnum("ErrorCode", members)  # type: ignore[return-value]
+
+
+def demo_loaders(domains: Sequence[Domain]) -> list[DemoLoader]:
+    return [domain.demo for domain in domains if domain.demo is not None]
+
+
+def street_hooks(domains: Sequence[Domain]) -> list[StreetHook]:
+    return [hook for domain in domains if (hook := domain.on_street_created) is not None]
+
+
+def background_tasks(domains: Sequence[Domain], services: Services) -> list[Task]:
+    return [task for domain in domains if domain.tasks for task in domain.tasks(services)]

@@ -1,0 +1,25 @@
+"""The domain list: every domain of the platform, once, in the order their parts are composed
+(root fields, demo loaders, a new street's first records). Adding a domain is one line here."""
+
+from __future__ import annotations
+
+from schema.accounts.domain import DOMAIN as ACCOUNTS
+from schema.audit.domain import DOMAIN as AUDIT
+from schema.domain import Domain
+from schema.events.domain import DOMAIN as EVENTS
+from schema.notices.domain import DOMAIN as NOTICES
+from schema.people.domain import DOMAIN as PEOPLE
+from schema.projects.domain import DOMAIN as PROJECTS
+from schema.tenancy.domain import DOMAIN as TENANCY
+from schema.votes.domain import DOMAIN as VOTES
+
+DOMAINS: tuple[Domain, ...] = (
+    ACCOUNTS,
+    TENANCY,
+    PEOPLE,
+    NOTICES,
+    EVENTS,
+    AUDIT,
+    PROJECTS,
+    VOTES,
+)
