@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Any, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite://var/gongzhi.sqlite3"
@@ -24,8 +25,19 @@ class SettingsError(ValueError):
     """The environment describes a configuration the server refuses to run with."""
 
 
+S = TypeVar("S", bound="SettingsSection")
+
+
+class SettingsSection(BaseSettings):
+    """A domain's own settings (``Domain.settings``), read from the same ``GONGZHI_``
+    environment as ``Settings``; reached through ``settings.section(ItsClass)``."""
+
+    model_config = SettingsConfigDict(env_prefix="GONGZHI_", extra="ignore")
+
+
 class Settings(BaseSettings):
-    """Everything the app needs to know about its environment.
+    """Everything the platform needs to know about its environment; each domain's own
+    settings are a ``SettingsSection`` read with it (``settings.section(cls)``).
 
     ``create_app(settings)`` and the CLI take one of these; nothing reads the environment
     anywhere else.
@@ -65,18 +77,6 @@ class Settings(BaseSettings):
     # Links to stored photos are signed and expire after one to two of these.
     file_link_minutes: int = 60
 
-    # Livelihood projects: a milestone turns yellow this many days before its planned date
-    # (red once it passed); supervision opinions are answered within so many working days;
-    # the deadline scanner looks for new warnings this often.
-    project_yellow_days: int = 3
-    opinion_reply_working_days: int = 5
-    deadline_scan_seconds: float = 60.0
-
-    # Online votes: the electorate is reminded this long before a vote closes (截止提醒), and
-    # the scheduler opens and closes votes by their times this often.
-    vote_closing_soon_minutes: int = 60
-    vote_scan_seconds: float = 15.0
-
     # Live events: how long the event log is kept for resuming subscriptions, how often the
     # relay looks for committed events besides being woken after each commit, and how many
     # subscriptions one WebSocket connection may hold.
@@ -84,11 +84,24 @@ class Settings(BaseSettings):
     event_poll_seconds: float = 0.5
     max_subscriptions_per_connection: int = 20
 
+    # A domain's settings given here by the name of its SettingsSection class, instead of the
+    # environment (tests): {"VoteSettings": {"vote_scan_seconds": 1}}.
+    section_values: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    _sections: dict[type, SettingsSection] = PrivateAttr(default_factory=dict)
+
     @model_validator(mode="after")
     def _check_secret(self) -> Settings:
         if self.env is Env.DEV and not self.secret_key:
             self.secret_key = DEV_SECRET_KEY
         return self
+
+    def section(self, cls: type[S]) -> S:
+        """A domain's settings, read once per ``Settings`` (from ``section_values`` when
+        given, e.g. by a test, else from the environment)."""
+        found = self._sections.get(cls)
+        if not isinstance(found, cls):
+            found = self._sections[cls] = cls(**self.section_values.get(cls.__name__, {}))
+        return found
 
     @property
     def is_dev(self) -> bool:

@@ -27,7 +27,9 @@ def database_config(settings: Settings) -> dict[str, Any]:
 
 
 def make_services(settings: Settings, broker: Broker, clock: Clock | None = None) -> Services:
-    """The per-process services, with the domains' vocabulary and new-street hooks."""
+    """The per-process services, with the domains' vocabulary and new-street hooks; every
+    domain's settings are read (and checked) here."""
+    domain.check_settings(DOMAINS, settings)
     return build_services(
         settings,
         broker,

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from core.errors import ErrorCode as PlatformCode
+from core.settings import Settings, SettingsSection
 from policies.vocabulary import Capability, Vocabulary
 from resolvers.demo import DemoLoader
 from resolvers.services import Services
@@ -64,6 +65,9 @@ class Domain:
     codes: type[StrEnum] | None = None
     """Its own error codes (beyond ``core.errors.ErrorCode``), joined into the ``ErrorCode``
     enum of the schema."""
+    settings: type[SettingsSection] | None = None
+    """Its own settings, read from the ``GONGZHI_`` environment (``settings.section(cls)``);
+    checked when the app starts."""
     tasks: Callable[[Services], Sequence[Task]] | None = None
     """Its background tasks, built once per worker from the services."""
     demo: DemoLoader | None = None
@@ -121,3 +125,10 @@ def street_hooks(domains: Sequence[Domain]) -> list[StreetHook]:
 
 def background_tasks(domains: Sequence[Domain], services: Services) -> list[Task]:
     return [task for domain in domains if domain.tasks for task in domain.tasks(services)]
+
+
+def check_settings(domains: Sequence[Domain], settings: Settings) -> None:
+    """Read every domain's settings now, so a bad value stops the start, not a request."""
+    for domain in domains:
+        if domain.settings is not None:
+            settings.section(domain.settings)

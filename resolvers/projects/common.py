@@ -12,6 +12,7 @@ from core.clock import local_date
 from core.errors import ErrorCode, ProblemError, problem
 from core.ids import to_global_id
 from models.projects import NO_DUE_DATE, Project, ProjectStatus
+from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
 from tenants.registry import check_name
 from tenants.scoping import get_in_street
@@ -48,7 +49,10 @@ def lateness_of(status: ProjectStatus, next_due: date, on: date, yellow_days: in
 
 def project_lateness(services: Services, project: Project) -> Lateness:
     return lateness_of(
-        project.status, project.next_due, today(services), services.settings.project_yellow_days
+        project.status,
+        project.next_due,
+        today(services),
+        services.settings.section(ProjectSettings).project_yellow_days,
     )
 
 

@@ -18,6 +18,7 @@ from resolvers.events import changing
 from resolvers.notifications import notify
 from resolvers.periodic import Periodic
 from resolvers.projects.common import ACTIVE, Snapshot, project_gid, today
+from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
 from tenants.scoping import street_scope, unscoped
 
@@ -29,7 +30,7 @@ LEVEL_NAMES = {YELLOW: "yellow", RED: "red"}
 async def scan_deadlines(services: Services) -> int:
     """Send every warning that is due and not yet sent; returns how many this call sent."""
     on = today(services)
-    horizon = on + timedelta(days=services.settings.project_yellow_days)
+    horizon = on + timedelta(days=services.settings.section(ProjectSettings).project_yellow_days)
     with unscoped("the deadline scanner serves every street"):
         candidates = await Milestone.filter(
             done_date=None,
@@ -86,5 +87,5 @@ def deadline_scanner(services: Services) -> Periodic:
     return Periodic(
         "deadline-scanner",
         lambda: scan_deadlines(services),
-        services.settings.deadline_scan_seconds,
+        services.settings.section(ProjectSettings).deadline_scan_seconds,
     )

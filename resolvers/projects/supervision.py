@@ -28,6 +28,7 @@ from resolvers.projects.common import (
     require_project,
     today,
 )
+from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
 from tenants.scoping import get_in_street
 
@@ -48,7 +49,10 @@ async def post_opinion(services: Services, actor: User, project_id: int, body: s
     body = check_text(body, "body", 4000)
     async with changing(services, actor) as change:
         project = await require_project(project_id)
-        due = add_working_days(local_date(change.at), services.settings.opinion_reply_working_days)
+        due = add_working_days(
+            local_date(change.at),
+            services.settings.section(ProjectSettings).opinion_reply_working_days,
+        )
         opinion = await Opinion.create(
             project_id=project.id,
             author_id=actor.id,

@@ -29,6 +29,7 @@ from models.scoping import db_columns, scoped_street_id
 from models.tenancy import Community
 from resolvers.pagination import check_page_size
 from resolvers.projects.common import ACTIVE, Lateness, lateness_of, project_gid, today
+from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
 
 _CURSOR_PREFIX = "pb:"
@@ -321,7 +322,7 @@ async def project_map(
     if statuses:
         query = query.filter(status__in=list(statuses))
     on = today(services)
-    yellow = services.settings.project_yellow_days
+    yellow = services.settings.section(ProjectSettings).project_yellow_days
     features = []
     for p in await query.order_by("id"):
         features.append(
@@ -374,7 +375,7 @@ class Totals:
 async def totals(services: Services) -> Totals:
     """Counts and sums of the street's projects (exact decimals), no personal data."""
     on = today(services)
-    yellow_days = services.settings.project_yellow_days
+    yellow_days = services.settings.section(ProjectSettings).project_yellow_days
     rows = await Project.all().values_list("status", "budget", "spent", "next_due")
     by_status: Counter[ProjectStatus] = Counter()
     budget = spent = ZERO

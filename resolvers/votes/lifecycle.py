@@ -50,6 +50,7 @@ from resolvers.votes.common import (
     seal,
     vote_gid,
 )
+from resolvers.votes.settings import VoteSettings
 from resolvers.votes.tally import Outcome, count
 from tenants.scoping import street_scope, unscoped
 
@@ -300,7 +301,9 @@ async def scan_votes(services: Services) -> int:
     """Open, remind and close every vote whose time has come; returns how many steps it took.
     Of several workers scanning at once, each step is taken once (the others find it done)."""
     now = services.clock.now()
-    soon = now + timedelta(minutes=services.settings.vote_closing_soon_minutes)
+    soon = now + timedelta(
+        minutes=services.settings.section(VoteSettings).vote_closing_soon_minutes
+    )
     with unscoped("the vote scheduler serves every street"):
         # A draft whose closing time has passed is left for its staff to reschedule.
         to_open = await Vote.filter(
@@ -331,5 +334,7 @@ async def scan_votes(services: Services) -> int:
 def vote_scheduler(services: Services) -> Periodic:
     """The background task of each worker that runs ``scan_votes``."""
     return Periodic(
-        "vote-scheduler", lambda: scan_votes(services), services.settings.vote_scan_seconds
+        "vote-scheduler",
+        lambda: scan_votes(services),
+        services.settings.section(VoteSettings).vote_scan_seconds,
     )

@@ -10,6 +10,7 @@ from policies.capabilities import projects as capabilities
 from resolvers.projects.codes import ProjectCode
 from resolvers.projects.deadlines import deadline_scanner
 from resolvers.projects.demo import load_projects_demo
+from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
 from schema.context import Info
 from schema.domain import Domain, NodeKind, Task
@@ -55,6 +56,7 @@ DOMAIN = Domain(
     },
     capabilities=capabilities.CAPABILITIES,
     codes=ProjectCode,
+    settings=ProjectSettings,
     tasks=_tasks,
     demo=load_projects_demo,
 )

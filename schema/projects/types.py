@@ -19,6 +19,7 @@ from policies.capabilities.projects import PROJECT_PEOPLE_READ
 from resolvers.pagination import keyset_page
 from resolvers.projects import views
 from resolvers.projects.common import Lateness, lateness_of, today
+from resolvers.projects.settings import ProjectSettings
 from resolvers.projects.supervision import is_overdue
 from resolvers.projects.views import count_opinions
 from schema.accounts.types import Account
@@ -246,7 +247,9 @@ class Project(Node):
         """One project; without ``figures`` its counts load (batched) only if selected."""
         services = info.context.services
         on = today(services)
-        return cls._build(row, services.settings.project_yellow_days, on, info, figures)
+        return cls._build(
+            row, services.settings.section(ProjectSettings).project_yellow_days, on, info, figures
+        )
 
     @classmethod
     async def page(
@@ -261,7 +264,7 @@ class Project(Node):
         services = info.context.services
         if figures is None:
             figures = await views.page_figures(services, rows)
-        on, yellow = today(services), services.settings.project_yellow_days
+        on, yellow = today(services), services.settings.section(ProjectSettings).project_yellow_days
         return [cls._build(r, yellow, on, info, figures[r.id]) for r in rows]
 
     @classmethod

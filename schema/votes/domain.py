@@ -11,6 +11,7 @@ from resolvers.services import Services
 from resolvers.votes.codes import VoteCode
 from resolvers.votes.demo import load_votes_demo
 from resolvers.votes.lifecycle import vote_scheduler
+from resolvers.votes.settings import VoteSettings
 from schema.context import Info
 from schema.domain import Domain, NodeKind, Task
 from schema.permissions import Can
@@ -47,6 +48,7 @@ DOMAIN = Domain(
     },
     capabilities=capabilities.CAPABILITIES,
     codes=VoteCode,
+    settings=VoteSettings,
     tasks=_tasks,
     demo=load_votes_demo,
 )

@@ -18,6 +18,7 @@ from models.scoping import unscoped
 from models.votes import Elector
 from resolvers.services import Services
 from resolvers.votes.lifecycle import scan_votes, vote_scheduler
+from resolvers.votes.settings import VoteSettings
 from tests.projects.support import call, data
 from tests.support import Api, gid
 from tests.votes.support import (
@@ -91,7 +92,7 @@ async def test_a_vote_opens_reminds_once_and_closes_by_its_times(
     clock = clock_back
     vs = await vote_street(api, services, representatives=3, projects=1)
     r1, r2, r3 = vs.representatives
-    soon = services.settings.vote_closing_soon_minutes
+    soon = services.settings.section(VoteSettings).vote_closing_soon_minutes
     opens = clock.now() + timedelta(hours=1)
     closes = opens + timedelta(minutes=soon * 3)
     vote = await create_vote(api, vs, opensAt=iso(opens), closesAt=iso(closes))
@@ -206,7 +207,9 @@ async def test_a_vote_opened_by_hand_is_reminded_and_closed_by_time(
     vs = await vote_street(api, services, representatives=2, projects=1)
     r1, r2 = vs.representatives
     # It closes within the reminder window already: the next scan reminds, once.
-    closes = clock.now() + timedelta(minutes=services.settings.vote_closing_soon_minutes // 2)
+    closes = clock.now() + timedelta(
+        minutes=services.settings.section(VoteSettings).vote_closing_soon_minutes // 2
+    )
     opens_later = clock.now() + timedelta(days=1)
     vote = await create_vote(
         api, vs, closesAt=iso(closes + timedelta(days=2)), opensAt=iso(opens_later)
