@@ -32,7 +32,7 @@ async def test_ids_of_another_street_are_not_found(api: Api, services: Services)
             tenant_id=o.id, community_id=o.street.community_id, name="外"
         )
         building = await Building.create(tenant_id=o.id, compound=compound, name="1栋")
-        assignment = await GridAssignment.filter(tenant_id=o.id).first()
+        assignment = await GridAssignment.filter(tenant_id=o.id).order_by("id").first()
         notice = await Notice.create(
             tenant_id=o.id, sender=o.chief, title="t", body="b", created_at=compound.created_at
         )

@@ -103,7 +103,7 @@ async def big(services: Services) -> BigStreet:
             batch_size=1000,
         )
     with unscoped("another street to ask about"):
-        other = await Street.exclude(id=street.street_id).first()
+        other = await Street.exclude(id=street.street_id).order_by("id").first()
     assert other is not None
 
     authorizer = Authorizer(CAPABILITIES)

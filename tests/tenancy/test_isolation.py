@@ -132,7 +132,7 @@ async def populate_every_kind_of_row(
         await assign_to_community(as_admin, fixture.community_id, users[Role.COMMUNITY_STAFF].id)
         await create_group(as_admin, f"议事组{index}")
         await set_monthly_target(as_admin, 25)
-        resident = await Resident.filter(user_id=users[Role.RESIDENT].id).first()
+        resident = await Resident.filter(user_id=users[Role.RESIDENT].id).order_by("id").first()
         assert resident is not None
         await staff_send(as_chief, resident.id, "您好，最近身体怎么样？")
         await record_visit(as_chief, resident.id, "独居，身体尚可", "", None)
@@ -349,7 +349,7 @@ async def test_saving_another_streets_row_inside_a_scope_is_refused(streets: Two
     before = await snapshot(streets.b.street_id)
     for model in tenant_models():
         with unscoped("test: take one of B's rows"):
-            row = await model.filter(tenant_id=streets.b.street_id).first()
+            row = await model.filter(tenant_id=streets.b.street_id).order_by("id").first()
         assert row is not None, model
         with street_scope(streets.a.street_id), pytest.raises(CrossTenantWriteError):
             await row.save()

@@ -187,9 +187,11 @@ async def test_the_audit_chain_stays_intact_through_a_whole_vote(
             .order_by("sequence")
             .values_list("action", flat=True)
         )
-        approved = await trail.filter(
-            subject=vs.projects[0], action="project.status_changed"
-        ).values_list("change", flat=True)
+        approved = (
+            await trail.filter(subject=vs.projects[0], action="project.status_changed")
+            .order_by("sequence")
+            .values_list("change", flat=True)
+        )
     # A secret ballot enters the chain sealed when cast (a change replaces it), then by its
     # receipt hash and seal when the vote closes and its ballots are opened, all together.
     assert actions == ["vote.created", "vote.opened"] + ["vote.ballot_received"] * 4 + [
