@@ -38,8 +38,9 @@ def vocabulary() -> dict[str, object]:
 
     The one place this test learns the vocabulary: re-point it when the vocabulary moves.
     """
-    from policies.vocabulary import CAPABILITIES
+    from gongzhi.platform import capability_vocabulary
 
+    CAPABILITIES = capability_vocabulary()
     return {f"{cap.resource}:{cap.action}": cap for cap in CAPABILITIES}
 
 

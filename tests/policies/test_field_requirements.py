@@ -19,14 +19,17 @@ import graphql
 import pytest
 from strawberry.permission import PermissionExtension
 
+from core.settings import Env, Settings
+from gongzhi.platform import make_schema
 from models.accounts import STREET_ROLES, Role
 from models.scoping import unscoped
 from policies.enforcer import new_enforcer
 from resolvers.demo import DEMO_PASSWORD
 from resolvers.services import Services
-from schema.node import NODE_KINDS, CanReadNode
+from schema.domain import node_kinds
+from schema.domains import DOMAINS
+from schema.node import CanReadNode
 from schema.permissions import Can, Public, Requirement, SignedIn
-from schema.root import build_schema
 from tests import live
 from tests.support import Api, add_member, error_codes, gid, make_street
 
@@ -36,8 +39,9 @@ def vocabulary() -> set[str]:
 
     The one place this test learns the vocabulary: re-point it when the vocabulary moves.
     """
-    from policies.vocabulary import CAPABILITIES
+    from gongzhi.platform import capability_vocabulary
 
+    CAPABILITIES = capability_vocabulary()
     return {f"{cap.resource}:{cap.action}" for cap in CAPABILITIES}
 
 
@@ -70,7 +74,11 @@ class Declared:
         if isinstance(self.requirement, Can):
             return {name_of(self.requirement)}
         if isinstance(self.requirement, CanReadNode):
-            return {name_of(kind.requires) for kind in NODE_KINDS.values()}
+            return {
+                name_of(kind.requires)
+                for kind in node_kinds(DOMAINS).values()
+                if isinstance(kind.requires, Can)
+            }
         return set()
 
 
@@ -86,7 +94,7 @@ def requirement_of(definition: graphql.GraphQLField) -> Requirement | None:
     return found[0] if found else None
 
 
-SCHEMA = build_schema()
+SCHEMA = make_schema(Settings(env=Env.DEV))
 GRAPHQL_SCHEMA: graphql.GraphQLSchema = SCHEMA._schema
 ROOTS = tuple(
     root.name
