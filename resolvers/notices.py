@@ -16,7 +16,8 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from core.errors import ErrorCode, ProblemError, problem
+from core import validators
+from core.errors import ErrorCode, Refused
 from core.ids import from_global_id, to_global_id
 from models.accounts import Role
 from models.notices import Notice, NoticeReceipt, NoticeTarget, TargetKind
@@ -29,7 +30,6 @@ from resolvers.pagination import Page, check_page_size, decode_cursor
 from resolvers.people.access import Caller, my_grid_ids, my_resident
 from resolvers.people.residents import tags_by_ids
 from resolvers.services import Services
-from tenants.registry import check_name
 from tenants.scoping import current_street_id, street_scope
 
 MAX_BODY = 5000
@@ -80,22 +80,14 @@ async def send_notice(
     tag_ids: Sequence[int] = (),
 ) -> Notice:
     """With no community and no grid, the notice goes to the whole street (by tag, if any)."""
-    if found := check_name(title, "title", 100):
-        raise ProblemError(found)
-    if not body.strip() or len(body) > MAX_BODY:
-        raise ProblemError(
-            problem(ErrorCode.BAD_USER_INPUT, "input.too_long", "body", max=MAX_BODY)
-            if body.strip()
-            else problem(ErrorCode.BAD_USER_INPUT, "input.required", "body")
-        )
+    validators.text(title, "title", 100)
+    validators.text(body, "body", MAX_BODY)
     communities = set(community_ids)
     grids = set(grid_ids)
     if communities and await Community.filter(id__in=list(communities)).count() != len(communities):
-        raise ProblemError(
-            problem(ErrorCode.NOT_FOUND, "input.community_not_found", "communityIds")
-        )
+        raise Refused(ErrorCode.NOT_FOUND, "input.community_not_found", "communityIds")
     if grids and await Grid.filter(id__in=list(grids)).count() != len(grids):
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds")
     await tags_by_ids(tag_ids)
     allowed = await _allowed_areas(caller)
     if allowed is not None:
@@ -103,9 +95,7 @@ async def send_notice(
         if (not communities and not grids) or not (
             communities <= own_communities and grids <= own_grids
         ):
-            raise ProblemError(
-                problem(ErrorCode.FORBIDDEN, "input.notice_target_outside", "gridIds")
-            )
+            raise Refused(ErrorCode.FORBIDDEN, "input.notice_target_outside", "gridIds")
     street_id = current_street_id()
     targets: list[tuple[TargetKind, int]] = [(TargetKind.COMMUNITY, c) for c in sorted(communities)]
     targets += [(TargetKind.GRID, g) for g in sorted(grids)]
@@ -198,10 +188,10 @@ async def inbox(
 async def mark_read(caller: Caller, notice_id: int) -> tuple[Notice, datetime]:
     resident = await my_resident(caller.user.id)
     if resident is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_a_resident"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.not_a_resident")
     notice = await (await _resident_notices(resident)).filter(id=notice_id).first()
     if notice is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.notice_not_found", "noticeId"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.notice_not_found", "noticeId")
     receipt, _ = await NoticeReceipt.get_or_create(
         notice=notice, resident=resident, defaults={"read_at": caller.services.clock.now()}
     )

@@ -9,7 +9,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from core.errors import DomainError, ErrorCode
+from core.errors import DomainError, ErrorCode, Refused
 from core.i18n import translate
 from models.scoping import CrossTenantWriteError
 from tenants.scoping import street_scope
@@ -42,7 +42,7 @@ class StreetScopeExtension(SchemaExtension):
 
 def _classify(error: GraphQLError) -> tuple[ErrorCode, str | None]:
     original = error.original_error
-    if isinstance(original, DomainError):
+    if isinstance(original, DomainError | Refused):
         return original.code, original.message_key
     if isinstance(original, CrossTenantWriteError):
         return ErrorCode.FORBIDDEN, "error.district_read_only"
@@ -70,7 +70,7 @@ def format_error(error: GraphQLError, locale: str, mask_unexpected: bool) -> Gra
     extensions = dict(error.extensions or {})
     extensions["code"] = code.value
     message = error.message
-    if isinstance(original, DomainError):
+    if isinstance(original, DomainError | Refused):
         message = translate(original.message_key, locale, **original.params)
         if original.field:
             extensions["field"] = original.field

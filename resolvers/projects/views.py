@@ -23,7 +23,7 @@ import geojson
 from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
-from core.errors import DomainError, ErrorCode
+from core.errors import ErrorCode, Refused
 from models.projects import ZERO, Milestone, Opinion, Project, ProjectStatus, Rating
 from models.scoping import db_columns, scoped_street_id
 from models.tenancy import Community
@@ -91,7 +91,7 @@ def decode_board_cursor(cursor: str, order: BoardOrder) -> list[Any]:
             parsed.append(date.fromisoformat(value) if field == "next_due" else int(value))
         return parsed
     except (ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise DomainError(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", field="after") from exc
+        raise Refused(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", "after") from exc
 
 
 class _Params:

@@ -13,7 +13,7 @@ from policies.capabilities.notices import NOTICE_RECEIVE, NOTICE_SEND
 from resolvers import notices
 from resolvers.pagination import encode_cursor
 from schema.context import Info
-from schema.errors import InputError, payload
+from schema.errors import InputError
 from schema.events.types import SHARED_EVENT
 from schema.people.common import caller, ids
 from schema.permissions import Can, field, mutation, subscription
@@ -196,29 +196,23 @@ class NoticesMutation:
         "each resident's inbox finds it by its target.",
     )
     async def send_notice(self, info: Info, input: SendNoticeInput) -> SendNoticePayload:
-        async def run() -> SendNoticeSuccess:
-            row = await notices.send_notice(
-                caller(info),
-                title=input.title,
-                body=input.body,
-                community_ids=ids(input.community_ids, "Community", "communityIds"),
-                grid_ids=ids(input.grid_ids, "Grid", "gridIds"),
-                tag_ids=ids(input.tag_ids, "Tag", "tagIds"),
-            )
-            return SendNoticeSuccess(notice=SentNotice.from_model(row))
-
-        return await payload(info, run)
+        row = await notices.send_notice(
+            caller(info),
+            title=input.title,
+            body=input.body,
+            community_ids=ids(input.community_ids, "Community", "communityIds"),
+            grid_ids=ids(input.grid_ids, "Grid", "gridIds"),
+            tag_ids=ids(input.tag_ids, "Tag", "tagIds"),
+        )
+        return SendNoticeSuccess(notice=SentNotice.from_model(row))
 
     @mutation(requires=Can(NOTICE_RECEIVE), description="Mark one of my notices read.")
     async def mark_notice_read(
         self, info: Info, input: MarkNoticeReadInput
     ) -> MarkNoticeReadPayload:
-        async def run() -> MarkNoticeReadSuccess:
-            pk = decode_id(input.notice_id, "Notice", "noticeId")
-            row, read_at = await notices.mark_read(caller(info), pk)
-            return MarkNoticeReadSuccess(notice=Notice.from_model(row, read_at))
-
-        return await payload(info, run)
+        pk = decode_id(input.notice_id, "Notice", "noticeId")
+        row, read_at = await notices.mark_read(caller(info), pk)
+        return MarkNoticeReadSuccess(notice=Notice.from_model(row, read_at))
 
 
 @strawberry.type
