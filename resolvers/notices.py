@@ -25,7 +25,6 @@ from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
 from resolvers.events import changing, check_still_signed_in
 from resolvers.outbox import Event, stream
-from resolvers.outbox import decode_cursor as decode_event_cursor
 from resolvers.pagination import Page, check_page_size, decode_cursor
 from resolvers.people.access import Caller, my_grid_ids, my_resident
 from resolvers.people.residents import tags_by_ids
@@ -364,16 +363,15 @@ async def notices_received(
     services: Services,
     user_id: int,
     street_id: int,
-    after: str | None,
+    since: int | None,
     token_expires_at: datetime | None = None,
 ) -> AsyncIterator[ReceivedNotice]:
-    """The notices addressed to me, as they are sent; with ``after``, first those sent since
-    that cursor. When my record, my tags or my account link change, what I match is read again
-    (on that event, not on every notice)."""
-    position = decode_event_cursor(after, street_id) if after else None
+    """The notices addressed to me, as they are sent; with ``since`` (a decoded cursor),
+    first those sent after that position. When my record, my tags or my account link change,
+    what I match is read again (on that event, not on every notice)."""
     reach = await _reach(street_id, user_id)
     account = to_global_id("Account", user_id)
-    async for event in stream(services.hub, street_id, position):
+    async for event in stream(services.hub, street_id, since):
         check_still_signed_in(services, token_expires_at)
         if event.type in _RESIDENT_CHANGES:
             mine = reach is not None and event.subject == to_global_id(

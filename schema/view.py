@@ -28,8 +28,8 @@ from core.i18n import negotiate
 from resolvers.services import Services
 from resolvers.viewer import Viewer, authenticate
 from schema.context import Context
-from schema.events.types import SHARED_EVENT
 from schema.extensions import format_error
+from schema.live import SHARED_EVENT
 
 log = logging.getLogger("gongzhi.ws")
 

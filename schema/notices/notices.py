@@ -14,7 +14,7 @@ from resolvers import notices
 from resolvers.pagination import encode_cursor
 from schema.context import Info
 from schema.errors import InputError
-from schema.events.types import SHARED_EVENT
+from schema.live import listener, shared
 from schema.people.common import caller, ids
 from schema.permissions import Can, field, mutation, subscription
 from schema.relay import Connection, Edge, Node, PageInfo, decode_id, to_global_id
@@ -229,18 +229,16 @@ class NoticesSubscription:
     async def notice_received(
         self, info: Info, after: str | None = None
     ) -> AsyncGenerator[NoticeReceived, None]:
-        context = info.context
-        viewer = context.viewer
-        user = viewer.require_user()
-        street = viewer.require_street()
-        async for received in notices.notices_received(
-            context.services, user.id, street.id, after, viewer.token_expires_at
+        me = listener(info, after)
+        stream = notices.notices_received(
+            me.services, me.user.id, me.street.id, me.since, me.token_expires_at
+        )
+        async for item in shared(  # the same message for every recipient: encoded once
+            stream,
+            NoticeReceived,
+            lambda received: NoticeReceived(
+                cursor=received.event.cursor, notice=Notice.from_model(received.notice)
+            ),
+            event_of=lambda received: received.event,
         ):
-            event = received.event
-            item = event.cache.get(NoticeReceived)
-            if item is None:
-                item = event.cache[NoticeReceived] = NoticeReceived(
-                    cursor=event.cursor, notice=Notice.from_model(received.notice)
-                )
-            SHARED_EVENT.set(event)  # the same message for every recipient: encoded once
             yield item
