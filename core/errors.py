@@ -7,8 +7,9 @@
 * ``Refused``: the one way to refuse an input (a name too long, a taken code, a vote not
   open). A mutation's payload shows it as ``InputError``; a query, as a GraphQL error.
 
-Both are turned into what the client sees in one place each: ``schema/refusals.py`` (the
-payload's typed error) and ``schema/extensions.py`` (GraphQL errors). A code is a member of
+Both are turned into what the client sees in one place each: ``schema/errors.py`` (the
+payload's typed error, by the schema's exception handlers) and ``schema/extensions.py``
+(GraphQL errors). The shared checks of typed input (``core/validators.py``) raise ``Refused``. A code is a member of
 ``ErrorCode`` (the platform's codes) or of a domain's own ``StrEnum``
 (``resolvers/votes/codes.py``); the schema's ``ErrorCode`` enum joins them all.
 """
@@ -68,7 +69,8 @@ class DomainError(Exception):
 
 
 class Refused(Exception):
-    """An input refused (输入被拒): raised by a resolver; whatever it had begun is rolled back.
+    """An input refused (输入被拒), raised by a resolver. Raised inside ``changing()`` it rolls
+    the change back (its rows, audit entries and events), like any exception there.
 
     In a mutation whose payload union has ``InputError`` the schema turns it into that typed
     error (``TooManyAttempts`` for ``TOO_MANY_ATTEMPTS``); anywhere else it is a GraphQL error
