@@ -121,7 +121,7 @@ async def populate_every_kind_of_row(
         community = await Community.filter(tenant_id=street.id).order_by("id").first()
         assert community is not None
         hasher = IdHasher(services.settings.secret_key)
-        await load_people_demo(DemoStreetData(street, community, users, hasher, index))
+        await load_people_demo(DemoStreetData(services, street, community, users, hasher, index))
     with street_scope(fixture.street_id):
         admin = await User.get(username=fixture.admin_username)
         as_admin = Caller(services, admin, street)
