@@ -99,7 +99,8 @@ READ_ONLY_STREETS = "a scope over several streets is read-only (区级汇总 nev
 
 @contextlib.contextmanager
 def unscoped(reason: str) -> Iterator[None]:
-    """Run across streets on purpose (CLI, demo loading, district roll-ups). Say why."""
+    """Run across every street on purpose (CLI, demo loading, the workers that serve every
+    street). Say why. Reading a known set of streets is ``streets_scope``."""
     token = _scope.set(_Unscoped(reason))
     try:
         yield

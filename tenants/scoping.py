@@ -5,7 +5,8 @@
   street are refused. District accounts get a read-only scope.
 * A district roll-up (区级汇总) reads several streets at once in ``streets_scope(ids, "why")``:
   queries are filtered to those streets, and every write is refused.
-* Outside a request (CLI, demo loading, district roll-ups), code says ``unscoped("why")``.
+* Outside a request (CLI, demo loading, workers serving every street), code says
+  ``unscoped("why")``.
 * ``get_in_street`` is how a resolver turns an ID from a client into a row: another street's ID
   is simply not found.
 """

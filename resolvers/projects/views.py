@@ -96,8 +96,8 @@ def decode_board_cursor(cursor: str, order: BoardOrder) -> list[Any]:
 
 
 class _Where:
-    """The board's conditions with named parameters (``models.sql``): the street is the
-    scope's (``:street``), the filter, the cursor and the page size are values."""
+    """The board's conditions with named parameters (``models.sql``): the filter, the cursor
+    and the page size are values; the street (``:street``) is the scope's."""
 
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
@@ -107,7 +107,8 @@ class _Where:
         return f":{name}"
 
     def filtered(self, alias: str, board_filter: BoardFilter) -> str:
-        where = [f"{alias}.tenant_id = :street"]
+        """The filter's conditions on the table ``alias``, each starting with `` AND``."""
+        where = []
         if board_filter.statuses:
             statuses = [ProjectStatus(s).value for s in board_filter.statuses]
             where.append(f"{alias}.status IN ({self.add('statuses', statuses)})")
@@ -119,7 +120,7 @@ class _Where:
             where.append(
                 f"{alias}.community_id = {self.add('community', board_filter.community_id)}"
             )
-        return " AND ".join(where)
+        return "".join(f" AND {condition}" for condition in where)
 
     def after(self, order: BoardOrder, cursor: list[Any]) -> str:
         """Rows strictly after the cursor in the order's ranking."""
@@ -149,7 +150,8 @@ async def board(
     columns = ", ".join(
         [f'p."{c}"' for c in project_fields] + [f'c."{c}" AS "c__{c}"' for c in community_fields]
     )
-    total = f"(SELECT count(*) FROM project q WHERE {params.filtered('q', board_filter)})"
+    filtered = params.filtered("q", board_filter)
+    total = f"(SELECT count(*) FROM project q WHERE q.tenant_id = :street{filtered})"
     ratings = "FROM project_rating r WHERE r.project_id = p.id AND r.tenant_id = :street"
     opened = "FROM project_opinion o WHERE o.project_id = p.id AND o.tenant_id = :street"
     on = params.add("today", today(services))
@@ -157,7 +159,7 @@ async def board(
         f"{opened} AND ((o.replied_at IS NULL AND o.reply_due < {on}) "
         "OR (o.replied_at IS NOT NULL AND o.replied_late))"
     )
-    where = params.filtered("p", board_filter)
+    where = f"p.tenant_id = :street{params.filtered('p', board_filter)}"
     if cursor is not None:
         where += f" AND {params.after(order, cursor)}"
     ordering = ", ".join(f"p.{f} {'DESC' if desc else 'ASC'}" for f, desc in _KEYS[order])
@@ -174,8 +176,10 @@ async def board(
         total_count = int(rows[0]["f__total"])
     else:  # an empty page carries no total
         counting = _Where()
-        where = counting.filtered("q", board_filter)
-        statement = Statement(f'SELECT count(*) AS "n" FROM project q WHERE {where}')
+        filtered = counting.filtered("q", board_filter)
+        statement = Statement(
+            f'SELECT count(*) AS "n" FROM project q WHERE q.tenant_id = :street{filtered}'
+        )
         total_count = int((await statement.fetch(**counting.values))[0]["n"])
     projects: list[Project] = []
     figures: dict[int, ProjectFigures] = {}
