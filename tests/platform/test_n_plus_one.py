@@ -441,8 +441,18 @@ class Bench:
         return Reading(counter.count, body)
 
     async def both(self, query: str, variables: dict[str, str]) -> tuple[Reading, Reading]:
+        """Each size's cost. A read may now and then carry a statement of the app's own (a
+        cache refreshed on its clock): when the two differ, both are read again and the
+        lower count of each kept, since such a statement only ever adds."""
         await self.read(query, BIG, variables)  # warm: process-wide caches filled once
-        return await self.read(query, SMALL, variables), await self.read(query, BIG, variables)
+        small = await self.read(query, SMALL, variables)
+        big = await self.read(query, BIG, variables)
+        if small.statements != big.statements:
+            again = await self.read(query, SMALL, variables)
+            small = min(small, again, key=lambda r: r.statements)
+            again = await self.read(query, BIG, variables)
+            big = min(big, again, key=lambda r: r.statements)
+        return small, big
 
     async def measure(self, name: str, settings: Settings) -> Measured:
         if name in self.results:
@@ -553,7 +563,7 @@ async def test_a_list_costs_the_same_statements_for_one_row_and_for_five(
         assert not errors_other_than_forbidden(reading.body), (name, reading.body["errors"])
     if name not in FORBIDDEN_FOR_CALLER:
         assert name not in forbidden_paths(measured.big.body), f"{name} is FORBIDDEN to the caller"
-    assert not measured.growing and measured.big.statements == measured.small.statements, (
+    assert not measured.growing and measured.big.statements <= measured.small.statements, (
         f"{name}: {measured.small.statements} statements for first: {SMALL}, "
         f"{measured.big.statements} for first: {BIG}; growing: {measured.growing}"
     )
