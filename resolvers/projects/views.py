@@ -24,11 +24,22 @@ from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
 from core.errors import DomainError, ErrorCode
-from models.projects import ZERO, Milestone, Opinion, Project, ProjectStatus, Rating
+from models.projects import (
+    ZERO,
+    Disbursement,
+    Follow,
+    Milestone,
+    Opinion,
+    Photo,
+    ProgressUpdate,
+    Project,
+    ProjectStatus,
+    Rating,
+)
 from models.scoping import db_columns
 from models.sql import Statement
 from models.tenancy import Community
-from resolvers.pagination import check_page_size
+from resolvers.pagination import Page, PageKey, check_page_size, keyset_pages
 from resolvers.projects.common import ACTIVE, Lateness, lateness_of, project_gid, today
 from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
@@ -302,6 +313,55 @@ async def load_milestones(project_ids: Sequence[int]) -> list[list[Milestone]]:
     for row in rows:
         grouped[row.project_id].append(row)
     return [grouped.get(pk, []) for pk in project_ids]
+
+
+async def load_update_pages(keys: Sequence[PageKey]) -> list[Page[ProgressUpdate]]:
+    """Progress reports of many projects, newest first, a page each."""
+    return await keyset_pages(ProgressUpdate.all(), "project_id", keys, newest_first=True)
+
+
+async def load_disbursement_pages(keys: Sequence[PageKey]) -> list[Page[Disbursement]]:
+    """Payments of many projects, oldest first, a page each."""
+    return await keyset_pages(Disbursement.all(), "project_id", keys)
+
+
+async def load_opinion_pages(keys: Sequence[PageKey]) -> list[Page[Opinion]]:
+    """Supervision opinions of many projects, newest first, a page each."""
+    return await keyset_pages(Opinion.all(), "project_id", keys, newest_first=True)
+
+
+async def load_rating_pages(keys: Sequence[PageKey]) -> list[Page[Rating]]:
+    """Ratings of many projects, newest first, a page each."""
+    return await keyset_pages(Rating.all(), "project_id", keys, newest_first=True)
+
+
+async def load_follower_counts(project_ids: Sequence[int]) -> list[int]:
+    rows = (
+        await Follow.filter(project_id__in=list(set(project_ids)))
+        .annotate(n=Count("id"))
+        .group_by("project_id")
+        .values("project_id", "n")
+    )
+    found = {row["project_id"]: int(row["n"]) for row in rows}
+    return [found.get(pk, 0) for pk in project_ids]
+
+
+async def load_update_photos(update_ids: Sequence[int]) -> list[list[Photo]]:
+    """The photos of many progress reports, in upload order."""
+    grouped: dict[int, list[Photo]] = defaultdict(list)
+    for photo in await Photo.filter(update_id__in=list(set(update_ids))).order_by("id"):
+        grouped[photo.update_id or 0].append(photo)
+    return [grouped.get(pk, []) for pk in update_ids]
+
+
+async def load_vouchers(disbursement_ids: Sequence[int]) -> list[Photo | None]:
+    """The voucher photo of many payments (the first one given, if several)."""
+    found: dict[int, Photo] = {}
+    for photo in await Photo.filter(disbursement_id__in=list(set(disbursement_ids))).order_by(
+        "-id"
+    ):
+        found[photo.disbursement_id or 0] = photo
+    return [found.get(pk) for pk in disbursement_ids]
 
 
 async def load_projects(project_ids: Sequence[int]) -> list[Project | None]:
