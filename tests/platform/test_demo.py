@@ -61,5 +61,6 @@ async def test_every_demo_street_has_an_intact_chain_with_its_records() -> None:
             assert projects >= 3 and votes >= 2
             assert entries >= projects + votes, code
             assert await Project.exists(tenant_id=street.id, status=ProjectStatus.CANDIDATE)
-    reports = await verify(None)
-    assert reports and all(r.intact for r in reports), reports
+    for code in ("mishixiang", "wangjiang", "wulidun"):  # other tests tamper with their own
+        (report,) = await verify(code)
+        assert report.intact, report
