@@ -9,9 +9,9 @@
 
 Both are turned into what the client sees in one place each: ``schema/errors.py`` (the
 payload's typed error, by the schema's exception handlers) and ``schema/extensions.py``
-(GraphQL errors). The shared checks of typed input (``core/validators.py``) raise ``Refused``. A code is a member of
-``ErrorCode`` (the platform's codes) or of a domain's own ``StrEnum``
-(``resolvers/votes/codes.py``); the schema's ``ErrorCode`` enum joins them all.
+(GraphQL errors). The shared checks of typed input (``core/validators.py``) raise
+``Refused``. A code is a member of ``ErrorCode`` (the platform's codes) or of a domain's own
+``StrEnum`` (``resolvers/votes/codes.py``); the schema's ``ErrorCode`` enum joins them all.
 """
 
 from __future__ import annotations

@@ -53,10 +53,9 @@ def username(value: str, field: str = "username") -> str:
     return value
 
 
-def in_range(
-    value: int, low: int, high: int, field: str, message_key: str = "input.number_range"
-) -> int:
-    """A whole number from ``low`` to ``high`` inclusive; the message names both."""
+def in_range(value: int, low: int, high: int, field: str, message_key: str) -> int:
+    """A whole number from ``low`` to ``high`` inclusive; the message (``input.number_range``,
+    or the domain's own) names both."""
     if not low <= value <= high:
         raise Refused(BAD, message_key, field, min=low, max=high)
     return value

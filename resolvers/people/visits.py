@@ -64,7 +64,7 @@ async def monthly_target() -> int:
 
 
 async def set_monthly_target(caller: Caller, target: int) -> int:
-    validators.in_range(target, 1, 1000, "target")
+    validators.in_range(target, 1, 1000, "target", "input.number_range")
     async with changing(caller.services, caller.user) as change:
         row = await PeopleSettings.first()
         before = row.monthly_visit_target if row else DEFAULT_TARGET

@@ -24,7 +24,7 @@ ID_NUMBER = make_id_number("420105", "19800101", 12)
         (lambda: validators.text("   ", "address", 10, required=False), ""),
         (lambda: validators.code("c-1"), "c-1"),
         (lambda: validators.username("li.ming"), "li.ming"),
-        (lambda: validators.in_range(5, 1, 5, "score"), 5),
+        (lambda: validators.in_range(5, 1, 5, "score", "input.number_range"), 5),
         (lambda: validators.amount(" 1234.5 ", "budget"), Decimal("1234.50")),
         (
             lambda: validators.in_order(date(2027, 1, 1), date(2027, 1, 1), "end", "k"),
