@@ -105,9 +105,8 @@ async def test_projects_refusal_inside_the_transaction(api: Api, services: Servi
     assert body["data"]["project"]["spent"] == "0.00"
 
 
-async def test_votes_refusal_after_the_ballot_was_claimed(api: Api, services: Services) -> None:
-    """The ballot is stored and claimed inside the transaction before the electorate is
-    checked: the refusal rolls all of it back."""
+async def test_votes_refusal_inside_the_transaction(api: Api, services: Services) -> None:
+    """Refused inside the ballot's transaction (the claim on the electorate finds no row)."""
     vs = await vote_street(api, services)
     vote = await open_vote(api, vs)
     line = vote["items"][0]["id"]
