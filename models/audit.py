@@ -32,7 +32,7 @@ class AuditEntry(TenantModel):
     actor_id = fields.IntField(null=True, description="The user who made the change, if any")
     action = fields.CharField(max_length=64)
     subject = fields.CharField(max_length=120)
-    change = fields.JSONField(default=dict)
+    change: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     digest = fields.CharField(max_length=64)
     prev_hash = fields.CharField(max_length=64)
     hash = fields.CharField(max_length=64)
@@ -224,8 +224,8 @@ async def append_entry(
         rows = await conn.execute_query_dict(_WRITE_PG, [*values, head["id"]])
         entry.id = rows[0]["id"]
     else:
-        _, rows = await conn.execute_query(f'{_INSERT_SQLITE} RETURNING "id"', values)
-        entry.id = rows[0][0]
+        _, inserted = await conn.execute_query(f'{_INSERT_SQLITE} RETURNING "id"', values)
+        entry.id = inserted[0][0]
         await conn.execute_query(_MOVE_HEAD_SQLITE, [sequence, entry.hash, head["id"]])
     entry._saved_in_db = True
     return entry

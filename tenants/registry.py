@@ -16,6 +16,7 @@ from core.ids import to_global_id
 from core.security import Passwords, generate_password
 from models.accounts import DistrictMembership, Membership, Role, User
 from models.audit import append_entry
+from models.columns import column
 from models.events import record_event
 from models.scoping import unscoped
 from models.tenancy import District, Street
@@ -140,6 +141,4 @@ async def create_street(
 
 async def district_member_ids(district_id: int) -> list[int]:
     """Users whose district role now also covers a newly created street."""
-    return list(
-        await DistrictMembership.filter(district_id=district_id).values_list("user_id", flat=True)
-    )
+    return list(await column(DistrictMembership.filter(district_id=district_id), "user_id", int))

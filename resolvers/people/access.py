@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.accounts import Role, User
+from models.columns import column
 from models.people import GridAssignment, Resident
 from models.tenancy import Street
 from policies.vocabulary import Capability, street_domain
@@ -49,9 +50,7 @@ class Caller:
 
 async def my_grid_ids(user_id: int) -> list[int]:
     return list(
-        await GridAssignment.filter(user_id=user_id)
-        .order_by("grid_id")
-        .values_list("grid_id", flat=True)
+        await column(GridAssignment.filter(user_id=user_id).order_by("grid_id"), "grid_id", int)
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from core.identity import mask_id_number
 from core.ids import to_global_id
 from models.accounts import User
+from models.columns import column as column_values
 from models.people import Building, Compound, Resident, ResidentTag, Tag
 from models.tenancy import Grid
 from resolvers.events import changing
@@ -202,9 +203,7 @@ async def _write(
         for start in range(0, len(valid), BATCH):
             batch = valid[start : start + BATCH]
             hashes = [row.values["id_hash"] for row in batch]
-            existing = set(
-                await Resident.filter(id_hash__in=hashes).values_list("id_hash", flat=True)
-            )
+            existing = set(await column_values(Resident.filter(id_hash__in=hashes), "id_hash", str))
             new = [row for row in batch if row.values["id_hash"] not in existing]
             report.unchanged += len(batch) - len(new)
             if new:

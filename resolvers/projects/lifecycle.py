@@ -13,6 +13,7 @@ from datetime import date
 from core.errors import ErrorCode
 from core.i18n import translate
 from models.accounts import Membership, Role, User
+from models.columns import column
 from models.projects import Follow, Project, ProjectStatus, SourceKind
 from models.tenancy import Community
 from resolvers.events import Change, changing
@@ -235,7 +236,7 @@ async def apply_status(change: Change, project: Project, to: ProjectStatus, reas
         subject,
         Snapshot(project).payload(services, previousStatus=before.value),
     )
-    followers = await Follow.filter(project_id=project.id).values_list("user_id", flat=True)
+    followers = await column(Follow.filter(project_id=project.id), "user_id", int)
     if followers:
         await notify(
             change,

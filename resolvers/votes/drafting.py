@@ -11,6 +11,7 @@ from datetime import datetime
 
 from core.errors import ErrorCode
 from models.accounts import Membership, Role, User
+from models.columns import column
 from models.projects import Project, ProjectStatus
 from models.tenancy import Community, Grid
 from models.votes import (
@@ -169,9 +170,7 @@ async def _check_electorate(electorate: ElectorateDraft) -> dict[str, list[int]]
             raise fail(ErrorCode.BAD_USER_INPUT, "vote.empty_roster", "electorate")
         if len(users) > MAX_ROSTER:
             raise fail(ErrorCode.BAD_USER_INPUT, "vote.roster_too_long", "electorate")
-        members = set(
-            await Membership.filter(user_id__in=users).distinct().values_list("user_id", flat=True)
-        )
+        members = set(await column(Membership.filter(user_id__in=users).distinct(), "user_id", int))
         if members != set(users):
             raise fail(ErrorCode.NOT_FOUND, "vote.not_a_member", "electorate")
         return {"users": users}

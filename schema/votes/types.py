@@ -13,6 +13,7 @@ from typing import Any
 import strawberry
 
 from models import votes as m
+from models.columns import column
 from models.votes import Ballot as BallotModel
 from models.votes import Elector as ElectorModel
 from policies.capabilities.votes import VOTE_MANAGE, VOTE_TALLY_READ
@@ -267,7 +268,7 @@ class Vote(Node):
         if row.secret or row.status is not m.VoteStatus.OPEN:
             return None
         items = await common.ballot_paper(row.id)
-        choices = await BallotModel.filter(vote_id=row.id).values_list("choices", flat=True)
+        choices = await column(BallotModel.filter(vote_id=row.id), "choices", dict)
         result = count(common.rules_of(row), common.lines_of(items), choices)
         return VoteResult.from_result(result, None)
 
