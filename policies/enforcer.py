@@ -67,7 +67,7 @@ MAX_CACHED_DECISIONS = 500_000  # about 100 MB at most; the cache starts over wh
 _READ_ONLY_ROLES = frozenset(role.value for role in DISTRICT_ROLES)
 
 
-class DomainRoles(RoleManager):
+class DomainRoles(RoleManager):  # type: ignore[misc]  # pycasbin has no types: RoleManager is Any
     """Casbin role manager for ``g = _, _, _``: (name, domain) → the roles linked to it there.
 
     Answers like Casbin's ``DomainManager`` without matching functions: a name holds itself,

@@ -22,6 +22,7 @@ from resolvers.demo import DemoLoader
 from resolvers.services import Services
 from schema.context import Info
 from schema.permissions import Requirement
+from schema.relay import Node
 from tenants.registry import StreetHook
 
 
@@ -40,7 +41,7 @@ class NodeKind:
     inside the current street (``None`` when there is none the caller may see)."""
 
     requires: Requirement
-    fetch: Callable[[Info, int], Awaitable[Any]]
+    fetch: Callable[[Info, int], Awaitable[Node | None]]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -131,12 +131,20 @@ async def create_street(
             for hook in hooks:
                 change.update(await hook(conn, street))
             subject = to_global_id("Street", street.id)
-            common = {"street_id": street.id, "actor_id": actor_id, "subject": subject}
+            common: _Common = {"street_id": street.id, "actor_id": actor_id, "subject": subject}
             await append_entry(conn, at=at, action="street.created", change=change, **common)
             await record_event(
                 conn, type="street.created", payload=change, occurred_at=at, **common
             )
     return NewStreet(street, admin, password)
+
+
+class _Common(TypedDict):
+    """What a new street's first audit entry and its first event share."""
+
+    street_id: int
+    actor_id: int | None
+    subject: str
 
 
 async def district_member_ids(district_id: int) -> list[int]:

@@ -19,8 +19,9 @@ from schema.people.common import caller, ids
 from schema.permissions import Can, field, mutation, subscription
 from schema.relay import Connection, Edge, Node, PageInfo, decode_id, to_global_id
 
-TargetKind = strawberry.enum(
-    o.TargetKind,
+TargetKind = o.TargetKind
+strawberry.enum(
+    TargetKind,
     name="NoticeTargetKind",
     description="STREET 全街道 · COMMUNITY 社区 · GRID 网格 · TAG 标签",
 )
@@ -28,7 +29,7 @@ TargetKind = strawberry.enum(
 
 @strawberry.type(description="One part of a notice's target.")
 class NoticeTarget:
-    kind: TargetKind  # type: ignore[valid-type]
+    kind: TargetKind
     id: strawberry.ID
 
 

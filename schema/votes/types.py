@@ -184,7 +184,11 @@ async def _named_ballots(vote: m.Vote) -> list[NamedBallot]:
         return []
     ballots = await BallotModel.filter(vote_id=vote.id).order_by("cast_at")
     return [
-        NamedBallot(cast_at=b.cast_at, choices=global_choices(b.choices), voter_id=b.voter_id)
+        NamedBallot(
+            cast_at=b.cast_at,
+            choices=strawberry.scalars.JSON(global_choices(b.choices)),
+            voter_id=b.voter_id,
+        )
         for b in ballots
     ]
 
