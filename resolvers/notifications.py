@@ -65,7 +65,8 @@ async def notify(
     created_at = _CREATED_AT.to_db_value(change.at, Notification)
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
-        values, params = [], []
+        values: list[str] = []
+        params: list[object] = []
         for row in chunk:
             first = len(params)
             marks = [f"${first + n}" if postgres else "?" for n in range(1, 8)]

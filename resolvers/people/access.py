@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.queryset import QuerySet
+
 from models.accounts import Role, User
 from models.columns import column
 from models.people import GridAssignment, Resident
@@ -61,7 +63,7 @@ async def visible_grid_ids(caller: Caller) -> list[int] | None:
     return await my_grid_ids(caller.user.id)
 
 
-async def visible_residents(caller: Caller):  # type: ignore[no-untyped-def]
+async def visible_residents(caller: Caller) -> QuerySet[Resident]:
     """The residents this caller may see: the row rule, next to the query."""
     query = Resident.all()
     grids = await visible_grid_ids(caller)

@@ -80,14 +80,14 @@ async def hand_over(caller: Caller, leaver_id: int, successor_id: int) -> Handov
                 await row.save(update_fields=["user_id"])
             moved_grids += 1
         communities = 0
-        for row in await CommunityAssignment.filter(user_id=leaver_id):
+        for assignment in await CommunityAssignment.filter(user_id=leaver_id):
             if await CommunityAssignment.exists(
-                community_id=row.community_id, user_id=successor_id
+                community_id=assignment.community_id, user_id=successor_id
             ):
-                await row.delete()
+                await assignment.delete()
             else:
-                row.user_id = successor_id
-                await row.save(update_fields=["user_id"])
+                assignment.user_id = successor_id
+                await assignment.save(update_fields=["user_id"])
             communities += 1
         threads = 0
         for thread in await MessageThread.filter(staff_id=leaver_id):

@@ -8,10 +8,11 @@ as it is, so importing the same file twice changes nothing.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from core.identity import mask_id_number
@@ -48,7 +49,7 @@ class RowError:
     line: int
     field: str | None
     message_key: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclass
@@ -56,7 +57,7 @@ class ImportReport:
     rows: int = 0
     created: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = dataclasses.field(default_factory=list)
     written: bool = False
     file_error: RowError | None = None
 

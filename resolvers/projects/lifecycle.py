@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from core.errors import ErrorCode
 from core.i18n import translate
@@ -84,7 +85,7 @@ def _check_location(lon: float | None, lat: float | None) -> None:
         raise fail(ErrorCode.BAD_USER_INPUT, "project.location", "location")
 
 
-async def _checked(new: NewProject) -> dict[str, object]:
+async def _checked(new: NewProject) -> dict[str, Any]:
     """The project's own fields from a new or edited project, or a typed error."""
     title = check_text(new.title, "title")
     category = check_text(new.category, "category", 40)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypedDict
 
 from core.errors import ErrorCode
 from models.accounts import Membership, Role, User
@@ -177,7 +178,14 @@ async def _check_electorate(electorate: ElectorateDraft) -> dict[str, list[int]]
     return {}
 
 
-async def _checked(services: Services, draft: VoteDraft) -> dict[str, object]:
+class _Checked(TypedDict):
+    """A checked draft: the vote's own fields, and its ballot paper."""
+
+    fields: dict[str, Any]
+    items: list[CheckedItem]
+
+
+async def _checked(services: Services, draft: VoteDraft) -> _Checked:
     title = check_text(draft.title, "title")
     mode = draft.mode or DEFAULT_MODE[draft.kind]
     if mode not in ALLOWED_MODES[draft.kind]:
@@ -246,8 +254,8 @@ async def save_draft(
         if current.status not in EDITABLE:
             raise invalid_transition(current, VoteStatus.DRAFT)
     checked = await _checked(services, draft)
-    fields_: dict[str, object] = checked["fields"]  # type: ignore[assignment]
-    items: list[CheckedItem] = checked["items"]  # type: ignore[assignment]
+    fields_ = checked["fields"]
+    items = checked["items"]
     async with changing(services, actor) as change:
         if vote_id is None:
             vote = await Vote.create(
