@@ -113,7 +113,8 @@ def error_codes(domains: Sequence[Domain]) -> type[StrEnum]:
             if code.name in members:
                 raise ValueError(f"error code {code.name} is declared twice ({domain.name})")
             members[code.name] = code.value
-    return StrEnum("ErrorCode", members)  # type: ignore[return-value]
+    codes = StrEnum("ErrorCode", members)  # type: ignore[misc]  # members known at run time only
+    return codes
 
 
 def demo_loaders(domains: Sequence[Domain]) -> list[DemoLoader]:

@@ -11,8 +11,8 @@ from core.errors import DomainError, ErrorCode, Problem, ProblemError
 from core.i18n import translate
 from schema.context import Info
 
-if TYPE_CHECKING:
-    from schema.codes import SchemaErrorCode
+if TYPE_CHECKING:  # the enum is made when the schema is built (schema/codes.py)
+    from enum import StrEnum as SchemaErrorCode
 
 
 @strawberry.interface(

@@ -96,15 +96,15 @@ class CheckedItem:
 
 
 async def _project_items(items: list[ItemDraft]) -> list[CheckedItem]:
-    ids = [item.project_id for item in items]
-    if any(pid is None for pid in ids):
+    ids = [item.project_id for item in items if item.project_id is not None]
+    if len(ids) != len(items):
         raise fail(ErrorCode.BAD_USER_INPUT, "vote.project_required", "items")
     if len(set(ids)) != len(ids):
         raise fail(ErrorCode.BAD_USER_INPUT, "vote.duplicate_item", "items")
     found = {p.id: p for p in await Project.filter(id__in=ids)}
     checked = []
     for pid in ids:
-        project = found.get(pid)  # type: ignore[arg-type]
+        project = found.get(pid)
         if project is None:
             raise fail(ErrorCode.NOT_FOUND, "vote.project_not_found", "items")
         if project.status is not ProjectStatus.CANDIDATE:

