@@ -328,3 +328,9 @@ async def seed_default_tags(conn: BaseDBAsyncClient, street: Street) -> dict[str
     (残疾人, 独居老人…), editable afterwards."""
     await Tag.bulk_create([Tag(tenant=street, name=name) for name in DEFAULT_TAGS], using_db=conn)
     return {"tags": list(DEFAULT_TAGS)}
+
+
+async def load_tags_of_residents(ids: Sequence[int]) -> list[list[Tag]]:
+    """Each resident's tags (a DataLoader batch)."""
+    found = await resident_tags(ids)
+    return [found.get(pk, []) for pk in ids]

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,3 +158,11 @@ class Counted:
     vote: Vote
     replayed: bool = False
     changed: bool = False
+
+
+async def load_vote_items(ids: Sequence[int]) -> list[list[VoteItem]]:
+    """The lines of each vote's ballot paper, in order (a DataLoader batch)."""
+    found: dict[int, list[VoteItem]] = {pk: [] for pk in ids}
+    for item in await VoteItem.filter(vote_id__in=list(set(ids))).order_by("vote_id", "position"):
+        found[item.vote_id].append(item)
+    return [found[pk] for pk in ids]

@@ -7,6 +7,10 @@ from typing import Annotated
 import strawberry
 
 from models import people as m
+from models.accounts import User as UserRow
+from models.people import Compound as CompoundRow
+from models.tenancy import Community as CommunityRow
+from models.tenancy import Grid as GridRow
 from policies.capabilities.people import STAFF_ASSIGN
 from policies.capabilities.tenancy import PLACE_MANAGE, PLACE_READ
 from resolvers.people import places
@@ -31,7 +35,7 @@ class Compound(Node):
 
     @strawberry.field(description="The community (社区) of the compound.")
     async def community(self, info: Info) -> Community:
-        row = await info.context.loaders.community.load(self.community_id)
+        row = await info.context.loaders.by_id(CommunityRow).load(self.community_id)
         assert row is not None
         return Community.from_model(row)
 
@@ -50,7 +54,7 @@ class Building(Node):
 
     @strawberry.field(description="The compound (小区).")
     async def compound(self, info: Info) -> Compound:
-        row = await info.context.loaders.compound.load(self.compound_id)
+        row = await info.context.loaders.by_id(CompoundRow).load(self.compound_id)
         assert row is not None
         return Compound.from_model(row)
 
@@ -58,7 +62,7 @@ class Building(Node):
     async def grid(self, info: Info) -> Grid | None:
         if self.grid_id is None:
             return None
-        row = await info.context.loaders.grid.load(self.grid_id)
+        row = await info.context.loaders.by_id(GridRow).load(self.grid_id)
         return Grid.from_model(row) if row else None
 
     @classmethod
@@ -79,13 +83,13 @@ class GridAssignment(Node):
 
     @strawberry.field
     async def grid(self, info: Info) -> Grid:
-        row = await info.context.loaders.grid.load(self.grid_id)
+        row = await info.context.loaders.by_id(GridRow).load(self.grid_id)
         assert row is not None
         return Grid.from_model(row)
 
     @strawberry.field
     async def account(self, info: Info) -> Account:
-        row = await info.context.loaders.user.load(self.user_id)
+        row = await info.context.loaders.by_id(UserRow).load(self.user_id)
         assert row is not None
         return Account.from_model(row)
 
@@ -106,13 +110,13 @@ class CommunityAssignment(Node):
 
     @strawberry.field
     async def community(self, info: Info) -> Community:
-        row = await info.context.loaders.community.load(self.community_id)
+        row = await info.context.loaders.by_id(CommunityRow).load(self.community_id)
         assert row is not None
         return Community.from_model(row)
 
     @strawberry.field
     async def account(self, info: Info) -> Account:
-        row = await info.context.loaders.user.load(self.user_id)
+        row = await info.context.loaders.by_id(UserRow).load(self.user_id)
         assert row is not None
         return Account.from_model(row)
 

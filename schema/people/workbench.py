@@ -8,6 +8,8 @@ from typing import Annotated
 import strawberry
 
 from models import people as m
+from models.accounts import User as UserRow
+from models.people import Resident as ResidentRow
 from policies.capabilities.people import MESSAGE_RESIDENT, MESSAGE_STAFF, PEOPLE_HANDOVER
 from resolvers.people import handover, threads
 from schema.accounts.types import Account
@@ -43,12 +45,12 @@ class MessageThread(Node):
 
     @strawberry.field(description="The resident's name (no other personal data).")
     async def resident_name(self, info: Info) -> str:
-        row = await info.context.loaders.resident.load(self.resident_id)
+        row = await info.context.loaders.by_id(ResidentRow).load(self.resident_id)
         return row.name if row else ""
 
     @strawberry.field(description="The staff member (网格长) on the other side.")
     async def staff(self, info: Info) -> Account:
-        row = await info.context.loaders.user.load(self.staff_id)
+        row = await info.context.loaders.by_id(UserRow).load(self.staff_id)
         assert row is not None
         return Account.from_model(row)
 
@@ -182,7 +184,7 @@ class WorkbenchMutation:
                 decode_id(input.leaver_id, "Account", "leaverId"),
                 decode_id(input.successor_id, "Account", "successorId"),
             )
-            successor = await info.context.loaders.user.load(result.successor_id)
+            successor = await info.context.loaders.by_id(UserRow).load(result.successor_id)
             assert successor is not None
             return HandOverSuccess(
                 grids_moved=result.grids_moved,

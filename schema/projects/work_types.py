@@ -8,6 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from models import projects as m
+from models.accounts import User as UserRow
 from policies.capabilities.projects import PROJECT_PEOPLE_READ
 from schema.accounts.types import Account
 from schema.context import Info
@@ -20,7 +21,7 @@ PEOPLE = Can(PROJECT_PEOPLE_READ)
 async def _account(info: Info, user_id: int | None) -> Account | None:
     if user_id is None:
         return None
-    row = await info.context.loaders.user.load(user_id)
+    row = await info.context.loaders.by_id(UserRow).load(user_id)
     return Account.from_model(row) if row else None
 
 

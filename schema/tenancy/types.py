@@ -5,6 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from models import tenancy as m
+from models.tenancy import Community as CommunityRow
+from models.tenancy import District as DistrictRow
 from resolvers import places
 from schema.context import Info
 from schema.relay import Connection, Node, to_global_id
@@ -28,7 +30,7 @@ class Street(Node):
 
     @strawberry.field(description="The district the street belongs to.")
     async def district(self, info: Info) -> District:
-        row = await info.context.loaders.district.load(self.district_id)
+        row = await info.context.loaders.by_id(DistrictRow).load(self.district_id)
         assert row is not None
         return District.from_model(row)
 
@@ -68,7 +70,7 @@ class Grid(Node):
 
     @strawberry.field(description="The community the grid belongs to.")
     async def community(self, info: Info) -> Community:
-        row = await info.context.loaders.community.load(self.community_id)
+        row = await info.context.loaders.by_id(CommunityRow).load(self.community_id)
         assert row is not None
         return Community.from_model(row)
 

@@ -13,11 +13,16 @@ from typing import Any
 import strawberry
 
 from models import votes as m
+from models.accounts import User as UserRow
 from models.columns import column
+from models.projects import Project as ProjectRow
+from models.tenancy import Community as CommunityRow
+from models.tenancy import Grid as GridRow
 from models.votes import Ballot as BallotModel
 from models.votes import Elector as ElectorModel
 from policies.capabilities.votes import VOTE_MANAGE, VOTE_TALLY_READ
 from resolvers.votes import common
+from resolvers.votes.common import load_vote_items
 from resolvers.votes.tally import count
 from schema.accounts.types import Account
 from schema.context import Info
@@ -51,7 +56,7 @@ class VoteItem(Node):
     async def project(self, info: Info) -> Project | None:
         if self.row.project_id is None:
             return None
-        row = await info.context.loaders.project.load(self.row.project_id)
+        row = await info.context.loaders.by_id(ProjectRow).load(self.row.project_id)
         return Project.from_model(row, info) if row else None
 
     @classmethod
@@ -126,12 +131,14 @@ class Electorate:
 
     @strawberry.field(description="For RESIDENTS: the communities it covers.")
     async def communities(self, info: Info) -> list[Community]:
-        rows = await info.context.loaders.community.load_many(self.spec.get("communities", []))
+        rows = await info.context.loaders.by_id(CommunityRow).load_many(
+            self.spec.get("communities", [])
+        )
         return [Community.from_model(r) for r in rows if r is not None]
 
     @strawberry.field(description="For RESIDENTS: the grids it covers.")
     async def grids(self, info: Info) -> list[Grid]:
-        rows = await info.context.loaders.grid.load_many(self.spec.get("grids", []))
+        rows = await info.context.loaders.by_id(GridRow).load_many(self.spec.get("grids", []))
         return [Grid.from_model(r) for r in rows if r is not None]
 
     @strawberry.field(description="For a ROSTER: how many accounts were named.")
@@ -161,7 +168,7 @@ class NamedBallot:
     async def voter(self, info: Info) -> Account | None:
         if self.voter_id is None:
             return None
-        row = await info.context.loaders.user.load(self.voter_id)
+        row = await info.context.loaders.by_id(UserRow).load(self.voter_id)
         return Account.from_model(row) if row else None
 
 
@@ -175,7 +182,7 @@ class ElectorEntry:
 
     @strawberry.field(description="The voter.")
     async def account(self, info: Info) -> Account | None:
-        row = await info.context.loaders.user.load(self.user_id)
+        row = await info.context.loaders.by_id(UserRow).load(self.user_id)
         return Account.from_model(row) if row else None
 
 
@@ -245,7 +252,8 @@ class Vote(Node):
     @strawberry.field(description="The ballot paper, in order.")
     async def items(self, info: Info) -> list[VoteItem]:
         return [
-            VoteItem.from_model(r) for r in await info.context.loaders.vote_items.load(self.row.id)
+            VoteItem.from_model(r)
+            for r in await info.context.loaders.of(load_vote_items).load(self.row.id)
         ]
 
     @strawberry.field(description="The result, once PUBLISHED (null before).")

@@ -36,6 +36,7 @@ SHARED = (
     "schema/permissions.py",
     "schema/errors.py",
     "gongzhi/app.py",
+    "schema/loaders.py",
     "core/database.py",
     "core/errors.py",
     "policies/vocabulary.py",
