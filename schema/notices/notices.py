@@ -67,7 +67,7 @@ class SentNotice(Node):
     row: strawberry.Private[o.Notice]
 
     @strawberry.field
-    async def targets(self) -> list[NoticeTarget]:
+    async def targets(self, info: Info) -> list[NoticeTarget]:
         names = {
             o.TargetKind.STREET: "Street",
             o.TargetKind.COMMUNITY: "Community",
@@ -76,12 +76,12 @@ class SentNotice(Node):
         }
         return [
             NoticeTarget(kind=t.kind, id=to_global_id(names[t.kind], t.ref_id))
-            for t in await notices.notice_targets(self.pk)
+            for t in await info.context.loaders.of(notices.load_notice_targets).load(self.pk)
         ]
 
     @strawberry.field(description="Targeted, delivered and read counts (计数).")
-    async def counts(self) -> NoticeCounts:
-        found = await notices.counts(self.row)
+    async def counts(self, info: Info) -> NoticeCounts:
+        found = await info.context.loaders.of(notices.load_notice_counts).load(self.pk)
         return NoticeCounts(targeted=found.targeted, delivered=found.delivered, read=found.read)
 
     @classmethod
