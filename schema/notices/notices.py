@@ -17,7 +17,7 @@ from schema.errors import InputError, payload
 from schema.events.types import SHARED_EVENT
 from schema.people.common import caller, ids
 from schema.permissions import Can, field, mutation, subscription
-from schema.relay import Connection, Edge, Node, PageInfo, decode_id, to_global_id
+from schema.relay import Connection, Edge, Node, PageInfo, decode_id, selects, to_global_id
 
 TargetKind = o.TargetKind
 strawberry.enum(
@@ -151,9 +151,8 @@ class NoticesQuery:
         after: str | None = None,
         unread_only: bool = False,
     ) -> Connection[Notice]:
-        selected = {f.name for f in info.selected_fields[0].selections}  # type: ignore[union-attr]  # inline fragments (no .name) not looked into yet
         page, read = await notices.inbox(
-            caller(info), first, after, unread_only, with_total="totalCount" in selected
+            caller(info), first, after, unread_only, with_total=selects(info, "totalCount")
         )
         edges = [
             Edge(cursor=encode_cursor(n.id), node=Notice.from_model(n, read.get(n.id)))
