@@ -33,7 +33,7 @@ class AuditEntry(TenantModel):
     actor_id = fields.IntField(null=True, description="The user who made the change, if any")
     action = fields.CharField(max_length=64)
     subject = fields.CharField(max_length=120)
-    change = fields.JSONField(default=dict)
+    change: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     digest = fields.CharField(max_length=64)
     prev_hash = fields.CharField(max_length=64)
     hash = fields.CharField(max_length=64)

@@ -18,7 +18,7 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -185,7 +185,7 @@ class TenantModelMeta(ModelMeta):
     """Gives every concrete tenant-owned model its own ``TenantManager``."""
 
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
-        cls = super().__new__(mcs, name, bases, attrs)
+        cls = cast("type[Model]", super().__new__(mcs, name, bases, attrs))
         if not cls._meta.abstract:
             cls._meta.manager = TenantManager(cls)
         return cls

@@ -257,8 +257,9 @@ class Statement:
             values = [params[name] for name in prepared.names]
         else:
             values = []
+            rows = each or ()  # a slot names a row only when rows were given
             for row, name, index in prepared.slots:
-                value = params[name] if row is None else each[row][name]  # type: ignore[index]
+                value = params[name] if row is None else rows[row][name]
                 values.append(value if index is None else value[index])
         if not postgres:
             values = [_sqlite_value(value) for value in values]

@@ -21,6 +21,7 @@ from core import validators
 from core.errors import ErrorCode, Refused
 from core.ids import from_global_id, to_global_id
 from models.accounts import Role
+from models.columns import column
 from models.notices import Notice, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
@@ -59,14 +60,10 @@ async def _allowed_areas(caller: Caller) -> tuple[set[int], set[int]] | None:
     grids = set(await my_grid_ids(caller.user.id))
     if Role.COMMUNITY_STAFF.value in roles:
         communities = set(
-            await CommunityAssignment.filter(user_id=caller.user.id).values_list(
-                "community_id", flat=True
-            )
+            await column(CommunityAssignment.filter(user_id=caller.user.id), "community_id", int)
         )
         if communities:
-            grids |= set(
-                await Grid.filter(community_id__in=list(communities)).values_list("id", flat=True)
-            )
+            grids |= set(await column(Grid.filter(community_id__in=list(communities)), "id", int))
     return communities, grids
 
 
@@ -295,9 +292,13 @@ async def mark_all_read(user_id: int, at: datetime) -> int:
     if resident is None:
         return 0
     query = await _resident_notices(resident)
-    unread = await query.exclude(
-        id__in=Subquery(NoticeReceipt.filter(resident_id=resident.id).values("notice_id"))
-    ).values_list("id", flat=True)
+    unread = await column(
+        query.exclude(
+            id__in=Subquery(NoticeReceipt.filter(resident_id=resident.id).values("notice_id"))
+        ),
+        "id",
+        int,
+    )
     await NoticeReceipt.bulk_create(
         [NoticeReceipt(notice_id=n, resident_id=resident.id, read_at=at) for n in unread],
         ignore_conflicts=True,
@@ -379,7 +380,7 @@ async def _reach(street_id: int, user_id: int) -> Reach | None:
         resident = await my_resident(user_id)
         if resident is None:
             return None
-        tags = await ResidentTag.filter(resident_id=resident.id).values_list("tag_id", flat=True)
+        tags = await column(ResidentTag.filter(resident_id=resident.id), "tag_id", int)
     return Reach(resident.id, resident.community_id, resident.grid_id, frozenset(tags))
 
 

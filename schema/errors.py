@@ -22,8 +22,8 @@ from core.errors import INPUT_CODES, DomainError, ErrorCode, Refused
 from core.i18n import translate
 from schema.context import Info
 
-if TYPE_CHECKING:
-    from schema.codes import SchemaErrorCode
+if TYPE_CHECKING:  # the enum is made when the schema is built (schema/codes.py)
+    from enum import StrEnum as SchemaErrorCode
 
 
 @strawberry.interface(
@@ -48,7 +48,7 @@ class TooManyAttempts(UserError):
 
 def input_error(refusal: Refused | DomainError, locale: str) -> InputError:
     message = translate(refusal.message_key, locale, **refusal.params)
-    return InputError(code=refusal.code, field=refusal.field, message=message)  # type: ignore[arg-type]
+    return InputError(code=refusal.code, field=refusal.field, message=message)
 
 
 class RefusedInput(strawberry.ExceptionHandler):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError, VariableDefinitionNode
@@ -37,7 +38,7 @@ def _names_a_variable(error: GraphQLError) -> bool:
     return any(isinstance(node, VariableDefinitionNode) for node in error.nodes or ())
 
 
-def _classify(error: GraphQLError) -> tuple[ErrorCode, str | None]:
+def _classify(error: GraphQLError) -> tuple[StrEnum, str | None]:
     """The code of an error that does not carry one yet, by its type and origin (never by its
     message). Validation errors and the limits' errors carry theirs from ``schema/limits.py``.
 

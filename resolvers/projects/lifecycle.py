@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from core import validators
 from core.errors import ErrorCode, Refused
 from core.i18n import translate
 from models.accounts import Membership, Role, User
+from models.columns import column
 from models.projects import Follow, Project, ProjectStatus, SourceKind
 from models.tenancy import Community
 from resolvers.events import Change, changing
@@ -77,7 +79,7 @@ def _check_location(lon: float | None, lat: float | None) -> None:
         raise Refused(ErrorCode.BAD_USER_INPUT, "project.location", "location")
 
 
-async def _checked(new: NewProject) -> dict[str, object]:
+async def _checked(new: NewProject) -> dict[str, Any]:
     """The project's own fields from a new or edited project, or a typed error."""
     title = validators.text(new.title, "title", 200)
     category = validators.text(new.category, "category", 40)
@@ -227,7 +229,7 @@ async def apply_status(change: Change, project: Project, to: ProjectStatus, reas
         subject,
         Snapshot(project).payload(services, previousStatus=before.value),
     )
-    followers = await Follow.filter(project_id=project.id).values_list("user_id", flat=True)
+    followers = await column(Follow.filter(project_id=project.id), "user_id", int)
     if followers:
         await notify(
             change,

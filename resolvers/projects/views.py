@@ -199,7 +199,7 @@ async def board(
         community = None
         if row["c__id"] is not None:
             community = Community._init_from_db(**{c: row[f"c__{c}"] for c in community_fields})
-        project.community = community  # type: ignore[assignment]  # as select_related sets it
+        project.community = community  # as select_related sets it
         projects.append(project)
         figures[project.id] = ProjectFigures(
             community=community,
@@ -381,8 +381,10 @@ async def project_map(
         query = query.filter(status__in=list(statuses))
     on = today(services)
     yellow = services.settings.section(ProjectSettings).project_yellow_days
-    features = []
+    features: list[geojson.Feature | geojson.geometry.Geometry] = []
     for p in await query.order_by("id"):
+        if p.longitude is None or p.latitude is None:  # the query keeps located ones only
+            continue
         features.append(
             geojson.Feature(
                 id=project_gid(p.id),

@@ -92,7 +92,9 @@ def check_can_vote_now(services: Services, vote: Vote) -> None:
 def fill_ballot(vote: Vote, items: Sequence[VoteItem], marks: Sequence[Mark]) -> dict[str, Any]:
     """The ballot's choices as stored and counted, or a typed error naming the bad mark."""
     by_item = {item.id: item for item in items}
-    by_project = {item.project_id: item for item in items if item.project_id is not None}
+    by_project: dict[int | None, VoteItem] = {
+        item.project_id: item for item in items if item.project_id is not None
+    }
     chosen: dict[str, Any] = {}
     for index, mark in enumerate(marks):
         where = f"choices[{index}]"

@@ -14,6 +14,7 @@ import strawberry
 
 from models import votes as m
 from models.accounts import User as UserRow
+from models.columns import column
 from models.projects import Project as ProjectRow
 from models.tenancy import Community as CommunityRow
 from models.tenancy import Grid as GridRow
@@ -189,7 +190,11 @@ async def _named_ballots(info: Info, vote: m.Vote) -> list[NamedBallot]:
         return []
     ballots = await info.context.loaders.of(common.load_ballots).load(vote.id)
     return [
-        NamedBallot(cast_at=b.cast_at, choices=global_choices(b.choices), voter_id=b.voter_id)
+        NamedBallot(
+            cast_at=b.cast_at,
+            choices=strawberry.scalars.JSON(global_choices(b.choices)),
+            voter_id=b.voter_id,
+        )
         for b in ballots
     ]
 
@@ -200,7 +205,7 @@ async def live_tally(row: m.Vote) -> VoteResult | None:
     if row.secret or row.status is not m.VoteStatus.OPEN:
         return None
     items = await common.ballot_paper(row.id)
-    choices = await BallotModel.filter(vote_id=row.id).values_list("choices", flat=True)
+    choices = await column(BallotModel.filter(vote_id=row.id), "choices", dict)
     return running_result(row, items, list(choices))
 
 
