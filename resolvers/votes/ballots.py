@@ -431,6 +431,18 @@ async def _change(
     return withdrawn
 
 
+async def _filled(paper: BallotPaper, voter: User, marks: Sequence[Mark]) -> dict[str, Any]:
+    """The ballot as marked. What is wrong with its marks is said to someone on the electorate
+    only: anyone else hears NOT_ON_ELECTORATE first (the look-up costs nothing on a good
+    ballot)."""
+    try:
+        return fill_ballot(paper.vote, paper.items, marks)
+    except Refused:
+        if (await _standing(None, paper.vote, voter))["elector_id"] is None:
+            raise Refused(VoteCode.NOT_ON_ELECTORATE, "vote.not_on_electorate", "voteId") from None
+        raise
+
+
 async def cast_ballot(
     services: Services,
     voter: User,
@@ -458,7 +470,7 @@ async def cast_ballot(
         if replay is not None:
             return replay
     check_can_vote_now(services, vote)
-    sub = Submission(voter, vote, fill_ballot(vote, paper.items, marks), key, receipt)
+    sub = Submission(voter, vote, await _filled(paper, voter, marks), key, receipt)
     require_writable(current_scope())  # nothing is tried in a read-only scope
     withdrawn: str | None = None
     async with changing(services, None if vote.secret else voter) as change:
