@@ -18,16 +18,17 @@ from tortoise.queryset import QuerySet
 
 from core.errors import ErrorCode, ProblemError, problem
 from core.ids import from_global_id, to_global_id
-from models.accounts import Role
 from models.notices import Notice, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
+from policies.rows import Scope
 from resolvers.events import changing, check_still_signed_in
 from resolvers.outbox import Event, stream
 from resolvers.outbox import decode_cursor as decode_event_cursor
 from resolvers.pagination import Page, check_page_size, decode_cursor
 from resolvers.people.access import Caller, my_grid_ids, my_resident
 from resolvers.people.residents import tags_by_ids
+from resolvers.people.rows import NOTICE_AUDIENCE, RULES
 from resolvers.services import Services
 from tenants.registry import check_name
 from tenants.scoping import current_street_id, street_scope
@@ -40,7 +41,6 @@ TARGET_TYPES = {
     TargetKind.GRID: "Grid",
     TargetKind.TAG: "Tag",
 }
-STREET_SENDERS = frozenset({Role.STREET_LEADER.value, Role.STREET_ADMIN.value})
 
 
 @dataclass(frozen=True)
@@ -51,13 +51,14 @@ class NoticeCounts:
 
 
 async def _allowed_areas(caller: Caller) -> tuple[set[int], set[int]] | None:
-    """(communities, grids) the caller may address, or None for the whole street."""
-    roles = caller.roles()
-    if roles & STREET_SENDERS:
+    """(communities, grids) the caller may address, or None for the whole street: the row
+    rule on ``NOTICE_AUDIENCE``. Serving a community covers its grids."""
+    scope = RULES.scope_for(caller, NOTICE_AUDIENCE)
+    if Scope.STREET in scope:
         return None
     communities: set[int] = set()
-    grids = set(await my_grid_ids(caller.user.id))
-    if Role.COMMUNITY_STAFF.value in roles:
+    grids = set(await my_grid_ids(caller.user.id)) if Scope.OWN_GRIDS in scope else set()
+    if Scope.OWN_COMMUNITIES in scope:
         communities = set(
             await CommunityAssignment.filter(user_id=caller.user.id).values_list(
                 "community_id", flat=True
@@ -209,9 +210,7 @@ async def mark_read(caller: Caller, notice_id: int) -> tuple[Notice, datetime]:
 
 
 async def sent_notices(caller: Caller, first: int | None, after: str | None) -> Page[Notice]:
-    query = Notice.all()
-    if not caller.roles() & STREET_SENDERS:
-        query = query.filter(sender_id=caller.user.id)
+    query = RULES.rows(caller, Notice.all())
     size = check_page_size(first, caller.services.settings.max_page_size)
     total = await query.count()
     if after:

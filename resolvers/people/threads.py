@@ -10,6 +10,7 @@ from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
 from resolvers.people.access import Caller, my_resident
 from resolvers.people.residents import visible_resident
+from resolvers.people.rows import RULES
 
 MAX_BODY = 2000
 
@@ -73,7 +74,8 @@ async def resident_send(caller: Caller, body: str, thread_id: int | None) -> Mes
     text = _body(body)
     resident = await resident_record(caller)
     if thread_id is not None:
-        thread = await MessageThread.filter(id=thread_id, resident_id=resident.id).first()
+        mine = MessageThread.filter(id=thread_id, resident_id=resident.id)
+        thread = await RULES.rows(caller, mine).first()
         if thread is None:
             raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.thread_not_found", "threadId"))
         staff_id = thread.staff_id
@@ -90,23 +92,23 @@ async def resident_send(caller: Caller, body: str, thread_id: int | None) -> Mes
 
 
 async def my_staff_threads(caller: Caller, first: int | None, after: str | None) -> Page:
-    query = MessageThread.filter(staff_id=caller.user.id)
+    """The threads I hold as grid staff (of those the row rule lets me see)."""
+    query = RULES.rows(caller, MessageThread.filter(staff_id=caller.user.id))
     return await keyset_page(query, first, after, caller.services.settings.max_page_size)
 
 
 async def my_resident_threads(caller: Caller, first: int | None, after: str | None) -> Page:
+    """The threads of my own resident record (of those the row rule lets me see)."""
     resident = await my_resident(caller.user.id)
     query = MessageThread.filter(resident_id=resident.id if resident else -1)
-    return await keyset_page(query, first, after, caller.services.settings.max_page_size)
+    return await keyset_page(
+        RULES.rows(caller, query), first, after, caller.services.settings.max_page_size
+    )
 
 
 async def thread_for(caller: Caller, thread_id: int) -> MessageThread:
-    """A thread the caller takes part in (as the staff member or as the resident)."""
-    thread = await MessageThread.filter(id=thread_id).first()
-    if thread is not None and thread.staff_id != caller.user.id:
-        resident = await my_resident(caller.user.id)
-        if resident is None or resident.id != thread.resident_id:
-            thread = None
+    """A thread the caller sees by the row rule (one they take part in), or NOT_FOUND."""
+    thread = await RULES.rows(caller, MessageThread.filter(id=thread_id)).first()
     if thread is None:
         raise DomainError(ErrorCode.NOT_FOUND, field="threadId")
     return thread

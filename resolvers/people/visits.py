@@ -10,9 +10,11 @@ from core.errors import DomainError, ErrorCode, ProblemError, problem
 from core.ids import to_global_id
 from models.accounts import Membership, Role, User
 from models.people import PeopleSettings, VisitLog
+from policies.rows import Scope
 from resolvers.events import changing
 from resolvers.people.access import Caller
 from resolvers.people.residents import check_text, visible_resident
+from resolvers.people.rows import RULES
 
 DEFAULT_TARGET = 30
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -99,18 +101,19 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
 
 
 async def month_counts(caller: Caller, month: str) -> list[WorkerMonth]:
-    """Every visiting worker of the street (grid staff see only themselves)."""
+    """Every visiting worker of the street, or only myself: the row rule on ``VisitLog``."""
     start, end = month_bounds(month)
     target = await monthly_target()
-    if caller.street_wide:
+    if Scope.STREET in RULES.scope_for(caller, VisitLog):
         worker_ids = set(
             await Membership.filter(role__in=list(VISITING_ROLES)).values_list("user_id", flat=True)
         )
     else:
         worker_ids = {caller.user.id}
-    visits = await VisitLog.filter(
+    in_month = VisitLog.filter(
         visited_at__gte=start, visited_at__lt=end, worker_id__in=list(worker_ids)
-    ).values_list("worker_id", flat=True)
+    )
+    visits = await RULES.rows(caller, in_month).values_list("worker_id", flat=True)
     per_worker: dict[int, int] = {}
     for worker_id in visits:
         per_worker[worker_id] = per_worker.get(worker_id, 0) + 1
