@@ -3,6 +3,7 @@
 What a vote's result shows depends on where it stands, and who asks: ``result`` is public
 once PUBLISHED; ``countedResult`` is for congress staff from CLOSED on; ``runningTally`` is the
 live count of an open (named) ballot for staff consoles and big screens, never of a secret one.
+The capability on each field says who asks; the rules in ``resolvers/votes/rows.py`` say when.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from models import votes as m
 from models.votes import Ballot as BallotModel
 from models.votes import Elector as ElectorModel
 from policies.capabilities.votes import VOTE_MANAGE, VOTE_TALLY_READ
-from resolvers.votes import common
+from policies.rows import ANYONE
+from resolvers.votes import common, rows
 from resolvers.votes.tally import count
 from schema.accounts.types import Account
 from schema.context import Info
@@ -179,8 +181,6 @@ class ElectorEntry:
 
 
 async def _named_ballots(vote: m.Vote) -> list[NamedBallot]:
-    if vote.secret:
-        return []
     ballots = await BallotModel.filter(vote_id=vote.id).order_by("cast_at")
     return [
         NamedBallot(cast_at=b.cast_at, choices=global_choices(b.choices), voter_id=b.voter_id)
@@ -246,14 +246,14 @@ class Vote(Node):
     @strawberry.field(description="The result, once PUBLISHED (null before).")
     def result(self) -> VoteResult | None:
         row = self.row
-        if row.status is not m.VoteStatus.PUBLISHED or row.result is None:
+        if row.result is None or not rows.RULES.sees(ANYONE, rows.PUBLISHED_RESULT, row):
             return None
         return VoteResult.from_result(row.result, row.result_digest)
 
     @field(requires=MANAGE, description="The count, from CLOSED on (null before).")
     def counted_result(self) -> VoteResult | None:
         row = self.row
-        if row.result is None:
+        if row.result is None or not rows.RULES.sees(ANYONE, rows.COUNTED_RESULT, row):
             return None
         return VoteResult.from_result(row.result, row.result_digest)
 
@@ -264,7 +264,7 @@ class Vote(Node):
     )
     async def running_tally(self) -> VoteResult | None:
         row = self.row
-        if row.secret or row.status is not m.VoteStatus.OPEN:
+        if not rows.RULES.sees(ANYONE, rows.RUNNING_TALLY, row):
             return None
         items = await common.ballot_paper(row.id)
         choices = await BallotModel.filter(vote_id=row.id).values_list("choices", flat=True)
@@ -288,7 +288,7 @@ class Vote(Node):
         "(empty before, and always empty for a secret vote)."
     )
     async def named_ballots(self) -> list[NamedBallot]:
-        if self.row.status is not m.VoteStatus.PUBLISHED:
+        if not rows.RULES.sees(ANYONE, rows.ROLL_CALL, self.row):
             return []
         return await _named_ballots(self.row)
 
@@ -298,6 +298,8 @@ class Vote(Node):
         "for a secret vote).",
     )
     async def roll_call(self) -> list[NamedBallot]:
+        if not rows.RULES.sees(ANYONE, rows.STAFF_ROLL_CALL, self.row):
+            return []
         return await _named_ballots(self.row)
 
     @classmethod
