@@ -41,7 +41,7 @@ Casbin policy keeps what it does well and fast (cached per user): capabilities p
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Flag, auto
 from typing import Any, Final, Protocol, TypeVar
 
@@ -108,7 +108,7 @@ class RowRule:
 
     subject: Subject
     scope: Scope
-    roles: Iterable[Role | str] | str = field(default=EVERYONE)
+    roles: Iterable[Role | str] | str  # a tuple of roles, or EVERYONE: always said out loud
     when: When | None = None
 
     def applies_to(self, roles: set[str]) -> bool:

@@ -10,7 +10,7 @@ decides, from the vote's status and secrecy, whether there is anything to see. A
 from __future__ import annotations
 
 from models.votes import Vote, VoteStatus
-from policies.rows import RowRule, RowRules, Scope, When
+from policies.rows import EVERYONE, RowRule, RowRules, Scope, When
 
 WHO_HAS_VOTED = "who has voted"
 """Each elector's ``voted`` on the staff's turnout list (催票), and the ``voted`` filter."""
@@ -35,35 +35,45 @@ RULES = RowRules(
     RowRule(
         WHO_HAS_VOTED,
         Scope.STREET,
+        roles=EVERYONE,
         when=When("a named vote, or a secret one not open", lambda v: not _secret_and_open(v)),
     ),
     # 公示: the result and the bulletin board, for anyone, once the vote is published.
     RowRule(
         PUBLISHED_RESULT,
         Scope.STREET,
+        roles=EVERYONE,
         when=When("published", lambda v: v.status is VoteStatus.PUBLISHED),
     ),
     # 计票: the stored count, from closing on (congress staff).
     RowRule(
         COUNTED_RESULT,
         Scope.STREET,
+        roles=EVERYONE,
         when=When("counted (closed)", lambda v: v.result is not None),
     ),
     # The live count of an open named vote; a secret vote's stays hidden until it closes.
     RowRule(
         RUNNING_TALLY,
         Scope.STREET,
+        roles=EVERYONE,
         when=When("an open named vote", lambda v: not v.secret and v.status is VoteStatus.OPEN),
     ),
     # 记名投票: the roll call of a named vote is public once published ...
     RowRule(
         ROLL_CALL,
         Scope.STREET,
+        roles=EVERYONE,
         when=When(
             "a published named vote",
             lambda v: not v.secret and v.status is VoteStatus.PUBLISHED,
         ),
     ),
     # ... and congress staff follow it while it runs. A secret vote has none, ever.
-    RowRule(STAFF_ROLL_CALL, Scope.STREET, when=When("a named vote", lambda v: not v.secret)),
+    RowRule(
+        STAFF_ROLL_CALL,
+        Scope.STREET,
+        roles=EVERYONE,
+        when=When("a named vote", lambda v: not v.secret),
+    ),
 )
