@@ -18,17 +18,17 @@ from tortoise.queryset import QuerySet
 
 from core.errors import ErrorCode, ProblemError, problem
 from core.ids import from_global_id, to_global_id
+from models.accounts import Role
 from models.notices import Notice, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
-from policies.rows import Scope
+from policies.rows import RowRule, RowRules, Scope
 from resolvers.events import changing, check_still_signed_in
 from resolvers.outbox import Event, stream
 from resolvers.outbox import decode_cursor as decode_event_cursor
 from resolvers.pagination import Page, check_page_size, decode_cursor
 from resolvers.people.access import Caller, my_grid_ids, my_resident
 from resolvers.people.residents import tags_by_ids
-from resolvers.people.rows import NOTICE_AUDIENCE, RULES
 from resolvers.services import Services
 from tenants.registry import check_name
 from tenants.scoping import current_street_id, street_scope
@@ -41,6 +41,25 @@ TARGET_TYPES = {
     TargetKind.GRID: "Grid",
     TargetKind.TAG: "Tag",
 }
+
+NOTICE_AUDIENCE = "notice audience"
+"""The areas a sender may address (the street, communities, grids): checked against what
+they ask for when sending (``_allowed_areas``), not read as a filter on stored rows."""
+
+# The notices domain's row rules (行级规则, see policies/rows.py).
+RULES = RowRules(
+    # 一键群发, sending: the street's leaders and administrators address the whole street,
+    # community staff their communities (and any grid they serve), a grid chief their grids.
+    RowRule(NOTICE_AUDIENCE, Scope.STREET, roles=(Role.STREET_LEADER, Role.STREET_ADMIN)),
+    RowRule(
+        NOTICE_AUDIENCE, Scope.OWN_COMMUNITIES | Scope.OWN_GRIDS, roles=(Role.COMMUNITY_STAFF,)
+    ),
+    RowRule(NOTICE_AUDIENCE, Scope.OWN_GRIDS, roles=(Role.GRID_CHIEF,)),
+    # The notices sent: leaders and administrators see all, other senders their own.
+    RowRule(Notice, Scope.STREET, roles=(Role.STREET_LEADER, Role.STREET_ADMIN)),
+    RowRule(Notice, Scope.SELF, roles=(Role.COMMUNITY_STAFF, Role.GRID_CHIEF)),
+    reads={Notice: {Scope.SELF: lambda who: Q(sender_id=who.user.id)}},
+)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The people domain's row rules (行级规则): which residents, threads, visits and notices.
+"""The people domain's row rules (行级规则): which residents, threads and visits.
 
 Each line below is one rule; ``policies/rows.py`` says how rules work. Capabilities
 (``policy.csv``) decide who reaches a field at all; these decide which rows it returns.
@@ -11,13 +11,8 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 
 from models.accounts import Role
-from models.notices import Notice
 from models.people import GridAssignment, MessageThread, Resident, VisitLog
 from policies.rows import RowRule, RowRules, Scope
-
-NOTICE_AUDIENCE = "notice audience"
-"""The areas a sender may address (the street, communities, grids): checked against what
-they ask for when sending, not read as a filter (``notices.allowed_areas``)."""
 
 
 def _own_grids(who: Any) -> Q:
@@ -68,20 +63,9 @@ RULES = RowRules(
         ),
     ),
     RowRule(VisitLog, Scope.SELF, roles=(Role.GRID_CHIEF, Role.GRID_WORKER)),
-    # 一键群发, sending: the street's leaders and administrators address the whole street,
-    # community staff their communities (and any grid they serve), a grid chief their grids.
-    RowRule(NOTICE_AUDIENCE, Scope.STREET, roles=(Role.STREET_LEADER, Role.STREET_ADMIN)),
-    RowRule(
-        NOTICE_AUDIENCE, Scope.OWN_COMMUNITIES | Scope.OWN_GRIDS, roles=(Role.COMMUNITY_STAFF,)
-    ),
-    RowRule(NOTICE_AUDIENCE, Scope.OWN_GRIDS, roles=(Role.GRID_CHIEF,)),
-    # ... and the notices sent: leaders and administrators see all, other senders their own.
-    RowRule(Notice, Scope.STREET, roles=(Role.STREET_LEADER, Role.STREET_ADMIN)),
-    RowRule(Notice, Scope.SELF, roles=(Role.COMMUNITY_STAFF, Role.GRID_CHIEF)),
     reads={
         Resident: {Scope.OWN_GRIDS: _own_grids},
         MessageThread: {Scope.SELF: _own_threads},
         VisitLog: {Scope.SELF: lambda who: Q(worker_id=who.user.id)},
-        Notice: {Scope.SELF: lambda who: Q(sender_id=who.user.id)},
     },
 )

@@ -2,8 +2,8 @@
 scope through the GraphQL API.
 
 The tables below are the specification: a rule added, removed or widened in
-``resolvers/people/rows.py`` or ``resolvers/votes/rows.py`` fails here until the table says
-the same.
+``resolvers/people/rows.py``, ``resolvers/notices.py`` or ``resolvers/votes/rows.py`` fails here
+until the table says the same.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from dataclasses import dataclass
 import pytest
 
 from models.accounts import Role
-from models.outreach import Notice
+from models.notices import Notice
 from models.people import MessageThread, Resident, VisitLog
 from models.scoping import unscoped
 from models.tenancy import Community, Grid
 from models.votes import Vote, VoteStatus
 from policies.rows import ANYONE, EVERYONE, RowRule, RowRules, Scope, When, subject_name
+from resolvers import notices
+from resolvers.notices import NOTICE_AUDIENCE
 from resolvers.people import rows as people_rows
-from resolvers.people.rows import NOTICE_AUDIENCE
 from resolvers.services import Services
 from resolvers.votes import rows as vote_rows
 from tests.people.support import add_resident, gid, people_street
@@ -28,7 +29,7 @@ from tests.support import Api, add_member, error_codes
 
 S, G, C, ME, NO = Scope.STREET, Scope.OWN_GRIDS, Scope.OWN_COMMUNITIES, Scope.SELF, Scope.NONE
 
-# -- people: role × model → scope ---------------------------------------------------------
+# -- people and notices: role × model → scope ----------------------------------------------
 PEOPLE_COLUMNS = (Resident, MessageThread, VisitLog, Notice, NOTICE_AUDIENCE)
 # fmt: off
 PEOPLE_TABLE: dict[Role, tuple[Scope, ...]] = {
@@ -64,8 +65,8 @@ def test_people_declarations_match_the_table() -> None:
         for role, scopes in PEOPLE_TABLE.items()
         for column, subject in enumerate(PEOPLE_COLUMNS)
     }
-    assert people_rows.RULES.table() == expected
-    assert set(people_rows.RULES.subjects) == set(PEOPLE_COLUMNS)
+    assert people_rows.RULES.table() | notices.RULES.table() == expected
+    assert set(people_rows.RULES.subjects) | set(notices.RULES.subjects) == set(PEOPLE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def test_several_roles_see_the_union_of_their_scopes() -> None:
     assert rules.scope_for(Holding((Role.GRID_CHIEF, Role.RESIDENT)), MessageThread) is ME
     assert rules.scope_for(Holding((Role.GRID_CHIEF, Role.RESIDENT)), Resident) is G
     assert rules.scope_for(Holding((Role.GRID_CHIEF, Role.STREET_REVIEWER)), Resident) == G | S
-    assert rules.scope_for(Holding((Role.GRID_CHIEF, Role.STREET_ADMIN)), NOTICE_AUDIENCE) == G | S
+    chief_and_admin = Holding((Role.GRID_CHIEF, Role.STREET_ADMIN))
+    assert notices.RULES.scope_for(chief_and_admin, NOTICE_AUDIENCE) == G | S
     assert rules.scope_for(Holding(()), Resident) is NO
     assert rules.scope_for(ANYONE, Resident) is NO
 
