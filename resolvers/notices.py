@@ -25,6 +25,7 @@ from models.columns import column
 from models.notices import Notice, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
+from policies.rows import RowRule, RowRules, Scope
 from resolvers.events import changing, check_still_signed_in
 from resolvers.outbox import Event, stream
 from resolvers.pagination import Page, check_page_size, decode_cursor
@@ -41,7 +42,25 @@ TARGET_TYPES = {
     TargetKind.GRID: "Grid",
     TargetKind.TAG: "Tag",
 }
-STREET_SENDERS = frozenset({Role.STREET_LEADER.value, Role.STREET_ADMIN.value})
+
+NOTICE_AUDIENCE = "notice audience"
+"""The areas a sender may address (the street, communities, grids): checked against what
+they ask for when sending (``_allowed_areas``), not read as a filter on stored rows."""
+
+# The notices domain's row rules (行级规则, see policies/rows.py).
+RULES = RowRules(
+    # 一键群发, sending: the street's leaders and administrators address the whole street,
+    # community staff their communities (and any grid they serve), a grid chief their grids.
+    RowRule(NOTICE_AUDIENCE, Scope.STREET, roles=(Role.STREET_LEADER, Role.STREET_ADMIN)),
+    RowRule(
+        NOTICE_AUDIENCE, Scope.OWN_COMMUNITIES | Scope.OWN_GRIDS, roles=(Role.COMMUNITY_STAFF,)
+    ),
+    RowRule(NOTICE_AUDIENCE, Scope.OWN_GRIDS, roles=(Role.GRID_CHIEF,)),
+    # The notices sent: leaders and administrators see all, other senders their own.
+    RowRule(Notice, Scope.STREET, roles=(Role.STREET_LEADER, Role.STREET_ADMIN)),
+    RowRule(Notice, Scope.SELF, roles=(Role.COMMUNITY_STAFF, Role.GRID_CHIEF)),
+    reads={Notice: {Scope.SELF: lambda who: Q(sender_id=who.user.id)}},
+)
 
 
 @dataclass(frozen=True)
@@ -52,13 +71,14 @@ class NoticeCounts:
 
 
 async def _allowed_areas(caller: Caller) -> tuple[set[int], set[int]] | None:
-    """(communities, grids) the caller may address, or None for the whole street."""
-    roles = caller.roles()
-    if roles & STREET_SENDERS:
+    """(communities, grids) the caller may address, or None for the whole street: the row
+    rule on ``NOTICE_AUDIENCE``. Serving a community covers its grids."""
+    scope = RULES.scope_for(caller, NOTICE_AUDIENCE)
+    if Scope.STREET in scope:
         return None
     communities: set[int] = set()
-    grids = set(await my_grid_ids(caller.user.id))
-    if Role.COMMUNITY_STAFF.value in roles:
+    grids = set(await my_grid_ids(caller.user.id)) if Scope.OWN_GRIDS in scope else set()
+    if Scope.OWN_COMMUNITIES in scope:
         communities = set(
             await column(CommunityAssignment.filter(user_id=caller.user.id), "community_id", int)
         )
@@ -196,9 +216,7 @@ async def mark_read(caller: Caller, notice_id: int) -> tuple[Notice, datetime]:
 
 
 async def sent_notices(caller: Caller, first: int | None, after: str | None) -> Page[Notice]:
-    query = Notice.all()
-    if not caller.roles() & STREET_SENDERS:
-        query = query.filter(sender_id=caller.user.id)
+    query = RULES.rows(caller, Notice.all())
     size = check_page_size(first, caller.services.settings.max_page_size)
     total = await query.count()
     if after:

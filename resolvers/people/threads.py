@@ -13,6 +13,7 @@ from resolvers.events import changing
 from resolvers.pagination import Page, PageKey, keyset_page, keyset_pages
 from resolvers.people.access import Caller, my_resident
 from resolvers.people.residents import visible_resident
+from resolvers.people.rows import RULES
 
 MAX_BODY = 2000
 
@@ -70,7 +71,8 @@ async def resident_send(caller: Caller, body: str, thread_id: int | None) -> Mes
     text = _body(body)
     resident = await resident_record(caller)
     if thread_id is not None:
-        thread = await MessageThread.filter(id=thread_id, resident_id=resident.id).first()
+        mine = MessageThread.filter(id=thread_id, resident_id=resident.id)
+        thread = await RULES.rows(caller, mine).first()
         if thread is None:
             raise Refused(ErrorCode.NOT_FOUND, "input.thread_not_found", "threadId")
         staff_id = thread.staff_id
@@ -87,14 +89,18 @@ async def resident_send(caller: Caller, body: str, thread_id: int | None) -> Mes
 
 
 async def my_staff_threads(caller: Caller, first: int | None, after: str | None) -> Page:
-    query = MessageThread.filter(staff_id=caller.user.id)
+    """The threads I hold as grid staff (of those the row rule lets me see)."""
+    query = RULES.rows(caller, MessageThread.filter(staff_id=caller.user.id))
     return await keyset_page(query, first, after, caller.services.settings.max_page_size)
 
 
 async def my_resident_threads(caller: Caller, first: int | None, after: str | None) -> Page:
+    """The threads of my own resident record (of those the row rule lets me see)."""
     resident = await my_resident(caller.user.id)
     query = MessageThread.filter(resident_id=resident.id if resident else -1)
-    return await keyset_page(query, first, after, caller.services.settings.max_page_size)
+    return await keyset_page(
+        RULES.rows(caller, query), first, after, caller.services.settings.max_page_size
+    )
 
 
 async def load_message_pages(keys: Sequence[PageKey]) -> list[Page[Message]]:

@@ -10,9 +10,11 @@ from core.ids import to_global_id
 from models.accounts import Membership, Role, User
 from models.columns import column
 from models.people import PeopleSettings, VisitLog
+from policies.rows import Scope
 from resolvers.events import changing
 from resolvers.people.access import Caller
 from resolvers.people.residents import visible_resident
+from resolvers.people.rows import RULES
 
 DEFAULT_TARGET = 30
 VISITING_ROLES = (Role.GRID_WORKER, Role.GRID_CHIEF)
@@ -83,20 +85,19 @@ async def set_monthly_target(caller: Caller, target: int) -> int:
 
 
 async def month_counts(caller: Caller, month: str) -> list[WorkerMonth]:
-    """Every visiting worker of the street (grid staff see only themselves)."""
+    """Every visiting worker of the street, or only myself: the row rule on ``VisitLog``."""
     start, end = validators.month(month)
     target = await monthly_target()
-    if caller.street_wide:
+    if Scope.STREET in RULES.scope_for(caller, VisitLog):
         worker_ids = set(
             await column(Membership.filter(role__in=list(VISITING_ROLES)), "user_id", int)
         )
     else:
         worker_ids = {caller.user.id}
-    visits = await column(
-        VisitLog.filter(visited_at__gte=start, visited_at__lt=end, worker_id__in=list(worker_ids)),
-        "worker_id",
-        int,
+    in_month = VisitLog.filter(
+        visited_at__gte=start, visited_at__lt=end, worker_id__in=list(worker_ids)
     )
+    visits = await column(RULES.rows(caller, in_month), "worker_id", int)
     per_worker: dict[int, int] = {}
     for worker_id in visits:
         per_worker[worker_id] = per_worker.get(worker_id, 0) + 1

@@ -9,8 +9,9 @@ from models.tenancy import Street as StreetModel
 from models.votes import Elector, VoteKind, VoteStatus
 from models.votes import Vote as VoteModel
 from policies.capabilities.votes import VOTE_MANAGE, VOTE_READ
+from policies.rows import ANYONE
 from resolvers.pagination import keyset_page
-from resolvers.votes import board
+from resolvers.votes import board, rows
 from resolvers.votes.common import require_vote
 from schema.context import Info
 from schema.permissions import Can, Public, field
@@ -63,7 +64,7 @@ class VotesQuery:
         after: str | None = None,
     ) -> Connection[ElectorEntry]:
         vote = await require_vote(decode_id(id, "Vote", "id"))
-        hidden = vote.secret and vote.status is VoteStatus.OPEN
+        hidden = not rows.RULES.sees(ANYONE, rows.WHO_HAS_VOTED, vote)
         if hidden and voted is not None:
             raise Refused(ErrorCode.BAD_USER_INPUT, "vote.secret_participation", "voted")
         query = Elector.filter(vote_id=vote.id)
