@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Generic, Protocol, TypeVar
 
 import strawberry
 
 from core import ids
 from core.errors import DomainError, ErrorCode
 from core.ids import from_global_id
-from resolvers.pagination import Page
 
 
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:
@@ -44,6 +43,23 @@ class PageInfo:
 
 
 N = TypeVar("N")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class Paged(Protocol[R_co]):
+    """A page of rows and where it stands (``resolvers.pagination.Page``, the board's page)."""
+
+    @property
+    def items(self) -> Sequence[R_co]: ...
+    @property
+    def cursors(self) -> list[str]: ...
+    @property
+    def has_next_page(self) -> bool: ...
+    @property
+    def has_previous_page(self) -> bool: ...
+    @property
+    def total_count(self) -> int: ...
 
 
 @strawberry.type
@@ -59,7 +75,7 @@ class Connection(Generic[N]):
     total_count: int
 
     @classmethod
-    def from_page(cls, page: Page, convert: Callable[[object], N]) -> Connection[N]:
+    def from_page(cls, page: Paged[R], convert: Callable[[R], N]) -> Connection[N]:
         cursors = page.cursors
         return cls(
             edges=[

@@ -5,16 +5,17 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from cross_web import HTTPException
-from graphql import ExecutionResult, GraphQLError, parse
+from graphql import GraphQLError, GraphQLFormattedError, parse
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
-from strawberry.asgi import GraphQL
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -23,7 +24,12 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ErrorMessage,
+    Message,
+    SubscribeMessage,
+)
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from core.i18n import negotiate
@@ -67,7 +73,9 @@ def answer_media_type(accept: str | None) -> str:
 def is_request_error(result: ExecutionResult) -> bool:
     """Nothing was executed (parsing, validation, limits, variables): no error has a path."""
     return (
-        result.data is None and bool(result.errors) and all(e.path is None for e in result.errors)
+        result.data is None
+        and bool(result.errors)
+        and all(e.path is None for e in result.errors or ())
     )
 
 
@@ -85,7 +93,7 @@ def client_address(request: Request | WebSocket) -> str | None:
     return request.client.host if request.client else None
 
 
-def _subscribe_problem(message: dict[str, Any]) -> str | None:
+def _subscribe_problem(message: Mapping[str, object]) -> str | None:
     """Why a ``subscribe`` message cannot be run, if it cannot."""
     payload = message.get("payload")
     if not isinstance(message.get("id"), str) or not message["id"]:
@@ -131,10 +139,10 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             with contextlib.suppress(Exception):
                 await self.websocket.close(code=4500, reason="Internal server error")
 
-    async def _trusted_document(self, message: dict[str, Any]) -> bool:
+    async def _trusted_document(self, message: SubscribeMessage) -> bool:
         """Fill in a subscription named by ``documentId`` or APQ hash; refuse (an ``error``
         message for its id) a document a restricted client may not run."""
-        payload = message.get("payload")
+        payload: Any = message.get("payload")
         if not isinstance(payload, dict) or not isinstance(message.get("id"), str):
             return True
         documents: DocumentStore = self.view.documents  # type: ignore[attr-defined]
@@ -146,14 +154,14 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                     payload.get("query"), restricted=is_restricted_client(self.context, kind)
                 )
         except DocumentRefused as refused:
-            error = refused.as_error(self.context.locale)
-            await self.send_message({"id": message["id"], "type": "error", "payload": [error]})
+            error = cast("GraphQLFormattedError", refused.as_error(self.context.locale))
+            await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
             return False
         return True
 
     async def send_message(self, message: Message) -> None:
         event = SHARED_EVENT.get()
-        operation = self.operations.get(message.get("id", "")) if event is not None else None
+        operation = self.operations.get(str(message.get("id", ""))) if event is not None else None
         payload = message.get("payload")
         if (
             event is None
@@ -173,9 +181,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         encoded = event.cache.get(key)
         if encoded is None:
             encoded = event.cache[key] = self.view.encode_json(payload)
+        if isinstance(encoded, bytes):  # encode_json may give bytes; ours gives str
+            encoded = encoded.decode()
         text = f'{{"id":{json.dumps(message["id"])},"type":"next","payload":{encoded}}}'
         try:
-            await self.websocket.ws.send_text(text)  # type: ignore[attr-defined]
+            await cast(ASGIWebSocketAdapter, self.websocket).ws.send_text(text)
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
 
