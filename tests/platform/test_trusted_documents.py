@@ -35,7 +35,8 @@ mutation CreateTag($name: String!) {
 }
 """
 STREET_NAME = "query StreetName { street { code name } }"
-KNOWN = [TAGS, CREATE_TAG, STREET_NAME]
+TAG_EVENTS = 'subscription Events { streetEvents(types: ["tag.created"]) { type } }'
+KNOWN = [TAGS, CREATE_TAG, STREET_NAME, TAG_EVENTS]
 
 
 def trusted(body: str) -> TrustedDocument:
@@ -229,9 +230,6 @@ async def test_require_knows_a_display_account_by_its_role(
 async def test_require_over_websocket_refuses_only_the_unknown_subscription(
     api: Api, live_url: str, documents: DocumentStore
 ) -> None:
-    events = 'subscription Events { streetEvents(types: ["tag.created"]) { type } }'
-    documents.by_id[document_hash(events)] = trusted(events)
-    documents._bodies = documents._bodies | {events}
     token = await api.login(STREET)
     async with connect(f"ws://{live_url}/graphql", subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
         init = {"authorization": f"Bearer {token}", "clientKind": "mini-program"}
@@ -242,7 +240,7 @@ async def test_require_over_websocket_refuses_only_the_unknown_subscription(
         refused = json.loads(await asyncio.wait_for(ws.recv(), 5))
         assert refused["id"] == "1" and refused["type"] == "error"
         assert refused["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
-        by_id = {"documentId": f"sha256:{document_hash(events)}"}
+        by_id = {"documentId": f"sha256:{document_hash(TAG_EVENTS)}"}
         await ws.send(json.dumps({"id": "2", "type": "subscribe", "payload": by_id}))
         await asyncio.sleep(0.2)  # the subscription is registered before the tag is made
         await api.as_user(STREET, CREATE_TAG, {"name": f"ws-{secrets.token_hex(3)}"})
