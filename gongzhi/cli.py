@@ -147,7 +147,7 @@ def tenant() -> None:
 @click.option("--admin-username", required=True)
 def tenant_create(code: str, name: str, district_code: str, admin_username: str) -> None:
     """Create a street and its first administrator; prints a one-time password."""
-    from core.errors import ProblemError
+    from core.errors import Refused
     from core.i18n import EN, translate
     from core.security import Passwords
     from gongzhi.platform import street_hooks
@@ -170,9 +170,9 @@ def tenant_create(code: str, name: str, district_code: str, admin_username: str)
     _run(lambda: apply_migrations(settings, quiet=True))
     try:
         created = _run(lambda: _with_database(settings, work))
-    except ProblemError as exc:
-        p = exc.problem
-        click.echo(f"error: {p.field or ''} {translate(p.message_key, EN, **p.params)}", err=True)
+    except Refused as refusal:
+        message = translate(refusal.message_key, EN, **refusal.params)
+        click.echo(f"error: {refusal.field or ''} {message}", err=True)
         sys.exit(2)
     click.echo(f"street {created.street.code} ({created.street.name}) created")
     click.echo(f"administrator: {created.admin.username}")

@@ -17,7 +17,8 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from core.errors import ErrorCode, ProblemError, problem
+from core import validators
+from core.errors import ErrorCode, Refused
 from core.ids import from_global_id, to_global_id
 from models.accounts import Role
 from models.columns import column
@@ -26,12 +27,10 @@ from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
 from resolvers.events import changing, check_still_signed_in
 from resolvers.outbox import Event, stream
-from resolvers.outbox import decode_cursor as decode_event_cursor
 from resolvers.pagination import Page, check_page_size, decode_cursor
 from resolvers.people.access import Caller, my_grid_ids, my_resident
 from resolvers.people.residents import tags_by_ids
 from resolvers.services import Services
-from tenants.registry import check_name
 from tenants.scoping import current_street_id, street_scope
 
 MAX_BODY = 5000
@@ -78,22 +77,14 @@ async def send_notice(
     tag_ids: Sequence[int] = (),
 ) -> Notice:
     """With no community and no grid, the notice goes to the whole street (by tag, if any)."""
-    if found := check_name(title, "title", 100):
-        raise ProblemError(found)
-    if not body.strip() or len(body) > MAX_BODY:
-        raise ProblemError(
-            problem(ErrorCode.BAD_USER_INPUT, "input.too_long", "body", max=MAX_BODY)
-            if body.strip()
-            else problem(ErrorCode.BAD_USER_INPUT, "input.required", "body")
-        )
+    validators.text(title, "title", 100)
+    validators.text(body, "body", MAX_BODY)
     communities = set(community_ids)
     grids = set(grid_ids)
     if communities and await Community.filter(id__in=list(communities)).count() != len(communities):
-        raise ProblemError(
-            problem(ErrorCode.NOT_FOUND, "input.community_not_found", "communityIds")
-        )
+        raise Refused(ErrorCode.NOT_FOUND, "input.community_not_found", "communityIds")
     if grids and await Grid.filter(id__in=list(grids)).count() != len(grids):
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds")
     await tags_by_ids(tag_ids)
     allowed = await _allowed_areas(caller)
     if allowed is not None:
@@ -101,9 +92,7 @@ async def send_notice(
         if (not communities and not grids) or not (
             communities <= own_communities and grids <= own_grids
         ):
-            raise ProblemError(
-                problem(ErrorCode.FORBIDDEN, "input.notice_target_outside", "gridIds")
-            )
+            raise Refused(ErrorCode.FORBIDDEN, "input.notice_target_outside", "gridIds")
     street_id = current_street_id()
     targets: list[tuple[TargetKind, int]] = [(TargetKind.COMMUNITY, c) for c in sorted(communities)]
     targets += [(TargetKind.GRID, g) for g in sorted(grids)]
@@ -196,10 +185,10 @@ async def inbox(
 async def mark_read(caller: Caller, notice_id: int) -> tuple[Notice, datetime]:
     resident = await my_resident(caller.user.id)
     if resident is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_a_resident"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.not_a_resident")
     notice = await (await _resident_notices(resident)).filter(id=notice_id).first()
     if notice is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.notice_not_found", "noticeId"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.notice_not_found", "noticeId")
     receipt, _ = await NoticeReceipt.get_or_create(
         notice=notice, resident=resident, defaults={"read_at": caller.services.clock.now()}
     )
@@ -410,16 +399,15 @@ async def notices_received(
     services: Services,
     user_id: int,
     street_id: int,
-    after: str | None,
+    since: int | None,
     token_expires_at: datetime | None = None,
 ) -> AsyncIterator[ReceivedNotice]:
-    """The notices addressed to me, as they are sent; with ``after``, first those sent since
-    that cursor. When my record, my tags or my account link change, what I match is read again
-    (on that event, not on every notice)."""
-    position = decode_event_cursor(after, street_id) if after else None
+    """The notices addressed to me, as they are sent; with ``since`` (a decoded cursor),
+    first those sent after that position. When my record, my tags or my account link change,
+    what I match is read again (on that event, not on every notice)."""
     reach = await _reach(street_id, user_id)
     account = to_global_id("Account", user_id)
-    async for event in stream(services.hub, street_id, position):
+    async for event in stream(services.hub, street_id, since):
         check_still_signed_in(services, token_expires_at)
         if event.type in _RESIDENT_CHANGES:
             mine = reach is not None and event.subject == to_global_id(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from core import ids
 from core.errors import DomainError, ErrorCode
@@ -90,3 +91,17 @@ class Connection(Generic[N]):
             ),
             total_count=page.total_count,
         )
+
+
+def selects(info: strawberry.Info[Any, Any], name: str) -> bool:
+    """Does the current field's selection ask for ``name`` (directly, or inside an inline
+    fragment or a named fragment)? For work a field does only when asked (a total count)."""
+
+    def names(selections: Sequence[Selection]) -> Iterator[str]:
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                yield selection.name
+            else:  # InlineFragment, FragmentSpread: their fields count as the field's own
+                yield from names(selection.selections)
+
+    return any(found == name for found in names(info.selected_fields[0].selections))

@@ -37,8 +37,8 @@ from policies.vocabulary import street_domain
 from resolvers.services import Services
 from resolvers.viewer import Viewer, authenticate
 from schema.context import Context
-from schema.events.types import SHARED_EVENT
 from schema.extensions import format_error
+from schema.live import SHARED_EVENT
 from schema.trusted import DocumentRefused, DocumentStore, is_restricted
 
 log = logging.getLogger("gongzhi.ws")

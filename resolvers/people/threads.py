@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.errors import ErrorCode, ProblemError, problem
+from core import validators
+from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from models.events import PRIVATE
 from models.people import GridAssignment, GridDuty, Message, MessageThread, Resident
@@ -17,13 +18,7 @@ MAX_BODY = 2000
 
 
 def _body(body: str) -> str:
-    if not body.strip():
-        raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.required", "body"))
-    if len(body) > MAX_BODY:
-        raise ProblemError(
-            problem(ErrorCode.BAD_USER_INPUT, "input.too_long", "body", max=MAX_BODY)
-        )
-    return body.strip()
+    return validators.text(body, "body", MAX_BODY)
 
 
 async def _post(
@@ -66,7 +61,7 @@ async def staff_send(caller: Caller, resident_id: int, body: str) -> Message:
 async def resident_record(caller: Caller) -> Resident:
     resident = await my_resident(caller.user.id)
     if resident is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_a_resident"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.not_a_resident")
     return resident
 
 
@@ -77,7 +72,7 @@ async def resident_send(caller: Caller, body: str, thread_id: int | None) -> Mes
     if thread_id is not None:
         thread = await MessageThread.filter(id=thread_id, resident_id=resident.id).first()
         if thread is None:
-            raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.thread_not_found", "threadId"))
+            raise Refused(ErrorCode.NOT_FOUND, "input.thread_not_found", "threadId")
         staff_id = thread.staff_id
     else:
         chief = (
@@ -86,7 +81,7 @@ async def resident_send(caller: Caller, body: str, thread_id: int | None) -> Mes
             else None
         )
         if chief is None:
-            raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.no_grid_chief"))
+            raise Refused(ErrorCode.NOT_FOUND, "input.no_grid_chief")
         staff_id = chief.user_id
     return await _post(caller, resident, staff_id, text, True)
 

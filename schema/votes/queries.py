@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from core.errors import DomainError, ErrorCode
+from core.errors import ErrorCode, Refused
 from models.tenancy import Street as StreetModel
 from models.votes import Elector, VoteKind, VoteStatus
 from models.votes import Vote as VoteModel
@@ -65,7 +65,7 @@ class VotesQuery:
         vote = await require_vote(decode_id(id, "Vote", "id"))
         hidden = vote.secret and vote.status is VoteStatus.OPEN
         if hidden and voted is not None:
-            raise DomainError(ErrorCode.BAD_USER_INPUT, "vote.secret_participation", field="voted")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "vote.secret_participation", "voted")
         query = Elector.filter(vote_id=vote.id)
         if voted is not None:
             query = query.filter(voted=voted)

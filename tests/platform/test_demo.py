@@ -64,3 +64,23 @@ async def test_every_demo_street_has_an_intact_chain_with_its_records() -> None:
     for code in ("mishixiang", "wangjiang", "wulidun"):  # other tests tamper with their own
         (report,) = await verify(code)
         assert report.intact, report
+
+
+async def test_projects_lists_the_streets_projects_in_order_and_by_status(api: Api) -> None:
+    from core.ids import from_global_id
+
+    every = await api.as_user(
+        "wulidun.street_admin", "{ projects { totalCount edges { node { id status } } } }"
+    )
+    found = every["data"]["projects"]
+    ids = [from_global_id(e["node"]["id"])[1] for e in found["edges"]]
+    with unscoped("test check"):
+        street = await Street.get(code="wulidun")
+        expected = [p.id for p in await Project.filter(tenant_id=street.id).order_by("id")]
+    assert ids == expected[: len(ids)] and found["totalCount"] == len(expected)
+    candidates = await api.as_user(
+        "wulidun.street_admin",
+        "{ projects(status: [CANDIDATE]) { edges { node { status } } } }",
+    )
+    statuses = {e["node"]["status"] for e in candidates["data"]["projects"]["edges"]}
+    assert statuses == {"CANDIDATE"}
