@@ -125,6 +125,16 @@ def schema() -> None:
     click.echo(make_schema(Settings(env=Env.DEV)).as_str())
 
 
+@main.command("possible-types")
+def possible_types_command() -> None:
+    """Print the schema's possibleTypes as JSON, for Apollo's and urql's caches (the
+    committed copy is schema/possibleTypes.json)."""
+    from gongzhi.platform import make_schema
+    from schema.possible_types import possible_types_json
+
+    click.echo(possible_types_json(make_schema(Settings(env=Env.DEV))._schema), nl=False)
+
+
 @main.group()
 def tenant() -> None:
     """Streets (tenants)."""
