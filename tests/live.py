@@ -12,6 +12,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from core.broker import Broker
 from models.events import OutboxEvent
 from models.scoping import unscoped
 from resolvers.outbox import EventHub, EventRelay, Listener
@@ -60,6 +61,12 @@ async def sequenced() -> None:
             raise AssertionError("the relay never gave the committed events their positions")
         RELAY.wake()
         await asyncio.sleep(POLL)
+
+
+def broker_listeners(broker: Broker, channel: str) -> int:
+    """How many readers this process has on a broker channel (a subscription that reads the
+    broker itself, e.g. ``myPermissionsChanged``, is listening once this has grown)."""
+    return len(broker._fanout._queues.get(channel, ()))  # type: ignore[attr-defined]
 
 
 def started_streams() -> set[Listener]:
