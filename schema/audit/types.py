@@ -42,7 +42,7 @@ class AuditEntry:
             at=row.at,
             action=row.action,
             subject=strawberry.ID(row.subject),
-            change=row.change,
+            change=JSON(row.change),
             digest=row.digest,
             prev_hash=row.prev_hash,
             hash=row.hash,

@@ -22,8 +22,9 @@ from schema.permissions import Can, field, mutation
 from schema.relay import Connection, Node, decode_id, to_global_id
 from schema.tenancy.types import Community, Grid
 
-GridDuty = strawberry.enum(
-    m.GridDuty, name="GridDuty", description="CHIEF 网格长 (one per grid) · WORKER 网格员"
+GridDuty = m.GridDuty
+strawberry.enum(
+    GridDuty, name="GridDuty", description="CHIEF 网格长 (one per grid) · WORKER 网格员"
 )
 
 
@@ -76,7 +77,7 @@ class Building(Node):
 
 @strawberry.type(description="A staff member serving a grid (网格长 or 网格员).")
 class GridAssignment(Node):
-    duty: GridDuty  # type: ignore[valid-type]
+    duty: GridDuty
     grid_id: strawberry.Private[int]
     user_id: strawberry.Private[int]
 
@@ -147,7 +148,7 @@ class CreateBuildingInput:
 class AssignGridStaffInput:
     grid_id: strawberry.ID
     account_id: strawberry.ID
-    duty: GridDuty  # type: ignore[valid-type]
+    duty: GridDuty
 
 
 @strawberry.input(description="Remove a staff member from a grid.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import strawberry
@@ -98,7 +99,7 @@ class Resident(Node):
         )
 
 
-def resident_converter(info: Info):  # type: ignore[no-untyped-def]
+def resident_converter(info: Info) -> Callable[[m.Resident], Resident]:
     pii = caller(info).sees_pii
     return lambda row: Resident.from_model(row, pii)
 

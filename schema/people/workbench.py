@@ -11,6 +11,7 @@ from models import people as m
 from models.accounts import User as UserRow
 from models.people import Resident as ResidentRow
 from policies.capabilities.people import MESSAGE_RESIDENT, MESSAGE_STAFF, PEOPLE_HANDOVER
+from resolvers.pagination import page_key
 from resolvers.people import handover, threads
 from schema.accounts.types import Account
 from schema.context import Info
@@ -38,6 +39,9 @@ class Message(Node):
 
 @strawberry.type(description="A one-to-one thread between a grid staff member and a resident.")
 class MessageThread(Node):
+    """Made only from a thread the caller takes part in (their own lists, the thread of the
+    message they just wrote): its messages are theirs to read."""
+
     last_message_at: datetime | None
     pk: strawberry.Private[int]
     resident_id: strawberry.Private[int]
@@ -58,9 +62,8 @@ class MessageThread(Node):
     async def messages(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Message]:
-        who = caller(info)
-        thread = await threads.thread_for(who, self.pk)
-        page = await threads.messages(who, thread, first, after)
+        key = page_key(self.pk, first, after, info.context.services.settings.max_page_size)
+        page = await info.context.loaders.of(threads.load_message_pages).load(key)
         return Connection.from_page(page, Message.from_model)
 
     @classmethod

@@ -19,7 +19,7 @@ from models.accounts import User as UserRow
 from models.projects import Project as ProjectRow
 from models.tenancy import Community as CommunityRow
 from policies.capabilities.projects import PROJECT_PEOPLE_READ
-from resolvers.pagination import keyset_page
+from resolvers.pagination import PageKey, page_key
 from resolvers.projects import views
 from resolvers.projects.common import Lateness, lateness_of, today
 from resolvers.projects.settings import ProjectSettings
@@ -197,12 +197,8 @@ class Project(Node):
     async def updates(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ProgressUpdate]:
-        page = await keyset_page(
-            m.ProgressUpdate.filter(project_id=self.row.id),
-            first,
-            after,
-            info.context.services.settings.max_page_size,
-            newest_first=True,
+        page = await info.context.loaders.of(views.load_update_pages).load(
+            self._page_key(info, first, after)
         )
         return Connection.from_page(page, ProgressUpdate.from_model)
 
@@ -210,24 +206,16 @@ class Project(Node):
     async def disbursements(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Disbursement]:
-        page = await keyset_page(
-            m.Disbursement.filter(project_id=self.row.id),
-            first,
-            after,
-            info.context.services.settings.max_page_size,
-        )
+        key = self._page_key(info, first, after)
+        page = await info.context.loaders.of(views.load_disbursement_pages).load(key)
         return Connection.from_page(page, Disbursement.from_model)
 
     @field(requires=PEOPLE, description="Supervision opinions (专项监督台), newest first.")
     async def opinions(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[SupervisionOpinion]:
-        page = await keyset_page(
-            m.Opinion.filter(project_id=self.row.id),
-            first,
-            after,
-            info.context.services.settings.max_page_size,
-            newest_first=True,
+        page = await info.context.loaders.of(views.load_opinion_pages).load(
+            self._page_key(info, first, after)
         )
         return Connection.from_page(page, SupervisionOpinion.from_model)
 
@@ -235,18 +223,17 @@ class Project(Node):
     async def ratings(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ProjectRating]:
-        page = await keyset_page(
-            m.Rating.filter(project_id=self.row.id),
-            first,
-            after,
-            info.context.services.settings.max_page_size,
-            newest_first=True,
+        page = await info.context.loaders.of(views.load_rating_pages).load(
+            self._page_key(info, first, after)
         )
         return Connection.from_page(page, ProjectRating.from_model)
 
     @field(requires=PEOPLE, description="How many people follow it.")
-    async def follower_count(self) -> int:
-        return await m.Follow.filter(project_id=self.row.id).count()
+    async def follower_count(self, info: Info) -> int:
+        return await info.context.loaders.of(views.load_follower_counts).load(self.row.id)
+
+    def _page_key(self, info: Info, first: int | None, after: str | None) -> PageKey:
+        return page_key(self.row.id, first, after, info.context.services.settings.max_page_size)
 
     @classmethod
     def from_model(

@@ -8,6 +8,7 @@ from models import tenancy as m
 from models.tenancy import Community as CommunityRow
 from models.tenancy import District as DistrictRow
 from resolvers import places
+from resolvers.pagination import page_key
 from schema.context import Info
 from schema.relay import Connection, Node, to_global_id
 
@@ -54,7 +55,8 @@ class Community(Node):
     async def grids(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Grid]:
-        page = await places.list_grids(info.context.services, self.pk, first, after)
+        key = page_key(self.pk, first, after, info.context.services.settings.max_page_size)
+        page = await info.context.loaders.of(places.load_grid_pages).load(key)
         return Connection.from_page(page, Grid.from_model)
 
     @classmethod
