@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import json
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -35,7 +35,7 @@ def serving(address: str, hub: EventHub, relay: EventRelay) -> None:
     ADDRESS, HUB, RELAY = address, hub, relay
 
 
-async def until(check: Any, what: str) -> None:
+async def until(check: Callable[[], object], what: str) -> None:
     """Wait until ``check()`` holds, up to ``WAIT`` seconds (a hang guard, then a failure)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + WAIT
