@@ -26,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from core.i18n import EN, ZH
+from core.i18n import translate
 from core.settings import TrustedDocuments as Mode
 
 MANIFEST_PATH = Path(__file__).resolve().parent / "trusted-documents.json"
@@ -48,37 +48,19 @@ class DocumentCode(StrEnum):
     PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
 
 
-_MESSAGES: dict[DocumentCode, dict[str, str]] = {
-    # Apollo's link retries on this exact message as well as on the code.
-    DocumentCode.PERSISTED_QUERY_NOT_FOUND: {
-        ZH: "PersistedQueryNotFound：未知的文档，请发送完整的查询。",
-        EN: "PersistedQueryNotFound: no such document; send the full query.",
-    },
-    DocumentCode.PERSISTED_QUERY_NOT_SUPPORTED: {
-        ZH: "PersistedQueryNotSupported：本服务未启用受信文档，请发送完整的查询。",
-        EN: "PersistedQueryNotSupported: trusted documents are off here; send the full query.",
-    },
-    DocumentCode.PERSISTED_QUERY_REQUIRED: {
-        ZH: "此客户端只能运行受信文档（documentId），不能发送其他查询。",
-        EN: "This client may only run trusted documents (by documentId), not other queries.",
-    },
-    DocumentCode.PERSISTED_QUERY_HASH_MISMATCH: {
-        ZH: "查询文本与所给的 sha256 哈希不符。",
-        EN: "The query text does not match the sha256 hash given with it.",
-    },
-}
-
-
 class DocumentRefused(Exception):
     """The request's document is not run: answered HTTP 400, nothing executed."""
 
-    def __init__(self, code: DocumentCode) -> None:
+    def __init__(self, code: DocumentCode, message_key: str) -> None:
         self.code = code
+        self.message_key = message_key
         super().__init__(code.value)
 
     def as_error(self, locale: str) -> dict[str, Any]:
         """The error as it appears in ``errors[]``."""
-        message = _MESSAGES[self.code].get(locale) or _MESSAGES[self.code][ZH]
+        # Apollo's link retries on the message "PersistedQueryNotFound" as well as on the code:
+        # the catalogues' texts start with it.
+        message = translate(self.message_key, locale)
         return {"message": message, "extensions": {"code": self.code.value}}
 
 
@@ -137,18 +119,22 @@ class DocumentStore:
         if wanted is None:
             return
         if self.mode is Mode.OFF:
-            raise DocumentRefused(DocumentCode.PERSISTED_QUERY_NOT_SUPPORTED)
+            raise DocumentRefused(
+                DocumentCode.PERSISTED_QUERY_NOT_SUPPORTED, "document.not_supported"
+            )
         query = request.get("query")
         if isinstance(query, str) and query:
             if document_hash(query) != wanted:
-                raise DocumentRefused(DocumentCode.PERSISTED_QUERY_HASH_MISMATCH)
+                raise DocumentRefused(
+                    DocumentCode.PERSISTED_QUERY_HASH_MISMATCH, "document.hash_mismatch"
+                )
             if wanted not in self.by_id:
                 self._learn(wanted, query)
             return
         known = self.by_id.get(wanted)
         body = known.body if known else self._learned.get(wanted)
         if body is None:
-            raise DocumentRefused(DocumentCode.PERSISTED_QUERY_NOT_FOUND)
+            raise DocumentRefused(DocumentCode.PERSISTED_QUERY_NOT_FOUND, "document.not_found")
         if not known:
             self._learned.move_to_end(wanted)
         request["query"] = body
@@ -156,7 +142,7 @@ class DocumentStore:
     def check(self, query: str | None, *, restricted: bool) -> None:
         """Refuse a document outside the manifest from a restricted client under ``require``."""
         if restricted and self.mode is Mode.REQUIRE and query not in self._bodies:
-            raise DocumentRefused(DocumentCode.PERSISTED_QUERY_REQUIRED)
+            raise DocumentRefused(DocumentCode.PERSISTED_QUERY_REQUIRED, "document.required")
 
     def must_check(self) -> bool:
         return self.mode is Mode.REQUIRE
@@ -166,7 +152,7 @@ class DocumentStore:
         document_id = request.get("documentId")
         if document_id is not None:
             if not isinstance(document_id, str) or not document_id.startswith(DOCUMENT_ID_PREFIX):
-                raise DocumentRefused(DocumentCode.PERSISTED_QUERY_NOT_FOUND)
+                raise DocumentRefused(DocumentCode.PERSISTED_QUERY_NOT_FOUND, "document.not_found")
             return document_id[len(DOCUMENT_ID_PREFIX) :].lower()
         extensions = request.get("extensions")
         persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
@@ -174,7 +160,9 @@ class DocumentStore:
             return None
         sha = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
         if not isinstance(sha, str) or persisted.get("version") != 1:
-            raise DocumentRefused(DocumentCode.PERSISTED_QUERY_NOT_SUPPORTED)
+            raise DocumentRefused(
+                DocumentCode.PERSISTED_QUERY_NOT_SUPPORTED, "document.not_supported"
+            )
         return sha.lower()
 
     def _learn(self, sha: str, query: str) -> None:
