@@ -136,10 +136,11 @@ async def seed_every_row(services: Services, fixture: StreetFixture, index: int)
         street = await Street.get(id=fixture.street_id)
         community = await Community.filter(tenant_id=street.id).order_by("id").first()
         assert community is not None
-        hasher = IdHasher(services.settings.secret_key)
-        await load_people_demo(DemoStreetData(services, street, community, users, hasher, index))
-    with street_scope(fixture.street_id):
         admin = await User.get(username=fixture.admin_username)
+    users[Role.STREET_ADMIN] = admin
+    hasher = IdHasher(services.settings.secret_key)
+    await load_people_demo(DemoStreetData(services, street, community, users, hasher, index))
+    with street_scope(fixture.street_id):
         as_admin = Caller(services, admin, street)
         as_chief = Caller(services, users[Role.GRID_CHIEF], street)
         await assign_to_community(as_admin, fixture.community_id, users[Role.COMMUNITY_STAFF].id)

@@ -84,3 +84,13 @@ async def test_projects_lists_the_streets_projects_in_order_and_by_status(api: A
     )
     statuses = {e["node"]["status"] for e in candidates["data"]["projects"]["edges"]}
     assert statuses == {"CANDIDATE"}
+
+
+async def test_demo_residents_were_registered_by_the_street_admin(api: Api) -> None:
+    query = "{ residents(first: 10) { edges { node { id name } } } }"
+    body = await api.as_user("wulidun.street_admin", query)
+    people = {e["node"]["name"]: e["node"]["id"] for e in body["data"]["residents"]["edges"]}
+    trail = await api.as_user("wulidun.street_admin", TRAIL, {"subject": people["王秀英"]})
+    entries = [e["node"] for e in trail["data"]["auditTrail"]["edges"]]
+    assert [e["action"] for e in entries][:1] == ["resident.registered"]
+    assert entries[0]["actor"] == {"username": "wulidun.street_admin"}
