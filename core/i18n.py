@@ -16,8 +16,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "error.invalid_token": {ZH: "登录凭证无效。", EN: "The access token is not valid."},
     "error.tenant_required": {
-        ZH: "您属于多个街道，请在 X-Tenant 请求头中指定街道代码。",
-        EN: "You belong to several streets: name one in the X-Tenant header.",
+        ZH: "您属于多个街道（{streets}），请在 X-Tenant 请求头中指定其中一个街道代码。",
+        EN: "You belong to several streets ({streets}): name one in the X-Tenant header.",
+    },
+    "error.no_street": {
+        ZH: "该账号不属于任何街道，X-Tenant 请求头也无法选择街道；请街道管理员为您分配角色。",
+        EN: "This account belongs to no street, so there is none to act in and an X-Tenant "
+        "header cannot help: ask a street's administrator for a role.",
     },
     "error.tenant_forbidden": {
         ZH: "您无权访问街道“{street}”。",
