@@ -98,6 +98,11 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         click.echo(
             "note: SQLite with several workers serializes writes; use PostgreSQL in production"
         )
+    if workers > 1 and not settings.redis_url:
+        click.echo(
+            "note: without GONGZHI_REDIS_URL the workers cannot tell each other: a role taken "
+            "away on one worker is still held on the others until they restart"
+        )
     click.echo(
         f"gongzhi on http://{host}:{port}/graphql ({settings.env.value}, {workers} worker(s))"
     )
