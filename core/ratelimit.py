@@ -64,7 +64,9 @@ class RedisFailureCounter:
     async def count(self, key: str) -> tuple[int, int]:
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
-                value, ttl = await pipe.get(self._key(key)).ttl(self._key(key)).execute()
+                pipe.get(self._key(key))
+                pipe.ttl(self._key(key))
+                value, ttl = await pipe.execute()
             return int(value or 0), max(int(ttl), 0)
         except (RedisError, OSError):
             return await self._fallback.count(key)
@@ -72,9 +74,9 @@ class RedisFailureCounter:
     async def record(self, key: str) -> None:
         try:
             async with self.redis.pipeline(transaction=True) as pipe:
-                await (
-                    pipe.incr(self._key(key)).expire(self._key(key), self.window, nx=True).execute()
-                )
+                pipe.incr(self._key(key))
+                pipe.expire(self._key(key), self.window, nx=True)
+                await pipe.execute()
         except (RedisError, OSError):
             await self._fallback.record(key)
 

@@ -46,7 +46,8 @@ class _ImmediateTransactionContext(SqliteTransactionContext):
         except BaseException:
             self._trxlock.release()
             raise
-        return self.connection
+        connection: TransactionalDBClient = self.connection
+        return connection
 
 
 class SqliteClient(TortoiseSqliteClient):

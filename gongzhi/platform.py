@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from core.broker import Broker
+from core.broker import Broker, MemoryBroker
 from core.clock import Clock
 from core.database import tortoise_config
 from core.settings import Env, Settings
@@ -49,8 +49,10 @@ def make_schema(settings: Settings) -> strawberry.Schema:
 
 
 async def load_demo(settings: Settings, echo: Callable[[str], object] = print) -> None:
-    """The demo streets, with every domain's part (idempotent)."""
-    await demo.load_demo(settings, domain.demo_loaders(DOMAINS), echo)
+    """The demo streets, with every domain's part (idempotent), written through the domains'
+    own operations with services of their own (an in-process broker: nothing is served)."""
+    services = make_services(settings, MemoryBroker())
+    await demo.load_demo(services, domain.demo_loaders(DOMAINS), echo)
 
 
 def __getattr__(name: str) -> Any:

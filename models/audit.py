@@ -17,6 +17,7 @@ from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.scoping import TenantModel, tenant_field
+from models.sql import Statement
 from models.tenancy import Street
 
 GENESIS_HASH = "0" * 64
@@ -32,7 +33,7 @@ class AuditEntry(TenantModel):
     actor_id = fields.IntField(null=True, description="The user who made the change, if any")
     action = fields.CharField(max_length=64)
     subject = fields.CharField(max_length=120)
-    change = fields.JSONField(default=dict)
+    change: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     digest = fields.CharField(max_length=64)
     prev_hash = fields.CharField(max_length=64)
     hash = fields.CharField(max_length=64)
@@ -111,38 +112,42 @@ def expected_hash(entry: AuditEntry) -> str:
 
 
 # Appending is what every change of a street waits for (the head stays locked until the
-# change commits), so it is written out in SQL: one statement to lock and read the head, one to
-# write the entry and move the head (two on SQLite, which writes one transaction at a time).
-_LOCK_HEAD = {
-    "postgres": 'SELECT "id", "sequence", "hash" FROM "audit_head" WHERE "tenant_id" = $1 '
-    "FOR UPDATE",
-    "sqlite": 'SELECT "id", "sequence", "hash" FROM "audit_head" WHERE "tenant_id" = ?',
-}
+# change commits), so it is written out in SQL (``models.sql``): one statement to lock and read
+# the head, one to write the entry and move the head (two on SQLite, which writes one
+# transaction at a time and has no FOR UPDATE). The street is named, not taken from the scope:
+# a new street's first entries are written inside ``unscoped()``.
+_HEAD = 'SELECT "id", "sequence", "hash" FROM "audit_head" WHERE "tenant_id" = :street'
+_LOCK_HEAD = {"postgres": Statement(f"{_HEAD} FOR UPDATE"), "sqlite": Statement(_HEAD)}
 _ENTRY_COLUMNS = (
     '"tenant_id", "sequence", "at", "actor_id", "action", "subject", "change", "digest", '
     '"prev_hash", "hash"'
 )
-_WRITE_PG = (
-    f'WITH "entry" AS (INSERT INTO "audit_entry" ({_ENTRY_COLUMNS}) '
-    'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING "id") '
-    'UPDATE "audit_head" SET "sequence" = $2, "hash" = $10 FROM "entry" '
-    'WHERE "audit_head"."id" = $11 RETURNING "entry"."id"'
+_INSERT = (
+    f'INSERT INTO "audit_entry" ({_ENTRY_COLUMNS}) VALUES (:street, :sequence, :at, :actor, '
+    ':action, :subject, :change, :digest, :prev_hash, :hash) RETURNING "id"'
 )
-_INSERT_SQLITE = (
-    f'INSERT INTO "audit_entry" ({_ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+_WRITE_PG = Statement(
+    f'WITH "entry" AS ({_INSERT}) '
+    'UPDATE "audit_head" SET "sequence" = :sequence, "hash" = :hash FROM "entry" '
+    'WHERE "audit_head"."id" = :head AND "audit_head"."tenant_id" = :street '
+    'RETURNING "entry"."id"'
 )
-_MOVE_HEAD_SQLITE = 'UPDATE "audit_head" SET "sequence" = ?, "hash" = ? WHERE "id" = ?'
+_INSERT_SQLITE = Statement(_INSERT)
+_MOVE_HEAD_SQLITE = Statement(
+    'UPDATE "audit_head" SET "sequence" = :sequence, "hash" = :hash '
+    'WHERE "id" = :head AND "tenant_id" = :street'
+)
 
 
 async def _locked_head(street_id: int, conn: BaseDBAsyncClient) -> dict[str, Any]:
     """The street's chain head (id, sequence, hash), locked until the transaction ends."""
     statement = _LOCK_HEAD["postgres" if conn.capabilities.dialect == "postgres" else "sqlite"]
-    rows = await conn.execute_query_dict(statement, [street_id])
+    rows = await statement.fetch(conn, street=street_id)
     if not rows:
         await AuditHead.bulk_create(
             [AuditHead(tenant_id=street_id)], ignore_conflicts=True, using_db=conn
         )
-        rows = await conn.execute_query_dict(statement, [street_id])
+        rows = await statement.fetch(conn, street=street_id)
         assert rows
     return rows[0]
 
@@ -207,26 +212,27 @@ async def append_entry(
         change=change,
         prev_hash=head["hash"],
     )
-    entry._check_write()  # what saving it through the ORM checks: this street, writable
-    values = [
-        street_id,
-        sequence,
-        entry.at,
-        actor_id,
-        action,
-        subject,
-        _CHANGE.to_db_value(entry.change, AuditEntry),
-        entry.digest,
-        entry.prev_hash,
-        entry.hash,
-    ]
+    values = {
+        "street": street_id,
+        "sequence": sequence,
+        "at": entry.at,
+        "actor": actor_id,
+        "action": action,
+        "subject": subject,
+        "change": _CHANGE.to_db_value(entry.change, AuditEntry),
+        "digest": entry.digest,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+    # Like saving through the ORM: only into the active street, in a writable scope.
     if conn.capabilities.dialect == "postgres":
-        rows = await conn.execute_query_dict(_WRITE_PG, [*values, head["id"]])
-        entry.id = rows[0]["id"]
+        rows = await _WRITE_PG.fetch(conn, **values, head=head["id"])
     else:
-        _, rows = await conn.execute_query(f'{_INSERT_SQLITE} RETURNING "id"', values)
-        entry.id = rows[0][0]
-        await conn.execute_query(_MOVE_HEAD_SQLITE, [sequence, entry.hash, head["id"]])
+        rows = await _INSERT_SQLITE.fetch(conn, **values)
+        await _MOVE_HEAD_SQLITE.run(
+            conn, sequence=sequence, hash=entry.hash, head=head["id"], street=street_id
+        )
+    entry.id = rows[0]["id"]
     entry._saved_in_db = True
     return entry
 

@@ -36,7 +36,7 @@ class OutboxEvent(TenantModel):
     type = fields.CharField(max_length=64)
     subject = fields.CharField(max_length=120, default="")
     actor_id = fields.IntField(null=True, description="The user who made the change, if any")
-    payload = fields.JSONField(default=dict)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     visibility = fields.CharField(max_length=64, default=EVENT_READ)
     occurred_at = fields.DatetimeField()
     position = fields.BigIntField(null=True)

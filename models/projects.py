@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypedDict
 
 from tortoise import fields
 
@@ -24,7 +25,14 @@ from models.tenancy import Community, Street
 
 # "No milestone is open": sorts after every real date (the board ranks by next_due).
 NO_DUE_DATE = date(9999, 12, 31)
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class _Money(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _Money = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 

@@ -5,8 +5,11 @@ Every model that belongs to a street derives from ``TenantModel``. Its manager a
 is active, so a query that forgets the street cannot run. Saving checks the row belongs to the
 active street and that the scope allows writing (a district admin's scope does not).
 
-Request code enters a scope through ``tenants.scoping``; the CLI, migrations and district
-roll-ups say ``unscoped()`` out loud.
+A district roll-up (区级汇总) reads several streets at once in ``streets_scope(ids, reason)``:
+queries are filtered to ``tenant_id IN (ids)`` and every write is refused. Request code enters a
+scope through ``tenants.scoping``; the CLI, migrations and the background workers that serve
+every street say ``unscoped()`` out loud. Hand-written SQL follows the same scopes through
+``models.sql``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -39,17 +42,31 @@ class StreetScope:
 
 
 @dataclass(frozen=True)
+class StreetsScope:
+    """A read-only scope over several streets (区级汇总): reads see only these streets' rows,
+    writes are refused."""
+
+    street_ids: frozenset[int]
+    reason: str
+
+
+@dataclass(frozen=True)
 class _Unscoped:
     reason: str
 
 
-_scope: ContextVar[StreetScope | _Unscoped | None] = ContextVar(
-    "gongzhi_street_scope", default=None
-)
+Scope = StreetScope | StreetsScope | _Unscoped
+
+_scope: ContextVar[Scope | None] = ContextVar("gongzhi_street_scope", default=None)
 
 
-def current_scope() -> StreetScope | _Unscoped | None:
+def current_scope() -> Scope | None:
     return _scope.get()
+
+
+def is_unscoped(scope: Scope | None) -> bool:
+    """Is this ``unscoped()`` (across every street, said out loud)?"""
+    return isinstance(scope, _Unscoped)
 
 
 @contextlib.contextmanager
@@ -63,8 +80,27 @@ def street_scope(street_id: int, *, writable: bool = True) -> Iterator[StreetSco
 
 
 @contextlib.contextmanager
+def streets_scope(street_ids: Iterable[int], reason: str) -> Iterator[StreetsScope]:
+    """Read several streets at once, and only them (a district roll-up, 区级汇总). Nothing can
+    be written inside: every write raises ``CrossTenantWriteError``. Say why."""
+    if not reason.strip():
+        raise ValueError("say why several streets are read at once")
+    scope = StreetsScope(frozenset(int(street_id) for street_id in street_ids), reason)
+    token = _scope.set(scope)
+    try:
+        yield scope
+    finally:
+        _scope.reset(token)
+
+
+READ_ONLY = "this scope is read-only (district accounts never write)"
+READ_ONLY_STREETS = "a scope over several streets is read-only (区级汇总 never writes)"
+
+
+@contextlib.contextmanager
 def unscoped(reason: str) -> Iterator[None]:
-    """Run across streets on purpose (CLI, demo loading, district roll-ups). Say why."""
+    """Run across every street on purpose (CLI, demo loading, the workers that serve every
+    street). Say why. Reading a known set of streets is ``streets_scope``."""
     token = _scope.set(_Unscoped(reason))
     try:
         yield
@@ -72,10 +108,16 @@ def unscoped(reason: str) -> Iterator[None]:
         _scope.reset(token)
 
 
-def _require_writable() -> None:
-    scope = _scope.get()
+def require_writable(scope: Scope | None) -> None:
+    """Refuse a write in a read-only scope (one street, or several)."""
     if isinstance(scope, StreetScope) and not scope.writable:
-        raise CrossTenantWriteError("this scope is read-only (district accounts never write)")
+        raise CrossTenantWriteError(READ_ONLY)
+    if isinstance(scope, StreetsScope):
+        raise CrossTenantWriteError(READ_ONLY_STREETS)
+
+
+def _require_writable() -> None:
+    require_writable(_scope.get())
 
 
 class TenantQuerySet(QuerySet):
@@ -107,15 +149,17 @@ class TenantQuerySet(QuerySet):
         return super().bulk_update(objects, *args, **kwargs)
 
 
-def scoped_street_id(model_name: str) -> int | None:
-    """The street every read of a tenant-owned model must be limited to: the active street,
-    None inside ``unscoped()``, and ``UnscopedQueryError`` without any scope. The manager uses
-    it, and so must any hand-written SQL over tenant-owned tables."""
+def tenant_filter(model_name: str) -> dict[str, Any]:
+    """The filter every read of a tenant-owned model gets: the active street, the streets of a
+    multi-street scope, nothing inside ``unscoped()``, and ``UnscopedQueryError`` without any
+    scope. Hand-written SQL gets the same from ``models.sql``."""
     scope = _scope.get()
     if isinstance(scope, StreetScope):
-        return scope.street_id
+        return {"tenant_id": scope.street_id}
+    if isinstance(scope, StreetsScope):
+        return {"tenant_id__in": sorted(scope.street_ids)}
     if isinstance(scope, _Unscoped):
-        return None
+        return {}
     raise UnscopedQueryError(f"{model_name} is owned by a street: query it inside a street scope")
 
 
@@ -133,15 +177,15 @@ _COLUMNS: dict[type[Model], list[str]] = {}
 class TenantManager(Manager):
     def get_queryset(self) -> QuerySet:
         queryset = TenantQuerySet(self._model)
-        street_id = scoped_street_id(self._model.__name__)
-        return queryset if street_id is None else queryset.filter(tenant_id=street_id)
+        where = tenant_filter(self._model.__name__)
+        return queryset.filter(**where) if where else queryset
 
 
 class TenantModelMeta(ModelMeta):
     """Gives every concrete tenant-owned model its own ``TenantManager``."""
 
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
-        cls = super().__new__(mcs, name, bases, attrs)
+        cls = cast("type[Model]", super().__new__(mcs, name, bases, attrs))
         if not cls._meta.abstract:
             cls._meta.manager = TenantManager(cls)
         return cls
@@ -161,8 +205,8 @@ class TenantModel(Model, metaclass=TenantModelMeta):
             return
         if scope is None:
             raise UnscopedQueryError(f"{type(self).__name__} written outside a street scope")
-        if not scope.writable:
-            raise CrossTenantWriteError("this scope is read-only (district accounts never write)")
+        require_writable(scope)
+        assert isinstance(scope, StreetScope)
         if getattr(self, "tenant_id", None) is None:
             self.tenant_id = scope.street_id
         elif self.tenant_id != scope.street_id:

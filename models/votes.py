@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 
@@ -98,7 +99,7 @@ class Vote(TenantModel):
         ThresholdBasis, max_length=16, default=ThresholdBasis.ELECTORATE
     )
     electorate_kind = fields.CharEnumField(ElectorateKind, max_length=16)
-    electorate_spec = fields.JSONField(default=dict)
+    electorate_spec: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     electorate_size = fields.IntField(default=0)
     turnout = fields.IntField(default=0)
     opens_at = fields.DatetimeField(null=True)
@@ -109,7 +110,7 @@ class Vote(TenantModel):
     cancelled_at = fields.DatetimeField(null=True)
     cancel_reason = fields.TextField(default="")
     closing_reminded = fields.BooleanField(default=False)
-    result = fields.JSONField(null=True)
+    result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     result_digest = fields.CharField(max_length=64, default="")
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
@@ -171,7 +172,7 @@ class Elector(TenantModel):
     voted = fields.BooleanField(default=False)
     voted_at = fields.DatetimeField(null=True)
     retry_tag = fields.CharField(max_length=64, default="")
-    earlier_retry_tags = fields.JSONField(
+    earlier_retry_tags: fields.JSONField[list[str]] = fields.JSONField(
         default=list, description="Retry tags of ballots this voter later changed"
     )
     change_tag = fields.CharField(max_length=64, default="")
@@ -225,7 +226,7 @@ class Ballot(TenantModel):
         "gongzhi.Vote", related_name="ballots", on_delete=fields.CASCADE
     )
     receipt_hash = fields.CharField(max_length=64, unique=True)
-    choices = fields.JSONField(default=dict)
+    choices: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     salt = fields.CharField(max_length=32, description="Opens the seal in the audit chain")
     voter: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL

@@ -45,6 +45,7 @@ from casbin.rbac import RoleManager
 
 from core.broker import Broker
 from models.accounts import DISTRICT_ROLES, DistrictMembership, Membership, Role, User
+from models.columns import column
 from models.scoping import unscoped
 from models.tenancy import Street
 from policies.vocabulary import (
@@ -69,7 +70,7 @@ MAX_RECHECKED = 100_000
 _READ_ONLY_ROLES = frozenset(role.value for role in DISTRICT_ROLES)
 
 
-class DomainRoles(RoleManager):
+class DomainRoles(RoleManager):  # type: ignore[misc]  # pycasbin has no types: RoleManager is Any
     """Casbin role manager for ``g = _, _, _``: (name, domain) → the roles linked to it there.
 
     Answers like Casbin's ``DomainManager`` without matching functions: a name holds itself,
@@ -199,7 +200,7 @@ async def _assignment_rules(user_ids: Iterable[int] | None) -> list[Rule]:
         for user_id, role, district_id in district_rows:
             for street_id in streets_by_district.get(district_id, []):
                 rules.append((user_subject(user_id), Role(role).value, street_domain(street_id)))
-    for user_id in await admin_q.values_list("id", flat=True):
+    for user_id in await column(admin_q, "id", int):
         rules.append((user_subject(user_id), "PLATFORM_ADMIN", PLATFORM_DOMAIN))
     return rules
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from core.identity import IdHasher
-from core.security import Passwords
-from core.settings import Settings
 from models.accounts import STREET_ROLES, DistrictMembership, Membership, Role, User
 from models.scoping import unscoped
 from models.tenancy import Community, District, Grid, Street
+from resolvers.services import Services
 
 DEMO_PASSWORD = "demo1234"
 
@@ -72,6 +71,8 @@ async def _user(username: str, display_name: str, password_hash: str, **extra: o
 class DemoStreetData:
     """One demo street as the platform part made it, for each domain's demo loader."""
 
+    services: Services
+    """For the domains' own operations (``changing()``: audit entries and events as in life)."""
     street: Street
     community: Community
     """The street's last community (where the demo puts its projects)."""
@@ -87,13 +88,14 @@ DemoLoader = Callable[[DemoStreetData], Awaitable[None]]
 
 
 async def load_demo(
-    settings: Settings,
+    services: Services,
     loaders: Sequence[DemoLoader] = (),
     echo: Callable[[str], object] = print,
 ) -> None:
     """The platform part (streets, places, one account per role, district accounts), then
     each domain's ``loaders`` in the order of the domain list, street by street."""
-    passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
+    settings = services.settings
+    passwords = services.passwords
     password_hash = passwords.hash(DEMO_PASSWORD)
     assert settings.secret_key
     hasher = IdHasher(settings.secret_key)
@@ -124,7 +126,7 @@ async def load_demo(
                         demo_username(demo.code, role), f"{demo.name} {role.value}", password_hash
                     )
                     await Membership.get_or_create(tenant=street, user=user, role=role)
-                data = DemoStreetData(street, community, users, hasher, index)
+                data = DemoStreetData(services, street, community, users, hasher, index)
                 for load in loaders:
                     await load(data)
                 for role in (Role.DISTRICT_ADMIN, Role.DISTRICT_DEPARTMENT):

@@ -14,11 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from core.errors import ErrorCode, ProblemError, problem
 from core.ids import from_global_id, to_global_id
 from models.accounts import Role
+from models.columns import column
 from models.notices import Notice, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
@@ -59,14 +61,10 @@ async def _allowed_areas(caller: Caller) -> tuple[set[int], set[int]] | None:
     grids = set(await my_grid_ids(caller.user.id))
     if Role.COMMUNITY_STAFF.value in roles:
         communities = set(
-            await CommunityAssignment.filter(user_id=caller.user.id).values_list(
-                "community_id", flat=True
-            )
+            await column(CommunityAssignment.filter(user_id=caller.user.id), "community_id", int)
         )
         if communities:
-            grids |= set(
-                await Grid.filter(community_id__in=list(communities)).values_list("id", flat=True)
-            )
+            grids |= set(await column(Grid.filter(community_id__in=list(communities)), "id", int))
     return communities, grids
 
 
@@ -220,37 +218,71 @@ async def sent_notices(caller: Caller, first: int | None, after: str | None) -> 
     return Page(rows[:size], len(rows) > size, bool(after), total)
 
 
-def targeted_residents(targets: Sequence[NoticeTarget]) -> QuerySet[Resident]:
-    """The residents a notice's target covers (the same rule as the inbox, the other way)."""
-    query = Resident.all()
-    kinds = {t.kind for t in targets}
-    if TargetKind.STREET not in kinds:
+def _covered(targets: Sequence[NoticeTarget]) -> Q | None:
+    """The residents a notice's target covers (the same rule as the inbox, the other way), as
+    a condition on residents; None when it is every resident of the street."""
+    condition = None
+    if TargetKind.STREET not in {t.kind for t in targets}:
         communities = [t.ref_id for t in targets if t.kind is TargetKind.COMMUNITY]
         grids = [t.ref_id for t in targets if t.kind is TargetKind.GRID]
-        area = Q(community_id__in=communities or [-1]) | Q(grid_id__in=grids or [-1])
-        query = query.filter(area)
+        condition = Q(community_id__in=communities or [-1]) | Q(grid_id__in=grids or [-1])
     tags = [t.ref_id for t in targets if t.kind is TargetKind.TAG]
     if tags:
-        query = query.filter(
-            id__in=Subquery(ResidentTag.filter(tag_id__in=tags).values("resident_id"))
+        tagged = Q(id__in=Subquery(ResidentTag.filter(tag_id__in=tags).values("resident_id")))
+        condition = tagged if condition is None else condition & tagged
+    return condition
+
+
+def targeted_residents(targets: Sequence[NoticeTarget]) -> QuerySet[Resident]:
+    """The residents a notice's target covers."""
+    condition = _covered(targets)
+    return Resident.all() if condition is None else Resident.filter(condition)
+
+
+async def load_notice_counts(notice_ids: Sequence[int]) -> list[NoticeCounts]:
+    """Per notice, targeted: residents covered, delivered: those with an account (they see it
+    in their inbox), read: read receipts. Three statements for any number of notices: their
+    targets, one grouped count of receipts, one pass over the residents counting, per notice,
+    those covered and those of them with an account."""
+    ids = sorted(set(notice_ids))
+    targets = await _targets_of(ids)
+    reads = {
+        row["notice_id"]: int(row["n"])
+        for row in await NoticeReceipt.filter(notice_id__in=ids)
+        .annotate(n=Count("id"))
+        .group_by("notice_id")
+        .values("notice_id", "n")
+    }
+    tallies: dict[str, Count] = {}
+    for pk in ids:
+        covered = _covered(targets[pk])
+        with_account = Q(user_id__not_isnull=True)
+        tallies[f"t{pk}"] = Count("id") if covered is None else Count("id", _filter=covered)
+        tallies[f"d{pk}"] = Count(
+            "id", _filter=with_account if covered is None else covered & with_account
         )
-    return query
+    found = (await Resident.all().annotate(**tallies).values(*tallies))[0] if ids else {}
+    return [
+        NoticeCounts(
+            targeted=int(found[f"t{pk}"] or 0),
+            delivered=int(found[f"d{pk}"] or 0),
+            read=reads.get(pk, 0),
+        )
+        for pk in notice_ids
+    ]
 
 
-async def counts(notice: Notice) -> NoticeCounts:
-    """targeted: residents covered, delivered: those with an account (they see it in their
-    inbox), read: read receipts."""
-    targets = await NoticeTarget.filter(notice_id=notice.id)
-    covered = targeted_residents(targets)
-    return NoticeCounts(
-        targeted=await covered.count(),
-        delivered=await covered.filter(user_id__not_isnull=True).count(),
-        read=await NoticeReceipt.filter(notice_id=notice.id).count(),
-    )
+async def _targets_of(notice_ids: Sequence[int]) -> dict[int, list[NoticeTarget]]:
+    found: dict[int, list[NoticeTarget]] = {pk: [] for pk in notice_ids}
+    for target in await NoticeTarget.filter(notice_id__in=list(notice_ids)).order_by("id"):
+        found[target.notice_id].append(target)
+    return found
 
 
-async def notice_targets(notice_id: int) -> list[NoticeTarget]:
-    return list(await NoticeTarget.filter(notice_id=notice_id).order_by("id"))
+async def load_notice_targets(notice_ids: Sequence[int]) -> list[list[NoticeTarget]]:
+    """The targets of many notices, in the order they were stored."""
+    found = await _targets_of(sorted(set(notice_ids)))
+    return [found[pk] for pk in notice_ids]
 
 
 async def unread_count(user_id: int) -> int:
@@ -271,9 +303,13 @@ async def mark_all_read(user_id: int, at: datetime) -> int:
     if resident is None:
         return 0
     query = await _resident_notices(resident)
-    unread = await query.exclude(
-        id__in=Subquery(NoticeReceipt.filter(resident_id=resident.id).values("notice_id"))
-    ).values_list("id", flat=True)
+    unread = await column(
+        query.exclude(
+            id__in=Subquery(NoticeReceipt.filter(resident_id=resident.id).values("notice_id"))
+        ),
+        "id",
+        int,
+    )
     await NoticeReceipt.bulk_create(
         [NoticeReceipt(notice_id=n, resident_id=resident.id, read_at=at) for n in unread],
         ignore_conflicts=True,
@@ -355,7 +391,7 @@ async def _reach(street_id: int, user_id: int) -> Reach | None:
         resident = await my_resident(user_id)
         if resident is None:
             return None
-        tags = await ResidentTag.filter(resident_id=resident.id).values_list("tag_id", flat=True)
+        tags = await column(ResidentTag.filter(resident_id=resident.id), "tag_id", int)
     return Reach(resident.id, resident.community_id, resident.grid_id, frozenset(tags))
 
 

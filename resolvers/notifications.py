@@ -12,15 +12,17 @@ from datetime import datetime
 
 from models.accounts import User
 from models.events import PRIVATE, Notification
+from models.sql import Statement
 from resolvers.events import Change, check_still_signed_in
 from resolvers.outbox import Event, decode_cursor, stream
 from resolvers.pagination import Page, keyset_page
 from resolvers.services import Services
 
 NOTIFICATION_ADDED = "notification.added"
-_INSERT = (
+_INSERT = Statement(
     'INSERT INTO "notification" ("tenant_id", "user_id", "kind", "title", "body", "subject", '
-    '"created_at")'
+    '"created_at") VALUES (:street, :user, :kind, :title, :body, :subject, :created_at) '
+    'RETURNING "id", "user_id"'
 )
 _CREATED_AT = Notification._meta.fields_map["created_at"]
 
@@ -58,21 +60,20 @@ async def notify(
         )
         for user_id in user_ids
     ]
-    # One multi-row INSERT … RETURNING per 500 recipients (a vote's electorate is thousands).
-    rows[0]._check_write()  # what saving through the ORM checks: this street, writable
-    conn = change.conn
-    postgres = conn.capabilities.dialect == "postgres"
+    # One multi-row INSERT … RETURNING per 500 recipients (a vote's electorate is thousands);
+    # like saving through the ORM, only into the change's street, in a writable scope.
     created_at = _CREATED_AT.to_db_value(change.at, Notification)
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
-        values, params = [], []
-        for row in chunk:
-            first = len(params)
-            marks = [f"${first + n}" if postgres else "?" for n in range(1, 8)]
-            values.append(f"({', '.join(marks)})")
-            params += [row.tenant_id, row.user_id, kind, title, body, subject, created_at]
-        found = await conn.execute_query_dict(
-            f'{_INSERT} VALUES {", ".join(values)} RETURNING "id", "user_id"', params
+        found = await _INSERT.fetch(
+            change.conn,
+            each=[{"user": row.user_id} for row in chunk],
+            street=change.street_id,
+            kind=kind,
+            title=title,
+            body=body,
+            subject=subject,
+            created_at=created_at,
         )
         ids = {int(r["user_id"]): int(r["id"]) for r in found}
         for row in chunk:

@@ -33,7 +33,8 @@ from core.broker import Broker
 from core.clock import Clock
 from core.errors import DomainError, ErrorCode
 from models.events import EventStream, OutboxEvent
-from tenants.scoping import street_scope, unscoped
+from models.sql import Statement
+from tenants.scoping import street_scope, streets_scope, unscoped
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,10 @@ BATCH = 500
 REPLAY_PAGE = 200
 LISTENER_BACKLOG = 500
 _RELAY_LOCK = 0x67_7A_65_76  # "gzev": the advisory lock that serializes sequencing
+_TRY_RELAY_LOCK = Statement(
+    "SELECT pg_try_advisory_xact_lock(:lock) AS locked",
+    unscoped="an advisory lock of the relay (PostgreSQL), no street's rows",
+)
 _CURSOR_PREFIX = "ev:"
 
 
@@ -229,9 +234,7 @@ class EventRelay:
     async def _sequence(self) -> int:
         async with in_transaction() as conn:
             if conn.capabilities.dialect == "postgres":
-                rows = await conn.execute_query_dict(
-                    "SELECT pg_try_advisory_xact_lock($1) AS locked", [_RELAY_LOCK]
-                )
+                rows = await _TRY_RELAY_LOCK.fetch(conn, lock=_RELAY_LOCK)
                 if not rows[0]["locked"]:
                     return 0  # another worker is sequencing right now
             pending = (
@@ -395,10 +398,8 @@ class EventHub:
             if not street_ids:
                 continue
             try:
-                with unscoped("the hub watches the heads of the streets it serves"):
-                    heads = await EventStream.filter(tenant_id__in=street_ids).values_list(
-                        "tenant_id", "position"
-                    )
+                with streets_scope(street_ids, "the hub watches the streets it serves"):
+                    heads = await EventStream.all().values_list("tenant_id", "position")
             except Exception as exc:
                 log.warning("event hub sweep: %s", exc)
                 continue

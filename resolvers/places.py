@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tortoise.exceptions import IntegrityError
 
 from core.errors import ErrorCode, ProblemError, problem
@@ -9,7 +11,7 @@ from core.ids import to_global_id
 from models.accounts import User
 from models.tenancy import Community, Grid, Street
 from resolvers.events import changing
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, PageKey, keyset_page, keyset_pages
 from resolvers.services import Services
 from tenants.registry import check_code, check_name
 from tenants.scoping import get_in_street
@@ -34,6 +36,11 @@ async def list_grids(
     if community_id is not None:
         query = query.filter(community_id=community_id)
     return await keyset_page(query, first, after, services.settings.max_page_size)
+
+
+async def load_grid_pages(keys: Sequence[PageKey]) -> list[Page[Grid]]:
+    """The grids of many communities, a page each."""
+    return await keyset_pages(Grid.all(), "community_id", keys)
 
 
 async def require_community(community_id: int) -> Community:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from core.errors import DomainError, ErrorCode
 from core.security import TokenError
 from models.accounts import Session, User
 from models.scoping import db_columns
+from models.sql import Statement
 from models.tenancy import Street
 from resolvers.services import Services
 from resolvers.sessions import Rows
@@ -41,23 +43,27 @@ class Viewer:
         return self.street
 
 
-async def _session_rows(session_id: int) -> Rows | None:
-    """The session's and its user's columns in one statement, as ``select_related("user")``
-    would load them, without building the query anew for every request."""
-    db = Session._meta.db
+@functools.cache
+def _session_statement() -> Statement:
     session_fields, user_fields = db_columns(Session), db_columns(User)
     columns = ", ".join(
         [f's."{c}"' for c in session_fields] + [f'u."{c}" AS "u__{c}"' for c in user_fields]
     )
-    mark = "$1" if db.capabilities.dialect == "postgres" else "?"
-    rows = await db.execute_query_dict(
+    return Statement(
         f'SELECT {columns} FROM "session" s JOIN "app_user" u ON u.id = s.user_id '
-        f"WHERE s.id = {mark} LIMIT 1",
-        [session_id],
+        "WHERE s.id = :session LIMIT 1",
+        unscoped="sessions and accounts belong to no street",
     )
+
+
+async def _session_rows(session_id: int) -> Rows | None:
+    """The session's and its user's columns in one statement, as ``select_related("user")``
+    would load them, without building the query anew for every request."""
+    rows = await _session_statement().fetch(session=session_id)
     if not rows:
         return None
     row = rows[0]
+    session_fields, user_fields = db_columns(Session), db_columns(User)
     return {c: row[c] for c in session_fields}, {c: row[f"u__{c}"] for c in user_fields}
 
 

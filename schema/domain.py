@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from core.errors import ErrorCode as PlatformCode
 from core.settings import Settings, SettingsSection
@@ -22,6 +22,7 @@ from resolvers.demo import DemoLoader
 from resolvers.services import Services
 from schema.context import Info
 from schema.permissions import Requirement
+from schema.relay import Node
 from tenants.registry import StreetHook
 
 
@@ -40,7 +41,7 @@ class NodeKind:
     inside the current street (``None`` when there is none the caller may see)."""
 
     requires: Requirement
-    fetch: Callable[[Info, int], Awaitable[Any]]
+    fetch: Callable[[Info, int], Awaitable[Node | None]]
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def error_codes(domains: Sequence[Domain]) -> type[StrEnum]:
             if code.name in members:
                 raise ValueError(f"error code {code.name} is declared twice ({domain.name})")
             members[code.name] = code.value
-    return StrEnum("ErrorCode", members)  # type: ignore[return-value]
+    codes = StrEnum("ErrorCode", members)  # type: ignore[misc]  # members known at run time only
+    return codes
 
 
 def demo_loaders(domains: Sequence[Domain]) -> list[DemoLoader]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import strawberry
 
@@ -11,8 +11,8 @@ from core.errors import DomainError, ErrorCode, Problem, ProblemError
 from core.i18n import translate
 from schema.context import Info
 
-if TYPE_CHECKING:
-    from schema.codes import SchemaErrorCode
+if TYPE_CHECKING:  # the enum is made when the schema is built (schema/codes.py)
+    from enum import StrEnum as SchemaErrorCode
 
 
 @strawberry.interface(
@@ -47,10 +47,16 @@ def user_error(problem: Problem, locale: str) -> InputError | TooManyAttempts:
     return InputError(code=problem.code, field=problem.field, message=message)
 
 
+def input_error(problem: Problem, locale: str) -> InputError:
+    """``user_error`` for a payload that names no ``TooManyAttempts``: only sign-in refuses
+    with TOO_MANY_ATTEMPTS, and its payload calls ``user_error``."""
+    return cast(InputError, user_error(problem, locale))
+
+
 T = TypeVar("T")
 
 
-async def payload(info: Info, run: Callable[[], Awaitable[T]]) -> T | InputError | TooManyAttempts:
+async def payload(info: Info, run: Callable[[], Awaitable[T]]) -> T | InputError:
     """Run a mutation body: a refused input becomes the payload's typed error.
 
     Access errors (``FORBIDDEN``, ``UNAUTHENTICATED``…) stay GraphQL errors.
@@ -58,12 +64,12 @@ async def payload(info: Info, run: Callable[[], Awaitable[T]]) -> T | InputError
     try:
         return await run()
     except ProblemError as exc:
-        return user_error(exc.problem, info.context.locale)
+        return input_error(exc.problem, info.context.locale)
     except DomainError as exc:
         if exc.code not in INPUT_CODES:
             raise
         found = Problem(exc.code, exc.message_key, exc.field, exc.params)
-        return user_error(found, info.context.locale)
+        return input_error(found, info.context.locale)
 
 
 INPUT_CODES = frozenset({ErrorCode.NOT_FOUND, ErrorCode.INVALID_ID, ErrorCode.BAD_USER_INPUT})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
@@ -40,7 +41,7 @@ class StreetScopeExtension(SchemaExtension):
             yield
 
 
-def _classify(error: GraphQLError) -> tuple[ErrorCode, str | None]:
+def _classify(error: GraphQLError) -> tuple[StrEnum, str | None]:
     original = error.original_error
     if isinstance(original, DomainError):
         return original.code, original.message_key

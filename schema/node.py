@@ -41,17 +41,19 @@ class CanReadNode(Requirement):
 def node_query(kinds: dict[str, NodeKind]) -> type:
     """The root ``node`` field over these kinds of object."""
 
+    async def find_node(info: Info, id: strawberry.ID) -> Node:
+        type_name, pk = from_global_id(id)
+        found = await kinds[type_name].fetch(info, pk)
+        if found is None:
+            raise DomainError(ErrorCode.NOT_FOUND)
+        return found
+
     @strawberry.type
     class NodeQuery:
-        @field(
+        node: Node = field(
             requires=CanReadNode(kinds),
             description="Any object by its global ID (Relay), in the current street.",
+            resolver=find_node,
         )
-        async def node(self, info: Info, id: strawberry.ID) -> Node:
-            type_name, pk = from_global_id(id)
-            found = await kinds[type_name].fetch(info, pk)
-            if found is None:
-                raise DomainError(ErrorCode.NOT_FOUND)
-            return found
 
     return NodeQuery

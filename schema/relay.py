@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from core import ids
 from core.errors import DomainError, ErrorCode
 from core.ids import from_global_id
-from resolvers.pagination import Page
 
 
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:
@@ -44,6 +44,23 @@ class PageInfo:
 
 
 N = TypeVar("N")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class Paged(Protocol[R_co]):
+    """A page of rows and where it stands (``resolvers.pagination.Page``, the board's page)."""
+
+    @property
+    def items(self) -> Sequence[R_co]: ...
+    @property
+    def cursors(self) -> list[str]: ...
+    @property
+    def has_next_page(self) -> bool: ...
+    @property
+    def has_previous_page(self) -> bool: ...
+    @property
+    def total_count(self) -> int: ...
 
 
 @strawberry.type
@@ -59,7 +76,7 @@ class Connection(Generic[N]):
     total_count: int
 
     @classmethod
-    def from_page(cls, page: Page, convert: Callable[[object], N]) -> Connection[N]:
+    def from_page(cls, page: Paged[R], convert: Callable[[R], N]) -> Connection[N]:
         cursors = page.cursors
         return cls(
             edges=[
@@ -74,3 +91,17 @@ class Connection(Generic[N]):
             ),
             total_count=page.total_count,
         )
+
+
+def selects(info: strawberry.Info[Any, Any], name: str) -> bool:
+    """Does the current field's selection ask for ``name`` (directly, or inside an inline
+    fragment or a named fragment)? For work a field does only when asked (a total count)."""
+
+    def names(selections: Sequence[Selection]) -> Iterator[str]:
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                yield selection.name
+            else:  # InlineFragment, FragmentSpread: their fields count as the field's own
+                yield from names(selection.selections)
+
+    return any(found == name for found in names(info.selected_fields[0].selections))

@@ -26,6 +26,10 @@ def _root(name: str, description: str, parts: Sequence[type]) -> type | None:
     order (none when no domain has any)."""
     if not parts:
         return None
+    return _root_type(name, description, parts)
+
+
+def _root_type(name: str, description: str, parts: Sequence[type]) -> type:
     return strawberry.type(type(name, tuple(parts), {}), description=description)
 
 
@@ -54,7 +58,7 @@ def build_schema(settings: Settings, domains: Sequence[Domain]) -> strawberry.Sc
         StreetScopeExtension,
         lambda: ErrorCodeExtension(mask_unexpected=mask),
     ]
-    query = _root(
+    query = _root_type(
         "Query",
         "Everything one can read. Each field says what it requires.",
         [node_query(node_kinds(domains)), *(q for d in domains for q in d.query)],

@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from cross_web import HTTPException
-from graphql import ExecutionResult, GraphQLError, parse
+from graphql import GraphQLError, parse
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
-from strawberry.asgi import GraphQL
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -22,6 +23,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from core.i18n import negotiate
@@ -38,7 +40,7 @@ def client_address(request: Request | WebSocket) -> str | None:
     return request.client.host if request.client else None
 
 
-def _subscribe_problem(message: dict[str, Any]) -> str | None:
+def _subscribe_problem(message: Mapping[str, object]) -> str | None:
     """Why a ``subscribe`` message cannot be run, if it cannot."""
     payload = message.get("payload")
     if not isinstance(message.get("id"), str) or not message["id"]:
@@ -84,7 +86,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def send_message(self, message: Message) -> None:
         event = SHARED_EVENT.get()
-        operation = self.operations.get(message.get("id", "")) if event is not None else None
+        operation = self.operations.get(str(message.get("id", ""))) if event is not None else None
         payload = message.get("payload")
         if (
             event is None
@@ -104,9 +106,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         encoded = event.cache.get(key)
         if encoded is None:
             encoded = event.cache[key] = self.view.encode_json(payload)
+        if isinstance(encoded, bytes):  # encode_json may give bytes; ours gives str
+            encoded = encoded.decode()
         text = f'{{"id":{json.dumps(message["id"])},"type":"next","payload":{encoded}}}'
         try:
-            await self.websocket.ws.send_text(text)  # type: ignore[attr-defined]
+            await cast(ASGIWebSocketAdapter, self.websocket).ws.send_text(text)
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
 

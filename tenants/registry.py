@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -16,6 +16,7 @@ from core.ids import to_global_id
 from core.security import Passwords, generate_password
 from models.accounts import DistrictMembership, Membership, Role, User
 from models.audit import append_entry
+from models.columns import column
 from models.events import record_event
 from models.scoping import unscoped
 from models.tenancy import District, Street
@@ -130,7 +131,7 @@ async def create_street(
             for hook in hooks:
                 change.update(await hook(conn, street))
             subject = to_global_id("Street", street.id)
-            common = {"street_id": street.id, "actor_id": actor_id, "subject": subject}
+            common: _Common = {"street_id": street.id, "actor_id": actor_id, "subject": subject}
             await append_entry(conn, at=at, action="street.created", change=change, **common)
             await record_event(
                 conn, type="street.created", payload=change, occurred_at=at, **common
@@ -138,8 +139,14 @@ async def create_street(
     return NewStreet(street, admin, password)
 
 
+class _Common(TypedDict):
+    """What a new street's first audit entry and its first event share."""
+
+    street_id: int
+    actor_id: int | None
+    subject: str
+
+
 async def district_member_ids(district_id: int) -> list[int]:
     """Users whose district role now also covers a newly created street."""
-    return list(
-        await DistrictMembership.filter(district_id=district_id).values_list("user_id", flat=True)
-    )
+    return list(await column(DistrictMembership.filter(district_id=district_id), "user_id", int))

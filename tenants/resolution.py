@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from core.errors import DomainError, ErrorCode
 from models.accounts import DistrictMembership, Membership
+from models.columns import column
 from models.scoping import unscoped
 from models.tenancy import Street
 from tenants.streets import StreetDirectory
@@ -21,16 +22,12 @@ class StreetAccess:
 async def accessible_streets(user_id: int) -> dict[int, bool]:
     """street id → writable, for every street the user may act in."""
     access: dict[int, bool] = {}
-    district_ids = await DistrictMembership.filter(user_id=user_id).values_list(
-        "district_id", flat=True
-    )
+    district_ids = await column(DistrictMembership.filter(user_id=user_id), "district_id", int)
     if district_ids:
-        for street_id in await Street.filter(district_id__in=district_ids).values_list(
-            "id", flat=True
-        ):
+        for street_id in await column(Street.filter(district_id__in=district_ids), "id", int):
             access[street_id] = False
     with unscoped("a user's own memberships across streets"):
-        street_ids = await Membership.filter(user_id=user_id).values_list("tenant_id", flat=True)
+        street_ids = await column(Membership.filter(user_id=user_id), "tenant_id", int)
     for street_id in street_ids:
         access[street_id] = True
     return access

@@ -3,7 +3,10 @@
 * Inside a request, everything runs in ``street_scope(street_id)``: queries on tenant-owned
   models (``models.scoping.TenantModel``) are filtered to that street, and writes into any other
   street are refused. District accounts get a read-only scope.
-* Outside a request (CLI, demo loading, district roll-ups), code says ``unscoped("why")``.
+* A district roll-up (区级汇总) reads several streets at once in ``streets_scope(ids, "why")``:
+  queries are filtered to those streets, and every write is refused.
+* Outside a request (CLI, demo loading, workers serving every street), code says
+  ``unscoped("why")``.
 * ``get_in_street`` is how a resolver turns an ID from a client into a row: another street's ID
   is simply not found.
 """
@@ -16,10 +19,12 @@ from core.errors import DomainError, ErrorCode
 from models.scoping import (
     CrossTenantWriteError,
     StreetScope,
+    StreetsScope,
     TenantModel,
     UnscopedQueryError,
     current_scope,
     street_scope,
+    streets_scope,
     unscoped,
 )
 
@@ -47,10 +52,12 @@ def current_street_id() -> int:
 __all__ = [
     "CrossTenantWriteError",
     "StreetScope",
+    "StreetsScope",
     "TenantModel",
     "UnscopedQueryError",
     "current_street_id",
     "get_in_street",
     "street_scope",
+    "streets_scope",
     "unscoped",
 ]

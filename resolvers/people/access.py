@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.queryset import QuerySet
+
 from models.accounts import Role, User
+from models.columns import column
 from models.people import GridAssignment, Resident
 from models.tenancy import Street
 from policies.vocabulary import Capability, street_domain
@@ -49,9 +52,7 @@ class Caller:
 
 async def my_grid_ids(user_id: int) -> list[int]:
     return list(
-        await GridAssignment.filter(user_id=user_id)
-        .order_by("grid_id")
-        .values_list("grid_id", flat=True)
+        await column(GridAssignment.filter(user_id=user_id).order_by("grid_id"), "grid_id", int)
     )
 
 
@@ -62,7 +63,7 @@ async def visible_grid_ids(caller: Caller) -> list[int] | None:
     return await my_grid_ids(caller.user.id)
 
 
-async def visible_residents(caller: Caller):  # type: ignore[no-untyped-def]
+async def visible_residents(caller: Caller) -> QuerySet[Resident]:
     """The residents this caller may see: the row rule, next to the query."""
     query = Resident.all()
     grids = await visible_grid_ids(caller)

@@ -14,6 +14,7 @@ from tortoise.exceptions import IntegrityError
 
 from core.errors import ErrorCode, ProblemError, problem
 from core.ids import to_global_id
+from models.columns import column
 from models.outreach import (
     ContactCode,
     Delegate,
@@ -211,10 +212,8 @@ async def public_card(token: str) -> PublicCard:
 
 
 async def _area_names(delegate_id: int) -> list[str]:
-    ids = await DelegateArea.filter(delegate_id=delegate_id).values_list("community_id", flat=True)
-    return list(
-        await Community.filter(id__in=list(set(ids))).order_by("id").values_list("name", flat=True)
-    )
+    ids = await column(DelegateArea.filter(delegate_id=delegate_id), "community_id", int)
+    return list(await column(Community.filter(id__in=list(set(ids))).order_by("id"), "name", str))
 
 
 async def find_my_representatives(caller: Caller) -> list[PublicCard]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from core.errors import ErrorCode, ProblemError, problem
 from core.ids import to_global_id
 from models.accounts import Membership, Role
+from models.columns import column
 from models.people import (
     CommunityAssignment,
     GridAssignment,
@@ -56,12 +57,10 @@ class HandoverResult:
 async def hand_over(caller: Caller, leaver_id: int, successor_id: int) -> HandoverResult:
     if leaver_id == successor_id:
         raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.same_person", "successorId"))
-    leaver_roles = set(await Membership.filter(user_id=leaver_id).values_list("role", flat=True))
+    leaver_roles = set(await column(Membership.filter(user_id=leaver_id), "role", Role))
     if Role.GRID_CHIEF not in leaver_roles:
         raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_grid_chief", "leaverId"))
-    successor_roles = set(
-        await Membership.filter(user_id=successor_id).values_list("role", flat=True)
-    )
+    successor_roles = set(await column(Membership.filter(user_id=successor_id), "role", Role))
     if not successor_roles & STAFF_ROLES:
         raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_staff", "successorId"))
     async with changing(caller.services, caller.user) as change:
@@ -81,14 +80,14 @@ async def hand_over(caller: Caller, leaver_id: int, successor_id: int) -> Handov
                 await row.save(update_fields=["user_id"])
             moved_grids += 1
         communities = 0
-        for row in await CommunityAssignment.filter(user_id=leaver_id):
+        for assignment in await CommunityAssignment.filter(user_id=leaver_id):
             if await CommunityAssignment.exists(
-                community_id=row.community_id, user_id=successor_id
+                community_id=assignment.community_id, user_id=successor_id
             ):
-                await row.delete()
+                await assignment.delete()
             else:
-                row.user_id = successor_id
-                await row.save(update_fields=["user_id"])
+                assignment.user_id = successor_id
+                await assignment.save(update_fields=["user_id"])
             communities += 1
         threads = 0
         for thread in await MessageThread.filter(staff_id=leaver_id):

@@ -8,15 +8,17 @@ as it is, so importing the same file twice changes nothing.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from core.identity import mask_id_number
 from core.ids import to_global_id
 from models.accounts import User
+from models.columns import column as column_values
 from models.people import Building, Compound, Resident, ResidentTag, Tag
 from models.tenancy import Grid
 from resolvers.events import changing
@@ -47,7 +49,7 @@ class RowError:
     line: int
     field: str | None
     message_key: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclass
@@ -55,7 +57,7 @@ class ImportReport:
     rows: int = 0
     created: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = dataclasses.field(default_factory=list)
     written: bool = False
     file_error: RowError | None = None
 
@@ -202,9 +204,7 @@ async def _write(
         for start in range(0, len(valid), BATCH):
             batch = valid[start : start + BATCH]
             hashes = [row.values["id_hash"] for row in batch]
-            existing = set(
-                await Resident.filter(id_hash__in=hashes).values_list("id_hash", flat=True)
-            )
+            existing = set(await column_values(Resident.filter(id_hash__in=hashes), "id_hash", str))
             new = [row for row in batch if row.values["id_hash"] not in existing]
             report.unchanged += len(batch) - len(new)
             if new:

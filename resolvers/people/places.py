@@ -7,6 +7,7 @@ from tortoise.exceptions import IntegrityError
 from core.errors import DomainError, ErrorCode, ProblemError, problem
 from core.ids import to_global_id
 from models.accounts import Membership, Role
+from models.columns import column
 from models.people import Building, CommunityAssignment, Compound, GridAssignment, GridDuty
 from models.tenancy import Community, Grid
 from resolvers.events import changing
@@ -102,7 +103,7 @@ async def list_buildings(
 
 async def _staff_user(user_id: int, roles: set[Role], field: str = "accountId") -> None:
     """The user holds one of these roles in the current street, or NOT_FOUND / not staff."""
-    held = set(await Membership.filter(user_id=user_id).values_list("role", flat=True))
+    held = set(await column(Membership.filter(user_id=user_id), "role", Role))
     if not held:
         raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.user_not_found", field))
     if not held & roles:

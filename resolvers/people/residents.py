@@ -21,6 +21,7 @@ from core.identity import (
 )
 from core.ids import to_global_id
 from models.accounts import Membership
+from models.columns import column
 from models.people import DEFAULT_TAGS, Building, Resident, ResidentTag, Tag
 from models.tenancy import Grid, Street
 from resolvers.events import changing
@@ -221,9 +222,9 @@ async def set_tags(
     await tags_by_ids([*add, *remove])
     async with changing(caller.services, caller.user) as change:
         before = set(
-            await ResidentTag.filter(resident_id=resident.id)
-            .select_for_update()
-            .values_list("tag_id", flat=True)
+            await column(
+                ResidentTag.filter(resident_id=resident.id).select_for_update(), "tag_id", int
+            )
         )
         if remove:
             await ResidentTag.filter(resident_id=resident.id, tag_id__in=list(remove)).delete()
@@ -327,3 +328,9 @@ async def seed_default_tags(conn: BaseDBAsyncClient, street: Street) -> dict[str
     (残疾人, 独居老人…), editable afterwards."""
     await Tag.bulk_create([Tag(tenant=street, name=name) for name in DEFAULT_TAGS], using_db=conn)
     return {"tags": list(DEFAULT_TAGS)}
+
+
+async def load_tags_of_residents(ids: Sequence[int]) -> list[list[Tag]]:
+    """Each resident's tags (a DataLoader batch)."""
+    found = await resident_tags(ids)
+    return [found.get(pk, []) for pk in ids]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from core.errors import DomainError, ErrorCode, ProblemError, problem
 from core.ids import to_global_id
 from models.accounts import Membership, Role, User
+from models.columns import column
 from models.people import PeopleSettings, VisitLog
 from resolvers.events import changing
 from resolvers.people.access import Caller
@@ -104,13 +105,15 @@ async def month_counts(caller: Caller, month: str) -> list[WorkerMonth]:
     target = await monthly_target()
     if caller.street_wide:
         worker_ids = set(
-            await Membership.filter(role__in=list(VISITING_ROLES)).values_list("user_id", flat=True)
+            await column(Membership.filter(role__in=list(VISITING_ROLES)), "user_id", int)
         )
     else:
         worker_ids = {caller.user.id}
-    visits = await VisitLog.filter(
-        visited_at__gte=start, visited_at__lt=end, worker_id__in=list(worker_ids)
-    ).values_list("worker_id", flat=True)
+    visits = await column(
+        VisitLog.filter(visited_at__gte=start, visited_at__lt=end, worker_id__in=list(worker_ids)),
+        "worker_id",
+        int,
+    )
     per_worker: dict[int, int] = {}
     for worker_id in visits:
         per_worker[worker_id] = per_worker.get(worker_id, 0) + 1

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from core.errors import ErrorCode
 from core.i18n import translate
 from models.accounts import Membership, Role, User
+from models.columns import column
 from models.projects import Follow, Project, ProjectStatus, SourceKind
 from models.tenancy import Community
 from resolvers.events import Change, changing
@@ -83,7 +85,7 @@ def _check_location(lon: float | None, lat: float | None) -> None:
         raise fail(ErrorCode.BAD_USER_INPUT, "project.location", "location")
 
 
-async def _checked(new: NewProject) -> dict[str, object]:
+async def _checked(new: NewProject) -> dict[str, Any]:
     """The project's own fields from a new or edited project, or a typed error."""
     title = check_text(new.title, "title")
     category = check_text(new.category, "category", 40)
@@ -235,7 +237,7 @@ async def apply_status(change: Change, project: Project, to: ProjectStatus, reas
         subject,
         Snapshot(project).payload(services, previousStatus=before.value),
     )
-    followers = await Follow.filter(project_id=project.id).values_list("user_id", flat=True)
+    followers = await column(Follow.filter(project_id=project.id), "user_id", int)
     if followers:
         await notify(
             change,

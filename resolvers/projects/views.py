@@ -24,10 +24,22 @@ from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
 from core.errors import DomainError, ErrorCode
-from models.projects import ZERO, Milestone, Opinion, Project, ProjectStatus, Rating
-from models.scoping import db_columns, scoped_street_id
+from models.projects import (
+    ZERO,
+    Disbursement,
+    Follow,
+    Milestone,
+    Opinion,
+    Photo,
+    ProgressUpdate,
+    Project,
+    ProjectStatus,
+    Rating,
+)
+from models.scoping import db_columns
+from models.sql import Statement
 from models.tenancy import Community
-from resolvers.pagination import check_page_size
+from resolvers.pagination import Page, PageKey, check_page_size, keyset_pages
 from resolvers.projects.common import ACTIVE, Lateness, lateness_of, project_gid, today
 from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
@@ -94,45 +106,41 @@ def decode_board_cursor(cursor: str, order: BoardOrder) -> list[Any]:
         raise DomainError(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", field="after") from exc
 
 
-class _Params:
-    """Placeholders and values of hand-written SQL, in the order they appear in the text
-    (``$n`` for PostgreSQL, ``?`` for SQLite, where dates travel as ISO text)."""
+class _Where:
+    """The board's conditions with named parameters (``models.sql``): the filter, the cursor
+    and the page size are values; the street (``:street``) is the scope's."""
 
-    def __init__(self, dialect: str) -> None:
-        self.postgres = dialect == "postgres"
-        self.values: list[Any] = []
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
 
-    def add(self, value: Any) -> str:
-        if not self.postgres and isinstance(value, date):
-            value = value.isoformat()
-        self.values.append(value)
-        return f"${len(self.values)}" if self.postgres else "?"
-
-    def scope(self, alias: str) -> str:
-        """The street filter of a tenant-owned table, as the manager adds it to every query of
-        a tenant-owned model: the active street, nothing when explicitly unscoped, and an
-        error without a scope."""
-        street_id = scoped_street_id("Project")
-        return "1 = 1" if street_id is None else f"{alias}.tenant_id = {self.add(street_id)}"
+    def add(self, name: str, value: Any) -> str:
+        self.values[name] = value
+        return f":{name}"
 
     def filtered(self, alias: str, board_filter: BoardFilter) -> str:
-        where = [self.scope(alias)]
+        """The filter's conditions on the table ``alias``, each starting with `` AND``."""
+        where = []
         if board_filter.statuses:
-            marks = ", ".join(self.add(ProjectStatus(s).value) for s in board_filter.statuses)
-            where.append(f"{alias}.status IN ({marks})")
+            statuses = [ProjectStatus(s).value for s in board_filter.statuses]
+            where.append(f"{alias}.status IN ({self.add('statuses', statuses)})")
         if board_filter.category:
-            where.append(f"{alias}.category = {self.add(board_filter.category.strip())}")
+            where.append(
+                f"{alias}.category = {self.add('category', board_filter.category.strip())}"
+            )
         if board_filter.community_id is not None:
-            where.append(f"{alias}.community_id = {self.add(board_filter.community_id)}")
-        return " AND ".join(where)
+            where.append(
+                f"{alias}.community_id = {self.add('community', board_filter.community_id)}"
+            )
+        return "".join(f" AND {condition}" for condition in where)
 
     def after(self, order: BoardOrder, cursor: list[Any]) -> str:
         """Rows strictly after the cursor in the order's ranking."""
         keys = _KEYS[order]
+        marks = [self.add(f"after_{i}", value) for i, value in enumerate(cursor)]
         alternatives = []
         for i, (name, desc) in enumerate(keys):
-            terms = [f"p.{f} = {self.add(cursor[j])}" for j, (f, _) in enumerate(keys[:i])]
-            terms.append(f"p.{name} {'<' if desc else '>'} {self.add(cursor[i])}")
+            terms = [f"p.{f} = {marks[j]}" for j, (f, _) in enumerate(keys[:i])]
+            terms.append(f"p.{name} {'<' if desc else '>'} {marks[i]}")
             alternatives.append("(" + " AND ".join(terms) + ")")
         return "(" + " OR ".join(alternatives) + ")"
 
@@ -148,41 +156,42 @@ async def board(
     counts: one statement whatever the page size (and a count when the page is empty)."""
     size = check_page_size(first, services.settings.max_page_size)
     cursor = decode_board_cursor(after, order) if after else None
-    db = Project._meta.db
-    params = _Params(db.capabilities.dialect)
+    params = _Where()
     project_fields, community_fields = db_columns(Project), db_columns(Community)
     columns = ", ".join(
         [f'p."{c}"' for c in project_fields] + [f'c."{c}" AS "c__{c}"' for c in community_fields]
     )
-    # Placeholders are added in the order they appear in the statement.
-    total = f"(SELECT count(*) FROM project q WHERE {params.filtered('q', board_filter)})"
-    ratings = f"FROM project_rating r WHERE r.project_id = p.id AND {params.scope('r')}"
-    score = f"FROM project_rating r WHERE r.project_id = p.id AND {params.scope('r')}"
-    opened = f"FROM project_opinion o WHERE o.project_id = p.id AND {params.scope('o')}"
+    filtered = params.filtered("q", board_filter)
+    total = f"(SELECT count(*) FROM project q WHERE q.tenant_id = :street{filtered})"
+    ratings = "FROM project_rating r WHERE r.project_id = p.id AND r.tenant_id = :street"
+    opened = "FROM project_opinion o WHERE o.project_id = p.id AND o.tenant_id = :street"
+    on = params.add("today", today(services))
     overdue = (
-        f"FROM project_opinion o WHERE o.project_id = p.id AND {params.scope('o')} "
-        f"AND ((o.replied_at IS NULL AND o.reply_due < {params.add(today(services))}) "
+        f"{opened} AND ((o.replied_at IS NULL AND o.reply_due < {on}) "
         "OR (o.replied_at IS NOT NULL AND o.replied_late))"
     )
-    where = params.filtered("p", board_filter)
+    where = f"p.tenant_id = :street{params.filtered('p', board_filter)}"
     if cursor is not None:
         where += f" AND {params.after(order, cursor)}"
     ordering = ", ".join(f"p.{f} {'DESC' if desc else 'ASC'}" for f, desc in _KEYS[order])
-    sql = (
+    statement = Statement(
         f'SELECT {columns}, {total} AS "f__total", (SELECT count(*) {ratings}) AS "f__ratings", '
-        f'(SELECT sum(r.score) {score}) AS "f__score", '
+        f'(SELECT sum(r.score) {ratings}) AS "f__score", '
         f'(SELECT count(*) {opened} AND o.replied_at IS NULL) AS "f__open", '
         f'(SELECT count(*) {overdue}) AS "f__overdue" '
         "FROM project p LEFT JOIN community c ON c.id = p.community_id "
-        f"WHERE {where} ORDER BY {ordering} LIMIT {params.add(size + 1)}"
+        f"WHERE {where} ORDER BY {ordering} LIMIT {params.add('size', size + 1)}"
     )
-    rows = await db.execute_query_dict(sql, params.values)
+    rows = await statement.fetch(**params.values)
     if rows:
         total_count = int(rows[0]["f__total"])
     else:  # an empty page carries no total
-        counting = _Params(db.capabilities.dialect)
-        sql = f'SELECT count(*) AS "n" FROM project q WHERE {counting.filtered("q", board_filter)}'
-        total_count = int((await db.execute_query_dict(sql, counting.values))[0]["n"])
+        counting = _Where()
+        filtered = counting.filtered("q", board_filter)
+        statement = Statement(
+            f'SELECT count(*) AS "n" FROM project q WHERE q.tenant_id = :street{filtered}'
+        )
+        total_count = int((await statement.fetch(**counting.values))[0]["n"])
     projects: list[Project] = []
     figures: dict[int, ProjectFigures] = {}
     for row in rows[:size]:
@@ -190,7 +199,7 @@ async def board(
         community = None
         if row["c__id"] is not None:
             community = Community._init_from_db(**{c: row[f"c__{c}"] for c in community_fields})
-        project.community = community  # type: ignore[assignment]  # as select_related sets it
+        project.community = community  # as select_related sets it
         projects.append(project)
         figures[project.id] = ProjectFigures(
             community=community,
@@ -306,6 +315,55 @@ async def load_milestones(project_ids: Sequence[int]) -> list[list[Milestone]]:
     return [grouped.get(pk, []) for pk in project_ids]
 
 
+async def load_update_pages(keys: Sequence[PageKey]) -> list[Page[ProgressUpdate]]:
+    """Progress reports of many projects, newest first, a page each."""
+    return await keyset_pages(ProgressUpdate.all(), "project_id", keys, newest_first=True)
+
+
+async def load_disbursement_pages(keys: Sequence[PageKey]) -> list[Page[Disbursement]]:
+    """Payments of many projects, oldest first, a page each."""
+    return await keyset_pages(Disbursement.all(), "project_id", keys)
+
+
+async def load_opinion_pages(keys: Sequence[PageKey]) -> list[Page[Opinion]]:
+    """Supervision opinions of many projects, newest first, a page each."""
+    return await keyset_pages(Opinion.all(), "project_id", keys, newest_first=True)
+
+
+async def load_rating_pages(keys: Sequence[PageKey]) -> list[Page[Rating]]:
+    """Ratings of many projects, newest first, a page each."""
+    return await keyset_pages(Rating.all(), "project_id", keys, newest_first=True)
+
+
+async def load_follower_counts(project_ids: Sequence[int]) -> list[int]:
+    rows = (
+        await Follow.filter(project_id__in=list(set(project_ids)))
+        .annotate(n=Count("id"))
+        .group_by("project_id")
+        .values("project_id", "n")
+    )
+    found = {row["project_id"]: int(row["n"]) for row in rows}
+    return [found.get(pk, 0) for pk in project_ids]
+
+
+async def load_update_photos(update_ids: Sequence[int]) -> list[list[Photo]]:
+    """The photos of many progress reports, in upload order."""
+    grouped: dict[int, list[Photo]] = defaultdict(list)
+    for photo in await Photo.filter(update_id__in=list(set(update_ids))).order_by("id"):
+        grouped[photo.update_id or 0].append(photo)
+    return [grouped.get(pk, []) for pk in update_ids]
+
+
+async def load_vouchers(disbursement_ids: Sequence[int]) -> list[Photo | None]:
+    """The voucher photo of many payments (the first one given, if several)."""
+    found: dict[int, Photo] = {}
+    for photo in await Photo.filter(disbursement_id__in=list(set(disbursement_ids))).order_by(
+        "-id"
+    ):
+        found[photo.disbursement_id or 0] = photo
+    return [found.get(pk) for pk in disbursement_ids]
+
+
 async def load_projects(project_ids: Sequence[int]) -> list[Project | None]:
     rows = {p.id: p for p in await Project.filter(id__in=list(set(project_ids)))}
     return [rows.get(pk) for pk in project_ids]
@@ -323,8 +381,10 @@ async def project_map(
         query = query.filter(status__in=list(statuses))
     on = today(services)
     yellow = services.settings.section(ProjectSettings).project_yellow_days
-    features = []
+    features: list[geojson.Feature | geojson.geometry.Geometry] = []
     for p in await query.order_by("id"):
+        if p.longitude is None or p.latitude is None:  # the query keeps located ones only
+            continue
         features.append(
             geojson.Feature(
                 id=project_gid(p.id),

@@ -20,14 +20,14 @@ A retry (the same idempotency key) gets the first answer back, even after the vo
 after the voter changed that ballot; it never counts again.
 
 Every voter takes this path, most of them in the first minutes of a vote, so it is kept short:
-the ballot paper of an open vote is read once per process (``Services.kept(BallotPapers)``) and the
-statements of the common case are written out in SQL (one round trip each on PostgreSQL). The
+the ballot paper of an open vote is read once per process (``Services.kept(BallotPapers)``) and
+the statements of the common case are written out in SQL through ``models.sql`` (prepared once
+per dialect; one round trip each on PostgreSQL). The
 vote's status is never taken from the kept paper: the turnout update decides.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 import uuid
@@ -41,7 +41,8 @@ from core.errors import DomainError, ErrorCode
 from models.accounts import User
 from models.audit import canonical_json
 from models.events import EVENT_READ, OutboxEvent
-from models.scoping import CrossTenantWriteError, StreetScope, current_scope
+from models.scoping import current_scope, require_writable
+from models.sql import Statement
 from models.votes import Ballot, BallotMode, Elector, SealedBallot, Vote, VoteItem, VoteStatus
 from resolvers.events import Change, changing
 from resolvers.projects.common import fail
@@ -91,7 +92,9 @@ def check_can_vote_now(services: Services, vote: Vote) -> None:
 def fill_ballot(vote: Vote, items: Sequence[VoteItem], marks: Sequence[Mark]) -> dict[str, Any]:
     """The ballot's choices as stored and counted, or a typed error naming the bad mark."""
     by_item = {item.id: item for item in items}
-    by_project = {item.project_id: item for item in items if item.project_id is not None}
+    by_project: dict[int | None, VoteItem] = {
+        item.project_id: item for item in items if item.project_id is not None
+    }
     chosen: dict[str, Any] = {}
     for index, mark in enumerate(marks):
         where = f"choices[{index}]"
@@ -144,58 +147,60 @@ def check_key(key: str | None) -> str | None:
     return key
 
 
-# The statements every voter's ballot runs, written out once (``?`` placeholders, numbered
-# for PostgreSQL). On PostgreSQL, claiming the elector row and storing the ballot are one
-# statement, and so are raising the turnout and writing its event.
+# The statements every voter's ballot runs, written out once (``models.sql``). On PostgreSQL,
+# claiming the elector row and storing the ballot are one statement, and so are raising the
+# turnout and writing its event.
 _CLAIM = (
-    'UPDATE "elector" SET "voted" = TRUE, "voted_at" = ?, "change_tag" = ?, "retry_tag" = ? '
-    'WHERE "tenant_id" = ? AND "vote_id" = ? AND "user_id" = ? AND "voted" = FALSE'
+    'UPDATE "elector" SET "voted" = TRUE, "voted_at" = :voted_at, "change_tag" = :change_tag, '
+    '"retry_tag" = :retry_tag '
+    'WHERE "tenant_id" = :street AND "vote_id" = :vote AND "user_id" = :voter AND "voted" = FALSE'
 )
 _SEALED_COLUMNS = '"id", "tenant_id", "vote_id", "change_tag", "sealed"'
-_SEALED_TYPES = "?::uuid, ?::int, ?::int, ?::varchar, ?::text"
+_SEALED_VALUES = ":ballot, :street, :vote, :change_tag, :sealed"
+_SEALED_TYPES = ":ballot::uuid, :street::int, :vote::int, :change_tag::varchar, :sealed::text"
 _NAMED_COLUMNS = (
     '"id", "tenant_id", "vote_id", "receipt_hash", "choices", "salt", "voter_id", "cast_at"'
 )
-_NAMED_TYPES = "?::uuid, ?::int, ?::int, ?::varchar, ?::jsonb, ?::varchar, ?::int, ?::timestamptz"
-_STORE = {
-    True: (
-        f'INSERT INTO "sealed_ballot" ({_SEALED_COLUMNS}) VALUES (?, ?, ?, ?, ?)',
-        _SEALED_TYPES,
-    ),
-    False: (
-        f'INSERT INTO "ballot" ({_NAMED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        _NAMED_TYPES,
-    ),
-}
-
-
-def _claim_and_store_pg(secret: bool) -> str:
-    insert, types = _STORE[secret]
-    into = insert.split(" VALUES ")[0]
-    claimed = f'WITH "claimed" AS ({_CLAIM} RETURNING "id")'
-    return f'{claimed} {into} SELECT {types} FROM "claimed" RETURNING "id"'
-
-
-_RAISE_TURNOUT = (
-    'UPDATE "vote" SET "turnout" = "turnout" + ? '
-    'WHERE "id" = ? AND "tenant_id" = ? AND "status" = \'OPEN\' RETURNING "turnout"'
+_NAMED_VALUES = ":ballot, :street, :vote, :receipt_hash, :choices, :salt, :voter, :cast_at"
+_NAMED_TYPES = (
+    ":ballot::uuid, :street::int, :vote::int, :receipt_hash::varchar, :choices::jsonb, "
+    ":salt::varchar, :voter::int, :cast_at::timestamptz"
 )
+_INTO = {True: f'"sealed_ballot" ({_SEALED_COLUMNS})', False: f'"ballot" ({_NAMED_COLUMNS})'}
+_STORE = {
+    True: Statement(f"INSERT INTO {_INTO[True]} VALUES ({_SEALED_VALUES})"),
+    False: Statement(f"INSERT INTO {_INTO[False]} VALUES ({_NAMED_VALUES})"),
+}
+_CLAIM_ONLY = Statement(_CLAIM)
+_CLAIM_AND_STORE_PG = {
+    secret: Statement(
+        f'WITH "claimed" AS ({_CLAIM} RETURNING "id") '
+        f'INSERT INTO {_INTO[secret]} SELECT {types} FROM "claimed" RETURNING "id"'
+    )
+    for secret, types in ((True, _SEALED_TYPES), (False, _NAMED_TYPES))
+}
+_RAISE_TURNOUT = (
+    'UPDATE "vote" SET "turnout" = "turnout" + :by '
+    'WHERE "id" = :vote AND "tenant_id" = :street AND "status" = \'OPEN\' RETURNING "turnout"'
+)
+_RAISE_TURNOUT_ONLY = Statement(_RAISE_TURNOUT)
 # The event's payload comes with its turnout left out, set from the updated row.
-_RAISE_TURNOUT_WITH_EVENT_PG = (
+_RAISE_TURNOUT_WITH_EVENT_PG = Statement(
     f'WITH "counted" AS ({_RAISE_TURNOUT}), "event" AS ('
     'INSERT INTO "outbox_event" ("tenant_id", "type", "subject", "actor_id", "payload", '
     '"visibility", "occurred_at") '
-    "SELECT ?::int, ?::varchar, ?::varchar, ?::int, jsonb_set(?::jsonb, '{turnout}', "
-    'to_jsonb("turnout")), ?::varchar, ?::timestamptz FROM "counted" RETURNING "id") '
+    "SELECT :street::int, :type::varchar, :subject::varchar, :actor::int, "
+    "jsonb_set(:payload::jsonb, '{turnout}', to_jsonb(\"turnout\")), :visibility::varchar, "
+    ':occurred_at::timestamptz FROM "counted" RETURNING "id") '
     'SELECT "counted"."turnout", "event"."id" FROM "counted", "event"'
 )
 # Where the voter and the vote stand now, when the voter could not be marked as voted: the
 # vote's status and turnout, and the voter's elector row (none when not on the electorate).
-_STANDING = (
+_STANDING = Statement(
     'SELECT v."status", v."turnout", e."id" AS "elector_id", e."retry_tag", '
     'e."earlier_retry_tags", e."change_tag" FROM "vote" v '
-    'LEFT JOIN "elector" e ON e."vote_id" = v."id" AND e."user_id" = ? '
-    'WHERE v."id" = ? AND v."tenant_id" = ?'
+    'LEFT JOIN "elector" e ON e."vote_id" = v."id" AND e."user_id" = :voter '
+    'WHERE v."id" = :vote AND v."tenant_id" = :street'
 )
 _CHOICES = Ballot._meta.fields_map["choices"]
 _CAST_AT = Ballot._meta.fields_map["cast_at"]
@@ -204,25 +209,8 @@ _EARLIER = Elector._meta.fields_map["earlier_retry_tags"]
 _PAYLOAD = OutboxEvent._meta.fields_map["payload"]
 
 
-def _check_writable() -> None:
-    """What the ORM checks before a write, for the statements written out here."""
-    scope = current_scope()
-    if isinstance(scope, StreetScope) and not scope.writable:
-        raise CrossTenantWriteError("this scope is read-only (district accounts never write)")
-
-
-@functools.cache
-def _numbered(statement: str) -> str:
-    parts = statement.split("?")
-    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
-
-
 def _postgres(conn: BaseDBAsyncClient) -> bool:
     return conn.capabilities.dialect == "postgres"
-
-
-def _sql(conn: BaseDBAsyncClient, statement: str) -> str:
-    return _numbered(statement) if _postgres(conn) else statement
 
 
 async def open_paper(services: Services, vote_id: int) -> BallotPaper:
@@ -261,9 +249,10 @@ class Submission:
 
 @dataclass(frozen=True)
 class Stored:
-    """What was stored for a ballot, as its audit entry records it."""
+    """What was stored for a ballot (the statement's values, the street filled by the scope),
+    as its audit entry records it."""
 
-    columns: list[Any]
+    values: dict[str, Any]
     record: dict[str, Any]
 
 
@@ -271,49 +260,46 @@ def _store(services: Services, change: Change, sub: Submission) -> Stored:
     """The row to write for this ballot: sealed for a secret vote, named otherwise."""
     vote = sub.vote
     salt = secrets.token_hex(16)
+    ballot = {"ballot": str(uuid.uuid4()), "vote": vote.id}
     if vote.secret:
         assert services.settings.secret_key
         opened = Opened(sub.receipt_hash, sub.choices, salt)
         blob = seal_ballot(services.settings.secret_key, change.street_id, vote.id, opened)
-        columns = [str(uuid.uuid4()), change.street_id, vote.id, sub.change_tag, blob]
-        return Stored(columns, {"sealed": hashlib.sha256(blob.encode()).hexdigest()})
-    columns = [
-        str(uuid.uuid4()),
-        change.street_id,
-        vote.id,
-        sub.receipt_hash,
-        _CHOICES.to_db_value(sub.choices, Ballot),
-        salt,
-        sub.voter.id,
-        _CAST_AT.to_db_value(change.at, Ballot),
-    ]
+        values = {**ballot, "change_tag": sub.change_tag, "sealed": blob}
+        return Stored(values, {"sealed": hashlib.sha256(blob.encode()).hexdigest()})
+    values = {
+        **ballot,
+        "receipt_hash": sub.receipt_hash,
+        "choices": _CHOICES.to_db_value(sub.choices, Ballot),
+        "salt": salt,
+        "voter": sub.voter.id,
+        "cast_at": _CAST_AT.to_db_value(change.at, Ballot),
+    }
     record = {"receipt": sub.receipt_hash, "voter": sub.voter.id, "choices": sub.choices}
-    return Stored(columns, record)
+    return Stored(values, record)
 
 
 async def _claim(change: Change, sub: Submission, stored: Stored) -> bool:
     """Mark the voter as voted if they had not, and then (only then) store the ballot."""
     conn, vote = change.conn, sub.vote
-    claim = [
-        _VOTED_AT.to_db_value(None if vote.secret else change.at, Elector),
-        sub.change_tag,
-        sub.retry_tag,
-        change.street_id,
-        vote.id,
-        sub.voter.id,
-    ]
+    claim = {
+        "voted_at": _VOTED_AT.to_db_value(None if vote.secret else change.at, Elector),
+        "change_tag": sub.change_tag,
+        "retry_tag": sub.retry_tag,
+        "vote": vote.id,
+        "voter": sub.voter.id,
+    }
     if _postgres(conn):
-        statement = _numbered(_claim_and_store_pg(vote.secret))
-        return bool(await conn.execute_query_dict(statement, claim + stored.columns))
-    claimed, _ = await conn.execute_query(_CLAIM, claim)
+        both = _CLAIM_AND_STORE_PG[vote.secret]
+        return bool(await both.fetch(conn, **{**stored.values, **claim}))
+    claimed, _ = await _CLAIM_ONLY.run(conn, **claim)
     if claimed:
         await _insert(change, sub, stored)
     return bool(claimed)
 
 
 async def _insert(change: Change, sub: Submission, stored: Stored) -> None:
-    statement = _STORE[sub.vote.secret][0]
-    await change.conn.execute_query(_sql(change.conn, statement), stored.columns)
+    await _STORE[sub.vote.secret].run(change.conn, **stored.values)
 
 
 async def _count(change: Change, paper: BallotPaper, by: int) -> int:
@@ -326,7 +312,6 @@ async def _count(change: Change, paper: BallotPaper, by: int) -> int:
         "turnout": None,
         "electorateSize": vote.electorate_size,
     }
-    counted = [by, vote.id, change.street_id]
     if _postgres(conn):
         event = OutboxEvent(
             tenant_id=change.street_id,
@@ -337,21 +322,19 @@ async def _count(change: Change, paper: BallotPaper, by: int) -> int:
             visibility=EVENT_READ,
             occurred_at=change.at,
         )
-        rows = await conn.execute_query_dict(
-            _numbered(_RAISE_TURNOUT_WITH_EVENT_PG),
-            [
-                *counted,
-                change.street_id,
-                event.type,
-                event.subject,
-                event.actor_id,
-                _PAYLOAD.to_db_value(payload, OutboxEvent),
-                event.visibility,
-                event.occurred_at,
-            ],
+        rows = await _RAISE_TURNOUT_WITH_EVENT_PG.fetch(
+            conn,
+            by=by,
+            vote=vote.id,
+            type=event.type,
+            subject=event.subject,
+            actor=event.actor_id,
+            payload=_PAYLOAD.to_db_value(payload, OutboxEvent),
+            visibility=event.visibility,
+            occurred_at=event.occurred_at,
         )
     else:
-        rows = await conn.execute_query_dict(_RAISE_TURNOUT, counted)
+        rows = await _RAISE_TURNOUT_ONLY.fetch(conn, by=by, vote=vote.id)
     if not rows:
         change.services.kept(BallotPapers).forget(change.street_id, vote.id)
         raise fail(VoteCode.VOTE_CLOSED, "vote.closed", "voteId")
@@ -364,9 +347,10 @@ async def _count(change: Change, paper: BallotPaper, by: int) -> int:
     return turnout
 
 
-async def _standing(conn: BaseDBAsyncClient, street_id: int, vote: Vote, voter: User) -> dict:
-    """The vote's status and turnout and the voter's elector row, as they are now."""
-    rows = await conn.execute_query_dict(_sql(conn, _STANDING), [voter.id, vote.id, street_id])
+async def _standing(conn: BaseDBAsyncClient | None, vote: Vote, voter: User) -> dict:
+    """The vote's status and turnout and the voter's elector row, as they are now (on the
+    change's connection, or the default one outside a change)."""
+    rows = await _STANDING.fetch(conn, voter=voter.id, vote=vote.id)
     if not rows:
         raise DomainError(ErrorCode.NOT_FOUND)
     row = rows[0]
@@ -471,19 +455,19 @@ async def cast_ballot(
     )
     if vote.status is not VoteStatus.OPEN and key:
         # Not open (any more): a retry of a ballot counted before still gets its answer.
-        standing = await _standing(_default_conn(), current_street_id(), vote, voter)
+        standing = await _standing(None, vote, voter)
         submission = Submission(voter, vote, fill_ballot(vote, paper.items, marks), key, receipt)
         replay = await _replayed(services, paper, submission, standing)
         if replay is not None:
             return replay
     check_can_vote_now(services, vote)
     sub = Submission(voter, vote, fill_ballot(vote, paper.items, marks), key, receipt)
-    _check_writable()
+    require_writable(current_scope())  # nothing is tried in a read-only scope
     withdrawn: str | None = None
     async with changing(services, None if vote.secret else voter) as change:
         stored = _store(services, change, sub)
         if not await _claim(change, sub, stored):
-            standing = await _standing(change.conn, change.street_id, vote, voter)
+            standing = await _standing(change.conn, vote, voter)
             replay = await _replayed(services, paper, sub, standing)
             if replay is not None:
                 return replay  # nothing was written
@@ -508,7 +492,3 @@ async def cast_ballot(
         # Last: appending locks the street's audit chain until the commit.
         await change.audit(action, vote_gid(vote.id), record)
     return Counted(receipt, paper.vote_as_of(turnout), changed=withdrawn is not None)
-
-
-def _default_conn() -> BaseDBAsyncClient:
-    return Vote._meta.db

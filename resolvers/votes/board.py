@@ -13,6 +13,7 @@ from typing import Any
 
 from core.errors import DomainError, ErrorCode
 from models.audit import AuditEntry, canonical_json
+from models.columns import column
 from models.votes import Ballot, Vote, VoteItem, VoteStatus
 from resolvers.votes.common import (
     ballot_paper,
@@ -112,10 +113,10 @@ async def _recorded_ballots(vote: Vote) -> dict[str, dict[str, Any]]:
     """The ballots as the audit chain recorded them (receipt hash → record), changes applied."""
     recorded: dict[str, dict[str, Any]] = {}
     actions = (COUNTED,) if vote.secret else CAST_ACTIONS
-    entries = (
-        await AuditEntry.filter(subject=vote_gid(vote.id), action__in=actions)
-        .order_by("sequence")
-        .values_list("change", flat=True)
+    entries = await column(
+        AuditEntry.filter(subject=vote_gid(vote.id), action__in=actions).order_by("sequence"),
+        "change",
+        dict,
     )
     for change in entries:
         if change.get("withdrawn"):
@@ -127,10 +128,10 @@ async def _recorded_ballots(vote: Vote) -> dict[str, dict[str, Any]]:
 async def _received_count(vote: Vote) -> int:
     """How many sealed ballots the chain recorded as received and not replaced since."""
     live: set[str] = set()
-    entries = (
-        await AuditEntry.filter(subject=vote_gid(vote.id), action=RECEIVED)
-        .order_by("sequence")
-        .values_list("change", flat=True)
+    entries = await column(
+        AuditEntry.filter(subject=vote_gid(vote.id), action=RECEIVED).order_by("sequence"),
+        "change",
+        dict,
     )
     for change in entries:
         live.discard(change.get("replaces") or "")
@@ -156,8 +157,8 @@ async def recount(vote: Vote) -> Recount:
     unmatched.extend(recorded)  # recorded as cast, missing from the stored ballots
     if vote.secret and (received := await _received_count(vote)) != len(ballots):
         unmatched.append(f"{received} sealed ballots received, {len(ballots)} counted")
-    records = await AuditEntry.filter(subject=vote_gid(vote.id), action=PUBLISHED).values_list(
-        "change", flat=True
+    records = await column(
+        AuditEntry.filter(subject=vote_gid(vote.id), action=PUBLISHED), "change", dict
     )
     published = None
     if records or vote.status is VoteStatus.PUBLISHED:

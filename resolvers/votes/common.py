@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +17,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from core.errors import ErrorCode
 from core.ids import to_global_id
 from models.audit import canonical_json
-from models.votes import Vote, VoteItem, VoteStatus
+from models.votes import Ballot, Elector, Vote, VoteItem, VoteStatus
 from resolvers.projects.common import fail
 from resolvers.votes.tally import Line, Rules
 from tenants.scoping import get_in_street
@@ -36,6 +38,26 @@ async def require_vote(vote_id: int, *, for_update: bool = False) -> Vote:
 
 async def ballot_paper(vote_id: int) -> list[VoteItem]:
     return await VoteItem.filter(vote_id=vote_id).order_by("position")
+
+
+async def load_ballots(vote_ids: Sequence[int]) -> list[list[Ballot]]:
+    """The counted ballots of many votes, in the order they were cast. Secret ballots carry
+    no voter; still, only a named vote's ballots are shown with their voter."""
+    found: dict[int, list[Ballot]] = defaultdict(list)
+    for ballot in await Ballot.filter(vote_id__in=list(set(vote_ids))).order_by("cast_at"):
+        found[ballot.vote_id].append(ballot)
+    return [found.get(pk, []) for pk in vote_ids]
+
+
+# (vote, user): is this user on the vote's frozen electorate, and did they vote?
+ElectorKey = tuple[int, int]
+
+
+async def load_electors(keys: Sequence[ElectorKey]) -> list[Elector | None]:
+    votes, users = {v for v, _ in keys}, {u for _, u in keys}
+    rows = await Elector.filter(vote_id__in=list(votes), user_id__in=list(users))
+    found = {(e.vote_id, e.user_id): e for e in rows}
+    return [found.get(key) for key in keys]
 
 
 def rules_of(vote: Vote) -> Rules:
@@ -157,3 +179,11 @@ class Counted:
     vote: Vote
     replayed: bool = False
     changed: bool = False
+
+
+async def load_vote_items(ids: Sequence[int]) -> list[list[VoteItem]]:
+    """The lines of each vote's ballot paper, in order (a DataLoader batch)."""
+    found: dict[int, list[VoteItem]] = {pk: [] for pk in ids}
+    for item in await VoteItem.filter(vote_id__in=list(set(ids))).order_by("vote_id", "position"):
+        found[item.vote_id].append(item)
+    return [found[pk] for pk in ids]

@@ -1,71 +1,49 @@
-"""The votes part of a demo street: two DRAFT votes for congress staff to open."""
+"""The votes part of a demo street: two DRAFT votes for congress staff to open, drafted through
+the same operation congress staff use (``save_draft``), so the audit trail shows their drafting."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from models.accounts import Role, User
+from models.accounts import Role
 from models.projects import Project, ProjectStatus
-from models.votes import (
-    BallotMode,
-    ElectorateKind,
-    SubjectKind,
-    ThresholdBasis,
-    Vote,
-    VoteItem,
-    VoteKind,
-)
-from resolvers.demo import DemoStreetData, demo_username
+from models.votes import BallotMode, ElectorateKind, SubjectKind, ThresholdBasis, Vote, VoteKind
+from resolvers.demo import DemoStreetData
+from resolvers.votes.drafting import ElectorateDraft, ItemDraft, VoteDraft, save_draft
+from tenants.scoping import street_scope
 
 
 async def load_votes_demo(demo: DemoStreetData) -> None:
-    """Two DRAFT votes for congress staff to open (<street>.congress_staff): a secret project
-    ballot of the representatives on the candidate project, and a satisfaction vote."""
-    street = demo.street
-    now = datetime.now(UTC)
-    staff = await User.get(username=demo_username(street.code, Role.CONGRESS_STAFF))
-    candidates = await Project.filter(tenant=street, status=ProjectStatus.CANDIDATE)
-    drafts = (
-        (
-            VoteKind.PROJECT_BALLOT,
-            "民生实事项目代表票决",
-            BallotMode.YES_NO_ABSTAIN,
-            50,
-            ElectorateKind.REPRESENTATIVES,
-            [(p.title, SubjectKind.PROJECT, p.id) for p in candidates],
-        ),
-        (
-            VoteKind.SATISFACTION,
-            "街道科室满意度测评",
-            BallotMode.RATING,
-            0,
-            ElectorateKind.DELIBERATORS,
-            [("城建办", SubjectKind.DEPARTMENT, None), ("民政办", SubjectKind.DEPARTMENT, None)],
-        ),
-    )
-    for kind, title, mode, quorum, electorate, lines in drafts:
-        if not lines or await Vote.exists(tenant=street, title=title):
-            continue
-        vote = await Vote.create(
-            tenant=street,
-            kind=kind,
-            title=title,
-            mode=mode,
-            quorum_percent=quorum,
-            threshold_basis=ThresholdBasis.ELECTORATE
-            if kind is VoteKind.PROJECT_BALLOT
-            else ThresholdBasis.BALLOTS_CAST,
-            electorate_kind=electorate,
-            created_by=staff,
-            created_at=now,
-            updated_at=now,
-        )
-        for position, (label, subject, project_id) in enumerate(lines, start=1):
-            await VoteItem.create(
-                tenant=street,
-                vote=vote,
-                position=position,
-                label=label,
-                subject_kind=subject,
-                project_id=project_id,
+    """A secret project ballot of the representatives on the candidate projects, and a
+    satisfaction vote of the deliberators on two departments (only those not there yet)."""
+    staff = demo.users[Role.CONGRESS_STAFF]
+    with street_scope(demo.street.id):
+        candidates = await Project.filter(status=ProjectStatus.CANDIDATE).order_by("id")
+        drafts = [
+            VoteDraft(
+                kind=VoteKind.SATISFACTION,
+                title="街道科室满意度测评",
+                electorate=ElectorateDraft(ElectorateKind.DELIBERATORS),
+                items=[
+                    ItemDraft(label=name, subject_kind=SubjectKind.DEPARTMENT)
+                    for name in ("城建办", "民政办")
+                ],
+                mode=BallotMode.RATING,
+                quorum_percent=0,
+                threshold_basis=ThresholdBasis.BALLOTS_CAST,
             )
+        ]
+        if candidates:
+            drafts.insert(
+                0,
+                VoteDraft(
+                    kind=VoteKind.PROJECT_BALLOT,
+                    title="民生实事项目代表票决",
+                    electorate=ElectorateDraft(ElectorateKind.REPRESENTATIVES),
+                    items=[ItemDraft(project_id=p.id) for p in candidates],
+                    mode=BallotMode.YES_NO_ABSTAIN,
+                    quorum_percent=50,
+                    threshold_basis=ThresholdBasis.ELECTORATE,
+                ),
+            )
+        for draft in drafts:
+            if not await Vote.exists(title=draft.title):
+                await save_draft(demo.services, staff, draft)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypedDict
 
 from core.errors import ErrorCode
 from models.accounts import Membership, Role, User
+from models.columns import column
 from models.projects import Project, ProjectStatus
 from models.tenancy import Community, Grid
 from models.votes import (
@@ -94,15 +96,15 @@ class CheckedItem:
 
 
 async def _project_items(items: list[ItemDraft]) -> list[CheckedItem]:
-    ids = [item.project_id for item in items]
-    if any(pid is None for pid in ids):
+    ids = [item.project_id for item in items if item.project_id is not None]
+    if len(ids) != len(items):
         raise fail(ErrorCode.BAD_USER_INPUT, "vote.project_required", "items")
     if len(set(ids)) != len(ids):
         raise fail(ErrorCode.BAD_USER_INPUT, "vote.duplicate_item", "items")
     found = {p.id: p for p in await Project.filter(id__in=ids)}
     checked = []
     for pid in ids:
-        project = found.get(pid)  # type: ignore[arg-type]
+        project = found.get(pid)
         if project is None:
             raise fail(ErrorCode.NOT_FOUND, "vote.project_not_found", "items")
         if project.status is not ProjectStatus.CANDIDATE:
@@ -169,16 +171,21 @@ async def _check_electorate(electorate: ElectorateDraft) -> dict[str, list[int]]
             raise fail(ErrorCode.BAD_USER_INPUT, "vote.empty_roster", "electorate")
         if len(users) > MAX_ROSTER:
             raise fail(ErrorCode.BAD_USER_INPUT, "vote.roster_too_long", "electorate")
-        members = set(
-            await Membership.filter(user_id__in=users).distinct().values_list("user_id", flat=True)
-        )
+        members = set(await column(Membership.filter(user_id__in=users).distinct(), "user_id", int))
         if members != set(users):
             raise fail(ErrorCode.NOT_FOUND, "vote.not_a_member", "electorate")
         return {"users": users}
     return {}
 
 
-async def _checked(services: Services, draft: VoteDraft) -> dict[str, object]:
+class _Checked(TypedDict):
+    """A checked draft: the vote's own fields, and its ballot paper."""
+
+    fields: dict[str, Any]
+    items: list[CheckedItem]
+
+
+async def _checked(services: Services, draft: VoteDraft) -> _Checked:
     title = check_text(draft.title, "title")
     mode = draft.mode or DEFAULT_MODE[draft.kind]
     if mode not in ALLOWED_MODES[draft.kind]:
@@ -247,8 +254,8 @@ async def save_draft(
         if current.status not in EDITABLE:
             raise invalid_transition(current, VoteStatus.DRAFT)
     checked = await _checked(services, draft)
-    fields_: dict[str, object] = checked["fields"]  # type: ignore[assignment]
-    items: list[CheckedItem] = checked["items"]  # type: ignore[assignment]
+    fields_ = checked["fields"]
+    items = checked["items"]
     async with changing(services, actor) as change:
         if vote_id is None:
             vote = await Vote.create(

@@ -19,6 +19,7 @@ from core.clock import LOCAL_TZ
 from core.errors import ErrorCode, ProblemError
 from core.i18n import translate
 from models.accounts import Membership, Role, User
+from models.columns import column
 from models.people import Resident
 from models.projects import Project, ProjectStatus
 from models.votes import (
@@ -65,7 +66,7 @@ async def electorate_of(vote: Vote) -> list[int]:
     kind, spec = vote.electorate_kind, vote.electorate_spec or {}
     if kind in (ElectorateKind.REPRESENTATIVES, ElectorateKind.DELIBERATORS):
         role = Role.REPRESENTATIVE if kind is ElectorateKind.REPRESENTATIVES else Role.DELIBERATOR
-        users = await Membership.filter(role=role).values_list("user_id", flat=True)
+        users = await column(Membership.filter(role=role), "user_id", int)
     elif kind is ElectorateKind.RESIDENTS:
         # with an account that still holds a role in the street (a revoked one cannot vote)
         members = Subquery(Membership.all().values("user_id"))
@@ -77,10 +78,10 @@ async def electorate_of(vote: Vote) -> list[int]:
             query = query.filter(community_id__in=communities)
         elif grids:
             query = query.filter(grid_id__in=grids)
-        users = await query.values_list("user_id", flat=True)
+        users = await column(query, "user_id", int)
     else:  # a roster: those on it who are still members of the street
         wanted = spec.get("users") or []
-        users = await Membership.filter(user_id__in=wanted).values_list("user_id", flat=True)
+        users = await column(Membership.filter(user_id__in=wanted), "user_id", int)
     return sorted({int(u) for u in users if u is not None})
 
 
@@ -88,7 +89,7 @@ async def _tell_electorate(change: Change, vote: Vote, kind: str, only_not_voted
     query = Elector.filter(vote_id=vote.id)
     if only_not_voted:
         query = query.filter(voted=False)
-    users = await query.values_list("user_id", flat=True)
+    users = await column(query, "user_id", int)
     if users:
         if vote.closes_at is not None:  # the streets' own time (北京时间), to the minute
             body = translate(f"{kind}_body", closes=local_minute(vote.closes_at))
@@ -167,7 +168,7 @@ async def close_vote(services: Services, actor: User | None, vote_id: int) -> Vo
         items = await ballot_paper(vote.id)
         if vote.secret:
             await unseal_ballots(change, vote)
-        choices = await Ballot.filter(vote_id=vote.id).values_list("choices", flat=True)
+        choices = await column(Ballot.filter(vote_id=vote.id), "choices", dict)
         result = count(rules_of(vote), lines_of(items), choices)
         vote.status = VoteStatus.CLOSED
         vote.closed_at = vote.updated_at = change.at
@@ -193,7 +194,7 @@ async def unseal_ballots(change: Change, vote: Vote) -> None:
     them: nothing pairs a ballot with the transaction that marked its voter."""
     secret_key = change.services.settings.secret_key
     assert secret_key
-    sealed = await SealedBallot.filter(vote_id=vote.id).values_list("sealed", flat=True)
+    sealed = await column(SealedBallot.filter(vote_id=vote.id), "sealed", str)
     opened = sorted(
         (open_ballot(secret_key, change.street_id, vote.id, blob) for blob in sealed),
         key=lambda ballot: ballot.receipt_hash,
@@ -253,7 +254,7 @@ async def _approve_passed(change: Change, vote: Vote, outcomes: dict[str, str]) 
     passed = [int(item) for item, outcome in outcomes.items() if outcome == Outcome.PASSED]
     if not passed:
         return
-    project_ids = await VoteItem.filter(id__in=passed).values_list("project_id", flat=True)
+    project_ids = await column(VoteItem.filter(id__in=passed), "project_id", int)
     reason = translate("vote.approved_reason", title=vote.title)
     projects = await Project.filter(id__in=list(project_ids)).select_for_update().order_by("id")
     for project in projects:

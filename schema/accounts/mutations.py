@@ -17,7 +17,7 @@ from schema.accounts.inputs import (
 )
 from schema.accounts.types import Account, Membership
 from schema.context import Info
-from schema.errors import InputError, TooManyAttempts, payload, user_error
+from schema.errors import InputError, TooManyAttempts, input_error, payload, user_error
 from schema.permissions import Can, Public, SignedIn, mutation
 from schema.relay import decode_id
 
@@ -96,7 +96,7 @@ class AccountsMutation:
     async def refresh_token(self, info: Info, input: RefreshTokenInput) -> RefreshTokenPayload:
         result = await auth.refresh(info.context.services, input.refresh_token)
         if isinstance(result, Problem):
-            return user_error(result, info.context.locale)
+            return input_error(result, info.context.locale)
         return LoginSuccess.from_result(result)
 
     @mutation(requires=SignedIn(), description="Sign out: this session's tokens stop working.")

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from models import accounts as m
+from models.accounts import User as UserRow
 from policies.vocabulary import Capability
 from schema.accounts.enums import Role
 from schema.context import Info
@@ -45,7 +46,7 @@ class Membership(Node):
 
     @strawberry.field
     async def account(self, info: Info) -> Account:
-        row = await info.context.loaders.user.load(self.user_id)
+        row = await info.context.loaders.by_id(UserRow).load(self.user_id)
         assert row is not None
         return Account.from_model(row)
 

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from models import audit as am
+from models.accounts import User as UserRow
 from schema.accounts.types import Account
 from schema.context import Info
 
@@ -31,7 +32,7 @@ class AuditEntry:
     async def actor(self, info: Info) -> Account | None:
         if self.actor_pk is None:
             return None
-        row = await info.context.loaders.user.load(self.actor_pk)
+        row = await info.context.loaders.by_id(UserRow).load(self.actor_pk)
         return Account.from_model(row) if row else None
 
     @classmethod
@@ -41,7 +42,7 @@ class AuditEntry:
             at=row.at,
             action=row.action,
             subject=strawberry.ID(row.subject),
-            change=row.change,
+            change=JSON(row.change),
             digest=row.digest,
             prev_hash=row.prev_hash,
             hash=row.hash,

@@ -44,7 +44,7 @@ class StreetEvent:
                 subject=strawberry.ID(event.subject),
                 actor_id=to_global_id("Account", event.actor_id) if event.actor_id else None,
                 occurred_at=event.occurred_at,
-                payload=event.payload,
+                payload=JSON(event.payload),
             )
         return cached
 

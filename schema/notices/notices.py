@@ -17,10 +17,11 @@ from schema.errors import InputError, payload
 from schema.events.types import SHARED_EVENT
 from schema.people.common import caller, ids
 from schema.permissions import Can, field, mutation, subscription
-from schema.relay import Connection, Edge, Node, PageInfo, decode_id, to_global_id
+from schema.relay import Connection, Edge, Node, PageInfo, decode_id, selects, to_global_id
 
-TargetKind = strawberry.enum(
-    o.TargetKind,
+TargetKind = o.TargetKind
+strawberry.enum(
+    TargetKind,
     name="NoticeTargetKind",
     description="STREET 全街道 · COMMUNITY 社区 · GRID 网格 · TAG 标签",
 )
@@ -28,7 +29,7 @@ TargetKind = strawberry.enum(
 
 @strawberry.type(description="One part of a notice's target.")
 class NoticeTarget:
-    kind: TargetKind  # type: ignore[valid-type]
+    kind: TargetKind
     id: strawberry.ID
 
 
@@ -66,7 +67,7 @@ class SentNotice(Node):
     row: strawberry.Private[o.Notice]
 
     @strawberry.field
-    async def targets(self) -> list[NoticeTarget]:
+    async def targets(self, info: Info) -> list[NoticeTarget]:
         names = {
             o.TargetKind.STREET: "Street",
             o.TargetKind.COMMUNITY: "Community",
@@ -75,12 +76,12 @@ class SentNotice(Node):
         }
         return [
             NoticeTarget(kind=t.kind, id=to_global_id(names[t.kind], t.ref_id))
-            for t in await notices.notice_targets(self.pk)
+            for t in await info.context.loaders.of(notices.load_notice_targets).load(self.pk)
         ]
 
     @strawberry.field(description="Targeted, delivered and read counts (计数).")
-    async def counts(self) -> NoticeCounts:
-        found = await notices.counts(self.row)
+    async def counts(self, info: Info) -> NoticeCounts:
+        found = await info.context.loaders.of(notices.load_notice_counts).load(self.pk)
         return NoticeCounts(targeted=found.targeted, delivered=found.delivered, read=found.read)
 
     @classmethod
@@ -150,9 +151,8 @@ class NoticesQuery:
         after: str | None = None,
         unread_only: bool = False,
     ) -> Connection[Notice]:
-        selected = {f.name for f in info.selected_fields[0].selections}
         page, read = await notices.inbox(
-            caller(info), first, after, unread_only, with_total="totalCount" in selected
+            caller(info), first, after, unread_only, with_total=selects(info, "totalCount")
         )
         edges = [
             Edge(cursor=encode_cursor(n.id), node=Notice.from_model(n, read.get(n.id)))

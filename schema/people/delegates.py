@@ -12,16 +12,18 @@ from models import outreach as o
 from policies.capabilities.people import DELEGATE_FIND, DELEGATE_MANAGE, DELEGATE_READ
 from resolvers.people import delegates
 from schema.context import Info
-from schema.errors import InputError, payload, user_error
+from schema.errors import InputError, input_error, payload
 from schema.people.common import caller, ids, optional_id
 from schema.permissions import Can, Public, field, mutation
 from schema.relay import Node, decode_id, to_global_id
 
-DelegateKind = strawberry.enum(
-    o.DelegateKind, name="DelegateKind", description="REPRESENTATIVE 人大代表 · DELIBERATOR 议事员"
+DelegateKind = o.DelegateKind
+DelegateLevel = o.DelegateLevel
+strawberry.enum(
+    DelegateKind, name="DelegateKind", description="REPRESENTATIVE 人大代表 · DELIBERATOR 议事员"
 )
-DelegateLevel = strawberry.enum(
-    o.DelegateLevel, name="DelegateLevel", description="CITY 市级 · DISTRICT 区级 · STREET 街道级"
+strawberry.enum(
+    DelegateLevel, name="DelegateLevel", description="CITY 市级 · DISTRICT 区级 · STREET 街道级"
 )
 
 
@@ -65,9 +67,9 @@ class ContactCode(Node):
 
 @strawberry.type(description="A representative (人大代表) or deliberator (议事员), for staff.")
 class Delegate(Node):
-    kind: DelegateKind  # type: ignore[valid-type]
+    kind: DelegateKind
     name: str
-    level: DelegateLevel | None  # type: ignore[valid-type]
+    level: DelegateLevel | None
     constituency: str = strawberry.field(description="选区")
     liaison_station: str = strawberry.field(description="联络站")
     introduction: str
@@ -93,9 +95,9 @@ class Delegate(Node):
 
 @strawberry.type(description="A delegate's public card: what a QR scan shows (no sign-in).")
 class PublicCard:
-    kind: DelegateKind  # type: ignore[valid-type]
+    kind: DelegateKind
     name: str
-    level: DelegateLevel | None  # type: ignore[valid-type]
+    level: DelegateLevel | None
     constituency: str
     liaison_station: str
     introduction: str
@@ -121,9 +123,9 @@ class PublicCard:
 
 @strawberry.input(description="A representative or deliberator profile.")
 class CreateDelegateInput:
-    kind: DelegateKind  # type: ignore[valid-type]
+    kind: DelegateKind
     name: str
-    level: DelegateLevel | None = None  # type: ignore[valid-type]
+    level: DelegateLevel | None = None
     constituency: str = ""
     liaison_station: str = ""
     introduction: str = ""
@@ -186,7 +188,7 @@ class DelegatesQuery:
     async def delegates(
         self,
         info: Info,
-        kind: DelegateKind | None = None,  # type: ignore[valid-type]
+        kind: DelegateKind | None = None,
         group_id: strawberry.ID | None = None,
     ) -> list[Delegate]:
         group = optional_id(group_id, "DeliberatorGroup", "groupId")
@@ -210,7 +212,7 @@ class DelegatesQuery:
         try:
             return PublicCard.from_card(await delegates.public_card(token))
         except ProblemError as exc:
-            return user_error(exc.problem, info.context.locale)
+            return input_error(exc.problem, info.context.locale)
 
 
 @strawberry.type

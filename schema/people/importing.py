@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry.file_uploads import Upload
 
 from core.errors import ErrorCode, ProblemError, problem
 from core.i18n import translate
@@ -14,6 +13,7 @@ from resolvers.people import importing
 from schema.context import Info
 from schema.errors import InputError, UserError, payload
 from schema.permissions import Can, mutation
+from schema.uploads import FileUpload
 
 
 @strawberry.type(description="One refused row of an import: its line in the file and why.")
@@ -48,7 +48,7 @@ class ImportResidentsInput:
         description="Columns: name/姓名, id_number/身份证号, phone/手机号, grid/网格 (code), "
         "building/楼栋 (小区/楼栋), household/户号, address/地址, tags/标签 (separated by |).",
     )
-    file: Upload | None = strawberry.field(
+    file: FileUpload | None = strawberry.field(
         default=None, description="The same CSV as an uploaded file (GraphQL multipart request)."
     )
     skip_invalid: bool = strawberry.field(

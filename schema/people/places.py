@@ -7,6 +7,10 @@ from typing import Annotated
 import strawberry
 
 from models import people as m
+from models.accounts import User as UserRow
+from models.people import Compound as CompoundRow
+from models.tenancy import Community as CommunityRow
+from models.tenancy import Grid as GridRow
 from policies.capabilities.people import STAFF_ASSIGN
 from policies.capabilities.tenancy import PLACE_MANAGE, PLACE_READ
 from resolvers.people import places
@@ -18,8 +22,9 @@ from schema.permissions import Can, field, mutation
 from schema.relay import Connection, Node, decode_id, to_global_id
 from schema.tenancy.types import Community, Grid
 
-GridDuty = strawberry.enum(
-    m.GridDuty, name="GridDuty", description="CHIEF 网格长 (one per grid) · WORKER 网格员"
+GridDuty = m.GridDuty
+strawberry.enum(
+    GridDuty, name="GridDuty", description="CHIEF 网格长 (one per grid) · WORKER 网格员"
 )
 
 
@@ -30,7 +35,7 @@ class Compound(Node):
 
     @strawberry.field(description="The community (社区) of the compound.")
     async def community(self, info: Info) -> Community:
-        row = await info.context.loaders.community.load(self.community_id)
+        row = await info.context.loaders.by_id(CommunityRow).load(self.community_id)
         assert row is not None
         return Community.from_model(row)
 
@@ -49,7 +54,7 @@ class Building(Node):
 
     @strawberry.field(description="The compound (小区).")
     async def compound(self, info: Info) -> Compound:
-        row = await info.context.loaders.compound.load(self.compound_id)
+        row = await info.context.loaders.by_id(CompoundRow).load(self.compound_id)
         assert row is not None
         return Compound.from_model(row)
 
@@ -57,7 +62,7 @@ class Building(Node):
     async def grid(self, info: Info) -> Grid | None:
         if self.grid_id is None:
             return None
-        row = await info.context.loaders.grid.load(self.grid_id)
+        row = await info.context.loaders.by_id(GridRow).load(self.grid_id)
         return Grid.from_model(row) if row else None
 
     @classmethod
@@ -72,19 +77,19 @@ class Building(Node):
 
 @strawberry.type(description="A staff member serving a grid (网格长 or 网格员).")
 class GridAssignment(Node):
-    duty: GridDuty  # type: ignore[valid-type]
+    duty: GridDuty
     grid_id: strawberry.Private[int]
     user_id: strawberry.Private[int]
 
     @strawberry.field
     async def grid(self, info: Info) -> Grid:
-        row = await info.context.loaders.grid.load(self.grid_id)
+        row = await info.context.loaders.by_id(GridRow).load(self.grid_id)
         assert row is not None
         return Grid.from_model(row)
 
     @strawberry.field
     async def account(self, info: Info) -> Account:
-        row = await info.context.loaders.user.load(self.user_id)
+        row = await info.context.loaders.by_id(UserRow).load(self.user_id)
         assert row is not None
         return Account.from_model(row)
 
@@ -105,13 +110,13 @@ class CommunityAssignment(Node):
 
     @strawberry.field
     async def community(self, info: Info) -> Community:
-        row = await info.context.loaders.community.load(self.community_id)
+        row = await info.context.loaders.by_id(CommunityRow).load(self.community_id)
         assert row is not None
         return Community.from_model(row)
 
     @strawberry.field
     async def account(self, info: Info) -> Account:
-        row = await info.context.loaders.user.load(self.user_id)
+        row = await info.context.loaders.by_id(UserRow).load(self.user_id)
         assert row is not None
         return Account.from_model(row)
 
@@ -143,7 +148,7 @@ class CreateBuildingInput:
 class AssignGridStaffInput:
     grid_id: strawberry.ID
     account_id: strawberry.ID
-    duty: GridDuty  # type: ignore[valid-type]
+    duty: GridDuty
 
 
 @strawberry.input(description="Remove a staff member from a grid.")

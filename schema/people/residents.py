@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import strawberry
 
 from core.identity import mask_phone
 from models import people as m
+from models.people import Building as BuildingRow
+from models.tenancy import Grid as GridRow
 from policies.capabilities.people import (
     RESIDENT_MANAGE,
     RESIDENT_READ,
@@ -17,6 +20,7 @@ from policies.capabilities.people import (
 )
 from resolvers.people import residents
 from resolvers.people.access import my_resident
+from resolvers.people.residents import load_tags_of_residents
 from schema.context import Info
 from schema.errors import InputError, payload
 from schema.people.common import caller, ids, optional_id
@@ -60,20 +64,21 @@ class Resident(Node):
     async def grid(self, info: Info) -> Grid | None:
         if self.grid_id is None:
             return None
-        row = await info.context.loaders.grid.load(self.grid_id)
+        row = await info.context.loaders.by_id(GridRow).load(self.grid_id)
         return Grid.from_model(row) if row else None
 
     @strawberry.field(description="The building (楼栋).")
     async def building(self, info: Info) -> Building | None:
         if self.building_id is None:
             return None
-        row = await info.context.loaders.building.load(self.building_id)
+        row = await info.context.loaders.by_id(BuildingRow).load(self.building_id)
         return Building.from_model(row) if row else None
 
     @strawberry.field(description="The resident's tags.")
     async def tags(self, info: Info) -> list[Tag]:
         return [
-            Tag.from_model(t) for t in await info.context.loaders.tags_of_resident.load(self.pk)
+            Tag.from_model(t)
+            for t in await info.context.loaders.of(load_tags_of_residents).load(self.pk)
         ]
 
     @classmethod
@@ -94,7 +99,7 @@ class Resident(Node):
         )
 
 
-def resident_converter(info: Info):  # type: ignore[no-untyped-def]
+def resident_converter(info: Info) -> Callable[[m.Resident], Resident]:
     pii = caller(info).sees_pii
     return lambda row: Resident.from_model(row, pii)
 

@@ -8,7 +8,10 @@ from typing import Annotated
 import strawberry
 
 from models import people as m
+from models.accounts import User as UserRow
+from models.people import Resident as ResidentRow
 from policies.capabilities.people import MESSAGE_RESIDENT, MESSAGE_STAFF, PEOPLE_HANDOVER
+from resolvers.pagination import page_key
 from resolvers.people import handover, threads
 from schema.accounts.types import Account
 from schema.context import Info
@@ -36,6 +39,9 @@ class Message(Node):
 
 @strawberry.type(description="A one-to-one thread between a grid staff member and a resident.")
 class MessageThread(Node):
+    """Made only from a thread the caller takes part in (their own lists, the thread of the
+    message they just wrote): its messages are theirs to read."""
+
     last_message_at: datetime | None
     pk: strawberry.Private[int]
     resident_id: strawberry.Private[int]
@@ -43,12 +49,12 @@ class MessageThread(Node):
 
     @strawberry.field(description="The resident's name (no other personal data).")
     async def resident_name(self, info: Info) -> str:
-        row = await info.context.loaders.resident.load(self.resident_id)
+        row = await info.context.loaders.by_id(ResidentRow).load(self.resident_id)
         return row.name if row else ""
 
     @strawberry.field(description="The staff member (网格长) on the other side.")
     async def staff(self, info: Info) -> Account:
-        row = await info.context.loaders.user.load(self.staff_id)
+        row = await info.context.loaders.by_id(UserRow).load(self.staff_id)
         assert row is not None
         return Account.from_model(row)
 
@@ -56,9 +62,8 @@ class MessageThread(Node):
     async def messages(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Message]:
-        who = caller(info)
-        thread = await threads.thread_for(who, self.pk)
-        page = await threads.messages(who, thread, first, after)
+        key = page_key(self.pk, first, after, info.context.services.settings.max_page_size)
+        page = await info.context.loaders.of(threads.load_message_pages).load(key)
         return Connection.from_page(page, Message.from_model)
 
     @classmethod
@@ -182,7 +187,7 @@ class WorkbenchMutation:
                 decode_id(input.leaver_id, "Account", "leaverId"),
                 decode_id(input.successor_id, "Account", "successorId"),
             )
-            successor = await info.context.loaders.user.load(result.successor_id)
+            successor = await info.context.loaders.by_id(UserRow).load(result.successor_id)
             assert successor is not None
             return HandOverSuccess(
                 grids_moved=result.grids_moved,

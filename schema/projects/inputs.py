@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
-from strawberry.file_uploads import Upload
 
 from schema.projects.enums import ProjectStatus, SourceKind
+from schema.uploads import FileUpload
 
 
 @strawberry.input(description="A point: WGS84 longitude (-180–180) and latitude (-90–90).")
@@ -87,7 +87,7 @@ class SetProjectProgressInput:
 class PostProgressUpdateInput:
     project_id: strawberry.ID
     body: str
-    photos: list[Upload] | None = strawberry.field(
+    photos: list[FileUpload] | None = strawberry.field(
         default=None, description="Up to 9 JPEG, PNG or WebP images."
     )
 
@@ -98,7 +98,7 @@ class RecordDisbursementInput:
     amount: str = strawberry.field(description="Positive, at most two decimals, e.g. `5000.00`.")
     paid_on: date
     purpose: str
-    voucher: Upload | None = None
+    voucher: FileUpload | None = None
     over_budget_reason: str = strawberry.field(
         default="", description="Required when this payment takes spending over the budget."
     )

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from models.projects import Project as ProjectRow
 from policies.capabilities.projects import PROJECT_FUND, PROJECT_MANAGE, PROJECT_PROGRESS
 from resolvers.projects import funds, lifecycle, progress
 from schema.context import Info
@@ -64,7 +65,7 @@ def _optional_id(value: strawberry.ID | None, kind: str, field: str) -> int | No
 
 
 async def _project(info: Info, project_id: int) -> Project:
-    row = await info.context.loaders.project.load(project_id)
+    row = await info.context.loaders.by_id(ProjectRow).load(project_id)
     assert row is not None
     return Project.from_model(row, info)
 

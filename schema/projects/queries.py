@@ -49,7 +49,7 @@ class ProjectsQuery:
             after,
         )
         nodes = {node.row.id: node for node in await Project.page(page.items, info, page.figures)}
-        return Connection.from_page(page, lambda row: nodes[row.id])  # type: ignore[attr-defined]
+        return Connection.from_page(page, lambda row: nodes[row.id])
 
     @field(
         requires=Can(PROJECT_READ),
@@ -57,7 +57,7 @@ class ProjectsQuery:
         "FeatureCollection of points (id, title, category, status, progress, lateness).",
     )
     async def project_map(self, info: Info, status: list[ProjectStatus] | None = None) -> JSON:
-        return await views.project_map(info.context.services, status)
+        return JSON(await views.project_map(info.context.services, status))
 
     @field(
         requires=Can(PROJECT_READ),

@@ -25,7 +25,7 @@ def _of(event: Event) -> ProjectEvent:
             type=event.type,
             project_id=strawberry.ID(event.subject),
             occurred_at=event.occurred_at,
-            payload=event.payload,
+            payload=strawberry.scalars.JSON(event.payload),
         )
     return cached
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from models.projects import Project as ProjectRow
 from policies.capabilities.projects import (
     PROJECT_FOLLOW,
     PROJECT_RATE,
@@ -148,7 +149,7 @@ class SupervisionMutation:
                 input.score,
                 input.comment,
             )
-            project = await context.loaders.project.load(row.project_id)
+            project = await context.loaders.by_id(ProjectRow).load(row.project_id)
             assert project is not None
             return RateProjectSuccess(
                 rating=ProjectRating.from_model(row), project=Project.from_model(project, info)

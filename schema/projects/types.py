@@ -15,13 +15,21 @@ from typing import Any
 import strawberry
 
 from models import projects as m
+from models.accounts import User as UserRow
+from models.projects import Project as ProjectRow
+from models.tenancy import Community as CommunityRow
 from policies.capabilities.projects import PROJECT_PEOPLE_READ
-from resolvers.pagination import keyset_page
+from resolvers.pagination import PageKey, page_key
 from resolvers.projects import views
 from resolvers.projects.common import Lateness, lateness_of, today
 from resolvers.projects.settings import ProjectSettings
 from resolvers.projects.supervision import is_overdue
-from resolvers.projects.views import count_opinions
+from resolvers.projects.views import (
+    count_opinions,
+    load_milestones,
+    load_satisfaction,
+    load_waiting_opinions,
+)
 from schema.accounts.types import Account
 from schema.context import Info
 from schema.deferred import Deferred
@@ -37,7 +45,7 @@ PEOPLE = Can(PROJECT_PEOPLE_READ)
 async def _account(info: Info, user_id: int | None) -> Account | None:
     if user_id is None:
         return None
-    row = await info.context.loaders.user.load(user_id)
+    row = await info.context.loaders.by_id(UserRow).load(user_id)
     return Account.from_model(row) if row else None
 
 
@@ -80,7 +88,7 @@ class SupervisionOpinion(Node):
 
     @strawberry.field(description="The project it is about.")
     async def project(self, info: Info) -> Project:
-        row = await info.context.loaders.project.load(self.row.project_id)
+        row = await info.context.loaders.by_id(ProjectRow).load(self.row.project_id)
         assert row is not None
         return Project.from_model(row, info)
 
@@ -174,7 +182,7 @@ class Project(Node):
 
     @strawberry.field(description="Milestones, by planned date.")
     async def milestones(self, info: Info) -> list[Milestone]:
-        rows = await info.context.loaders.milestones.load(self.row.id)
+        rows = await info.context.loaders.of(load_milestones).load(self.row.id)
         return [Milestone.from_model(r) for r in rows]
 
     @field(requires=PEOPLE, description="The department's handler (承办人).")
@@ -189,12 +197,8 @@ class Project(Node):
     async def updates(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ProgressUpdate]:
-        page = await keyset_page(
-            m.ProgressUpdate.filter(project_id=self.row.id),
-            first,
-            after,
-            info.context.services.settings.max_page_size,
-            newest_first=True,
+        page = await info.context.loaders.of(views.load_update_pages).load(
+            self._page_key(info, first, after)
         )
         return Connection.from_page(page, ProgressUpdate.from_model)
 
@@ -202,24 +206,16 @@ class Project(Node):
     async def disbursements(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Disbursement]:
-        page = await keyset_page(
-            m.Disbursement.filter(project_id=self.row.id),
-            first,
-            after,
-            info.context.services.settings.max_page_size,
-        )
+        key = self._page_key(info, first, after)
+        page = await info.context.loaders.of(views.load_disbursement_pages).load(key)
         return Connection.from_page(page, Disbursement.from_model)
 
     @field(requires=PEOPLE, description="Supervision opinions (专项监督台), newest first.")
     async def opinions(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[SupervisionOpinion]:
-        page = await keyset_page(
-            m.Opinion.filter(project_id=self.row.id),
-            first,
-            after,
-            info.context.services.settings.max_page_size,
-            newest_first=True,
+        page = await info.context.loaders.of(views.load_opinion_pages).load(
+            self._page_key(info, first, after)
         )
         return Connection.from_page(page, SupervisionOpinion.from_model)
 
@@ -227,18 +223,17 @@ class Project(Node):
     async def ratings(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ProjectRating]:
-        page = await keyset_page(
-            m.Rating.filter(project_id=self.row.id),
-            first,
-            after,
-            info.context.services.settings.max_page_size,
-            newest_first=True,
+        page = await info.context.loaders.of(views.load_rating_pages).load(
+            self._page_key(info, first, after)
         )
         return Connection.from_page(page, ProjectRating.from_model)
 
     @field(requires=PEOPLE, description="How many people follow it.")
-    async def follower_count(self) -> int:
-        return await m.Follow.filter(project_id=self.row.id).count()
+    async def follower_count(self, info: Info) -> int:
+        return await info.context.loaders.of(views.load_follower_counts).load(self.row.id)
+
+    def _page_key(self, info: Info, first: int | None, after: str | None) -> PageKey:
+        return page_key(self.row.id, first, after, info.context.services.settings.max_page_size)
 
     @classmethod
     def from_model(
@@ -287,13 +282,15 @@ class Project(Node):
             loaders, pk, services = info.context.loaders, row.id, info.context.services
 
             async def satisfaction() -> views.Satisfaction:
-                return await loaders.satisfaction.load(pk)
+                return await loaders.of(load_satisfaction).load(pk)
 
             async def opinions() -> views.OpinionCounts:
-                return count_opinions(today(services), await loaders.waiting_opinions.load(pk))
+                return count_opinions(
+                    today(services), await loaders.of(load_waiting_opinions).load(pk)
+                )
 
             async def community_of(community_id: int) -> Community | None:
-                found = await loaders.community.load(community_id)
+                found = await loaders.by_id(CommunityRow).load(community_id)
                 return Community.from_model(found) if found else None
 
             cid = row.community_id

@@ -8,7 +8,9 @@ from decimal import Decimal
 import strawberry
 
 from models import projects as m
+from models.accounts import User as UserRow
 from policies.capabilities.projects import PROJECT_PEOPLE_READ
+from resolvers.projects.views import load_update_photos, load_vouchers
 from schema.accounts.types import Account
 from schema.context import Info
 from schema.permissions import Can, field
@@ -20,7 +22,7 @@ PEOPLE = Can(PROJECT_PEOPLE_READ)
 async def _account(info: Info, user_id: int | None) -> Account | None:
     if user_id is None:
         return None
-    row = await info.context.loaders.user.load(user_id)
+    row = await info.context.loaders.by_id(UserRow).load(user_id)
     return Account.from_model(row) if row else None
 
 
@@ -80,8 +82,11 @@ class ProgressUpdate(Node):
         return await _account(info, self.author_id)
 
     @strawberry.field(description="Its photos.")
-    async def photos(self) -> list[Photo]:
-        return [Photo.from_model(p) for p in await m.Photo.filter(update_id=self.pk).order_by("id")]
+    async def photos(self, info: Info) -> list[Photo]:
+        return [
+            Photo.from_model(p)
+            for p in await info.context.loaders.of(load_update_photos).load(self.pk)
+        ]
 
     @classmethod
     def from_model(cls, row: m.ProgressUpdate) -> ProgressUpdate:
@@ -104,8 +109,8 @@ class Disbursement(Node):
     pk: strawberry.Private[int]
 
     @strawberry.field(description="The voucher photo, if one was given.")
-    async def voucher(self) -> Photo | None:
-        row = await m.Photo.filter(disbursement_id=self.pk).first()
+    async def voucher(self, info: Info) -> Photo | None:
+        row = await info.context.loaders.of(load_vouchers).load(self.pk)
         return Photo.from_model(row) if row else None
 
     @classmethod

@@ -5,7 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from models import tenancy as m
+from models.tenancy import Community as CommunityRow
+from models.tenancy import District as DistrictRow
 from resolvers import places
+from resolvers.pagination import page_key
 from schema.context import Info
 from schema.relay import Connection, Node, to_global_id
 
@@ -28,7 +31,7 @@ class Street(Node):
 
     @strawberry.field(description="The district the street belongs to.")
     async def district(self, info: Info) -> District:
-        row = await info.context.loaders.district.load(self.district_id)
+        row = await info.context.loaders.by_id(DistrictRow).load(self.district_id)
         assert row is not None
         return District.from_model(row)
 
@@ -52,7 +55,8 @@ class Community(Node):
     async def grids(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Grid]:
-        page = await places.list_grids(info.context.services, self.pk, first, after)
+        key = page_key(self.pk, first, after, info.context.services.settings.max_page_size)
+        page = await info.context.loaders.of(places.load_grid_pages).load(key)
         return Connection.from_page(page, Grid.from_model)
 
     @classmethod
@@ -68,7 +72,7 @@ class Grid(Node):
 
     @strawberry.field(description="The community the grid belongs to.")
     async def community(self, info: Info) -> Community:
-        row = await info.context.loaders.community.load(self.community_id)
+        row = await info.context.loaders.by_id(CommunityRow).load(self.community_id)
         assert row is not None
         return Community.from_model(row)
 

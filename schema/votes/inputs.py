@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 from strawberry.types.arguments import InputContext
+from strawberry.types.base import get_object_definition
 
 from schema.votes.enums import (
     Answer,
@@ -113,7 +114,7 @@ def _mark_from_input(
     return cls(item_id=value["itemId"], answer=value.get("answer"), score=value.get("score"))
 
 
-BallotMarkInput.__strawberry_definition__.from_input = _mark_from_input
+get_object_definition(BallotMarkInput, strict=True).from_input = _mark_from_input
 
 
 @strawberry.input(description="A ballot.")

@@ -47,7 +47,7 @@ class VotesQuery:
         page = await keyset_page(
             query, first, after, info.context.services.settings.max_page_size, newest_first=True
         )
-        return Connection.from_page(page, Vote.from_model)  # type: ignore[arg-type]
+        return Connection.from_page(page, Vote.from_model)
 
     @field(
         requires=Can(VOTE_MANAGE),
@@ -72,7 +72,7 @@ class VotesQuery:
         page = await keyset_page(query, first, after, info.context.services.settings.max_page_size)
         return Connection.from_page(
             page,
-            lambda e: ElectorEntry(voted=None if hidden else e.voted, user_id=e.user_id),  # type: ignore[attr-defined]
+            lambda e: ElectorEntry(voted=None if hidden else e.voted, user_id=e.user_id),
         )
 
     @field(

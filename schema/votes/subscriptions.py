@@ -15,7 +15,7 @@ from schema.events.types import SHARED_EVENT
 from schema.permissions import Can, field, subscription
 from schema.relay import decode_id
 from schema.votes.enums import VoteStatus
-from schema.votes.types import Vote, VoteResult
+from schema.votes.types import VoteResult, live_tally
 from tenants.scoping import street_scope
 
 
@@ -48,7 +48,7 @@ class VoteProgress:
             row = await VoteModel.filter(id=self.vote_pk).first()
             if row is None:
                 return None
-            return await Vote.from_model(row).running_tally()
+            return await live_tally(row)
 
 
 def _of(event: Event, vote_pk: int) -> VoteProgress:

@@ -13,10 +13,15 @@ from typing import Any
 import strawberry
 
 from models import votes as m
+from models.accounts import User as UserRow
+from models.columns import column
+from models.projects import Project as ProjectRow
+from models.tenancy import Community as CommunityRow
+from models.tenancy import Grid as GridRow
 from models.votes import Ballot as BallotModel
-from models.votes import Elector as ElectorModel
 from policies.capabilities.votes import VOTE_MANAGE, VOTE_TALLY_READ
 from resolvers.votes import common
+from resolvers.votes.common import load_vote_items
 from resolvers.votes.tally import count
 from schema.accounts.types import Account
 from schema.context import Info
@@ -50,7 +55,7 @@ class VoteItem(Node):
     async def project(self, info: Info) -> Project | None:
         if self.row.project_id is None:
             return None
-        row = await info.context.loaders.project.load(self.row.project_id)
+        row = await info.context.loaders.by_id(ProjectRow).load(self.row.project_id)
         return Project.from_model(row, info) if row else None
 
     @classmethod
@@ -125,12 +130,14 @@ class Electorate:
 
     @strawberry.field(description="For RESIDENTS: the communities it covers.")
     async def communities(self, info: Info) -> list[Community]:
-        rows = await info.context.loaders.community.load_many(self.spec.get("communities", []))
+        rows = await info.context.loaders.by_id(CommunityRow).load_many(
+            self.spec.get("communities", [])
+        )
         return [Community.from_model(r) for r in rows if r is not None]
 
     @strawberry.field(description="For RESIDENTS: the grids it covers.")
     async def grids(self, info: Info) -> list[Grid]:
-        rows = await info.context.loaders.grid.load_many(self.spec.get("grids", []))
+        rows = await info.context.loaders.by_id(GridRow).load_many(self.spec.get("grids", []))
         return [Grid.from_model(r) for r in rows if r is not None]
 
     @strawberry.field(description="For a ROSTER: how many accounts were named.")
@@ -160,7 +167,7 @@ class NamedBallot:
     async def voter(self, info: Info) -> Account | None:
         if self.voter_id is None:
             return None
-        row = await info.context.loaders.user.load(self.voter_id)
+        row = await info.context.loaders.by_id(UserRow).load(self.voter_id)
         return Account.from_model(row) if row else None
 
 
@@ -174,18 +181,37 @@ class ElectorEntry:
 
     @strawberry.field(description="The voter.")
     async def account(self, info: Info) -> Account | None:
-        row = await info.context.loaders.user.load(self.user_id)
+        row = await info.context.loaders.by_id(UserRow).load(self.user_id)
         return Account.from_model(row) if row else None
 
 
-async def _named_ballots(vote: m.Vote) -> list[NamedBallot]:
+async def _named_ballots(info: Info, vote: m.Vote) -> list[NamedBallot]:
     if vote.secret:
         return []
-    ballots = await BallotModel.filter(vote_id=vote.id).order_by("cast_at")
+    ballots = await info.context.loaders.of(common.load_ballots).load(vote.id)
     return [
-        NamedBallot(cast_at=b.cast_at, choices=global_choices(b.choices), voter_id=b.voter_id)
+        NamedBallot(
+            cast_at=b.cast_at,
+            choices=strawberry.scalars.JSON(global_choices(b.choices)),
+            voter_id=b.voter_id,
+        )
         for b in ballots
     ]
+
+
+async def live_tally(row: m.Vote) -> VoteResult | None:
+    """The running tally as it stands now, read afresh (for live events: a WebSocket
+    connection keeps its DataLoaders, and their answers, for as long as it lasts)."""
+    if row.secret or row.status is not m.VoteStatus.OPEN:
+        return None
+    items = await common.ballot_paper(row.id)
+    choices = await column(BallotModel.filter(vote_id=row.id), "choices", dict)
+    return running_result(row, items, list(choices))
+
+
+def running_result(row: m.Vote, items: list[m.VoteItem], choices: list[Any]) -> VoteResult:
+    result = count(common.rules_of(row), common.lines_of(items), choices)
+    return VoteResult.from_result(result, None)
 
 
 def global_choices(choices: dict[str, Any]) -> dict[str, Any]:
@@ -240,7 +266,8 @@ class Vote(Node):
     @strawberry.field(description="The ballot paper, in order.")
     async def items(self, info: Info) -> list[VoteItem]:
         return [
-            VoteItem.from_model(r) for r in await info.context.loaders.vote_items.load(self.row.id)
+            VoteItem.from_model(r)
+            for r in await info.context.loaders.of(load_vote_items).load(self.row.id)
         ]
 
     @strawberry.field(description="The result, once PUBLISHED (null before).")
@@ -262,19 +289,20 @@ class Vote(Node):
         description="The live count of an OPEN named ballot (null for a secret vote: its "
         "result stays hidden until it closes).",
     )
-    async def running_tally(self) -> VoteResult | None:
+    async def running_tally(self, info: Info) -> VoteResult | None:
         row = self.row
         if row.secret or row.status is not m.VoteStatus.OPEN:
             return None
-        items = await common.ballot_paper(row.id)
-        choices = await BallotModel.filter(vote_id=row.id).values_list("choices", flat=True)
-        result = count(common.rules_of(row), common.lines_of(items), choices)
-        return VoteResult.from_result(result, None)
+        items = await info.context.loaders.of(load_vote_items).load(row.id)
+        choices = [
+            b.choices for b in await info.context.loaders.of(common.load_ballots).load(row.id)
+        ]
+        return running_result(row, items, choices)
 
     @strawberry.field(description="Whether the caller may vote, and has.")
     async def my_participation(self, info: Info) -> Participation:
         user = info.context.viewer.require_user()
-        elector = await ElectorModel.filter(vote_id=self.row.id, user_id=user.id).first()
+        elector = await info.context.loaders.of(common.load_electors).load((self.row.id, user.id))
         return Participation(
             on_electorate=elector is not None,
             voted=bool(elector and elector.voted),
@@ -287,18 +315,18 @@ class Vote(Node):
         description="The roll call of a named vote, once PUBLISHED: each ballot with its voter "
         "(empty before, and always empty for a secret vote)."
     )
-    async def named_ballots(self) -> list[NamedBallot]:
+    async def named_ballots(self, info: Info) -> list[NamedBallot]:
         if self.row.status is not m.VoteStatus.PUBLISHED:
             return []
-        return await _named_ballots(self.row)
+        return await _named_ballots(info, self.row)
 
     @field(
         requires=MANAGE,
         description="The roll call of a named vote while it runs, for congress staff (empty "
         "for a secret vote).",
     )
-    async def roll_call(self) -> list[NamedBallot]:
-        return await _named_ballots(self.row)
+    async def roll_call(self, info: Info) -> list[NamedBallot]:
+        return await _named_ballots(info, self.row)
 
     @classmethod
     def from_model(cls, row: m.Vote) -> Vote:

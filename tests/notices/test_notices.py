@@ -89,6 +89,14 @@ async def test_notices_reach_exactly_the_residents_their_target_covers(
     )
     inbox = (await api.gql(INBOX, token=plain_g1))["data"]["myNotices"]["edges"]
     assert inbox[0]["node"]["readAt"]
+    # The total is counted however the client asks for it: in an inline or a named fragment.
+    for query in (
+        "{ myNotices { ... on NoticeConnection { totalCount } } }",
+        "{ myNotices { ...Total } } fragment Total on NoticeConnection { totalCount }",
+    ):
+        body = await api.gql(query, token=plain_g1)
+        assert body.get("errors") is None, body
+        assert body["data"]["myNotices"]["totalCount"] == len(inbox)
     not_mine = grid_and_tag["data"]["sendNotice"]["notice"]["id"]
     assert (await api.gql(READ, {"id": not_mine}, token=plain_g1))["data"]["markNoticeRead"][
         "code"

@@ -2,7 +2,8 @@
 
 Street A's administrator tries every ID-taking query and mutation with street B's IDs; district
 accounts read their district's streets and write nothing; and every tenant-owned model goes
-through the scoping layer, which refuses unscoped queries and cross-street writes.
+through the scoping layer, which refuses unscoped queries and cross-street writes, and whose
+multi-street scope (区级汇总) reads only its streets and writes nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from models.scoping import (
     TenantModel,
     UnscopedQueryError,
     street_scope,
+    streets_scope,
     unscoped,
 )
 from models.tenancy import Community, Grid, Street
@@ -121,7 +123,7 @@ async def populate_every_kind_of_row(
         community = await Community.filter(tenant_id=street.id).order_by("id").first()
         assert community is not None
         hasher = IdHasher(services.settings.secret_key)
-        await load_people_demo(DemoStreetData(street, community, users, hasher, index))
+        await load_people_demo(DemoStreetData(services, street, community, users, hasher, index))
     with street_scope(fixture.street_id):
         admin = await User.get(username=fixture.admin_username)
         as_admin = Caller(services, admin, street)
@@ -398,3 +400,53 @@ async def test_bulk_writes_obey_the_scope_too(streets: TwoStreets) -> None:
         assert await Community.filter(id=streets.b.community_id).update(name="越界") == 0
     assert await snapshot(streets.a.street_id) == before_a
     assert await snapshot(streets.b.street_id) == before_b
+
+
+# --- the multi-street scope (区级汇总) reads its streets only, and writes nothing -----------
+
+
+async def demo_street_id(code: str = "mishixiang") -> int:
+    with unscoped("test: a demo street's id"):
+        return (await Street.get(code=code)).id
+
+
+async def test_a_multi_street_scope_returns_only_its_streets_rows(streets: TwoStreets) -> None:
+    other = await demo_street_id()
+    chosen = {streets.a.street_id, other}
+    for model in tenant_models():
+        with unscoped("test: what each street owns"):
+            owned = set(await model.filter(tenant_id__in=chosen).values_list("id", flat=True))
+            owned_by_b = set(
+                await model.filter(tenant_id=streets.b.street_id).values_list("id", flat=True)
+            )
+        with streets_scope(chosen, "test: a district roll-up"):
+            seen = set(await model.all().values_list("id", flat=True))
+            tenants = set(await model.all().values_list("tenant_id", flat=True))
+            assert await model.filter(id__in=list(owned_by_b)).count() == 0, model
+        assert owned_by_b, f"street B should own some {model.__name__} rows"
+        assert seen == owned, model
+        assert streets.a.street_id in tenants and tenants <= chosen, model
+
+
+async def test_a_multi_street_scope_refuses_every_write(streets: TwoStreets) -> None:
+    chosen = {streets.a.street_id, streets.b.street_id}
+    before = [await snapshot(s.street_id) for s in (streets.a, streets.b)]
+    for model in tenant_models():
+        with unscoped("test: take one of A's rows"):
+            row = await model.filter(tenant_id=streets.a.street_id).first()
+        assert row is not None, model
+        with streets_scope(chosen, "test: a district roll-up"):
+            with pytest.raises(CrossTenantWriteError):
+                await row.save()
+            with pytest.raises(CrossTenantWriteError):
+                await row.delete()
+            with pytest.raises(CrossTenantWriteError):
+                await model.filter(id=row.pk).delete()
+            with pytest.raises(CrossTenantWriteError):
+                await model.bulk_create([row])
+    with streets_scope(chosen, "test: a district roll-up"):
+        with pytest.raises(CrossTenantWriteError):
+            await Community.filter(id=streets.a.community_id).update(name="区级批量改名")
+        with pytest.raises(CrossTenantWriteError):
+            await Community.create(tenant_id=streets.a.street_id, code="roll-up", name="区级新建")
+    assert [await snapshot(s.street_id) for s in (streets.a, streets.b)] == before
