@@ -1,19 +1,21 @@
-"""Stable error codes and the two ways a failure reaches a client.
+"""Stable error codes and the two exceptions by which a failure reaches a client.
 
-* ``DomainError``: raised for denied access and for requests that cannot be served at all
-  (no token, wrong street, unknown ID). It becomes a GraphQL error whose
-  ``extensions.code`` is one of ``ErrorCode``.
-A code is a member of ``ErrorCode`` (the platform's codes) or of a domain's own ``StrEnum``
-(``resolvers/votes/codes.py``); the schema's ``ErrorCode`` enum joins them all.
+* ``DomainError``: denied access and requests that cannot be served at all (no token, wrong
+  street, unknown ID). It becomes a GraphQL error whose ``extensions.code`` is its code; in a
+  mutation, ``NOT_FOUND`` / ``INVALID_ID`` / ``BAD_USER_INPUT`` (``INPUT_CODES``) become the
+  payload's ``InputError`` instead, like a refusal.
+* ``Refused``: the one way to refuse an input (a name too long, a taken code, a vote not
+  open). A mutation's payload shows it as ``InputError``; a query, as a GraphQL error.
 
-* ``Problem``: returned, not raised, by a mutation whose input was refused. The schema turns it
-  into a typed member of the mutation's payload union (``code``, ``field``, ``message``).
+Both are turned into what the client sees in one place each: ``schema/errors.py`` (the
+payload's typed error, by the schema's exception handlers) and ``schema/extensions.py``
+(GraphQL errors). The shared checks of typed input (``core/validators.py``) raise
+``Refused``. A code is a member of ``ErrorCode`` (the platform's codes) or of a domain's own
+``StrEnum`` (``resolvers/votes/codes.py``); the schema's ``ErrorCode`` enum joins them all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from enum import StrEnum
 from typing import Any
 
@@ -43,14 +45,9 @@ class ErrorCode(StrEnum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-@dataclass(frozen=True)
-class Problem:
-    """An expected failure of a mutation: nothing was written."""
-
-    code: StrEnum
-    message_key: str
-    field: str | None = None
-    params: dict[str, Any] = dataclass_field(default_factory=dict)
+INPUT_CODES = frozenset({ErrorCode.NOT_FOUND, ErrorCode.INVALID_ID, ErrorCode.BAD_USER_INPUT})
+"""The ``DomainError`` codes a mutation's payload shows as ``InputError`` (an ID given in
+the input that names nothing the caller may see is a refused input there)."""
 
 
 class DomainError(Exception):
@@ -71,14 +68,23 @@ class DomainError(Exception):
         super().__init__(f"{code.value}: {self.message_key}")
 
 
-class ProblemError(Exception):
-    """Raised inside a resolver to abort (and roll back) with a Problem for the payload."""
+class Refused(Exception):
+    """An input refused (输入被拒), raised by a resolver. Raised inside ``changing()`` it rolls
+    the change back (its rows, audit entries and events), like any exception there.
 
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        super().__init__(problem.message_key)
+    In a mutation whose payload union has ``InputError`` the schema turns it into that typed
+    error (``TooManyAttempts`` for ``TOO_MANY_ATTEMPTS``); anywhere else it is a GraphQL error
+    with ``extensions.code`` (and ``extensions.field``). ``code``, ``message_key`` and
+    ``field`` are positional-only, so a message parameter may itself be named ``code``::
 
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code)
+    """
 
-def problem(code: StrEnum, message_key: str, field: str | None = None, /, **params: Any) -> Problem:
-    """A Problem. Positional-only, so a message parameter may itself be named ``code``."""
-    return Problem(code=code, message_key=message_key, field=field, params=params)
+    def __init__(
+        self, code: StrEnum, message_key: str, field: str | None = None, /, **params: Any
+    ) -> None:
+        self.code = code
+        self.message_key = message_key
+        self.field = field
+        self.params = params
+        super().__init__(f"{code.value}: {message_key}")

@@ -1,8 +1,8 @@
 """How ``pybabel extract`` finds the message keys the code uses (babel.cfg names this method).
 
 A Babel extraction method that reads the code's syntax tree: each call of a configured keyword
-function (``problem(code, "vote.closed", ...)``) yields its positional arguments, string
-literals or None, and Babel picks the key by the keyword's spec (``problem:2``). Keyword
+function (``Refused(code, "vote.closed", ...)``) yields its positional arguments, string
+literals or None, and Babel picks the key by the keyword's spec (``Refused:2``). Keyword
 arguments are never taken for a key (``field="gridId"`` is not a message). It also yields the
 keys :class:`core.errors.DomainError` makes up itself: ``DomainError(ErrorCode.NOT_FOUND)``
 without a key means ``"error.not_found"``.

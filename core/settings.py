@@ -21,6 +21,19 @@ class Env(StrEnum):
     PRODUCTION = "production"
 
 
+class TrustedDocuments(StrEnum):
+    """Which GraphQL documents a request may carry (persisted queries, 受信文档).
+
+    ``off``: full documents only; ``allow``: full documents, or a known one by ``documentId`` /
+    APQ hash; ``require``: as ``allow``, but mini-program and display clients may only run the
+    documents of ``schema/trusted-documents.json``.
+    """
+
+    OFF = "off"
+    ALLOW = "allow"
+    REQUIRE = "require"
+
+
 class SettingsError(ValueError):
     """The environment describes a configuration the server refuses to run with."""
 
@@ -65,6 +78,9 @@ class Settings(BaseSettings):
     max_tokens: int = 2000
     max_page_size: int = 100
     introspection: bool = True
+    # Persisted queries: `require` in production refuses any document outside the manifest
+    # from mini-program and display clients (X-Client-Kind, or the DISPLAY role).
+    trusted_documents: TrustedDocuments = TrustedDocuments.ALLOW
 
     # argon2 cost; tests lower it, production keeps the library defaults.
     argon2_time_cost: int = 3
@@ -130,4 +146,4 @@ def load_settings(**overrides: Any) -> Settings:
     return Settings(**overrides)
 
 
-__all__ = ["Env", "Field", "Settings", "SettingsError", "load_settings"]
+__all__ = ["Env", "Field", "Settings", "SettingsError", "TrustedDocuments", "load_settings"]

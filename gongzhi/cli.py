@@ -152,6 +152,16 @@ def schema() -> None:
     click.echo(make_schema(Settings(env=Env.DEV)).as_str())
 
 
+@main.command("possible-types")
+def possible_types_command() -> None:
+    """Print the schema's possibleTypes as JSON, for Apollo's and urql's caches (the
+    committed copy is schema/possibleTypes.json)."""
+    from gongzhi.platform import make_schema
+    from schema.possible_types import possible_types_json
+
+    click.echo(possible_types_json(make_schema(Settings(env=Env.DEV))._schema), nl=False)
+
+
 @main.group()
 def tenant() -> None:
     """Streets (tenants)."""
@@ -190,7 +200,7 @@ async def _announce(settings: Settings, street_ids: list[int], user_ids: list[in
 @click.option("--admin-username", required=True)
 def tenant_create(code: str, name: str, district_code: str, admin_username: str) -> None:
     """Create a street and its first administrator; prints a one-time password."""
-    from core.errors import ProblemError
+    from core.errors import Refused
     from core.i18n import EN, translate
     from core.security import Passwords
     from gongzhi.platform import street_hooks
@@ -216,10 +226,10 @@ def tenant_create(code: str, name: str, district_code: str, admin_username: str)
     _run(lambda: apply_migrations(settings, quiet=True))
     try:
         created = _run(lambda: _with_database(settings, work))
-    except ProblemError as exc:
-        p = exc.problem
-        option = _OPTIONS.get(p.field or "", f"--{p.field}") if p.field else None
-        message = translate(p.message_key, EN, **p.params)
+    except Refused as refusal:
+        field = refusal.field
+        option = _OPTIONS.get(field, f"--{field}") if field else None
+        message = translate(refusal.message_key, EN, **refusal.params)
         _fail(f"{option}: {message}" if option else message)
     click.echo(f"street {created.street.code} ({created.street.name}) created")
     click.echo(f"administrator: {created.admin.username}")

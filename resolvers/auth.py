@@ -8,7 +8,7 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
-from core.errors import ErrorCode, Problem, problem
+from core.errors import ErrorCode, Refused
 from core.security import TokenError
 from models.accounts import Session, User
 from resolvers.services import Services
@@ -41,15 +41,16 @@ async def _issue(services: Services, session: Session, user: User) -> SignedIn:
 
 async def login(
     services: Services, username: str, password: str, client_address: str | None
-) -> SignedIn | Problem:
-    """Check a password. The answer for an unknown user and a wrong password is the same,
-    costs the same, and counts against both the account name and the client address."""
+) -> SignedIn:
+    """Check a password. The answer for an unknown user and a wrong password is the same
+    (``Refused``), costs the same, and counts against both the account name and the client
+    address; the failures counted are kept."""
     settings = services.settings
     keys = _throttle_keys(username, client_address)
     for key in keys:
         failures, retry_after = await services.login_failures.count(key)
         if failures >= settings.login_max_failures:
-            return problem(
+            raise Refused(
                 ErrorCode.TOO_MANY_ATTEMPTS,
                 "auth.too_many_attempts",
                 None,
@@ -64,7 +65,7 @@ async def login(
             await services.login_failures.record(key)
         failures = max([(await services.login_failures.count(k))[0] for k in keys])
         await asyncio.sleep(min(failures * settings.login_failure_delay_ms, 3000) / 1000)
-        return problem(ErrorCode.INVALID_CREDENTIALS, "auth.invalid_credentials")
+        raise Refused(ErrorCode.INVALID_CREDENTIALS, "auth.invalid_credentials")
     await services.login_failures.clear(keys[0])
     if services.passwords.needs_rehash(user.password_hash):
         user.password_hash = await asyncio.to_thread(services.passwords.hash, password)
@@ -76,15 +77,19 @@ async def login(
     return await _issue(services, session, user)
 
 
-async def refresh(services: Services, refresh_token: str) -> SignedIn | Problem:
+def _invalid_refresh() -> Refused:
+    return Refused(ErrorCode.INVALID_TOKEN, "auth.invalid_refresh_token", "refreshToken")
+
+
+async def refresh(services: Services, refresh_token: str) -> SignedIn:
     """Swap a refresh token for a new pair. Each refresh token works once: presenting an old
-    one again (a sign of theft) ends the whole session."""
-    invalid = problem(ErrorCode.INVALID_TOKEN, "auth.invalid_refresh_token", "refreshToken")
+    one again (a sign of theft) ends the whole session, and that end is kept (committed)
+    before the refusal."""
     now = services.clock.now()
     try:
         claims = services.tokens.decode(refresh_token, "refresh", now)
-    except TokenError:
-        return invalid
+    except TokenError as exc:
+        raise _invalid_refresh() from exc
     reused = False
     async with in_transaction():
         session = await Session.filter(id=claims.session_id).select_for_update().first()
@@ -94,7 +99,7 @@ async def refresh(services: Services, refresh_token: str) -> SignedIn | Problem:
             or session.revoked_at is not None
             or session.expires_at <= now
         ):
-            return invalid
+            raise _invalid_refresh()
         if claims.generation != session.refresh_counter:
             session.revoked_at = now
             await session.save(update_fields=["revoked_at"])
@@ -102,12 +107,12 @@ async def refresh(services: Services, refresh_token: str) -> SignedIn | Problem:
         else:
             user = await User.get(id=session.user_id)
             if not user.is_active:
-                return invalid
+                raise _invalid_refresh()
             session.refresh_counter += 1
             await session.save(update_fields=["refresh_counter"])
     if reused:  # committed: now every worker forgets the session
         await services.sessions.revoked(session_ids=[session.id])
-        return invalid
+        raise _invalid_refresh()
     return await _issue(services, session, user)
 
 

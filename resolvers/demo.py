@@ -92,18 +92,19 @@ async def load_demo(
     loaders: Sequence[DemoLoader] = (),
     echo: Callable[[str], object] = print,
 ) -> None:
-    """The platform part (streets, places, one account per role, district accounts), then
-    each domain's ``loaders`` in the order of the domain list, street by street."""
+    """The platform part (streets, places, one account per role, district accounts) in one
+    transaction, then, street by street, each domain's ``loaders`` in the order of the domain
+    list (each of their operations its own unit of work, as in life)."""
     settings = services.settings
     passwords = services.passwords
     password_hash = passwords.hash(DEMO_PASSWORD)
     assert settings.secret_key
     hasher = IdHasher(settings.secret_key)
+    streets: list[DemoStreetData] = []
     with unscoped("loading demo streets"):
-        async with in_transaction():
+        async with in_transaction():  # the platform part, all or nothing
             await _user("admin", "平台管理员", password_hash, is_platform_admin=True)
             for index, demo in enumerate(DEMO_STREETS, start=1):
-                echo(f"[{index}/{len(DEMO_STREETS)}] demo street {demo.code} ({demo.name})")
                 district, _ = await District.get_or_create(
                     code=demo.district_code, defaults={"name": demo.district_name}
                 )
@@ -126,9 +127,7 @@ async def load_demo(
                         demo_username(demo.code, role), f"{demo.name} {role.value}", password_hash
                     )
                     await Membership.get_or_create(tenant=street, user=user, role=role)
-                data = DemoStreetData(services, street, community, users, hasher, index)
-                for load in loaders:
-                    await load(data)
+                streets.append(DemoStreetData(services, street, community, users, hasher, index))
                 for role in (Role.DISTRICT_ADMIN, Role.DISTRICT_DEPARTMENT):
                     user = await _user(
                         f"{demo.district_code}.{role.value.lower()}",
@@ -136,4 +135,11 @@ async def load_demo(
                         password_hash,
                     )
                     await DistrictMembership.get_or_create(district=district, user=user, role=role)
+    # The domains' parts are written by the demo accounts through the domains' own operations,
+    # which ask the enforcer what those accounts may do: it learns the committed roles first.
+    await services.authorizer.load_from_database()
+    for data in streets:
+        echo(f"[{data.index}/{len(streets)}] demo street {data.street.code} ({data.street.name})")
+        for load in loaders:
+            await load(data)
     echo(f"demo data ready: sign in as e.g. wulidun.grid_chief / {DEMO_PASSWORD} (demo only)")

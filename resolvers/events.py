@@ -25,7 +25,7 @@ from models.audit import AuditEntry, append_entries, append_entry
 from models.events import EVENT_READ, PRIVATE, OutboxEvent, record_event
 from policies.capabilities import events as event_capabilities
 from policies.vocabulary import Capability, street_domain
-from resolvers.outbox import Event, decode_cursor, stream
+from resolvers.outbox import Event, stream
 from resolvers.services import Services
 from tenants.scoping import current_street_id
 
@@ -136,13 +136,13 @@ async def street_events(
     user_id: int,
     street_id: int,
     types: Collection[str] | None,
-    after: str | None,
+    since: int | None,
     token_expires_at: datetime | None = None,
 ) -> AsyncIterator[Event]:
-    """The street's events this user may see, optionally of some types only."""
-    position = decode_cursor(after, street_id) if after else None
+    """The street's events this user may see, optionally of some types only; after the
+    position ``since`` first (a decoded cursor), then live."""
     wanted = frozenset(types) if types else None
-    async for event in stream(services.hub, street_id, position):
+    async for event in stream(services.hub, street_id, since):
         check_still_signed_in(services, token_expires_at)
         if wanted is not None and event.type not in wanted:
             continue
@@ -157,14 +157,13 @@ async def domain_events(
     prefix: str,
     capability: Capability,
     subject: str | None,
-    after: str | None,
+    since: int | None,
     token_expires_at: datetime | None = None,
 ) -> AsyncIterator[Event]:
     """One domain's events of the street's stream (types starting with ``prefix``, of one
-    subject when given), for callers holding ``capability``; resumable with ``after``."""
-    position = decode_cursor(after, street_id) if after else None
+    subject when given), for callers holding ``capability``; resumable after ``since``."""
     domain = street_domain(street_id)
-    async for event in stream(services.hub, street_id, position):
+    async for event in stream(services.hub, street_id, since):
         check_still_signed_in(services, token_expires_at)
         if not event.type.startswith(prefix) or event.visibility == PRIVATE:
             continue

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
-from core.errors import ErrorCode, Problem, ProblemError, problem
+from core import validators
+from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from core.security import generate_password
 from models.accounts import STREET_ROLES, Membership, Role, User
 from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
 from resolvers.services import Services
-from tenants.registry import check_name, check_username
 
 MEMBER_EVENTS = "member:read"  # who may see account and role events in the street's stream
 
@@ -26,10 +26,9 @@ class NewAccount:
     one_time_password: str
 
 
-def _check_street_role(role: Role) -> Problem | None:
-    if role in STREET_ROLES:
-        return None
-    return problem(ErrorCode.BAD_USER_INPUT, "input.role_not_street", "role", role=role.value)
+def _check_street_role(role: Role) -> None:
+    if role not in STREET_ROLES:
+        raise Refused(ErrorCode.BAD_USER_INPUT, "input.role_not_street", "role", role=role.value)
 
 
 async def list_members(
@@ -45,16 +44,12 @@ async def create_account(
     services: Services, actor: User, username: str, display_name: str, role: Role
 ) -> NewAccount:
     """A new staff or resident account in the current street, with a one-time password."""
-    for found in (
-        check_username(username),
-        check_name(display_name, "displayName"),
-        _check_street_role(role),
-    ):
-        if found:
-            raise ProblemError(found)
+    validators.username(username)
+    validators.text(display_name, "displayName", 100)
+    _check_street_role(role)
     if await User.exists(username=username):
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.username_taken", "username", username=username)
+        raise Refused(
+            ErrorCode.ALREADY_EXISTS, "input.username_taken", "username", username=username
         )
     password = generate_password()
     password_hash = await asyncio.to_thread(services.passwords.hash, password)
@@ -71,8 +66,8 @@ async def create_account(
                 visibility=MEMBER_EVENTS,
             )
     except IntegrityError as exc:  # a concurrent request took the name
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.username_taken", "username", username=username)
+        raise Refused(
+            ErrorCode.ALREADY_EXISTS, "input.username_taken", "username", username=username
         ) from exc
     await services.authorizer.assignments_changed([user.id])
     return NewAccount(user, membership, password)
@@ -80,12 +75,11 @@ async def create_account(
 
 async def grant_role(services: Services, actor: User, user_id: int, role: Role) -> Membership:
     """Give a role in this street to someone who already belongs to it."""
-    if found := _check_street_role(role):
-        raise ProblemError(found)
+    _check_street_role(role)
     if not await Membership.exists(user_id=user_id):
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.user_not_found", "accountId"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.user_not_found", "accountId")
     if await Membership.exists(user_id=user_id, role=role):
-        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.role_already_held", "role"))
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.role_already_held", "role")
     try:
         async with changing(services, actor) as change:
             membership = await Membership.create(user_id=user_id, role=role, granted_by=actor)
@@ -96,9 +90,7 @@ async def grant_role(services: Services, actor: User, user_id: int, role: Role) 
                 visibility=MEMBER_EVENTS,
             )
     except IntegrityError as exc:
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.role_already_held", "role")
-        ) from exc
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.role_already_held", "role") from exc
     await services.authorizer.assignments_changed([user_id])
     return membership
 
@@ -108,16 +100,12 @@ async def revoke_role(services: Services, actor: User, membership_id: int) -> Me
     async with changing(services, actor) as change:
         membership = await Membership.filter(id=membership_id).select_for_update().first()
         if membership is None:
-            raise ProblemError(
-                problem(ErrorCode.NOT_FOUND, "input.membership_not_found", "membershipId")
-            )
+            raise Refused(ErrorCode.NOT_FOUND, "input.membership_not_found", "membershipId")
         if (
             membership.role is Role.STREET_ADMIN
             and await Membership.filter(role=Role.STREET_ADMIN).count() <= 1
         ):
-            raise ProblemError(
-                problem(ErrorCode.BAD_USER_INPUT, "input.last_admin", "membershipId")
-            )
+            raise Refused(ErrorCode.BAD_USER_INPUT, "input.last_admin", "membershipId")
         await membership.delete()
         await change.record(
             "role.revoked",

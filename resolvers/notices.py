@@ -17,21 +17,21 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from core.errors import ErrorCode, ProblemError, problem
+from core import validators
+from core.errors import ErrorCode, Refused
 from core.ids import from_global_id, to_global_id
 from models.accounts import Role
 from models.columns import column
 from models.notices import Notice, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
+from policies.rows import RowRule, RowRules, Scope
 from resolvers.events import changing, check_still_signed_in
 from resolvers.outbox import Event, stream
-from resolvers.outbox import decode_cursor as decode_event_cursor
 from resolvers.pagination import Page, check_page_size, decode_cursor
 from resolvers.people.access import Caller, my_grid_ids, my_resident
 from resolvers.people.residents import tags_by_ids
 from resolvers.services import Services
-from tenants.registry import check_name
 from tenants.scoping import current_street_id, street_scope
 
 MAX_BODY = 5000
@@ -42,7 +42,25 @@ TARGET_TYPES = {
     TargetKind.GRID: "Grid",
     TargetKind.TAG: "Tag",
 }
-STREET_SENDERS = frozenset({Role.STREET_LEADER.value, Role.STREET_ADMIN.value})
+
+NOTICE_AUDIENCE = "notice audience"
+"""The areas a sender may address (the street, communities, grids): checked against what
+they ask for when sending (``_allowed_areas``), not read as a filter on stored rows."""
+
+# The notices domain's row rules (行级规则, see policies/rows.py).
+RULES = RowRules(
+    # 一键群发, sending: the street's leaders and administrators address the whole street,
+    # community staff their communities (and any grid they serve), a grid chief their grids.
+    RowRule(NOTICE_AUDIENCE, Scope.STREET, roles=(Role.STREET_LEADER, Role.STREET_ADMIN)),
+    RowRule(
+        NOTICE_AUDIENCE, Scope.OWN_COMMUNITIES | Scope.OWN_GRIDS, roles=(Role.COMMUNITY_STAFF,)
+    ),
+    RowRule(NOTICE_AUDIENCE, Scope.OWN_GRIDS, roles=(Role.GRID_CHIEF,)),
+    # The notices sent: leaders and administrators see all, other senders their own.
+    RowRule(Notice, Scope.STREET, roles=(Role.STREET_LEADER, Role.STREET_ADMIN)),
+    RowRule(Notice, Scope.SELF, roles=(Role.COMMUNITY_STAFF, Role.GRID_CHIEF)),
+    reads={Notice: {Scope.SELF: lambda who: Q(sender_id=who.user.id)}},
+)
 
 
 @dataclass(frozen=True)
@@ -53,13 +71,14 @@ class NoticeCounts:
 
 
 async def _allowed_areas(caller: Caller) -> tuple[set[int], set[int]] | None:
-    """(communities, grids) the caller may address, or None for the whole street."""
-    roles = caller.roles()
-    if roles & STREET_SENDERS:
+    """(communities, grids) the caller may address, or None for the whole street: the row
+    rule on ``NOTICE_AUDIENCE``. Serving a community covers its grids."""
+    scope = RULES.scope_for(caller, NOTICE_AUDIENCE)
+    if Scope.STREET in scope:
         return None
     communities: set[int] = set()
-    grids = set(await my_grid_ids(caller.user.id))
-    if Role.COMMUNITY_STAFF.value in roles:
+    grids = set(await my_grid_ids(caller.user.id)) if Scope.OWN_GRIDS in scope else set()
+    if Scope.OWN_COMMUNITIES in scope:
         communities = set(
             await column(CommunityAssignment.filter(user_id=caller.user.id), "community_id", int)
         )
@@ -78,22 +97,14 @@ async def send_notice(
     tag_ids: Sequence[int] = (),
 ) -> Notice:
     """With no community and no grid, the notice goes to the whole street (by tag, if any)."""
-    if found := check_name(title, "title", 100):
-        raise ProblemError(found)
-    if not body.strip() or len(body) > MAX_BODY:
-        raise ProblemError(
-            problem(ErrorCode.BAD_USER_INPUT, "input.too_long", "body", max=MAX_BODY)
-            if body.strip()
-            else problem(ErrorCode.BAD_USER_INPUT, "input.required", "body")
-        )
+    validators.text(title, "title", 100)
+    validators.text(body, "body", MAX_BODY)
     communities = set(community_ids)
     grids = set(grid_ids)
     if communities and await Community.filter(id__in=list(communities)).count() != len(communities):
-        raise ProblemError(
-            problem(ErrorCode.NOT_FOUND, "input.community_not_found", "communityIds")
-        )
+        raise Refused(ErrorCode.NOT_FOUND, "input.community_not_found", "communityIds")
     if grids and await Grid.filter(id__in=list(grids)).count() != len(grids):
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds")
     await tags_by_ids(tag_ids)
     allowed = await _allowed_areas(caller)
     if allowed is not None:
@@ -101,9 +112,7 @@ async def send_notice(
         if (not communities and not grids) or not (
             communities <= own_communities and grids <= own_grids
         ):
-            raise ProblemError(
-                problem(ErrorCode.FORBIDDEN, "input.notice_target_outside", "gridIds")
-            )
+            raise Refused(ErrorCode.FORBIDDEN, "input.notice_target_outside", "gridIds")
     street_id = current_street_id()
     targets: list[tuple[TargetKind, int]] = [(TargetKind.COMMUNITY, c) for c in sorted(communities)]
     targets += [(TargetKind.GRID, g) for g in sorted(grids)]
@@ -196,10 +205,10 @@ async def inbox(
 async def mark_read(caller: Caller, notice_id: int) -> tuple[Notice, datetime]:
     resident = await my_resident(caller.user.id)
     if resident is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_a_resident"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.not_a_resident")
     notice = await (await _resident_notices(resident)).filter(id=notice_id).first()
     if notice is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.notice_not_found", "noticeId"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.notice_not_found", "noticeId")
     receipt, _ = await NoticeReceipt.get_or_create(
         notice=notice, resident=resident, defaults={"read_at": caller.services.clock.now()}
     )
@@ -207,9 +216,7 @@ async def mark_read(caller: Caller, notice_id: int) -> tuple[Notice, datetime]:
 
 
 async def sent_notices(caller: Caller, first: int | None, after: str | None) -> Page[Notice]:
-    query = Notice.all()
-    if not caller.roles() & STREET_SENDERS:
-        query = query.filter(sender_id=caller.user.id)
+    query = RULES.rows(caller, Notice.all())
     size = check_page_size(first, caller.services.settings.max_page_size)
     total = await query.count()
     if after:
@@ -410,16 +417,15 @@ async def notices_received(
     services: Services,
     user_id: int,
     street_id: int,
-    after: str | None,
+    since: int | None,
     token_expires_at: datetime | None = None,
 ) -> AsyncIterator[ReceivedNotice]:
-    """The notices addressed to me, as they are sent; with ``after``, first those sent since
-    that cursor. When my record, my tags or my account link change, what I match is read again
-    (on that event, not on every notice)."""
-    position = decode_event_cursor(after, street_id) if after else None
+    """The notices addressed to me, as they are sent; with ``since`` (a decoded cursor),
+    first those sent after that position. When my record, my tags or my account link change,
+    what I match is read again (on that event, not on every notice)."""
     reach = await _reach(street_id, user_id)
     account = to_global_id("Account", user_id)
-    async for event in stream(services.hub, street_id, position):
+    async for event in stream(services.hub, street_id, since):
         check_still_signed_in(services, token_expires_at)
         if event.type in _RESIDENT_CHANGES:
             mine = reach is not None and event.subject == to_global_id(

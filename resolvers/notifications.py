@@ -14,7 +14,7 @@ from models.accounts import User
 from models.events import PRIVATE, Notification
 from models.sql import Statement
 from resolvers.events import Change, check_still_signed_in
-from resolvers.outbox import Event, decode_cursor, stream
+from resolvers.outbox import Event, stream
 from resolvers.pagination import Page, keyset_page
 from resolvers.services import Services
 
@@ -119,11 +119,11 @@ async def notifications_added(
     services: Services,
     user_id: int,
     street_id: int,
-    after: str | None,
+    since: int | None,
     token_expires_at: datetime | None = None,
 ) -> AsyncIterator[AddedNotification]:
-    position = decode_cursor(after, street_id) if after else None
-    async for event in stream(services.hub, street_id, position):
+    """My new notifications; after the position ``since`` first (a decoded cursor)."""
+    async for event in stream(services.hub, street_id, since):
         check_still_signed_in(services, token_expires_at)
         row = _row_for(event, user_id)
         if row is not None:

@@ -31,7 +31,7 @@ from tortoise.transactions import in_transaction
 
 from core.broker import Broker
 from core.clock import Clock
-from core.errors import DomainError, ErrorCode
+from core.errors import ErrorCode, Refused
 from models.events import EventStream, OutboxEvent
 from models.sql import Statement
 from tenants.scoping import street_scope, streets_scope, unscoped
@@ -139,9 +139,7 @@ def decode_cursor(cursor: str, street_id: int) -> int:
             raise ValueError(raw)
         return int(position)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise DomainError(
-            ErrorCode.BAD_USER_INPUT, "error.bad_event_cursor", field="after"
-        ) from exc
+        raise Refused(ErrorCode.BAD_USER_INPUT, "error.bad_event_cursor", "after") from exc
 
 
 # -- the stored log ------------------------------------------------------------------------
@@ -167,13 +165,13 @@ async def check_resumable(street_id: int, after: int) -> None:
     """Refuse a cursor whose following events were already dropped from the log."""
     head = await head_position(street_id)
     if after > head:
-        raise DomainError(ErrorCode.BAD_USER_INPUT, "error.bad_event_cursor", field="after")
+        raise Refused(ErrorCode.BAD_USER_INPUT, "error.bad_event_cursor", "after")
     if after == head:
         return
     with street_scope(street_id, writable=False):
         kept = await OutboxEvent.filter(position=after + 1).exists()
     if not kept:
-        raise DomainError(ErrorCode.BAD_USER_INPUT, "error.event_cursor_expired", field="after")
+        raise Refused(ErrorCode.BAD_USER_INPUT, "error.event_cursor_expired", "after")
 
 
 # -- the relay -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from core.errors import DomainError, ErrorCode
+from core.errors import ErrorCode, Refused
 
 T = TypeVar("T", bound=Model)
 DEFAULT_PAGE_SIZE = 20
@@ -30,7 +30,7 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(raw)
         return int(raw[len(_PREFIX) :])
     except (ValueError, UnicodeDecodeError) as exc:
-        raise DomainError(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", field="after") from exc
+        raise Refused(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", "after") from exc
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,7 @@ class Page(Generic[T]):
 def check_page_size(first: int | None, max_page_size: int) -> int:
     size = DEFAULT_PAGE_SIZE if first is None else first
     if size < 0 or size > max_page_size:
-        raise DomainError(
-            ErrorCode.BAD_USER_INPUT, "error.page_size", field="first", max=max_page_size
-        )
+        raise Refused(ErrorCode.BAD_USER_INPUT, "error.page_size", "first", max=max_page_size)
     return size
 
 

@@ -6,21 +6,20 @@ from collections.abc import Sequence
 
 from tortoise.exceptions import IntegrityError
 
-from core.errors import ErrorCode, ProblemError, problem
+from core import validators
+from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from models.accounts import User
 from models.tenancy import Community, Grid, Street
 from resolvers.events import changing
 from resolvers.pagination import Page, PageKey, keyset_page, keyset_pages
 from resolvers.services import Services
-from tenants.registry import check_code, check_name
 from tenants.scoping import get_in_street
 
 
 def _check_place(code: str, name: str) -> None:
-    for found in (check_code(code), check_name(name)):
-        if found:
-            raise ProblemError(found)
+    validators.code(code)
+    validators.text(name, "name", 100)
 
 
 async def list_communities(
@@ -52,7 +51,7 @@ async def create_community(services: Services, actor: User, code: str, name: str
     code = code.strip().lower()
     _check_place(code, name)
     if await Community.exists(code=code):
-        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code))
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code)
     try:
         async with changing(services, actor) as change:
             row = await Community.create(code=code, name=name.strip())
@@ -63,9 +62,7 @@ async def create_community(services: Services, actor: User, code: str, name: str
             )
         return row
     except IntegrityError as exc:
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code)
-        ) from exc
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code) from exc
 
 
 async def create_grid(
@@ -75,9 +72,9 @@ async def create_grid(
     _check_place(code, name)
     community = await Community.filter(id=community_id).first()
     if community is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.community_not_found", "communityId"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.community_not_found", "communityId")
     if await Grid.exists(code=code):
-        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code))
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code)
     try:
         async with changing(services, actor) as change:
             row = await Grid.create(community=community, code=code, name=name.strip())
@@ -92,14 +89,11 @@ async def create_grid(
             )
         return row
     except IntegrityError as exc:
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code)
-        ) from exc
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code) from exc
 
 
 async def rename_street(services: Services, actor: User, street: Street, name: str) -> Street:
-    if found := check_name(name):
-        raise ProblemError(found)
+    validators.text(name, "name", 100)
     before = street.name
     async with changing(services, actor, street.id) as change:
         street.name = name.strip()

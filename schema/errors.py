@@ -1,13 +1,24 @@
-"""Typed errors for mutation payloads, and the translation of a ``Problem`` into one."""
+"""The typed errors of payload unions, and the one place a refusal becomes one.
+
+A resolver refuses an input by raising ``core.errors.Refused``. On a field whose return union
+has ``InputError`` (every mutation's payload, ``contactCard``) the schema's exception handlers
+below turn it into that member, translated to the caller's language; so does a ``DomainError``
+whose code is in ``INPUT_CODES`` (an ID of the input that names nothing the caller may see).
+Other ``DomainError`` codes (``UNAUTHENTICATED``, ``FORBIDDEN``, ``TENANT_REQUIRED``…) are
+declined and stay GraphQL errors, as do refusals on fields without ``InputError`` (queries).
+
+A refusal raised inside ``changing()`` has rolled the change back before the handler sees it:
+the payload never carries anything that was rolled back.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry.types.field import StrawberryField
 
-from core.errors import DomainError, ErrorCode, Problem, ProblemError
+from core.errors import INPUT_CODES, DomainError, ErrorCode, Refused
 from core.i18n import translate
 from schema.context import Info
 
@@ -35,41 +46,46 @@ class TooManyAttempts(UserError):
     retry_after_seconds: int
 
 
-def user_error(problem: Problem, locale: str) -> InputError | TooManyAttempts:
-    message = translate(problem.message_key, locale, **problem.params)
-    if problem.code is ErrorCode.TOO_MANY_ATTEMPTS:
-        return TooManyAttempts(
-            code=problem.code,
-            field=problem.field,
-            message=message,
-            retry_after_seconds=int(problem.params.get("seconds", 0)),
-        )
-    return InputError(code=problem.code, field=problem.field, message=message)
+def input_error(refusal: Refused | DomainError, locale: str) -> InputError:
+    message = translate(refusal.message_key, locale, **refusal.params)
+    return InputError(code=refusal.code, field=refusal.field, message=message)
 
 
-def input_error(problem: Problem, locale: str) -> InputError:
-    """``user_error`` for a payload that names no ``TooManyAttempts``: only sign-in refuses
-    with TOO_MANY_ATTEMPTS, and its payload calls ``user_error``."""
-    return cast(InputError, user_error(problem, locale))
+class RefusedInput(strawberry.ExceptionHandler):
+    """Fields whose union has ``InputError``: a refusal (and a ``DomainError`` of
+    ``INPUT_CODES``) is that member; any other ``DomainError`` is declined."""
+
+    exception_type = (Refused, DomainError)
+    error_type: Any = InputError
+
+    def handle(
+        self, exception: Refused | DomainError, *, field: StrawberryField, info: Info
+    ) -> UserError | None:
+        if isinstance(exception, DomainError) and exception.code not in INPUT_CODES:
+            return None
+        return input_error(exception, info.context.locale)
 
 
-T = TypeVar("T")
+class RefusedTooOften(RefusedInput):
+    """Fields whose union also has ``TooManyAttempts`` (``login``): ``TOO_MANY_ATTEMPTS`` is
+    that member, with the seconds to wait; every other refusal as ``RefusedInput``."""
+
+    error_type = TooManyAttempts
+
+    def handle(
+        self, exception: Refused | DomainError, *, field: StrawberryField, info: Info
+    ) -> UserError | None:
+        if isinstance(exception, Refused) and exception.code is ErrorCode.TOO_MANY_ATTEMPTS:
+            found = input_error(exception, info.context.locale)
+            return TooManyAttempts(
+                code=found.code,
+                field=found.field,
+                message=found.message,
+                retry_after_seconds=int(exception.params.get("seconds", 0)),
+            )
+        return super().handle(exception, field=field, info=info)
 
 
-async def payload(info: Info, run: Callable[[], Awaitable[T]]) -> T | InputError:
-    """Run a mutation body: a refused input becomes the payload's typed error.
-
-    Access errors (``FORBIDDEN``, ``UNAUTHENTICATED``…) stay GraphQL errors.
-    """
-    try:
-        return await run()
-    except ProblemError as exc:
-        return input_error(exc.problem, info.context.locale)
-    except DomainError as exc:
-        if exc.code not in INPUT_CODES:
-            raise
-        found = Problem(exc.code, exc.message_key, exc.field, exc.params)
-        return input_error(found, info.context.locale)
-
-
-INPUT_CODES = frozenset({ErrorCode.NOT_FOUND, ErrorCode.INVALID_ID, ErrorCode.BAD_USER_INPUT})
+EXCEPTION_HANDLERS = (RefusedTooOften(), RefusedInput())
+"""For ``Schema(exception_handlers=...)``. A field takes the first handler whose error type
+its union has, so the narrower (``TooManyAttempts``) comes first."""

@@ -7,25 +7,16 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError, VariableDefinitionNode
 from strawberry.extensions import SchemaExtension
 
-from core.errors import DomainError, ErrorCode
+from core.errors import DomainError, ErrorCode, Refused
 from core.i18n import translate
 from models.scoping import CrossTenantWriteError
+from schema.limits import parse_failure_code
 from tenants.scoping import street_scope
 
 log = logging.getLogger("gongzhi.graphql")
-
-_LIMIT_MARKERS = (
-    "exceeds maximum operation depth",
-    "maximum number of aliases",
-    "max tokens",
-    "too many tokens",
-    "query depth",
-    "aliases found",  # strawberry MaxAliasesLimiter: "31 aliases found. Allowed: 30"
-    "parsing aborted",  # graphql-core max_tokens: "Document contains more than N tokens…"
-)
 
 
 class StreetScopeExtension(SchemaExtension):
@@ -41,27 +32,37 @@ class StreetScopeExtension(SchemaExtension):
             yield
 
 
+def _names_a_variable(error: GraphQLError) -> bool:
+    """graphql-core's variable coercion errors (a missing, null or ill-typed variable, a
+    scalar that refused its value) point at the variable's definition in the document."""
+    return any(isinstance(node, VariableDefinitionNode) for node in error.nodes or ())
+
+
 def _classify(error: GraphQLError) -> tuple[StrEnum, str | None]:
+    """The code of an error that does not carry one yet, by its type and origin (never by its
+    message). Validation errors and the limits' errors carry theirs from ``schema/limits.py``.
+
+    * ours: ``DomainError`` / ``Refused`` (their code), a write outside the street (FORBIDDEN);
+    * ``GraphQLSyntaxError``: the parser's (``parse_failure_code``: a limit or bad syntax);
+    * not at a field (no ``path``) and naming a variable, or wrapping a ``ValueError`` /
+      ``TypeError`` (a scalar refusing its value): the variables were refused, BAD_USER_INPUT;
+    * not at a field, from graphql-core itself (no original error, or a ``GraphQLError``: an
+      unknown operation name…): the request does not fit the schema, GRAPHQL_VALIDATION_FAILED;
+    * anything else (at a field, or another exception) is a bug: INTERNAL_SERVER_ERROR.
+    """
     original = error.original_error
-    if isinstance(original, DomainError):
+    if isinstance(original, DomainError | Refused):
         return original.code, original.message_key
     if isinstance(original, CrossTenantWriteError):
         return ErrorCode.FORBIDDEN, "error.district_read_only"
-    if isinstance(original, GraphQLError) and not error.path:
-        original = None  # graphql-core wraps variable coercion failures: classified by message
-    if original is not None:
-        # Strawberry wraps argument coercion failures; anything else is a bug.
-        if type(original).__name__ in {"ValueError", "TypeError"} and not error.path:
+    if isinstance(error, GraphQLSyntaxError):
+        return parse_failure_code(error), None
+    if not error.path:
+        if _names_a_variable(error) or type(original) in (ValueError, TypeError):
             return ErrorCode.BAD_USER_INPUT, None
-        return ErrorCode.INTERNAL_SERVER_ERROR, "error.internal_server_error"
-    message = error.message.lower()
-    if any(marker in message for marker in _LIMIT_MARKERS):
-        return ErrorCode.QUERY_TOO_COMPLEX, None
-    if message.startswith("syntax error"):
-        return ErrorCode.GRAPHQL_PARSE_FAILED, None
-    if message.startswith("variable ") or "got invalid value" in message:
-        return ErrorCode.BAD_USER_INPUT, None
-    return ErrorCode.GRAPHQL_VALIDATION_FAILED, None
+        if original is None or isinstance(original, GraphQLError):
+            return ErrorCode.GRAPHQL_VALIDATION_FAILED, None
+    return ErrorCode.INTERNAL_SERVER_ERROR, "error.internal_server_error"
 
 
 def format_error(error: GraphQLError, locale: str, mask_unexpected: bool) -> GraphQLError:
@@ -71,7 +72,7 @@ def format_error(error: GraphQLError, locale: str, mask_unexpected: bool) -> Gra
     extensions = dict(error.extensions or {})
     extensions["code"] = code.value
     message = error.message
-    if isinstance(original, DomainError):
+    if isinstance(original, DomainError | Refused):
         message = translate(original.message_key, locale, **original.params)
         if original.field:
             extensions["field"] = original.field

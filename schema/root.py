@@ -14,7 +14,7 @@ from strawberry.types import ExecutionContext
 from core.settings import Settings
 from policies.vocabulary import Capability
 from schema.domain import Domain, node_kinds, vocabulary
-from schema.errors import InputError, TooManyAttempts
+from schema.errors import EXCEPTION_HANDLERS, InputError, TooManyAttempts
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
 from schema.limits import DocumentVerdicts, QueryLimits
 from schema.node import node_query
@@ -79,6 +79,7 @@ def build_schema(settings: Settings, domains: Sequence[Domain]) -> strawberry.Sc
         subscription=subscription,
         types=[InputError, TooManyAttempts, *(x for d in domains for x in d.types)],
         extensions=extensions,
+        exception_handlers=EXCEPTION_HANDLERS,
         config=StrawberryConfig(auto_camel_case=True),
     )
     undeclared = sorted(

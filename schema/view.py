@@ -6,11 +6,12 @@ import contextlib
 import json
 import logging
 from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any, cast
 
 from cross_web import HTTPException
-from graphql import GraphQLError, parse
+from graphql import GraphQLError, GraphQLFormattedError, parse
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -18,22 +19,74 @@ from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.http.types import QueryParams
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ErrorMessage,
+    Message,
+    SubscribeMessage,
+)
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UnsetType
+from strawberry.types.unset import UNSET, UnsetType
 
 from core.i18n import negotiate
+from policies.vocabulary import street_domain
 from resolvers.services import Services
 from resolvers.viewer import Viewer, authenticate
 from schema.context import Context
-from schema.events.types import SHARED_EVENT
 from schema.extensions import format_error
+from schema.live import SHARED_EVENT
+from schema.trusted import DocumentRefused, DocumentStore, is_restricted
 
 log = logging.getLogger("gongzhi.ws")
+
+JSON = "application/json"
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+# The media type of the current HTTP request's answer (GraphQL over HTTP: Accept negotiation).
+_ANSWER_MEDIA_TYPE: ContextVar[str] = ContextVar("answer_media_type", default=JSON)
+
+
+def answer_media_type(accept: str | None) -> str:
+    """``application/graphql-response+json`` when the client accepts it at least as much as
+    ``application/json``; ``application/json`` otherwise (no Accept, ``*/*``, anything else)."""
+    if not accept or GRAPHQL_RESPONSE_JSON not in accept:
+        return JSON
+    weights: dict[str, float] = {}
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[media.lower()] = max(weight, weights.get(media.lower(), 0.0))
+    wanted = weights.get(GRAPHQL_RESPONSE_JSON, 0.0)
+    return GRAPHQL_RESPONSE_JSON if wanted > 0 and wanted >= weights.get(JSON, 0.0) else JSON
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """Nothing was executed (parsing, validation, limits, variables): no error has a path."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(e.path is None for e in result.errors or ())
+    )
+
+
+def is_restricted_client(context: Context, client_kind: object) -> bool:
+    """A mini-program or display client (they may run only trusted documents under
+    ``GONGZHI_TRUSTED_DOCUMENTS=require``)."""
+    viewer = context.viewer
+    roles: list[str] = []
+    if viewer.user is not None and viewer.street is not None:
+        roles = context.services.authorizer.roles(viewer.user.id, street_domain(viewer.street.id))
+    return is_restricted(client_kind if isinstance(client_kind, str) else None, roles)
 
 
 def client_address(request: Request | WebSocket) -> str | None:
@@ -72,6 +125,8 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await self.handle_invalid_message("Failed to parse message")
             return
         if message["type"] == "subscribe" and self.connection_acknowledged:
+            if not await self._trusted_document(message):
+                return
             if problem := _subscribe_problem(message):
                 await self.handle_invalid_message(problem)
                 return
@@ -83,6 +138,26 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             log.exception("graphql-transport-ws: could not handle a message")
             with contextlib.suppress(Exception):
                 await self.websocket.close(code=4500, reason="Internal server error")
+
+    async def _trusted_document(self, message: SubscribeMessage) -> bool:
+        """Fill in a subscription named by ``documentId`` or APQ hash; refuse (an ``error``
+        message for its id) a document a restricted client may not run."""
+        payload: Any = message.get("payload")
+        if not isinstance(payload, dict) or not isinstance(message.get("id"), str):
+            return True
+        documents: DocumentStore = self.view.documents  # type: ignore[attr-defined]
+        try:
+            documents.expand(payload)
+            if documents.must_check():
+                kind = (self.context.connection_params or {}).get("clientKind")
+                documents.check(
+                    payload.get("query"), restricted=is_restricted_client(self.context, kind)
+                )
+        except DocumentRefused as refused:
+            error = cast("GraphQLFormattedError", refused.as_error(self.context.locale))
+            await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
+            return False
+        return True
 
     async def send_message(self, message: Message) -> None:
         event = SHARED_EVENT.get()
@@ -130,6 +205,61 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             multipart_uploads_enabled=True,  # photos of progress updates and vouchers
         )
         self.services = services
+        self.documents = DocumentStore.load(services.settings.trusted_documents)
+
+    async def run(
+        self,
+        request: Request | WebSocket,
+        context: Context | UnsetType = UNSET,
+        root_value: UnsetType | None = UNSET,
+    ) -> Any:
+        """HTTP: answer in the negotiated media type; a refused trusted document is HTTP 400
+        with a GraphQL error, and nothing was executed."""
+        if isinstance(request, WebSocket):
+            return await super().run(request, context, root_value)  # type: ignore[arg-type]
+        media = answer_media_type(request.headers.get("accept"))
+        token = _ANSWER_MEDIA_TYPE.set(media)
+        try:
+            return await super().run(request, context, root_value)  # type: ignore[arg-type]
+        except DocumentRefused as refused:
+            error = refused.as_error(negotiate(request.headers.get("accept-language")))
+            return Response(self.encode_json({"errors": [error]}), 400, media_type=media)
+        finally:
+            _ANSWER_MEDIA_TYPE.reset(token)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """``application/graphql-response+json``: 400 when nothing was executed (no ``data``),
+        200 otherwise, field errors included. ``application/json``: 200, as before."""
+        response = super().create_response(response_data, sub_response)
+        media = _ANSWER_MEDIA_TYPE.get()
+        if media != JSON:
+            response.headers["content-type"] = media
+            if isinstance(response_data, dict) and "data" not in response_data:
+                if not sub_response.status_code:
+                    response.status_code = 400
+        return response
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: Any,
+        request_data: Any,
+        context: Context,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        """Under ``require``, a mini-program or display client runs trusted documents only."""
+        if self.documents.must_check():
+            restricted = is_restricted_client(context, request.headers.get("x-client-kind"))
+            for item in request_data if isinstance(request_data, list) else [request_data]:
+                self.documents.check(item.query, restricted=restricted)
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
@@ -154,8 +284,23 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         """A request body must be a JSON object (or a batch list): strawberry would crash with
         a 500 on ``"x"``, ``5`` or ``null``. (Query-string parameters arrive as ``str``.)"""
         parsed = super().parse_json(data)
-        if isinstance(data, bytes) and not isinstance(parsed, dict | list):
-            raise HTTPException(400, "The request body must be a JSON object.")
+        if isinstance(data, bytes):
+            if not isinstance(parsed, dict | list):
+                raise HTTPException(400, "The request body must be a JSON object.")
+            self.documents.expand(parsed)  # by documentId or APQ hash
+        return parsed
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A GET naming a trusted document is a request, not a visit to GraphiQL."""
+        params = request.query_params
+        return super().should_render_graphql_ide(request) and not (
+            params.get("documentId") or params.get("extensions")
+        )
+
+    def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
+        """GET: ``?documentId=sha256:…&variables=…`` names a trusted document."""
+        parsed = super().parse_query_params(params)
+        self.documents.expand(parsed)
         return parsed
 
     async def process_result(
@@ -168,7 +313,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 e if (e.extensions or {}).get("code") else format_error(e, locale, True)
                 for e in result.errors
             ]
-        return process_result(result)
+        processed = process_result(result)
+        if _ANSWER_MEDIA_TYPE.get() != JSON and is_request_error(result):
+            processed.pop("data", None)  # GraphQL over HTTP: a request error has no data entry
+        return processed
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Authenticate in ``connection_init``: ``{"authorization": "Bearer …", "tenant": "code"}``.

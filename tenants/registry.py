@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,7 +10,8 @@ from typing import Any, TypedDict
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from core.errors import ErrorCode, Problem, ProblemError, problem
+from core import validators
+from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from core.security import Passwords, generate_password
 from models.accounts import DistrictMembership, Membership, Role, User
@@ -20,31 +20,6 @@ from models.columns import column
 from models.events import record_event
 from models.scoping import unscoped
 from models.tenancy import District, Street
-
-CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
-USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
-
-
-def check_code(code: str, field: str = "code") -> Problem | None:
-    return (
-        None
-        if CODE_RE.match(code)
-        else problem(ErrorCode.BAD_USER_INPUT, "input.code_format", field)
-    )
-
-
-def check_username(username: str, field: str = "username") -> Problem | None:
-    if USERNAME_RE.match(username):
-        return None
-    return problem(ErrorCode.BAD_USER_INPUT, "input.username_format", field)
-
-
-def check_name(name: str, field: str = "name", max_length: int = 100) -> Problem | None:
-    if not name.strip():
-        return problem(ErrorCode.BAD_USER_INPUT, "input.required", field)
-    if len(name) > max_length:
-        return problem(ErrorCode.BAD_USER_INPUT, "input.too_long", field, max=max_length)
-    return None
 
 
 @dataclass(frozen=True)
@@ -77,37 +52,29 @@ async def create_street(
     actor_id: int | None = None,
     at: datetime | None = None,
 ) -> NewStreet:
-    """Create a street and its first STREET_ADMIN; raises ProblemError and writes nothing on
-    bad input. Each domain's ``hooks`` then writes what a new street starts with (the people
+    """Create a street and its first STREET_ADMIN; raises ``Refused`` and writes nothing
+    on bad input. Each domain's ``hooks`` then writes what a new street starts with (the people
     domain: the default resident tags); the street's audit chain and event stream start with
     its creation."""
     code = code.strip().lower()
-    for found in (
-        check_code(code),
-        check_name(name),
-        check_code(district_code.strip().lower(), "districtCode"),
-        check_username(admin_username, "adminUsername"),
-    ):
-        if found:
-            raise ProblemError(found)
+    validators.code(code)
+    validators.text(name, "name", 100)
+    validators.code(district_code.strip().lower(), "districtCode")
+    validators.username(admin_username, "adminUsername")
     district_code = district_code.strip().lower()
     district = await District.get_or_none(code=district_code)
     if district is None and not create_district:
-        raise ProblemError(
-            problem(
-                ErrorCode.NOT_FOUND, "input.unknown_district", "districtCode", code=district_code
-            )
+        raise Refused(
+            ErrorCode.NOT_FOUND, "input.unknown_district", "districtCode", code=district_code
         )
     if await Street.exists(code=code):
-        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code))
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code)
     if await User.exists(username=admin_username):
-        raise ProblemError(
-            problem(
-                ErrorCode.ALREADY_EXISTS,
-                "input.username_taken",
-                "adminUsername",
-                username=admin_username,
-            )
+        raise Refused(
+            ErrorCode.ALREADY_EXISTS,
+            "input.username_taken",
+            "adminUsername",
+            username=admin_username,
         )
     password = generate_password()
     at = at or datetime.now(UTC)

@@ -142,11 +142,11 @@ async def live_url(app: Starlette) -> AsyncIterator[str]:
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
     )
-    live.HUB = app.state.services.hub
+    address = f"127.0.0.1:{port}"
+    live.serving(address, app.state.services.hub, app.state.services.relay)
     task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
-        await asyncio.sleep(0.02)
-    yield f"127.0.0.1:{port}"
+    await live.until(lambda: server.started, "the WebSocket server")  # uvicorn has no event
+    yield address
     server.should_exit = True
     await task
 

@@ -1,4 +1,4 @@
-"""Who is asking, and which grids' residents they may see (the row rule)."""
+"""Who is asking, and which residents they may see (the row rule, declared in ``rows.py``)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,14 @@ from dataclasses import dataclass
 
 from tortoise.queryset import QuerySet
 
-from models.accounts import Role, User
+from models.accounts import User
 from models.columns import column
 from models.people import GridAssignment, Resident
 from models.tenancy import Street
+from policies.rows import Scope
 from policies.vocabulary import Capability, street_domain
+from resolvers.people.rows import RULES
 from resolvers.services import Services
-
-# Roles that see every resident of the street (with resident:read). Anyone else with
-# resident:read (grid chiefs, grid workers) sees the residents of their own grids only.
-STREET_WIDE_ROLES = frozenset(
-    {
-        Role.COMMUNITY_STAFF.value,
-        Role.STREET_REVIEWER.value,
-        Role.STREET_LEADER.value,
-        Role.STREET_ADMIN.value,
-        Role.DISTRICT_ADMIN.value,
-        Role.DISTRICT_DEPARTMENT.value,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -45,10 +34,6 @@ class Caller:
     def sees_pii(self) -> bool:
         return self.can("resident", "pii")
 
-    @property
-    def street_wide(self) -> bool:
-        return bool(self.roles() & STREET_WIDE_ROLES)
-
 
 async def my_grid_ids(user_id: int) -> list[int]:
     return list(
@@ -57,19 +42,17 @@ async def my_grid_ids(user_id: int) -> list[int]:
 
 
 async def visible_grid_ids(caller: Caller) -> list[int] | None:
-    """None: every grid of the street. A list: only these grids (grid chiefs and workers)."""
-    if caller.street_wide:
+    """The grids whose residents the caller sees: None for every grid of the street, else a
+    list (their own grids, or none)."""
+    scope = RULES.scope_for(caller, Resident)
+    if Scope.STREET in scope:
         return None
-    return await my_grid_ids(caller.user.id)
+    return await my_grid_ids(caller.user.id) if Scope.OWN_GRIDS in scope else []
 
 
 async def visible_residents(caller: Caller) -> QuerySet[Resident]:
-    """The residents this caller may see: the row rule, next to the query."""
-    query = Resident.all()
-    grids = await visible_grid_ids(caller)
-    if grids is not None:
-        query = query.filter(grid_id__in=grids)
-    return query
+    """The residents this caller may see, by the row rule on ``Resident``."""
+    return RULES.rows(caller, Resident.all())
 
 
 async def my_resident(user_id: int) -> Resident | None:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import segno
 from tortoise.exceptions import IntegrityError
 
-from core.errors import ErrorCode, ProblemError, problem
+from core import validators
+from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from models.columns import column
 from models.outreach import (
@@ -28,7 +29,6 @@ from models.tenancy import Community, Grid, Street
 from resolvers.events import changing
 from resolvers.people.access import Caller, my_resident
 from resolvers.services import Services
-from tenants.registry import check_name
 from tenants.scoping import street_scope
 
 
@@ -47,12 +47,9 @@ class DelegateDraft:
 
 
 async def create_group(caller: Caller, name: str) -> DeliberatorGroup:
-    if found := check_name(name):
-        raise ProblemError(found)
-    name = name.strip()
-    taken = problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
+    name = validators.text(name, "name", 100)
     if await DeliberatorGroup.exists(name=name):
-        raise ProblemError(taken)
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
     try:
         async with changing(caller.services, caller.user) as change:
             row = await DeliberatorGroup.create(name=name)
@@ -62,31 +59,24 @@ async def create_group(caller: Caller, name: str) -> DeliberatorGroup:
                 {"name": name},
             )
     except IntegrityError as exc:
-        raise ProblemError(taken) from exc
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name) from exc
     return row
 
 
 async def create_delegate(caller: Caller, draft: DelegateDraft) -> Delegate:
-    if found := check_name(draft.name, "name", 50):
-        raise ProblemError(found)
+    validators.text(draft.name, "name", 50)
     if draft.kind is DelegateKind.REPRESENTATIVE and draft.level is None:
-        raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.level_required", "level"))
-    for value, name in (
-        (draft.constituency, "constituency"),
-        (draft.liaison_station, "liaisonStation"),
-    ):
-        if len(value) > 100:
-            raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.too_long", name, max=100))
+        raise Refused(ErrorCode.BAD_USER_INPUT, "input.level_required", "level")
+    validators.text(draft.constituency, "constituency", 100, required=False)
+    validators.text(draft.liaison_station, "liaisonStation", 100, required=False)
     if draft.group_id is not None and not await DeliberatorGroup.exists(id=draft.group_id):
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.group_not_found", "groupId"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.group_not_found", "groupId")
     communities = set(draft.community_ids)
     if await Community.filter(id__in=list(communities)).count() != len(communities):
-        raise ProblemError(
-            problem(ErrorCode.NOT_FOUND, "input.community_not_found", "communityIds")
-        )
+        raise Refused(ErrorCode.NOT_FOUND, "input.community_not_found", "communityIds")
     grids = await Grid.filter(id__in=list(set(draft.grid_ids))) if draft.grid_ids else []
     if len(grids) != len(set(draft.grid_ids)):
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds")
     async with changing(caller.services, caller.user) as change:
         delegate = await Delegate.create(
             kind=draft.kind,
@@ -122,10 +112,10 @@ async def create_delegate(caller: Caller, draft: DelegateDraft) -> Delegate:
     return delegate
 
 
-async def delegate_or_problem(pk: int) -> Delegate:
+async def delegate_or_refused(pk: int) -> Delegate:
     row = await Delegate.filter(id=pk).first()
     if row is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.delegate_not_found", "delegateId"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.delegate_not_found", "delegateId")
     return row
 
 
@@ -140,7 +130,7 @@ async def list_delegates(kind: DelegateKind | None, group_id: int | None) -> lis
 
 async def issue_code(caller: Caller, delegate_id: int) -> ContactCode:
     """A new contact code. Its token is in the QR code, never in the audit entry or event."""
-    delegate = await delegate_or_problem(delegate_id)
+    delegate = await delegate_or_refused(delegate_id)
     async with changing(caller.services, caller.user) as change:
         code = await ContactCode.create(
             delegate=delegate, token=secrets.token_urlsafe(24), created_at=change.at
@@ -158,7 +148,7 @@ async def revoke_code(caller: Caller, code_id: int) -> ContactCode:
     async with changing(caller.services, caller.user) as change:
         code = await ContactCode.filter(id=code_id).select_for_update().first()
         if code is None:
-            raise ProblemError(problem(ErrorCode.NOT_FOUND, "error.not_found", "codeId"))
+            raise Refused(ErrorCode.NOT_FOUND, "error.not_found", "codeId")
         if code.revoked_at is None:
             code.revoked_at = change.at
             await code.save(update_fields=["revoked_at"])
@@ -202,9 +192,9 @@ async def public_card(token: str) -> PublicCard:
     with unscoped("a public QR token names its own street"):
         code = await ContactCode.filter(token=token.strip()).first()
     if code is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.qr_unknown", "token"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.qr_unknown", "token")
     if code.revoked_at is not None:
-        raise ProblemError(problem(ErrorCode.REVOKED, "input.qr_revoked", "token"))
+        raise Refused(ErrorCode.REVOKED, "input.qr_revoked", "token")
     with street_scope(code.tenant_id, writable=False):
         delegate = await Delegate.get(id=code.delegate_id)
         names = await _area_names(delegate.id)

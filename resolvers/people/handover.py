@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import ErrorCode, ProblemError, problem
+from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from models.accounts import Membership, Role
 from models.columns import column
@@ -56,13 +56,13 @@ class HandoverResult:
 
 async def hand_over(caller: Caller, leaver_id: int, successor_id: int) -> HandoverResult:
     if leaver_id == successor_id:
-        raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.same_person", "successorId"))
+        raise Refused(ErrorCode.BAD_USER_INPUT, "input.same_person", "successorId")
     leaver_roles = set(await column(Membership.filter(user_id=leaver_id), "role", Role))
     if Role.GRID_CHIEF not in leaver_roles:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_grid_chief", "leaverId"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.not_grid_chief", "leaverId")
     successor_roles = set(await column(Membership.filter(user_id=successor_id), "role", Role))
     if not successor_roles & STAFF_ROLES:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_staff", "successorId"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.not_staff", "successorId")
     async with changing(caller.services, caller.user) as change:
         grids = await GridAssignment.filter(user_id=leaver_id).select_for_update()
         moved_grids = 0

@@ -132,7 +132,7 @@ async def import_residents(
             return (raw.get(header) or "").strip() if header else ""
 
         person = check_person(get("name"), get("phone"), get("id_number"))
-        row_errors = [RowError(line, p.field, p.message_key, p.params) for p in person.problems]
+        row_errors = [RowError(line, r.field, r.message_key, r.params) for r in person.refusals]
         grid = building = None
         if code := get("grid"):
             grid = grids.get(code.lower())

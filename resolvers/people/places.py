@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
 
-from core.errors import DomainError, ErrorCode, ProblemError, problem
+from core import validators
+from core.errors import DomainError, ErrorCode, Refused
 from core.ids import to_global_id
 from models.accounts import Membership, Role
 from models.columns import column
@@ -14,36 +15,33 @@ from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
 from resolvers.people.access import Caller
 from resolvers.services import Services
-from tenants.registry import check_name
 
 GRID_ROLE = {GridDuty.CHIEF: Role.GRID_CHIEF, GridDuty.WORKER: Role.GRID_WORKER}
 
 
 def _name(name: str) -> str:
-    if found := check_name(name):
-        raise ProblemError(found)
-    return name.strip()
+    return validators.text(name, "name", 100)
 
 
-async def community_or_problem(pk: int, field: str = "communityId") -> Community:
+async def community_or_refused(pk: int, field: str = "communityId") -> Community:
     row = await Community.filter(id=pk).first()
     if row is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.community_not_found", field))
+        raise Refused(ErrorCode.NOT_FOUND, "input.community_not_found", field)
     return row
 
 
-async def grid_or_problem(pk: int, field: str = "gridId") -> Grid:
+async def grid_or_refused(pk: int, field: str = "gridId") -> Grid:
     row = await Grid.filter(id=pk).first()
     if row is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", field))
+        raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", field)
     return row
 
 
 async def create_compound(caller: Caller, community_id: int, name: str) -> Compound:
     name = _name(name)
-    community = await community_or_problem(community_id)
+    community = await community_or_refused(community_id)
     if await Compound.exists(name=name):
-        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name))
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
     try:
         async with changing(caller.services, caller.user) as change:
             row = await Compound.create(community=community, name=name)
@@ -54,9 +52,7 @@ async def create_compound(caller: Caller, community_id: int, name: str) -> Compo
             )
         return row
     except IntegrityError as exc:
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
-        ) from exc
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name) from exc
 
 
 async def create_building(
@@ -65,10 +61,10 @@ async def create_building(
     name = _name(name)
     compound = await Compound.filter(id=compound_id).first()
     if compound is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.compound_not_found", "compoundId"))
-    grid = await grid_or_problem(grid_id) if grid_id is not None else None
+        raise Refused(ErrorCode.NOT_FOUND, "input.compound_not_found", "compoundId")
+    grid = await grid_or_refused(grid_id) if grid_id is not None else None
     if await Building.exists(compound_id=compound.id, name=name):
-        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name))
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
     async with changing(caller.services, caller.user) as change:
         row = await Building.create(compound=compound, grid=grid, name=name)
         await change.record(
@@ -105,15 +101,13 @@ async def _staff_user(user_id: int, roles: set[Role], field: str = "accountId") 
     """The user holds one of these roles in the current street, or NOT_FOUND / not staff."""
     held = set(await column(Membership.filter(user_id=user_id), "role", Role))
     if not held:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.user_not_found", field))
+        raise Refused(ErrorCode.NOT_FOUND, "input.user_not_found", field)
     if not held & roles:
-        raise ProblemError(
-            problem(
-                ErrorCode.BAD_USER_INPUT,
-                "input.lacks_role",
-                field,
-                roles=", ".join(sorted(r.value for r in roles)),
-            )
+        raise Refused(
+            ErrorCode.BAD_USER_INPUT,
+            "input.lacks_role",
+            field,
+            roles=", ".join(sorted(r.value for r in roles)),
         )
 
 
@@ -121,20 +115,18 @@ async def assign_to_grid(
     caller: Caller, grid_id: int, user_id: int, duty: GridDuty
 ) -> GridAssignment:
     """A grid chief or worker for a grid. A grid has at most one chief."""
-    await grid_or_problem(grid_id)
+    await grid_or_refused(grid_id)
     await _staff_user(user_id, {GRID_ROLE[duty]})
     async with changing(caller.services, caller.user) as change:
         grid = await Grid.filter(id=grid_id).select_for_update().first()
         if grid is None:
-            raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId"))
+            raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId")
         if await GridAssignment.exists(grid_id=grid.id, user_id=user_id):
-            raise ProblemError(
-                problem(ErrorCode.ALREADY_EXISTS, "input.already_assigned", "gridId")
-            )
+            raise Refused(ErrorCode.ALREADY_EXISTS, "input.already_assigned", "gridId")
         if duty is GridDuty.CHIEF and await GridAssignment.exists(
             grid_id=grid.id, duty=GridDuty.CHIEF
         ):
-            raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.grid_has_chief", "gridId"))
+            raise Refused(ErrorCode.ALREADY_EXISTS, "input.grid_has_chief", "gridId")
         row = await GridAssignment.create(grid=grid, user_id=user_id, duty=duty)
         await change.record(
             "grid.staff_assigned",
@@ -152,7 +144,7 @@ async def unassign_from_grid(caller: Caller, assignment_id: int) -> GridAssignme
     async with changing(caller.services, caller.user) as change:
         row = await GridAssignment.filter(id=assignment_id).select_for_update().first()
         if row is None:
-            raise ProblemError(problem(ErrorCode.NOT_FOUND, "error.not_found", "assignmentId"))
+            raise Refused(ErrorCode.NOT_FOUND, "error.not_found", "assignmentId")
         await row.delete()
         await change.record(
             "grid.staff_unassigned",
@@ -169,12 +161,10 @@ async def unassign_from_grid(caller: Caller, assignment_id: int) -> GridAssignme
 async def assign_to_community(
     caller: Caller, community_id: int, user_id: int
 ) -> CommunityAssignment:
-    community = await community_or_problem(community_id)
+    community = await community_or_refused(community_id)
     await _staff_user(user_id, {Role.COMMUNITY_STAFF})
     if await CommunityAssignment.exists(community_id=community.id, user_id=user_id):
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.already_assigned", "communityId")
-        )
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.already_assigned", "communityId")
     async with changing(caller.services, caller.user) as change:
         row = await CommunityAssignment.create(community=community, user_id=user_id)
         await change.record(

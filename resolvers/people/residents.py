@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,10 +10,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
 
-from core.errors import ErrorCode, Problem, ProblemError, problem
+from core import validators
+from core.errors import ErrorCode, Refused
 from core.identity import (
     IdHasher,
-    is_cn_mobile,
     is_valid_id_number,
     mask_id_number,
     normalize_id_number,
@@ -28,7 +28,6 @@ from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
 from resolvers.people.access import Caller, my_grid_ids, visible_grid_ids, visible_residents
 from resolvers.services import Services
-from tenants.registry import check_name
 
 # Events about residents say which record changed, never who the person is, and only staff who
 # may read residents see them in the street's stream (not big screens).
@@ -42,40 +41,35 @@ def id_hasher(services: Services) -> IdHasher:
 
 @dataclass
 class PersonFields:
-    """A resident's own data, checked and normalized (or the problems found)."""
+    """A resident's own data, normalized, and every refusal of it (an import reports them
+    all for its row; registering one resident refuses with the first)."""
 
     name: str
     phone: str
     id_number: str
-    problems: list[Problem] = field(default_factory=list)
+    refusals: list[Refused] = field(default_factory=list)
 
 
 def check_person(name: str, phone: str, id_number: str) -> PersonFields:
     found = PersonFields(name.strip(), normalize_phone(phone), normalize_id_number(id_number))
-    if problem_ := check_name(name, "name", 50):
-        found.problems.append(problem_)
-    if found.phone and not is_cn_mobile(found.phone):
-        found.problems.append(problem(ErrorCode.BAD_USER_INPUT, "input.phone_invalid", "phone"))
-    if not is_valid_id_number(found.id_number):
-        found.problems.append(
-            problem(ErrorCode.BAD_USER_INPUT, "input.id_number_invalid", "idNumber")
-        )
+    checks: list[Callable[[], object]] = [
+        lambda: validators.text(name, "name", 50),
+        lambda: validators.phone(phone),
+        lambda: validators.id_number(id_number),
+    ]
+    for check in checks:
+        try:
+            check()
+        except Refused as refusal:
+            found.refusals.append(refusal)
     return found
-
-
-def check_text(value: str, field_name: str, max_length: int) -> str:
-    if len(value) > max_length:
-        raise ProblemError(
-            problem(ErrorCode.BAD_USER_INPUT, "input.too_long", field_name, max=max_length)
-        )
-    return value.strip()
 
 
 async def tags_by_ids(tag_ids: Sequence[int], field_name: str = "tagIds") -> list[Tag]:
     wanted = set(tag_ids)
     rows = await Tag.filter(id__in=list(wanted)) if wanted else []
     if len(rows) != len(wanted):
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.unknown_tag", field_name, tag="?"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.unknown_tag", field_name, tag="?")
     return list(rows)
 
 
@@ -91,14 +85,12 @@ async def placement(grid_id: int | None, building_id: int | None) -> Placement:
     if building_id is not None:
         building = await Building.filter(id=building_id).first()
         if building is None:
-            raise ProblemError(
-                problem(ErrorCode.NOT_FOUND, "input.building_not_found", "buildingId")
-            )
+            raise Refused(ErrorCode.NOT_FOUND, "input.building_not_found", "buildingId")
     grid = None
     if grid_id is not None:
         grid = await Grid.filter(id=grid_id).first()
         if grid is None:
-            raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId"))
+            raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId")
     elif building is not None and building.grid_id is not None:
         grid = await Grid.filter(id=building.grid_id).first()
     return Placement(grid, building)
@@ -117,18 +109,18 @@ async def register_resident(
     tag_ids: Sequence[int] = (),
 ) -> Resident:
     person = check_person(name, phone, id_number)
-    if person.problems:
-        raise ProblemError(person.problems[0])
-    address = check_text(address, "address", 200)
-    household = check_text(household, "household", 50)
+    if person.refusals:
+        raise person.refusals[0]
+    address = validators.text(address, "address", 200, required=False)
+    household = validators.text(household, "household", 50, required=False)
     place = await placement(grid_id, building_id)
     tags = await tags_by_ids(tag_ids)
     grids = await visible_grid_ids(caller)
     if grids is not None and (place.grid is None or place.grid.id not in grids):
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId")
     id_hash = id_hasher(caller.services).hash(person.id_number)
     if await Resident.exists(id_hash=id_hash):
-        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.resident_exists", "idNumber"))
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.resident_exists", "idNumber")
     try:
         async with changing(caller.services, caller.user) as change:
             resident = await Resident.create(
@@ -157,9 +149,7 @@ async def register_resident(
                 visibility=RESIDENT_EVENTS,
             )
     except IntegrityError as exc:
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.resident_exists", "idNumber")
-        ) from exc
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.resident_exists", "idNumber") from exc
     return resident
 
 
@@ -167,7 +157,7 @@ async def visible_resident(caller: Caller, pk: int, field_name: str = "residentI
     """A resident the caller may see, or NOT_FOUND (other streets, other grids)."""
     row = await (await visible_residents(caller)).filter(id=pk).first()
     if row is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.resident_not_found", field_name))
+        raise Refused(ErrorCode.NOT_FOUND, "input.resident_not_found", field_name)
     return row
 
 
@@ -249,11 +239,9 @@ async def link_account(caller: Caller, resident_id: int, user_id: int) -> Reside
     """A resident record becomes the record of a signed-in user (mini-program login)."""
     resident = await visible_resident(caller, resident_id)
     if not await Membership.exists(user_id=user_id):
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.user_not_found", "accountId"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.user_not_found", "accountId")
     if await Resident.filter(user_id=user_id).exclude(id=resident.id).exists():
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.account_already_linked", "accountId")
-        )
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.account_already_linked", "accountId")
     async with changing(caller.services, caller.user) as change:
         resident.user_id = user_id
         await resident.save(update_fields=["user_id"])
@@ -272,31 +260,27 @@ async def list_tags() -> list[Tag]:
 
 
 def _tag_name(name: str) -> str:
-    if found := check_name(name, "name", 40):
-        raise ProblemError(found)
-    return name.strip()
+    return validators.text(name, "name", 40)
 
 
 async def create_tag(caller: Caller, name: str) -> Tag:
     name = _tag_name(name)
     if await Tag.exists(name=name):
-        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name))
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
     try:
         async with changing(caller.services, caller.user) as change:
             tag = await Tag.create(name=name)
             await change.record("tag.created", to_global_id("Tag", tag.id), {"name": name})
         return tag
     except IntegrityError as exc:
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
-        ) from exc
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name) from exc
 
 
 async def rename_tag(caller: Caller, tag_id: int, name: str) -> Tag:
     name = _tag_name(name)
     (tag,) = await tags_by_ids([tag_id], "tagId")
     if await Tag.filter(name=name).exclude(id=tag.id).exists():
-        raise ProblemError(problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name))
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
     before = tag.name
     try:
         async with changing(caller.services, caller.user) as change:
@@ -306,9 +290,7 @@ async def rename_tag(caller: Caller, tag_id: int, name: str) -> Tag:
                 "tag.renamed", to_global_id("Tag", tag.id), {"name": name, "previousName": before}
             )
     except IntegrityError as exc:
-        raise ProblemError(
-            problem(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
-        ) from exc
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name) from exc
     return tag
 
 

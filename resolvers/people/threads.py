@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.errors import ErrorCode, ProblemError, problem
+from core import validators
+from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from models.events import PRIVATE
 from models.people import GridAssignment, GridDuty, Message, MessageThread, Resident
@@ -12,18 +13,13 @@ from resolvers.events import changing
 from resolvers.pagination import Page, PageKey, keyset_page, keyset_pages
 from resolvers.people.access import Caller, my_resident
 from resolvers.people.residents import visible_resident
+from resolvers.people.rows import RULES
 
 MAX_BODY = 2000
 
 
 def _body(body: str) -> str:
-    if not body.strip():
-        raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.required", "body"))
-    if len(body) > MAX_BODY:
-        raise ProblemError(
-            problem(ErrorCode.BAD_USER_INPUT, "input.too_long", "body", max=MAX_BODY)
-        )
-    return body.strip()
+    return validators.text(body, "body", MAX_BODY)
 
 
 async def _post(
@@ -66,7 +62,7 @@ async def staff_send(caller: Caller, resident_id: int, body: str) -> Message:
 async def resident_record(caller: Caller) -> Resident:
     resident = await my_resident(caller.user.id)
     if resident is None:
-        raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.not_a_resident"))
+        raise Refused(ErrorCode.NOT_FOUND, "input.not_a_resident")
     return resident
 
 
@@ -75,9 +71,10 @@ async def resident_send(caller: Caller, body: str, thread_id: int | None) -> Mes
     text = _body(body)
     resident = await resident_record(caller)
     if thread_id is not None:
-        thread = await MessageThread.filter(id=thread_id, resident_id=resident.id).first()
+        mine = MessageThread.filter(id=thread_id, resident_id=resident.id)
+        thread = await RULES.rows(caller, mine).first()
         if thread is None:
-            raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.thread_not_found", "threadId"))
+            raise Refused(ErrorCode.NOT_FOUND, "input.thread_not_found", "threadId")
         staff_id = thread.staff_id
     else:
         chief = (
@@ -86,20 +83,24 @@ async def resident_send(caller: Caller, body: str, thread_id: int | None) -> Mes
             else None
         )
         if chief is None:
-            raise ProblemError(problem(ErrorCode.NOT_FOUND, "input.no_grid_chief"))
+            raise Refused(ErrorCode.NOT_FOUND, "input.no_grid_chief")
         staff_id = chief.user_id
     return await _post(caller, resident, staff_id, text, True)
 
 
 async def my_staff_threads(caller: Caller, first: int | None, after: str | None) -> Page:
-    query = MessageThread.filter(staff_id=caller.user.id)
+    """The threads I hold as grid staff (of those the row rule lets me see)."""
+    query = RULES.rows(caller, MessageThread.filter(staff_id=caller.user.id))
     return await keyset_page(query, first, after, caller.services.settings.max_page_size)
 
 
 async def my_resident_threads(caller: Caller, first: int | None, after: str | None) -> Page:
+    """The threads of my own resident record (of those the row rule lets me see)."""
     resident = await my_resident(caller.user.id)
     query = MessageThread.filter(resident_id=resident.id if resident else -1)
-    return await keyset_page(query, first, after, caller.services.settings.max_page_size)
+    return await keyset_page(
+        RULES.rows(caller, query), first, after, caller.services.settings.max_page_size
+    )
 
 
 async def load_message_pages(keys: Sequence[PageKey]) -> list[Page[Message]]:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from core.errors import DomainError, ErrorCode, ProblemError, problem
+from core import validators
 from core.ids import to_global_id
 from models.accounts import Membership, Role, User
 from models.columns import column
 from models.people import PeopleSettings, VisitLog
+from policies.rows import Scope
 from resolvers.events import changing
 from resolvers.people.access import Caller
-from resolvers.people.residents import check_text, visible_resident
+from resolvers.people.residents import visible_resident
+from resolvers.people.rows import RULES
 
 DEFAULT_TARGET = 30
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 VISITING_ROLES = (Role.GRID_WORKER, Role.GRID_CHIEF)
 VISIT_EVENTS = "visit:read"
 
@@ -31,10 +31,8 @@ class WorkerMonth:
 async def record_visit(
     caller: Caller, resident_id: int, findings: str, follow_up: str, visited_at: datetime | None
 ) -> VisitLog:
-    if not findings.strip():
-        raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.required", "findings"))
-    findings = check_text(findings, "findings", 2000)
-    follow_up = check_text(follow_up, "followUp", 2000)
+    findings = validators.text(findings, "findings", 2000)
+    follow_up = validators.text(follow_up, "followUp", 2000, required=False)
     resident = await visible_resident(caller, resident_id)
     now = caller.services.clock.now()
     when = visited_at or now
@@ -69,10 +67,7 @@ async def monthly_target() -> int:
 
 
 async def set_monthly_target(caller: Caller, target: int) -> int:
-    if not 1 <= target <= 1000:
-        raise ProblemError(
-            problem(ErrorCode.BAD_USER_INPUT, "input.number_range", "target", min=1, max=1000)
-        )
+    validators.in_range(target, 1, 1000, "target", "input.number_range")
     async with changing(caller.services, caller.user) as change:
         row = await PeopleSettings.first()
         before = row.monthly_visit_target if row else DEFAULT_TARGET
@@ -89,31 +84,20 @@ async def set_monthly_target(caller: Caller, target: int) -> int:
     return target
 
 
-def month_bounds(month: str) -> tuple[datetime, datetime]:
-    found = _MONTH.match(month.strip())
-    if not found:
-        raise DomainError(ErrorCode.BAD_USER_INPUT, "input.month_format", field="month")
-    year, mon = int(found.group(1)), int(found.group(2))
-    start = datetime(year, mon, 1, tzinfo=UTC)
-    end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=UTC)
-    return start, end
-
-
 async def month_counts(caller: Caller, month: str) -> list[WorkerMonth]:
-    """Every visiting worker of the street (grid staff see only themselves)."""
-    start, end = month_bounds(month)
+    """Every visiting worker of the street, or only myself: the row rule on ``VisitLog``."""
+    start, end = validators.month(month)
     target = await monthly_target()
-    if caller.street_wide:
+    if Scope.STREET in RULES.scope_for(caller, VisitLog):
         worker_ids = set(
             await column(Membership.filter(role__in=list(VISITING_ROLES)), "user_id", int)
         )
     else:
         worker_ids = {caller.user.id}
-    visits = await column(
-        VisitLog.filter(visited_at__gte=start, visited_at__lt=end, worker_id__in=list(worker_ids)),
-        "worker_id",
-        int,
+    in_month = VisitLog.filter(
+        visited_at__gte=start, visited_at__lt=end, worker_id__in=list(worker_ids)
     )
+    visits = await column(RULES.rows(caller, in_month), "worker_id", int)
     per_worker: dict[int, int] = {}
     for worker_id in visits:
         per_worker[worker_id] = per_worker.get(worker_id, 0) + 1

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from core import validators
+from core.errors import Refused
 from models.accounts import User
 from models.projects import Disbursement
 from resolvers.events import changing
 from resolvers.projects.codes import ProjectCode
-from resolvers.projects.common import (
-    Snapshot,
-    check_text,
-    fail,
-    parse_amount,
-    project_gid,
-    require_project,
-)
+from resolvers.projects.common import Snapshot, project_gid, require_project
 from resolvers.projects.progress import check_open
 from resolvers.projects.uploads import UploadLike, staged
 from resolvers.services import Services
@@ -32,8 +27,8 @@ async def record_disbursement(
     over_budget_reason: str,
 ) -> Disbursement:
     """A payment; one that takes spending over the budget needs a reason and is flagged."""
-    value = parse_amount(amount, "amount")
-    purpose = check_text(purpose, "purpose")
+    value = validators.amount(amount, "amount")
+    purpose = validators.text(purpose, "purpose", 200)
     reason = over_budget_reason.strip()
     project = await require_project(project_id)
     check_open(project)
@@ -44,7 +39,7 @@ async def record_disbursement(
             spent = project.spent + value
             over = spent > project.budget
             if over and not reason:
-                raise fail(
+                raise Refused(
                     ProjectCode.OVER_BUDGET,
                     "project.over_budget",
                     "overBudgetReason",

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core.errors import ErrorCode
+from core import validators
+from core.errors import ErrorCode, Refused
 from core.i18n import translate
 from models.accounts import Membership, Role, User
 from models.columns import column
@@ -19,14 +20,7 @@ from models.projects import Follow, Project, ProjectStatus, SourceKind
 from models.tenancy import Community
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
-from resolvers.projects.common import (
-    Snapshot,
-    check_text,
-    fail,
-    parse_amount,
-    project_gid,
-    require_project,
-)
+from resolvers.projects.common import Snapshot, project_gid, require_project
 from resolvers.services import Services
 
 S = ProjectStatus
@@ -74,7 +68,7 @@ async def _staff(user_id: int | None, field: str) -> int | None:
     if user_id is None:
         return None
     if not await Membership.exists(user_id=user_id, role__in=list(STAFF_ROLES)):
-        raise fail(ErrorCode.NOT_FOUND, "project.user_not_staff", field)
+        raise Refused(ErrorCode.NOT_FOUND, "project.user_not_staff", field)
     return user_id
 
 
@@ -82,28 +76,26 @@ def _check_location(lon: float | None, lat: float | None) -> None:
     if lon is None and lat is None:
         return
     if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise fail(ErrorCode.BAD_USER_INPUT, "project.location", "location")
+        raise Refused(ErrorCode.BAD_USER_INPUT, "project.location", "location")
 
 
 async def _checked(new: NewProject) -> dict[str, Any]:
     """The project's own fields from a new or edited project, or a typed error."""
-    title = check_text(new.title, "title")
-    category = check_text(new.category, "category", 40)
-    department = check_text(new.department, "department", 100)
-    budget = parse_amount(new.budget, "budget")
-    if new.planned_end < new.planned_start:
-        raise fail(ErrorCode.BAD_USER_INPUT, "project.dates_order", "plannedEnd")
+    title = validators.text(new.title, "title", 200)
+    category = validators.text(new.category, "category", 40)
+    department = validators.text(new.department, "department", 100)
+    budget = validators.amount(new.budget, "budget")
+    validators.in_order(new.planned_start, new.planned_end, "plannedEnd", "project.dates_order")
     _check_location(new.longitude, new.latitude)
-    if len(new.address) > 200:
-        raise fail(ErrorCode.BAD_USER_INPUT, "input.too_long", "address", max=200)
+    address = validators.text(new.address, "address", 200, required=False)
     if new.community_id is not None and not await Community.exists(id=new.community_id):
-        raise fail(ErrorCode.NOT_FOUND, "input.community_not_found", "communityId")
+        raise Refused(ErrorCode.NOT_FOUND, "input.community_not_found", "communityId")
     return {
         "title": title,
         "description": new.description.strip(),
         "category": category,
         "community_id": new.community_id,
-        "address": new.address.strip(),
+        "address": address,
         "longitude": new.longitude,
         "latitude": new.latitude,
         "department": department,
@@ -119,7 +111,7 @@ async def create_project(services: Services, actor: User, new: NewProject) -> Pr
     """A PROPOSED project; with a source it keeps the link to the matter it was promoted from."""
     checked = await _checked(new)
     if new.source_kind is not None:
-        check_text(new.source_ref, "source.reference")
+        validators.text(new.source_ref, "source.reference", 200)
     now = services.clock.now()
     async with changing(services, actor) as change:
         project = await Project.create(
@@ -164,14 +156,14 @@ async def update_project(
     async with changing(services, actor) as change:
         project = await require_project(project_id, for_update=True)
         if project.status in NOT_EDITABLE:
-            raise fail(
+            raise Refused(
                 ErrorCode.INVALID_TRANSITION,
                 "project.not_editable",
                 "projectId",
                 status=project.status.value,
             )
         if project.status in EXPLAINED_FROM and not reason:
-            raise fail(ErrorCode.BAD_USER_INPUT, "project.reason_required", "reason")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "project.reason_required", "reason")
         changed = {
             name: [_plain(getattr(project, name)), _plain(value)]
             for name, value in checked.items()
@@ -205,7 +197,7 @@ async def change_status(
         project = await require_project(project_id, for_update=True)
         before = project.status
         if to not in allowed.get(before, frozenset()):
-            raise fail(
+            raise Refused(
                 ErrorCode.INVALID_TRANSITION,
                 "project.invalid_transition",
                 "to",
@@ -213,7 +205,7 @@ async def change_status(
                 to_status=to.value,
             )
         if (before, to) in NEEDS_REASON and not reason:
-            raise fail(ErrorCode.BAD_USER_INPUT, "project.reason_required", "reason")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "project.reason_required", "reason")
         await apply_status(change, project, to, reason)
     return project
 

@@ -23,10 +23,10 @@ def project_events(
     user_id: int,
     street_id: int,
     subject: str | None,
-    after: str | None,
+    since: int | None,
     token_expires_at: datetime | None = None,
 ) -> AsyncIterator[Event]:
     """The street's project events (of one project when ``subject`` is its global ID)."""
     return domain_events(
-        services, user_id, street_id, "project.", PROJECT_READ, subject, after, token_expires_at
+        services, user_id, street_id, "project.", PROJECT_READ, subject, since, token_expires_at
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from core.errors import ErrorCode
+from core import validators
+from core.errors import ErrorCode, Refused
 from models.accounts import User
 from models.projects import (
     NO_DUE_DATE,
@@ -20,15 +21,7 @@ from models.projects import (
     ProjectStatus,
 )
 from resolvers.events import Change, changing
-from resolvers.projects.common import (
-    Snapshot,
-    check_range,
-    check_text,
-    fail,
-    project_gid,
-    require_project,
-    today,
-)
+from resolvers.projects.common import Snapshot, project_gid, require_project, today
 from resolvers.projects.uploads import UploadLike, staged
 from resolvers.services import Services
 from tenants.scoping import get_in_street
@@ -39,7 +32,7 @@ MAX_WEIGHT = 100
 
 def check_open(project: Project) -> None:
     if project.status in CLOSED:
-        raise fail(
+        raise Refused(
             ErrorCode.BAD_USER_INPUT, "project.not_active", "projectId", status=project.status.value
         )
 
@@ -78,13 +71,13 @@ async def add_milestone(
     planned_date: date,
     weight: int,
 ) -> Milestone:
-    title = check_text(title, "title")
-    check_range(weight, 1, MAX_WEIGHT, "weight")
+    title = validators.text(title, "title", 200)
+    validators.in_range(weight, 1, MAX_WEIGHT, "weight", "project.range")
     async with changing(services, actor) as change:
         project = await require_project(project_id, for_update=True)
         check_open(project)
         if planned_date < project.planned_start:
-            raise fail(
+            raise Refused(
                 ErrorCode.BAD_USER_INPUT,
                 "project.milestone_before_start",
                 "plannedDate",
@@ -121,9 +114,9 @@ async def complete_milestone(
         project = await require_project(milestone.project_id, for_update=True)
         check_open(project)
         if milestone.done_date is not None:
-            raise fail(ErrorCode.BAD_USER_INPUT, "project.milestone_done", "milestoneId")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "project.milestone_done", "milestoneId")
         if done_on < project.planned_start:
-            raise fail(
+            raise Refused(
                 ErrorCode.BAD_USER_INPUT,
                 "project.milestone_before_start",
                 "doneDate",
@@ -144,9 +137,9 @@ async def complete_milestone(
 async def set_progress(
     services: Services, actor: User, project_id: int, percent: int, reason: str
 ) -> Project:
-    check_range(percent, 0, 100, "percent")
+    validators.in_range(percent, 0, 100, "percent", "project.range")
     if not reason.strip():
-        raise fail(ErrorCode.BAD_USER_INPUT, "project.reason_required", "reason")
+        raise Refused(ErrorCode.BAD_USER_INPUT, "project.reason_required", "reason")
     async with changing(services, actor) as change:
         project = await require_project(project_id, for_update=True)
         check_open(project)
@@ -171,7 +164,7 @@ async def post_update(
     photos: Sequence[UploadLike],
 ) -> ProgressUpdate:
     """A progress report with photos: files land on disk only once the rows are committed."""
-    body = check_text(body, "body", 4000)
+    body = validators.text(body, "body", 4000)
     project = await require_project(project_id)
     check_open(project)
     async with staged(services, project.tenant_id, photos, "photos") as staging:

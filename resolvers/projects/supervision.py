@@ -12,22 +12,16 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
+from core import validators
 from core.clock import add_working_days, local_date
-from core.errors import ErrorCode
+from core.errors import ErrorCode, Refused
 from core.i18n import translate
 from core.ids import to_global_id
 from models.accounts import User
 from models.projects import Follow, Opinion, Project, ProjectStatus, Rating
 from resolvers.events import changing
 from resolvers.notifications import notify
-from resolvers.projects.common import (
-    check_range,
-    check_text,
-    fail,
-    project_gid,
-    require_project,
-    today,
-)
+from resolvers.projects.common import project_gid, require_project, today
 from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
 from tenants.scoping import get_in_street
@@ -46,7 +40,7 @@ def is_overdue(services: Services, opinion: Opinion) -> bool:
 
 
 async def post_opinion(services: Services, actor: User, project_id: int, body: str) -> Opinion:
-    body = check_text(body, "body", 4000)
+    body = validators.text(body, "body", 4000)
     async with changing(services, actor) as change:
         project = await require_project(project_id)
         due = add_working_days(
@@ -75,11 +69,11 @@ async def post_opinion(services: Services, actor: User, project_id: int, body: s
 
 
 async def reply_to_opinion(services: Services, actor: User, opinion_id: int, body: str) -> Opinion:
-    body = check_text(body, "body", 4000)
+    body = validators.text(body, "body", 4000)
     async with changing(services, actor) as change:
         opinion = await get_in_street(Opinion, opinion_id, for_update=True)
         if opinion.replied_at is not None:
-            raise fail(ErrorCode.BAD_USER_INPUT, "project.already_replied", "opinionId")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "project.already_replied", "opinionId")
         project = await require_project(opinion.project_id)
         opinion.reply = body
         opinion.replied_at = change.at
@@ -110,13 +104,13 @@ async def reply_to_opinion(services: Services, actor: User, opinion_id: int, bod
 
 async def rate_reply(services: Services, actor: User, opinion_id: int, score: int) -> Opinion:
     """The author of the opinion, and only they, rates the department's reply (1 to 5)."""
-    check_range(score, 1, 5, "score")
+    validators.in_range(score, 1, 5, "score", "project.range")
     async with changing(services, actor) as change:
         opinion = await get_in_street(Opinion, opinion_id, for_update=True)
         if opinion.author_id != actor.id:
-            raise fail(ErrorCode.FORBIDDEN, "project.not_author", "opinionId")
+            raise Refused(ErrorCode.FORBIDDEN, "project.not_author", "opinionId")
         if opinion.replied_at is None:
-            raise fail(ErrorCode.BAD_USER_INPUT, "project.not_replied", "opinionId")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "project.not_replied", "opinionId")
         opinion.reply_score = score
         await opinion.save(update_fields=["reply_score"])
         await change.record(
@@ -157,16 +151,14 @@ async def rate_project(
     services: Services, actor: User, project_id: int, score: int, comment: str
 ) -> Rating:
     """One rating per person per project, while the project is COMPLETED (until accepted)."""
-    check_range(score, 1, 5, "score")
-    comment = comment.strip()
-    if len(comment) > 1000:
-        raise fail(ErrorCode.BAD_USER_INPUT, "input.too_long", "comment", max=1000)
+    validators.in_range(score, 1, 5, "score", "project.range")
+    comment = validators.text(comment.strip(), "comment", 1000, required=False)
     for _attempt in range(2):
         try:
             return await _rate(services, actor, project_id, score, comment)
         except IntegrityError:
             continue  # a concurrent first rating by the same person: update it instead
-    raise fail(ErrorCode.ALREADY_EXISTS, "error.bad_user_input", "score")
+    raise Refused(ErrorCode.ALREADY_EXISTS, "error.bad_user_input", "score")
 
 
 async def _rate(
@@ -175,7 +167,7 @@ async def _rate(
     async with changing(services, actor) as change:
         project = await require_project(project_id, for_update=True)
         if project.status not in RATEABLE:
-            raise fail(
+            raise Refused(
                 ErrorCode.BAD_USER_INPUT,
                 "project.rating_closed",
                 "projectId",

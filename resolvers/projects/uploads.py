@@ -20,9 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from core.errors import ErrorCode
+from core.errors import ErrorCode, Refused
 from models.projects import Photo
-from resolvers.projects.common import fail
 from resolvers.services import Services
 
 CHUNK = 64 * 1024
@@ -117,14 +116,14 @@ async def _stage_one(
             if kind is None:
                 kind = sniff(chunk)
                 if kind is None:
-                    raise fail(ErrorCode.INVALID_UPLOAD, "project.upload_type", field)
+                    raise Refused(ErrorCode.INVALID_UPLOAD, "project.upload_type", field)
             size += len(chunk)
             if size > limit:
-                raise fail(ErrorCode.INVALID_UPLOAD, "project.upload_size", field, max=limit)
+                raise Refused(ErrorCode.INVALID_UPLOAD, "project.upload_size", field, max=limit)
             digest.update(chunk)
             temp.write(chunk)
         if kind is None:  # an empty file
-            raise fail(ErrorCode.INVALID_UPLOAD, "project.upload_type", field)
+            raise Refused(ErrorCode.INVALID_UPLOAD, "project.upload_type", field)
         temp.close()
     except BaseException:
         temp.remove()
@@ -140,7 +139,7 @@ async def staged(
     """Stage and check uploads; the caller calls ``commit()`` after its transaction commits.
     Whatever is not committed when the block ends is removed."""
     if len(uploads) > MAX_FILES:
-        raise fail(ErrorCode.INVALID_UPLOAD, "project.upload_count", field, max=MAX_FILES)
+        raise Refused(ErrorCode.INVALID_UPLOAD, "project.upload_count", field, max=MAX_FILES)
     root = Path(services.settings.upload_dir)
     staging = Staging(root, [])
     try:

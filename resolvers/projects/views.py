@@ -23,7 +23,7 @@ import geojson
 from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
-from core.errors import DomainError, ErrorCode
+from core.errors import ErrorCode, Refused
 from models.projects import (
     ZERO,
     Disbursement,
@@ -39,7 +39,7 @@ from models.projects import (
 from models.scoping import db_columns
 from models.sql import Statement
 from models.tenancy import Community
-from resolvers.pagination import Page, PageKey, check_page_size, keyset_pages
+from resolvers.pagination import Page, PageKey, check_page_size, keyset_page, keyset_pages
 from resolvers.projects.common import ACTIVE, Lateness, lateness_of, project_gid, today
 from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
@@ -103,7 +103,7 @@ def decode_board_cursor(cursor: str, order: BoardOrder) -> list[Any]:
             parsed.append(date.fromisoformat(value) if field == "next_due" else int(value))
         return parsed
     except (ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise DomainError(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", field="after") from exc
+        raise Refused(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", "after") from exc
 
 
 class _Where:
@@ -470,3 +470,16 @@ async def totals(services: Services) -> Totals:
         rating_count=rating_count,
         rating_total=rating_total,
     )
+
+
+async def street_projects(
+    services: Services,
+    statuses: Sequence[ProjectStatus] | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Project]:
+    """The street's projects in the order they were proposed (a plain list for staff tools;
+    the board ranks them)."""
+    query = Project.filter(status__in=list(statuses)) if statuses else Project.all()
+    query = query.select_related("community")  # for the page's figures (page_figures)
+    return await keyset_page(query, first, after, services.settings.max_page_size)

@@ -37,7 +37,8 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.errors import DomainError, ErrorCode
+from core import validators
+from core.errors import DomainError, ErrorCode, Refused
 from models.accounts import User
 from models.audit import canonical_json
 from models.events import EVENT_READ, OutboxEvent
@@ -45,7 +46,6 @@ from models.scoping import current_scope, require_writable
 from models.sql import Statement
 from models.votes import Ballot, BallotMode, Elector, SealedBallot, Vote, VoteItem, VoteStatus
 from resolvers.events import Change, changing
-from resolvers.projects.common import fail
 from resolvers.services import Services
 from resolvers.votes.codes import VoteCode
 from resolvers.votes.common import (
@@ -84,9 +84,9 @@ class Mark:
 def check_can_vote_now(services: Services, vote: Vote) -> None:
     now = services.clock.now()
     if vote.status is VoteStatus.DRAFT:
-        raise fail(VoteCode.VOTE_NOT_OPEN, "vote.not_open", "voteId")
+        raise Refused(VoteCode.VOTE_NOT_OPEN, "vote.not_open", "voteId")
     if vote.status is not VoteStatus.OPEN or (vote.closes_at and vote.closes_at <= now):
-        raise fail(VoteCode.VOTE_CLOSED, "vote.closed", "voteId")
+        raise Refused(VoteCode.VOTE_CLOSED, "vote.closed", "voteId")
 
 
 def fill_ballot(vote: Vote, items: Sequence[VoteItem], marks: Sequence[Mark]) -> dict[str, Any]:
@@ -103,28 +103,25 @@ def fill_ballot(vote: Vote, items: Sequence[VoteItem], marks: Sequence[Mark]) ->
         else:
             item = by_project.get(mark.project_id)
         if item is None:
-            raise fail(ErrorCode.BAD_USER_INPUT, "vote.not_on_ballot", where)
+            raise Refused(ErrorCode.BAD_USER_INPUT, "vote.not_on_ballot", where)
         key = str(item.id)
         if key in chosen:
-            raise fail(ErrorCode.BAD_USER_INPUT, "vote.duplicate_mark", where)
+            raise Refused(ErrorCode.BAD_USER_INPUT, "vote.duplicate_mark", where)
         if vote.mode is BallotMode.RATING:
             if mark.answer is not None or mark.score is None:
-                raise fail(ErrorCode.BAD_USER_INPUT, "vote.score_required", where)
-            if not 1 <= mark.score <= vote.scale_max:
-                raise fail(
-                    ErrorCode.BAD_USER_INPUT, "project.range", where, min=1, max=vote.scale_max
-                )
+                raise Refused(ErrorCode.BAD_USER_INPUT, "vote.score_required", where)
+            validators.in_range(mark.score, 1, vote.scale_max, where, "project.range")
             chosen[key] = mark.score
         elif vote.mode is BallotMode.APPROVAL:
             if mark.score is not None or mark.answer not in (None, YES):
-                raise fail(ErrorCode.BAD_USER_INPUT, "vote.approval_answer", where)
+                raise Refused(ErrorCode.BAD_USER_INPUT, "vote.approval_answer", where)
             chosen[key] = YES
         else:
             if mark.score is not None or mark.answer not in ANSWERS:
-                raise fail(ErrorCode.BAD_USER_INPUT, "vote.answer_required", where)
+                raise Refused(ErrorCode.BAD_USER_INPUT, "vote.answer_required", where)
             chosen[key] = mark.answer
     if vote.mode is BallotMode.APPROVAL and len(chosen) > (vote.max_choices or 0):
-        raise fail(
+        raise Refused(
             VoteCode.TOO_MANY_CHOICES, "vote.too_many_choices", "choices", max=vote.max_choices
         )
     if vote.mode is BallotMode.YES_NO_ABSTAIN:
@@ -137,7 +134,7 @@ def check_key(key: str | None) -> str | None:
     if key is None:
         return None
     if not MIN_KEY <= len(key) <= MAX_KEY or not key.isprintable():
-        raise fail(
+        raise Refused(
             ErrorCode.BAD_USER_INPUT,
             "vote.idempotency_key",
             "idempotencyKey",
@@ -337,7 +334,7 @@ async def _count(change: Change, paper: BallotPaper, by: int) -> int:
         rows = await _RAISE_TURNOUT_ONLY.fetch(conn, by=by, vote=vote.id)
     if not rows:
         change.services.kept(BallotPapers).forget(change.street_id, vote.id)
-        raise fail(VoteCode.VOTE_CLOSED, "vote.closed", "voteId")
+        raise Refused(VoteCode.VOTE_CLOSED, "vote.closed", "voteId")
     payload["turnout"] = turnout = int(rows[0]["turnout"])
     if _postgres(conn):
         event.id = rows[0]["id"]
@@ -390,7 +387,7 @@ async def _replayed(
     first = await _current_choices(services, sub)
     if first is not None and canonical_json(first) == canonical_json(sub.choices):
         return Counted(sub.receipt, _standing_vote(paper, standing), replayed=True)
-    raise fail(VoteCode.ALREADY_VOTED, "vote.already_voted", "voteId")
+    raise Refused(VoteCode.ALREADY_VOTED, "vote.already_voted", "voteId")
 
 
 async def _withdraw(sub: Submission, standing: dict, previous_receipt: str | None) -> str:
@@ -399,7 +396,7 @@ async def _withdraw(sub: Submission, standing: dict, previous_receipt: str | Non
     vote = sub.vote
     if vote.secret:
         if not previous_receipt or change_tag(previous_receipt) != standing["change_tag"]:
-            raise fail(VoteCode.ALREADY_VOTED, "vote.previous_receipt", "previousReceipt")
+            raise Refused(VoteCode.ALREADY_VOTED, "vote.previous_receipt", "previousReceipt")
         old = await SealedBallot.filter(vote_id=vote.id, change_tag=standing["change_tag"]).first()
         removed = await SealedBallot.filter(id=old.id).delete() if old else 0
         withdrawn = hashlib.sha256(old.sealed.encode()).hexdigest() if old else ""
@@ -408,7 +405,7 @@ async def _withdraw(sub: Submission, standing: dict, previous_receipt: str | Non
         withdrawn = ballot.receipt_hash if ballot else ""
         removed = await Ballot.filter(vote_id=vote.id, voter_id=sub.voter.id).delete()
     if not removed:
-        raise fail(VoteCode.ALREADY_VOTED, "vote.previous_receipt", "previousReceipt")
+        raise Refused(VoteCode.ALREADY_VOTED, "vote.previous_receipt", "previousReceipt")
     return withdrawn
 
 
@@ -429,9 +426,21 @@ async def _change(
         earlier_retry_tags=earlier,
     )
     if not updated:  # a change of the same ballot raced this one
-        raise fail(VoteCode.ALREADY_VOTED, "vote.already_voted", "voteId")
+        raise Refused(VoteCode.ALREADY_VOTED, "vote.already_voted", "voteId")
     await _insert(change, sub, stored)
     return withdrawn
+
+
+async def _filled(paper: BallotPaper, voter: User, marks: Sequence[Mark]) -> dict[str, Any]:
+    """The ballot as marked. What is wrong with its marks is said to someone on the electorate
+    only: anyone else hears NOT_ON_ELECTORATE first (the look-up costs nothing on a good
+    ballot)."""
+    try:
+        return fill_ballot(paper.vote, paper.items, marks)
+    except Refused:
+        if (await _standing(None, paper.vote, voter))["elector_id"] is None:
+            raise Refused(VoteCode.NOT_ON_ELECTORATE, "vote.not_on_electorate", "voteId") from None
+        raise
 
 
 async def cast_ballot(
@@ -461,7 +470,7 @@ async def cast_ballot(
         if replay is not None:
             return replay
     check_can_vote_now(services, vote)
-    sub = Submission(voter, vote, fill_ballot(vote, paper.items, marks), key, receipt)
+    sub = Submission(voter, vote, await _filled(paper, voter, marks), key, receipt)
     require_writable(current_scope())  # nothing is tried in a read-only scope
     withdrawn: str | None = None
     async with changing(services, None if vote.secret else voter) as change:
@@ -475,9 +484,9 @@ async def cast_ballot(
                 services.kept(BallotPapers).forget(change.street_id, vote.id)
                 check_can_vote_now(services, _standing_vote(paper, standing))
             if standing["elector_id"] is None:
-                raise fail(VoteCode.NOT_ON_ELECTORATE, "vote.not_on_electorate", "voteId")
+                raise Refused(VoteCode.NOT_ON_ELECTORATE, "vote.not_on_electorate", "voteId")
             if not vote.allow_changes:
-                raise fail(VoteCode.ALREADY_VOTED, "vote.already_voted", "voteId")
+                raise Refused(VoteCode.ALREADY_VOTED, "vote.already_voted", "voteId")
             withdrawn = await _change(change, sub, standing, stored, previous_receipt)
         turnout = await _count(change, paper, 0 if withdrawn is not None else 1)
         record = dict(stored.record)

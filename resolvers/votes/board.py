@@ -15,6 +15,8 @@ from core.errors import DomainError, ErrorCode
 from models.audit import AuditEntry, canonical_json
 from models.columns import column
 from models.votes import Ballot, Vote, VoteItem, VoteStatus
+from policies.rows import ANYONE
+from resolvers.votes import rows
 from resolvers.votes.common import (
     ballot_paper,
     digest,
@@ -52,8 +54,8 @@ class Board:
 async def published_vote(vote_id: int) -> Vote:
     """A published vote of any street (its board is public), or NOT_FOUND."""
     with unscoped("a published vote's bulletin board is public"):
-        vote = await Vote.filter(id=vote_id, status=VoteStatus.PUBLISHED).first()
-    if vote is None:
+        vote = await Vote.filter(id=vote_id).first()
+    if vote is None or not rows.RULES.sees(ANYONE, rows.PUBLISHED_RESULT, vote):
         raise DomainError(ErrorCode.NOT_FOUND)
     return vote
 

@@ -14,11 +14,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from core.errors import ErrorCode
+from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from models.audit import canonical_json
 from models.votes import Ballot, Elector, Vote, VoteItem, VoteStatus
-from resolvers.projects.common import fail
 from resolvers.votes.tally import Line, Rules
 from tenants.scoping import get_in_street
 
@@ -74,8 +73,8 @@ def lines_of(items: list[VoteItem]) -> list[Line]:
     return [Line(item.id, item.label) for item in items]
 
 
-def invalid_transition(vote: Vote, to: VoteStatus) -> Exception:
-    return fail(
+def invalid_transition(vote: Vote, to: VoteStatus) -> Refused:
+    return Refused(
         ErrorCode.INVALID_TRANSITION,
         "vote.invalid_transition",
         "id",

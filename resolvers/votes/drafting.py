@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict
 
-from core.errors import ErrorCode
+from core import validators
+from core.errors import ErrorCode, Refused
 from models.accounts import Membership, Role, User
 from models.columns import column
 from models.projects import Project, ProjectStatus
@@ -26,7 +27,6 @@ from models.votes import (
     VoteStatus,
 )
 from resolvers.events import changing
-from resolvers.projects.common import check_range, check_text, fail
 from resolvers.services import Services
 from resolvers.votes.common import EDITABLE, invalid_transition, require_vote, vote_gid
 
@@ -98,17 +98,17 @@ class CheckedItem:
 async def _project_items(items: list[ItemDraft]) -> list[CheckedItem]:
     ids = [item.project_id for item in items if item.project_id is not None]
     if len(ids) != len(items):
-        raise fail(ErrorCode.BAD_USER_INPUT, "vote.project_required", "items")
+        raise Refused(ErrorCode.BAD_USER_INPUT, "vote.project_required", "items")
     if len(set(ids)) != len(ids):
-        raise fail(ErrorCode.BAD_USER_INPUT, "vote.duplicate_item", "items")
+        raise Refused(ErrorCode.BAD_USER_INPUT, "vote.duplicate_item", "items")
     found = {p.id: p for p in await Project.filter(id__in=ids)}
     checked = []
     for pid in ids:
         project = found.get(pid)
         if project is None:
-            raise fail(ErrorCode.NOT_FOUND, "vote.project_not_found", "items")
+            raise Refused(ErrorCode.NOT_FOUND, "vote.project_not_found", "items")
         if project.status is not ProjectStatus.CANDIDATE:
-            raise fail(
+            raise Refused(
                 ErrorCode.BAD_USER_INPUT, "vote.project_not_candidate", "items", title=project.title
             )
         checked.append(CheckedItem(project.title, SubjectKind.PROJECT, project.id, None))
@@ -124,32 +124,32 @@ async def _rating_items(items: list[ItemDraft]) -> list[CheckedItem]:
         if kind is SubjectKind.PROJECT:
             project = await Project.filter(id=item.project_id or 0).first()
             if project is None:
-                raise fail(ErrorCode.NOT_FOUND, "vote.project_not_found", "items")
+                raise Refused(ErrorCode.NOT_FOUND, "vote.project_not_found", "items")
             checked.append(CheckedItem(project.title, kind, project.id, None))
         elif kind is SubjectKind.REPRESENTATIVE:
             membership = await Membership.filter(
                 user_id=item.representative_id or 0, role=Role.REPRESENTATIVE
             ).first()
             if membership is None:
-                raise fail(ErrorCode.NOT_FOUND, "vote.representative_not_found", "items")
+                raise Refused(ErrorCode.NOT_FOUND, "vote.representative_not_found", "items")
             user = await User.get(id=membership.user_id)
             label = item.label.strip() or user.display_name or user.username
-            checked.append(CheckedItem(check_text(label, "items"), kind, None, user.id))
+            checked.append(CheckedItem(validators.text(label, "items", 200), kind, None, user.id))
         else:
-            checked.append(CheckedItem(check_text(item.label, "items"), kind, None, None))
+            checked.append(CheckedItem(validators.text(item.label, "items", 200), kind, None, None))
     return checked
 
 
 async def _check_items(draft: VoteDraft) -> list[CheckedItem]:
     if draft.kind is VoteKind.RESOLUTION:
         if len(draft.items) > 1:
-            raise fail(ErrorCode.BAD_USER_INPUT, "vote.one_motion", "items")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "vote.one_motion", "items")
         label = draft.items[0].label if draft.items else draft.title
-        return [CheckedItem(check_text(label, "items"), SubjectKind.MOTION, None, None)]
+        return [CheckedItem(validators.text(label, "items", 200), SubjectKind.MOTION, None, None)]
     if not draft.items:
-        raise fail(ErrorCode.BAD_USER_INPUT, "vote.no_items", "items")
+        raise Refused(ErrorCode.BAD_USER_INPUT, "vote.no_items", "items")
     if len(draft.items) > MAX_ITEMS:
-        raise fail(ErrorCode.BAD_USER_INPUT, "vote.too_many_items", "items", max=MAX_ITEMS)
+        raise Refused(ErrorCode.BAD_USER_INPUT, "vote.too_many_items", "items", max=MAX_ITEMS)
     if draft.kind is VoteKind.PROJECT_BALLOT:
         return await _project_items(draft.items)
     return await _rating_items(draft.items)
@@ -161,19 +161,19 @@ async def _check_electorate(electorate: ElectorateDraft) -> dict[str, list[int]]
         communities = sorted(set(electorate.community_ids))
         grids = sorted(set(electorate.grid_ids))
         if await Community.filter(id__in=communities).count() != len(communities):
-            raise fail(ErrorCode.NOT_FOUND, "input.community_not_found", "electorate")
+            raise Refused(ErrorCode.NOT_FOUND, "input.community_not_found", "electorate")
         if await Grid.filter(id__in=grids).count() != len(grids):
-            raise fail(ErrorCode.NOT_FOUND, "vote.grid_not_found", "electorate")
+            raise Refused(ErrorCode.NOT_FOUND, "vote.grid_not_found", "electorate")
         return {"communities": communities, "grids": grids}
     if kind is ElectorateKind.ROSTER:
         users = sorted(set(electorate.user_ids))
         if not users:
-            raise fail(ErrorCode.BAD_USER_INPUT, "vote.empty_roster", "electorate")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "vote.empty_roster", "electorate")
         if len(users) > MAX_ROSTER:
-            raise fail(ErrorCode.BAD_USER_INPUT, "vote.roster_too_long", "electorate")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "vote.roster_too_long", "electorate")
         members = set(await column(Membership.filter(user_id__in=users).distinct(), "user_id", int))
         if members != set(users):
-            raise fail(ErrorCode.NOT_FOUND, "vote.not_a_member", "electorate")
+            raise Refused(ErrorCode.NOT_FOUND, "vote.not_a_member", "electorate")
         return {"users": users}
     return {}
 
@@ -186,27 +186,36 @@ class _Checked(TypedDict):
 
 
 async def _checked(services: Services, draft: VoteDraft) -> _Checked:
-    title = check_text(draft.title, "title")
+    title = validators.text(draft.title, "title", 200)
     mode = draft.mode or DEFAULT_MODE[draft.kind]
     if mode not in ALLOWED_MODES[draft.kind]:
-        raise fail(ErrorCode.BAD_USER_INPUT, "vote.mode", "mode", kind=draft.kind.value)
+        raise Refused(ErrorCode.BAD_USER_INPUT, "vote.mode", "mode", kind=draft.kind.value)
     items = await _check_items(draft)
     max_choices = None
     if mode is BallotMode.APPROVAL:
         if draft.max_choices is None:
-            raise fail(ErrorCode.BAD_USER_INPUT, "vote.max_choices_required", "maxChoices")
-        max_choices = check_range(draft.max_choices, 1, len(items), "maxChoices")
-    scale_max = check_range(draft.scale_max, 2, 10, "scaleMax")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "vote.max_choices_required", "maxChoices")
+        max_choices = validators.in_range(
+            draft.max_choices, 1, len(items), "maxChoices", "project.range"
+        )
+    scale_max = validators.in_range(draft.scale_max, 2, 10, "scaleMax", "project.range")
     quorum = draft.quorum_percent
     if quorum is None:
         quorum = DEFAULT_QUORUM[draft.kind]
-    quorum = check_range(quorum, 0, 100, "quorumPercent")
+    quorum = validators.in_range(quorum, 0, 100, "quorumPercent", "project.range")
     now = services.clock.now()
     if draft.closes_at is not None:
-        if draft.closes_at <= now:
-            raise fail(ErrorCode.BAD_USER_INPUT, "vote.closes_in_past", "closesAt")
-        if draft.opens_at is not None and draft.opens_at >= draft.closes_at:
-            raise fail(ErrorCode.BAD_USER_INPUT, "vote.schedule_order", "closesAt")
+        validators.in_order(
+            now, draft.closes_at, "closesAt", "vote.closes_in_past", same_allowed=False
+        )
+        if draft.opens_at is not None:
+            validators.in_order(
+                draft.opens_at,
+                draft.closes_at,
+                "closesAt",
+                "vote.schedule_order",
+                same_allowed=False,
+            )
     spec = await _check_electorate(draft.electorate)
     return {
         "fields": {

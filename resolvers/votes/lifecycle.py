@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Q, Subquery
 
 from core.clock import LOCAL_TZ
-from core.errors import ErrorCode, ProblemError
+from core.errors import ErrorCode, Refused
 from core.i18n import translate
 from models.accounts import Membership, Role, User
 from models.columns import column
@@ -37,7 +37,6 @@ from policies.vocabulary import street_domain
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
 from resolvers.periodic import Periodic
-from resolvers.projects.common import fail
 from resolvers.projects.lifecycle import apply_status
 from resolvers.services import Services
 from resolvers.votes.common import (
@@ -128,18 +127,18 @@ async def open_vote(services: Services, actor: User | None, vote_id: int) -> Vot
         if vote.status is not VoteStatus.DRAFT:
             raise invalid_transition(vote, VoteStatus.OPEN)
         if vote.closes_at is not None and vote.closes_at <= change.at:
-            raise fail(ErrorCode.BAD_USER_INPUT, "vote.closes_in_past", "closesAt")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "vote.closes_in_past", "closesAt")
         items = await ballot_paper(vote.id)
         if vote.kind is VoteKind.PROJECT_BALLOT:
             ids = [item.project_id for item in items]
             candidates = await Project.filter(id__in=ids, status=ProjectStatus.CANDIDATE).count()
             if candidates != len(ids):
-                raise fail(ErrorCode.BAD_USER_INPUT, "vote.project_no_longer_candidate", "items")
+                raise Refused(ErrorCode.BAD_USER_INPUT, "vote.project_no_longer_candidate", "items")
         # Only accounts that can cast a ballot count (a big-screen account on a roster cannot).
         domain = street_domain(change.street_id)
         voters = [u for u in await electorate_of(vote) if services.authorizer.can(u, domain, CAST)]
         if not voters:
-            raise fail(ErrorCode.BAD_USER_INPUT, "vote.empty_electorate", "electorate")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "vote.empty_electorate", "electorate")
         await Elector.bulk_create(
             [Elector(tenant_id=change.street_id, vote_id=vote.id, user_id=u) for u in voters],
             batch_size=1000,
@@ -265,7 +264,7 @@ async def _approve_passed(change: Change, vote: Vote, outcomes: dict[str, str]) 
 async def cancel_vote(services: Services, actor: User, vote_id: int, reason: str) -> Vote:
     reason = reason.strip()
     if not reason:
-        raise fail(ErrorCode.BAD_USER_INPUT, "input.required", "reason")
+        raise Refused(ErrorCode.BAD_USER_INPUT, "input.required", "reason")
     async with changing(services, actor) as change:
         vote = await require_vote(vote_id, for_update=True)
         if vote.status not in (VoteStatus.DRAFT, VoteStatus.OPEN):
@@ -323,9 +322,9 @@ async def scan_votes(services: Services) -> int:
                 try:
                     await action(services, None, vote_id)
                     steps += 1
-                except ProblemError as exc:  # another worker did it, or it cannot open
-                    if exc.problem.code is not ErrorCode.INVALID_TRANSITION:
-                        log.warning("vote %s: %s", vote_id, exc.problem.message_key)
+                except Refused as refusal:  # another worker did it, or it cannot open
+                    if refusal.code is not ErrorCode.INVALID_TRANSITION:
+                        log.warning("vote %s: %s", vote_id, refusal.message_key)
     for vote_id, street_id in to_remind:
         with street_scope(street_id):
             steps += await remind_closing(services, vote_id)

@@ -23,10 +23,10 @@ def vote_events(
     user_id: int,
     street_id: int,
     subject: str,
-    after: str | None,
+    since: int | None,
     token_expires_at: datetime | None = None,
 ) -> AsyncIterator[Event]:
     """The events of one vote (by its global ID), for callers who may read votes."""
     return domain_events(
-        services, user_id, street_id, "vote.", VOTE_READ, subject, after, token_expires_at
+        services, user_id, street_id, "vote.", VOTE_READ, subject, since, token_expires_at
     )

@@ -5,7 +5,6 @@ from typing import Annotated
 
 import strawberry
 
-from core.errors import Problem
 from policies.capabilities.accounts import MEMBER_GRANT
 from resolvers import auth, members
 from schema.accounts.inputs import (
@@ -17,7 +16,7 @@ from schema.accounts.inputs import (
 )
 from schema.accounts.types import Account, Membership
 from schema.context import Info
-from schema.errors import InputError, TooManyAttempts, input_error, payload, user_error
+from schema.errors import InputError, TooManyAttempts
 from schema.permissions import Can, Public, SignedIn, mutation
 from schema.relay import decode_id
 
@@ -85,19 +84,15 @@ class AccountsMutation:
     )
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         context = info.context
-        result = await auth.login(
+        signed_in = await auth.login(
             context.services, input.username, input.password, context.client_address
         )
-        if isinstance(result, Problem):
-            return user_error(result, context.locale)
-        return LoginSuccess.from_result(result)
+        return LoginSuccess.from_result(signed_in)
 
     @mutation(requires=Public(), description="Swap a refresh token for a new token pair.")
     async def refresh_token(self, info: Info, input: RefreshTokenInput) -> RefreshTokenPayload:
-        result = await auth.refresh(info.context.services, input.refresh_token)
-        if isinstance(result, Problem):
-            return input_error(result, info.context.locale)
-        return LoginSuccess.from_result(result)
+        signed_in = await auth.refresh(info.context.services, input.refresh_token)
+        return LoginSuccess.from_result(signed_in)
 
     @mutation(requires=SignedIn(), description="Sign out: this session's tokens stop working.")
     async def logout(self, info: Info) -> LogoutSuccess:
@@ -114,20 +109,17 @@ class AccountsMutation:
     async def create_account(self, info: Info, input: CreateAccountInput) -> CreateAccountPayload:
         context = info.context
 
-        async def run() -> CreateAccountSuccess:
-            created = await members.create_account(
-                context.services,
-                context.viewer.require_user(),
-                input.username,
-                input.display_name,
-                input.role,
-            )
-            return CreateAccountSuccess(
-                membership=Membership.from_model(created.membership),
-                one_time_password=created.one_time_password,
-            )
-
-        return await payload(info, run)
+        created = await members.create_account(
+            context.services,
+            context.viewer.require_user(),
+            input.username,
+            input.display_name,
+            input.role,
+        )
+        return CreateAccountSuccess(
+            membership=Membership.from_model(created.membership),
+            one_time_password=created.one_time_password,
+        )
 
     @mutation(
         requires=Can(MEMBER_GRANT),
@@ -136,23 +128,15 @@ class AccountsMutation:
     async def grant_role(self, info: Info, input: GrantRoleInput) -> GrantRolePayload:
         context = info.context
 
-        async def run() -> GrantRoleSuccess:
-            user_id = decode_id(input.account_id, "Account", "accountId")
-            row = await members.grant_role(
-                context.services, context.viewer.require_user(), user_id, input.role
-            )
-            return GrantRoleSuccess(membership=Membership.from_model(row))
-
-        return await payload(info, run)
+        user_id = decode_id(input.account_id, "Account", "accountId")
+        row = await members.grant_role(
+            context.services, context.viewer.require_user(), user_id, input.role
+        )
+        return GrantRoleSuccess(membership=Membership.from_model(row))
 
     @mutation(requires=Can(MEMBER_GRANT), description="Take a role away in the current street.")
     async def revoke_role(self, info: Info, input: RevokeRoleInput) -> RevokeRolePayload:
-        async def run() -> RevokeRoleSuccess:
-            membership_id = decode_id(input.membership_id, "Membership", "membershipId")
-            context = info.context
-            await members.revoke_role(
-                context.services, context.viewer.require_user(), membership_id
-            )
-            return RevokeRoleSuccess(revoked_membership_id=input.membership_id)
-
-        return await payload(info, run)
+        membership_id = decode_id(input.membership_id, "Membership", "membershipId")
+        context = info.context
+        await members.revoke_role(context.services, context.viewer.require_user(), membership_id)
+        return RevokeRoleSuccess(revoked_membership_id=input.membership_id)

@@ -9,8 +9,8 @@ from policies.enforcer import POLICY_CHANNEL
 from resolvers import accounts
 from schema.accounts.types import Permission
 from schema.context import Info
+from schema.live import listener
 from schema.permissions import SignedIn, subscription
-from tenants.scoping import street_scope
 
 
 @strawberry.type
@@ -21,14 +21,12 @@ class AccountsSubscription:
         "(so a workbench can show or hide actions at once).",
     )
     async def my_permissions_changed(self, info: Info) -> AsyncGenerator[list[Permission], None]:
-        context = info.context
-        services = context.services
-        user = context.viewer.require_user()
-        street = context.viewer.require_street()
-        with street_scope(street.id, writable=False):
+        me = listener(info)
+        services = me.services
+        with me.reading():
             async for message in services.broker.subscribe(POLICY_CHANNEL):
-                if user.id not in json.loads(message):
+                if me.user.id not in json.loads(message):
                     continue
-                await services.authorizer.reload_users([user.id])
-                caps = accounts.my_capabilities(services, user, street)
+                await services.authorizer.reload_users([me.user.id])
+                caps = accounts.my_capabilities(services, me.user, me.street)
                 yield [Permission.from_capability(cap) for cap in caps]

@@ -4,10 +4,10 @@ from typing import Annotated
 
 import strawberry
 
-from core.errors import ErrorCode, ProblemError, problem
+from core.errors import ErrorCode, Refused
 from resolvers import notices, notifications
 from schema.context import Info
-from schema.errors import InputError, payload
+from schema.errors import InputError
 from schema.events.inputs import MarkNotificationsReadInput
 from schema.permissions import SignedIn, mutation
 from schema.relay import decode_id
@@ -37,15 +37,12 @@ class EventsMutation:
     ) -> MarkNotificationsReadPayload:
         context = info.context
 
-        async def run() -> MarkNotificationsReadSuccess:
-            user = context.viewer.require_user()
-            if not input.all and not input.ids:
-                raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "input.required", "ids"))
-            ids = [decode_id(i, "Notification", "ids") for i in input.ids or []]
-            marked = await notifications.mark_read(context.services, user, ids, input.all)
-            if input.all:  # "all read" in the inbox includes the notices addressed to me
-                marked += await notices.mark_all_read(user.id, context.services.clock.now())
-            unread = await notifications.unread_count(user) + await notices.unread_count(user.id)
-            return MarkNotificationsReadSuccess(marked_count=marked, unread_count=unread)
-
-        return await payload(info, run)
+        user = context.viewer.require_user()
+        if not input.all and not input.ids:
+            raise Refused(ErrorCode.BAD_USER_INPUT, "input.required", "ids")
+        ids = [decode_id(i, "Notification", "ids") for i in input.ids or []]
+        marked = await notifications.mark_read(context.services, user, ids, input.all)
+        if input.all:  # "all read" in the inbox includes the notices addressed to me
+            marked += await notices.mark_all_read(user.id, context.services.clock.now())
+        unread = await notifications.unread_count(user) + await notices.unread_count(user.id)
+        return MarkNotificationsReadSuccess(marked_count=marked, unread_count=unread)

@@ -7,7 +7,8 @@ import strawberry
 from policies.capabilities.events import EVENT_READ
 from resolvers import events, notifications
 from schema.context import Info
-from schema.events.types import SHARED_EVENT, Notification, NotificationAdded, StreetEvent
+from schema.events.types import Notification, NotificationAdded, StreetEvent
+from schema.live import listener, shared
 from schema.permissions import Can, SignedIn, subscription
 
 
@@ -23,15 +24,12 @@ class EventsSubscription:
     async def street_events(
         self, info: Info, types: list[str] | None = None, after: str | None = None
     ) -> AsyncGenerator[StreetEvent, None]:
-        context = info.context
-        viewer = context.viewer
-        user = viewer.require_user()
-        street = viewer.require_street()
-        async for event in events.street_events(
-            context.services, user.id, street.id, types, after, viewer.token_expires_at
-        ):
-            SHARED_EVENT.set(event)
-            yield StreetEvent.of(event)
+        me = listener(info, after)
+        stream = events.street_events(
+            me.services, me.user.id, me.street.id, types, me.since, me.token_expires_at
+        )
+        async for item in shared(stream, StreetEvent, StreetEvent.of):
+            yield item
 
     @subscription(
         requires=SignedIn(street=True),
@@ -41,12 +39,9 @@ class EventsSubscription:
     async def notification_added(
         self, info: Info, after: str | None = None
     ) -> AsyncGenerator[NotificationAdded, None]:
-        context = info.context
-        viewer = context.viewer
-        user = viewer.require_user()
-        street = viewer.require_street()
+        me = listener(info, after)  # each message is the receiver's own: not shared
         async for added in notifications.notifications_added(
-            context.services, user.id, street.id, after, viewer.token_expires_at
+            me.services, me.user.id, me.street.id, me.since, me.token_expires_at
         ):
             yield NotificationAdded(
                 cursor=added.cursor, notification=Notification.from_model(added.notification)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from datetime import datetime
 
 import strawberry
@@ -11,11 +10,6 @@ from strawberry.scalars import JSON
 from models import events as em
 from resolvers.outbox import Event
 from schema.relay import Node, to_global_id
-
-# The event a subscription is sending right now, when what it sends depends only on the event
-# and the subscription's shape (query and variables), not on who receives it: the WebSocket
-# handler then encodes the message once per shape and reuses it for every such subscriber.
-SHARED_EVENT: ContextVar[Event | None] = ContextVar("gongzhi_shared_event", default=None)
 
 
 @strawberry.type(
@@ -35,18 +29,14 @@ class StreetEvent:
 
     @classmethod
     def of(cls, event: Event) -> StreetEvent:
-        """One object per event, shared by every subscriber in this worker."""
-        cached = event.cache.get(cls)
-        if cached is None:
-            cached = event.cache[cls] = cls(
-                cursor=event.cursor,
-                type=event.type,
-                subject=strawberry.ID(event.subject),
-                actor_id=to_global_id("Account", event.actor_id) if event.actor_id else None,
-                occurred_at=event.occurred_at,
-                payload=JSON(event.payload),
-            )
-        return cached
+        return cls(
+            cursor=event.cursor,
+            type=event.type,
+            subject=strawberry.ID(event.subject),
+            actor_id=to_global_id("Account", event.actor_id) if event.actor_id else None,
+            occurred_at=event.occurred_at,
+            payload=JSON(event.payload),
+        )
 
 
 @strawberry.type(description="A message in my inbox (消息).")

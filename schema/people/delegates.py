@@ -7,12 +7,11 @@ from typing import Annotated
 
 import strawberry
 
-from core.errors import ProblemError
 from models import outreach as o
 from policies.capabilities.people import DELEGATE_FIND, DELEGATE_MANAGE, DELEGATE_READ
 from resolvers.people import delegates
 from schema.context import Info
-from schema.errors import InputError, input_error, payload
+from schema.errors import InputError
 from schema.people.common import caller, ids, optional_id
 from schema.permissions import Can, Public, field, mutation
 from schema.relay import Node, decode_id, to_global_id
@@ -209,10 +208,7 @@ class DelegatesQuery:
         "typed error (REVOKED), an unknown one NOT_FOUND.",
     )
     async def contact_card(self, info: Info, token: str) -> PublicCardResult:
-        try:
-            return PublicCard.from_card(await delegates.public_card(token))
-        except ProblemError as exc:
-            return input_error(exc.problem, info.context.locale)
+        return PublicCard.from_card(await delegates.public_card(token))
 
 
 @strawberry.type
@@ -222,35 +218,29 @@ class DelegatesMutation:
         description="Create a representative (人大代表, with level) or deliberator (议事员).",
     )
     async def create_delegate(self, info: Info, input: CreateDelegateInput) -> DelegatePayload:
-        async def run() -> DelegateSuccess:
-            row = await delegates.create_delegate(
-                caller(info),
-                delegates.DelegateDraft(
-                    kind=o.DelegateKind(input.kind),
-                    name=input.name,
-                    level=o.DelegateLevel(input.level) if input.level else None,
-                    constituency=input.constituency,
-                    liaison_station=input.liaison_station,
-                    introduction=input.introduction,
-                    group_id=optional_id(input.group_id, "DeliberatorGroup", "groupId"),
-                    community_ids=ids(input.community_ids, "Community", "communityIds"),
-                    grid_ids=ids(input.grid_ids, "Grid", "gridIds"),
-                    user_id=optional_id(input.account_id, "Account", "accountId"),
-                ),
-            )
-            return DelegateSuccess(delegate=Delegate.from_model(row))
-
-        return await payload(info, run)
+        row = await delegates.create_delegate(
+            caller(info),
+            delegates.DelegateDraft(
+                kind=o.DelegateKind(input.kind),
+                name=input.name,
+                level=o.DelegateLevel(input.level) if input.level else None,
+                constituency=input.constituency,
+                liaison_station=input.liaison_station,
+                introduction=input.introduction,
+                group_id=optional_id(input.group_id, "DeliberatorGroup", "groupId"),
+                community_ids=ids(input.community_ids, "Community", "communityIds"),
+                grid_ids=ids(input.grid_ids, "Grid", "gridIds"),
+                user_id=optional_id(input.account_id, "Account", "accountId"),
+            ),
+        )
+        return DelegateSuccess(delegate=Delegate.from_model(row))
 
     @mutation(requires=Can(DELEGATE_MANAGE), description="Create a deliberator group (议事组).")
     async def create_deliberator_group(
         self, info: Info, input: CreateDeliberatorGroupInput
     ) -> DeliberatorGroupPayload:
-        async def run() -> DeliberatorGroupSuccess:
-            row = await delegates.create_group(caller(info), input.name)
-            return DeliberatorGroupSuccess(group=DeliberatorGroup.from_model(row))
-
-        return await payload(info, run)
+        row = await delegates.create_group(caller(info), input.name)
+        return DeliberatorGroupSuccess(group=DeliberatorGroup.from_model(row))
 
     @mutation(
         requires=Can(DELEGATE_MANAGE),
@@ -259,12 +249,9 @@ class DelegatesMutation:
     async def issue_contact_code(
         self, info: Info, input: IssueContactCodeInput
     ) -> ContactCodePayload:
-        async def run() -> ContactCodeSuccess:
-            pk = decode_id(input.delegate_id, "Delegate", "delegateId")
-            row = await delegates.issue_code(caller(info), pk)
-            return ContactCodeSuccess(contact_code=ContactCode.from_model(info, row))
-
-        return await payload(info, run)
+        pk = decode_id(input.delegate_id, "Delegate", "delegateId")
+        row = await delegates.issue_code(caller(info), pk)
+        return ContactCodeSuccess(contact_code=ContactCode.from_model(info, row))
 
     @mutation(
         requires=Can(DELEGATE_MANAGE),
@@ -273,9 +260,6 @@ class DelegatesMutation:
     async def revoke_contact_code(
         self, info: Info, input: RevokeContactCodeInput
     ) -> ContactCodePayload:
-        async def run() -> ContactCodeSuccess:
-            pk = decode_id(input.code_id, "ContactCode", "codeId")
-            row = await delegates.revoke_code(caller(info), pk)
-            return ContactCodeSuccess(contact_code=ContactCode.from_model(info, row))
-
-        return await payload(info, run)
+        pk = decode_id(input.code_id, "ContactCode", "codeId")
+        row = await delegates.revoke_code(caller(info), pk)
+        return ContactCodeSuccess(contact_code=ContactCode.from_model(info, row))

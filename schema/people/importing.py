@@ -6,12 +6,12 @@ from typing import Annotated
 
 import strawberry
 
-from core.errors import ErrorCode, ProblemError, problem
+from core.errors import ErrorCode, Refused
 from core.i18n import translate
 from policies.capabilities.people import RESIDENT_IMPORT
 from resolvers.people import importing
 from schema.context import Info
-from schema.errors import InputError, UserError, payload
+from schema.errors import InputError, UserError
 from schema.permissions import Can, mutation
 from schema.uploads import FileUpload
 
@@ -73,19 +73,17 @@ def _rows(errors: list[importing.RowError], locale: str) -> list[ImportRowError]
 
 async def _text_of(input: ImportResidentsInput) -> str:
     if (input.csv is None) == (input.file is None):
-        raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "import.one_source", "csv"))
+        raise Refused(ErrorCode.BAD_USER_INPUT, "import.one_source", "csv")
     if input.csv is not None:
         return input.csv
     assert input.file is not None
     data = await input.file.read(importing.MAX_IMPORT_BYTES + 1)
     if len(data) > importing.MAX_IMPORT_BYTES:
         limit = importing.MAX_IMPORT_BYTES // (1024 * 1024)
-        raise ProblemError(
-            problem(ErrorCode.BAD_USER_INPUT, "import.file_too_large", "file", max=limit)
-        )
+        raise Refused(ErrorCode.BAD_USER_INPUT, "import.file_too_large", "file", max=limit)
     text = importing.decode_csv(data)
     if text is None:
-        raise ProblemError(problem(ErrorCode.BAD_USER_INPUT, "import.not_utf8", "file"))
+        raise Refused(ErrorCode.BAD_USER_INPUT, "import.not_utf8", "file")
     return text
 
 
@@ -102,35 +100,32 @@ class ImportMutation:
     ) -> ImportResidentsPayload:
         locale = info.context.locale
 
-        async def run() -> ImportResidentsSuccess | ImportRejected:
-            report = await importing.import_residents(
-                info.context.services,
-                await _text_of(input),
-                actor=info.context.viewer.require_user(),
-                skip_invalid=input.skip_invalid,
+        report = await importing.import_residents(
+            info.context.services,
+            await _text_of(input),
+            actor=info.context.viewer.require_user(),
+            skip_invalid=input.skip_invalid,
+        )
+        if report.file_error:
+            return ImportRejected(
+                code=ErrorCode.BAD_USER_INPUT,
+                field="csv",
+                message=translate(
+                    report.file_error.message_key, locale, **report.file_error.params
+                ),
+                invalid_rows=_rows([report.file_error], locale),
             )
-            if report.file_error:
-                return ImportRejected(
-                    code=ErrorCode.BAD_USER_INPUT,
-                    field="csv",
-                    message=translate(
-                        report.file_error.message_key, locale, **report.file_error.params
-                    ),
-                    invalid_rows=_rows([report.file_error], locale),
-                )
-            if not report.written:
-                bad = len({e.line for e in report.errors})
-                return ImportRejected(
-                    code=ErrorCode.BAD_USER_INPUT,
-                    field="csv",
-                    message=translate("import.rejected", locale, count=bad),
-                    invalid_rows=_rows(report.errors, locale),
-                )
-            return ImportResidentsSuccess(
-                rows=report.rows,
-                created=report.created,
-                unchanged=report.unchanged,
-                skipped=_rows(report.errors, locale),
+        if not report.written:
+            bad = len({e.line for e in report.errors})
+            return ImportRejected(
+                code=ErrorCode.BAD_USER_INPUT,
+                field="csv",
+                message=translate("import.rejected", locale, count=bad),
+                invalid_rows=_rows(report.errors, locale),
             )
-
-        return await payload(info, run)
+        return ImportResidentsSuccess(
+            rows=report.rows,
+            created=report.created,
+            unchanged=report.unchanged,
+            skipped=_rows(report.errors, locale),
+        )

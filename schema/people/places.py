@@ -16,7 +16,7 @@ from policies.capabilities.tenancy import PLACE_MANAGE, PLACE_READ
 from resolvers.people import places
 from schema.accounts.types import Account
 from schema.context import Info
-from schema.errors import InputError, payload
+from schema.errors import InputError
 from schema.people.common import caller
 from schema.permissions import Can, field, mutation
 from schema.relay import Connection, Node, decode_id, to_global_id
@@ -236,24 +236,18 @@ class PlacesMutation:
     async def create_compound(
         self, info: Info, input: CreateCompoundInput
     ) -> CreateCompoundPayload:
-        async def run() -> CreateCompoundSuccess:
-            community = decode_id(input.community_id, "Community", "communityId")
-            row = await places.create_compound(caller(info), community, input.name)
-            return CreateCompoundSuccess(compound=Compound.from_model(row))
-
-        return await payload(info, run)
+        community = decode_id(input.community_id, "Community", "communityId")
+        row = await places.create_compound(caller(info), community, input.name)
+        return CreateCompoundSuccess(compound=Compound.from_model(row))
 
     @mutation(requires=Can(PLACE_MANAGE), description="Add a building (楼栋) to a compound.")
     async def create_building(
         self, info: Info, input: CreateBuildingInput
     ) -> CreateBuildingPayload:
-        async def run() -> CreateBuildingSuccess:
-            compound = decode_id(input.compound_id, "Compound", "compoundId")
-            grid = decode_id(input.grid_id, "Grid", "gridId") if input.grid_id else None
-            row = await places.create_building(caller(info), compound, grid, input.name)
-            return CreateBuildingSuccess(building=Building.from_model(row))
-
-        return await payload(info, run)
+        compound = decode_id(input.compound_id, "Compound", "compoundId")
+        grid = decode_id(input.grid_id, "Grid", "gridId") if input.grid_id else None
+        row = await places.create_building(caller(info), compound, grid, input.name)
+        return CreateBuildingSuccess(building=Building.from_model(row))
 
     @mutation(
         requires=Can(STAFF_ASSIGN),
@@ -261,24 +255,18 @@ class PlacesMutation:
         "number of grid workers (网格员). The account must hold the matching role.",
     )
     async def assign_grid_staff(self, info: Info, input: AssignGridStaffInput) -> GridStaffPayload:
-        async def run() -> GridStaffSuccess:
-            grid = decode_id(input.grid_id, "Grid", "gridId")
-            user = decode_id(input.account_id, "Account", "accountId")
-            row = await places.assign_to_grid(caller(info), grid, user, m.GridDuty(input.duty))
-            return GridStaffSuccess(assignment=GridAssignment.from_model(row))
-
-        return await payload(info, run)
+        grid = decode_id(input.grid_id, "Grid", "gridId")
+        user = decode_id(input.account_id, "Account", "accountId")
+        row = await places.assign_to_grid(caller(info), grid, user, m.GridDuty(input.duty))
+        return GridStaffSuccess(assignment=GridAssignment.from_model(row))
 
     @mutation(requires=Can(STAFF_ASSIGN), description="Remove a staff member from a grid.")
     async def unassign_grid_staff(
         self, info: Info, input: UnassignGridStaffInput
     ) -> GridStaffPayload:
-        async def run() -> GridStaffSuccess:
-            pk = decode_id(input.assignment_id, "GridAssignment", "assignmentId")
-            row = await places.unassign_from_grid(caller(info), pk)
-            return GridStaffSuccess(assignment=GridAssignment.from_model(row))
-
-        return await payload(info, run)
+        pk = decode_id(input.assignment_id, "GridAssignment", "assignmentId")
+        row = await places.unassign_from_grid(caller(info), pk)
+        return GridStaffSuccess(assignment=GridAssignment.from_model(row))
 
     @mutation(
         requires=Can(STAFF_ASSIGN),
@@ -287,10 +275,7 @@ class PlacesMutation:
     async def assign_community_staff(
         self, info: Info, input: AssignCommunityStaffInput
     ) -> CommunityStaffPayload:
-        async def run() -> CommunityStaffSuccess:
-            community = decode_id(input.community_id, "Community", "communityId")
-            user = decode_id(input.account_id, "Account", "accountId")
-            row = await places.assign_to_community(caller(info), community, user)
-            return CommunityStaffSuccess(assignment=CommunityAssignment.from_model(row))
-
-        return await payload(info, run)
+        community = decode_id(input.community_id, "Community", "communityId")
+        user = decode_id(input.account_id, "Account", "accountId")
+        row = await places.assign_to_community(caller(info), community, user)
+        return CommunityStaffSuccess(assignment=CommunityAssignment.from_model(row))

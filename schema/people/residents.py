@@ -22,7 +22,7 @@ from resolvers.people import residents
 from resolvers.people.access import my_resident
 from resolvers.people.residents import load_tags_of_residents
 from schema.context import Info
-from schema.errors import InputError, payload
+from schema.errors import InputError
 from schema.people.common import caller, ids, optional_id
 from schema.people.places import Building
 from schema.permissions import Can, SignedIn, field, mutation
@@ -241,39 +241,33 @@ class ResidentsMutation:
         "validated. Grid chiefs register into their own grids only.",
     )
     async def register_resident(self, info: Info, input: RegisterResidentInput) -> ResidentPayload:
-        async def run() -> ResidentSuccess:
-            who = caller(info)
-            row = await residents.register_resident(
-                who,
-                name=input.name,
-                phone=input.phone,
-                id_number=input.id_number,
-                address=input.address,
-                household=input.household,
-                grid_id=optional_id(input.grid_id, "Grid", "gridId"),
-                building_id=optional_id(input.building_id, "Building", "buildingId"),
-                tag_ids=ids(input.tag_ids, "Tag", "tagIds"),
-            )
-            return ResidentSuccess(resident=Resident.from_model(row, who.sees_pii))
-
-        return await payload(info, run)
+        who = caller(info)
+        row = await residents.register_resident(
+            who,
+            name=input.name,
+            phone=input.phone,
+            id_number=input.id_number,
+            address=input.address,
+            household=input.household,
+            grid_id=optional_id(input.grid_id, "Grid", "gridId"),
+            building_id=optional_id(input.building_id, "Building", "buildingId"),
+            tag_ids=ids(input.tag_ids, "Tag", "tagIds"),
+        )
+        return ResidentSuccess(resident=Resident.from_model(row, who.sees_pii))
 
     @mutation(
         requires=Can(RESIDENT_TAG),
         description="Tag and untag a resident (打标签). An unknown tag changes nothing.",
     )
     async def tag_resident(self, info: Info, input: TagResidentInput) -> ResidentPayload:
-        async def run() -> ResidentSuccess:
-            who = caller(info)
-            row = await residents.set_tags(
-                who,
-                decode_id(input.resident_id, "Resident", "residentId"),
-                ids(input.add_tag_ids, "Tag", "addTagIds"),
-                ids(input.remove_tag_ids, "Tag", "removeTagIds"),
-            )
-            return ResidentSuccess(resident=Resident.from_model(row, who.sees_pii))
-
-        return await payload(info, run)
+        who = caller(info)
+        row = await residents.set_tags(
+            who,
+            decode_id(input.resident_id, "Resident", "residentId"),
+            ids(input.add_tag_ids, "Tag", "addTagIds"),
+            ids(input.remove_tag_ids, "Tag", "removeTagIds"),
+        )
+        return ResidentSuccess(resident=Resident.from_model(row, who.sees_pii))
 
     @mutation(
         requires=Can(RESIDENT_MANAGE),
@@ -282,38 +276,26 @@ class ResidentsMutation:
     async def link_resident_account(
         self, info: Info, input: LinkResidentAccountInput
     ) -> ResidentPayload:
-        async def run() -> ResidentSuccess:
-            who = caller(info)
-            row = await residents.link_account(
-                who,
-                decode_id(input.resident_id, "Resident", "residentId"),
-                decode_id(input.account_id, "Account", "accountId"),
-            )
-            return ResidentSuccess(resident=Resident.from_model(row, who.sees_pii))
-
-        return await payload(info, run)
+        who = caller(info)
+        row = await residents.link_account(
+            who,
+            decode_id(input.resident_id, "Resident", "residentId"),
+            decode_id(input.account_id, "Account", "accountId"),
+        )
+        return ResidentSuccess(resident=Resident.from_model(row, who.sees_pii))
 
     @mutation(requires=Can(TAG_MANAGE), description="Add a resident tag (新增标签).")
     async def create_tag(self, info: Info, input: CreateTagInput) -> TagPayload:
-        async def run() -> TagSuccess:
-            row = await residents.create_tag(caller(info), input.name)
-            return TagSuccess(tag=Tag.from_model(row))
-
-        return await payload(info, run)
+        row = await residents.create_tag(caller(info), input.name)
+        return TagSuccess(tag=Tag.from_model(row))
 
     @mutation(requires=Can(TAG_MANAGE), description="Rename a resident tag.")
     async def rename_tag(self, info: Info, input: RenameTagInput) -> TagPayload:
-        async def run() -> TagSuccess:
-            pk = decode_id(input.tag_id, "Tag", "tagId")
-            row = await residents.rename_tag(caller(info), pk, input.name)
-            return TagSuccess(tag=Tag.from_model(row))
-
-        return await payload(info, run)
+        pk = decode_id(input.tag_id, "Tag", "tagId")
+        row = await residents.rename_tag(caller(info), pk, input.name)
+        return TagSuccess(tag=Tag.from_model(row))
 
     @mutation(requires=Can(TAG_MANAGE), description="Delete a resident tag and untag everyone.")
     async def delete_tag(self, info: Info, input: DeleteTagInput) -> TagPayload:
-        async def run() -> TagSuccess:
-            pk = decode_id(input.tag_id, "Tag", "tagId")
-            return TagSuccess(tag=Tag.from_model(await residents.delete_tag(caller(info), pk)))
-
-        return await payload(info, run)
+        pk = decode_id(input.tag_id, "Tag", "tagId")
+        return TagSuccess(tag=Tag.from_model(await residents.delete_tag(caller(info), pk)))

@@ -13,7 +13,7 @@ from policies.capabilities.tenancy import STREET_UPDATE
 from resolvers.people import visits
 from schema.accounts.types import Account
 from schema.context import Info
-from schema.errors import InputError, payload
+from schema.errors import InputError
 from schema.people.common import caller
 from schema.permissions import Can, field, mutation
 from schema.relay import Node, decode_id, to_global_id
@@ -100,17 +100,14 @@ class VisitsQuery:
 class VisitsMutation:
     @mutation(requires=Can(VISIT_RECORD), description="Record a household visit (走访).")
     async def record_visit(self, info: Info, input: RecordVisitInput) -> RecordVisitPayload:
-        async def run() -> RecordVisitSuccess:
-            row = await visits.record_visit(
-                caller(info),
-                decode_id(input.resident_id, "Resident", "residentId"),
-                input.findings,
-                input.follow_up,
-                input.visited_at,
-            )
-            return RecordVisitSuccess(visit=VisitLog.from_model(row))
-
-        return await payload(info, run)
+        row = await visits.record_visit(
+            caller(info),
+            decode_id(input.resident_id, "Resident", "residentId"),
+            input.findings,
+            input.follow_up,
+            input.visited_at,
+        )
+        return RecordVisitSuccess(visit=VisitLog.from_model(row))
 
     @mutation(
         requires=Can(STREET_UPDATE),
@@ -119,8 +116,5 @@ class VisitsMutation:
     async def set_visit_target(
         self, info: Info, input: SetVisitTargetInput
     ) -> SetVisitTargetPayload:
-        async def run() -> SetVisitTargetSuccess:
-            target = await visits.set_monthly_target(caller(info), input.monthly_target)
-            return SetVisitTargetSuccess(monthly_target=target)
-
-        return await payload(info, run)
+        target = await visits.set_monthly_target(caller(info), input.monthly_target)
+        return SetVisitTargetSuccess(monthly_target=target)

@@ -15,7 +15,7 @@ from resolvers.pagination import page_key
 from resolvers.people import handover, threads
 from schema.accounts.types import Account
 from schema.context import Info
-from schema.errors import InputError, payload
+from schema.errors import InputError
 from schema.people.common import caller, optional_id
 from schema.permissions import Can, field, mutation
 from schema.relay import Connection, Node, decode_id, to_global_id
@@ -153,24 +153,18 @@ class WorkbenchMutation:
         description="Write to a resident of my grids (one thread per resident and staff member).",
     )
     async def message_resident(self, info: Info, input: MessageResidentInput) -> MessagePayload:
-        async def run() -> MessageSuccess:
-            pk = decode_id(input.resident_id, "Resident", "residentId")
-            row = await threads.staff_send(caller(info), pk, input.body)
-            return await _message_success(info, row)
-
-        return await payload(info, run)
+        pk = decode_id(input.resident_id, "Resident", "residentId")
+        row = await threads.staff_send(caller(info), pk, input.body)
+        return await _message_success(info, row)
 
     @mutation(
         requires=Can(MESSAGE_RESIDENT),
         description="A resident writes to their grid chief (网格长), or replies in a thread.",
     )
     async def message_grid_chief(self, info: Info, input: MessageGridChiefInput) -> MessagePayload:
-        async def run() -> MessageSuccess:
-            pk = optional_id(input.thread_id, "MessageThread", "threadId")
-            row = await threads.resident_send(caller(info), input.body, pk)
-            return await _message_success(info, row)
-
-        return await payload(info, run)
+        pk = optional_id(input.thread_id, "MessageThread", "threadId")
+        row = await threads.resident_send(caller(info), input.body, pk)
+        return await _message_success(info, row)
 
     @mutation(
         requires=Can(PEOPLE_HANDOVER),
@@ -181,21 +175,18 @@ class WorkbenchMutation:
         "`auditTrail(subject: <the leaver's account ID>)`.",
     )
     async def hand_over(self, info: Info, input: HandOverInput) -> HandOverPayload:
-        async def run() -> HandOverSuccess:
-            result = await handover.hand_over(
-                caller(info),
-                decode_id(input.leaver_id, "Account", "leaverId"),
-                decode_id(input.successor_id, "Account", "successorId"),
-            )
-            successor = await info.context.loaders.by_id(UserRow).load(result.successor_id)
-            assert successor is not None
-            return HandOverSuccess(
-                grids_moved=result.grids_moved,
-                communities_moved=result.communities_moved,
-                threads_moved=result.threads_moved,
-                residents_covered=result.residents_covered,
-                sessions_revoked=result.sessions_revoked,
-                successor=Account.from_model(successor),
-            )
-
-        return await payload(info, run)
+        result = await handover.hand_over(
+            caller(info),
+            decode_id(input.leaver_id, "Account", "leaverId"),
+            decode_id(input.successor_id, "Account", "successorId"),
+        )
+        successor = await info.context.loaders.by_id(UserRow).load(result.successor_id)
+        assert successor is not None
+        return HandOverSuccess(
+            grids_moved=result.grids_moved,
+            communities_moved=result.communities_moved,
+            threads_moved=result.threads_moved,
+            residents_covered=result.residents_covered,
+            sessions_revoked=result.sessions_revoked,
+            successor=Account.from_model(successor),
+        )

@@ -10,7 +10,7 @@ from models.projects import Project as ProjectRow
 from policies.capabilities.projects import PROJECT_FUND, PROJECT_MANAGE, PROJECT_PROGRESS
 from resolvers.projects import funds, lifecycle, progress
 from schema.context import Info
-from schema.errors import InputError, payload
+from schema.errors import InputError
 from schema.permissions import Can, mutation
 from schema.projects.inputs import (
     AddMilestoneInput,
@@ -101,13 +101,10 @@ class ProjectsMutation:
     async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectPayload:
         context = info.context
 
-        async def run() -> ProjectSuccess:
-            row = await lifecycle.create_project(
-                context.services, context.viewer.require_user(), _new_project(input)
-            )
-            return ProjectSuccess(project=Project.from_model(row, info))
-
-        return await payload(info, run)
+        row = await lifecycle.create_project(
+            context.services, context.viewer.require_user(), _new_project(input)
+        )
+        return ProjectSuccess(project=Project.from_model(row, info))
 
     @mutation(
         requires=Can(PROJECT_MANAGE),
@@ -118,17 +115,14 @@ class ProjectsMutation:
     async def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectPayload:
         context = info.context
 
-        async def run() -> ProjectSuccess:
-            row = await lifecycle.update_project(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.project_id, "Project", "projectId"),
-                _new_project(input),
-                input.reason,
-            )
-            return ProjectSuccess(project=Project.from_model(row, info))
-
-        return await payload(info, run)
+        row = await lifecycle.update_project(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.project_id, "Project", "projectId"),
+            _new_project(input),
+            input.reason,
+        )
+        return ProjectSuccess(project=Project.from_model(row, info))
 
     @mutation(
         requires=Can(PROJECT_MANAGE),
@@ -158,20 +152,17 @@ class ProjectsMutation:
     async def add_milestone(self, info: Info, input: AddMilestoneInput) -> MilestonePayload:
         context = info.context
 
-        async def run() -> MilestoneSuccess:
-            row = await progress.add_milestone(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.project_id, "Project", "projectId"),
-                input.title,
-                input.planned_date,
-                input.weight,
-            )
-            return MilestoneSuccess(
-                milestone=Milestone.from_model(row), project=await _project(info, row.project_id)
-            )
-
-        return await payload(info, run)
+        row = await progress.add_milestone(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.project_id, "Project", "projectId"),
+            input.title,
+            input.planned_date,
+            input.weight,
+        )
+        return MilestoneSuccess(
+            milestone=Milestone.from_model(row), project=await _project(info, row.project_id)
+        )
 
     @mutation(
         requires=Can(PROJECT_PROGRESS),
@@ -182,18 +173,15 @@ class ProjectsMutation:
     ) -> MilestonePayload:
         context = info.context
 
-        async def run() -> MilestoneSuccess:
-            row = await progress.complete_milestone(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.milestone_id, "Milestone", "milestoneId"),
-                input.done_date,
-            )
-            return MilestoneSuccess(
-                milestone=Milestone.from_model(row), project=await _project(info, row.project_id)
-            )
-
-        return await payload(info, run)
+        row = await progress.complete_milestone(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.milestone_id, "Milestone", "milestoneId"),
+            input.done_date,
+        )
+        return MilestoneSuccess(
+            milestone=Milestone.from_model(row), project=await _project(info, row.project_id)
+        )
 
     @mutation(
         requires=Can(PROJECT_PROGRESS),
@@ -204,17 +192,14 @@ class ProjectsMutation:
     ) -> ProjectPayload:
         context = info.context
 
-        async def run() -> ProjectSuccess:
-            row = await progress.set_progress(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.project_id, "Project", "projectId"),
-                input.percent,
-                input.reason,
-            )
-            return ProjectSuccess(project=Project.from_model(row, info))
-
-        return await payload(info, run)
+        row = await progress.set_progress(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.project_id, "Project", "projectId"),
+            input.percent,
+            input.reason,
+        )
+        return ProjectSuccess(project=Project.from_model(row, info))
 
     @mutation(
         requires=Can(PROJECT_PROGRESS),
@@ -226,19 +211,16 @@ class ProjectsMutation:
     ) -> ProgressUpdatePayload:
         context = info.context
 
-        async def run() -> ProgressUpdateSuccess:
-            row = await progress.post_update(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.project_id, "Project", "projectId"),
-                input.body,
-                list(input.photos or []),
-            )
-            return ProgressUpdateSuccess(
-                update=ProgressUpdate.from_model(row), project=await _project(info, row.project_id)
-            )
-
-        return await payload(info, run)
+        row = await progress.post_update(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.project_id, "Project", "projectId"),
+            input.body,
+            list(input.photos or []),
+        )
+        return ProgressUpdateSuccess(
+            update=ProgressUpdate.from_model(row), project=await _project(info, row.project_id)
+        )
 
     @mutation(
         requires=Can(PROJECT_FUND),
@@ -251,23 +233,20 @@ class ProjectsMutation:
     ) -> DisbursementPayload:
         context = info.context
 
-        async def run() -> DisbursementSuccess:
-            row = await funds.record_disbursement(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.project_id, "Project", "projectId"),
-                input.amount,
-                input.paid_on,
-                input.purpose,
-                input.voucher,
-                input.over_budget_reason,
-            )
-            return DisbursementSuccess(
-                disbursement=Disbursement.from_model(row),
-                project=await _project(info, row.project_id),
-            )
-
-        return await payload(info, run)
+        row = await funds.record_disbursement(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.project_id, "Project", "projectId"),
+            input.amount,
+            input.paid_on,
+            input.purpose,
+            input.voucher,
+            input.over_budget_reason,
+        )
+        return DisbursementSuccess(
+            disbursement=Disbursement.from_model(row),
+            project=await _project(info, row.project_id),
+        )
 
 
 async def _transition(
@@ -275,15 +254,12 @@ async def _transition(
 ) -> ProjectSuccess | InputError:
     context = info.context
 
-    async def run() -> ProjectSuccess:
-        row = await lifecycle.change_status(
-            context.services,
-            context.viewer.require_user(),
-            decode_id(input.project_id, "Project", "projectId"),
-            input.to,
-            input.reason,
-            allowed,
-        )
-        return ProjectSuccess(project=Project.from_model(row, info))
-
-    return await payload(info, run)
+    row = await lifecycle.change_status(
+        context.services,
+        context.viewer.require_user(),
+        decode_id(input.project_id, "Project", "projectId"),
+        input.to,
+        input.reason,
+        allowed,
+    )
+    return ProjectSuccess(project=Project.from_model(row, info))

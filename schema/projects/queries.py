@@ -24,6 +24,22 @@ class ProjectsQuery:
 
     @field(
         requires=Can(PROJECT_READ),
+        description="The street's livelihood projects in the order they were proposed, of some "
+        "statuses if asked (a plain list: `projectBoard` ranks them by progress and lateness).",
+    )
+    async def projects(
+        self,
+        info: Info,
+        status: list[ProjectStatus] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Project]:
+        page = await views.street_projects(info.context.services, status, first, after)
+        nodes = {node.row.id: node for node in await Project.page(page.items, info)}
+        return Connection.from_page(page, lambda row: nodes[row.id])
+
+    @field(
+        requires=Can(PROJECT_READ),
         description="The progress board (项目进度榜): the street's projects ranked by progress "
         "and lateness, filtered by status, category and community.",
     )

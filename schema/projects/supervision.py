@@ -15,7 +15,7 @@ from policies.capabilities.projects import (
 )
 from resolvers.projects import supervision
 from schema.context import Info
-from schema.errors import InputError, payload
+from schema.errors import InputError
 from schema.permissions import Can, mutation
 from schema.projects.inputs import (
     FollowProjectInput,
@@ -66,16 +66,13 @@ class SupervisionMutation:
     ) -> OpinionPayload:
         context = info.context
 
-        async def run() -> OpinionSuccess:
-            row = await supervision.post_opinion(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.project_id, "Project", "projectId"),
-                input.body,
-            )
-            return OpinionSuccess(opinion=SupervisionOpinion.from_model(row))
-
-        return await payload(info, run)
+        row = await supervision.post_opinion(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.project_id, "Project", "projectId"),
+            input.body,
+        )
+        return OpinionSuccess(opinion=SupervisionOpinion.from_model(row))
 
     @mutation(
         requires=Can(PROJECT_REPLY),
@@ -84,16 +81,13 @@ class SupervisionMutation:
     async def reply_to_opinion(self, info: Info, input: ReplyToOpinionInput) -> OpinionPayload:
         context = info.context
 
-        async def run() -> OpinionSuccess:
-            row = await supervision.reply_to_opinion(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.opinion_id, "SupervisionOpinion", "opinionId"),
-                input.body,
-            )
-            return OpinionSuccess(opinion=SupervisionOpinion.from_model(row))
-
-        return await payload(info, run)
+        row = await supervision.reply_to_opinion(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.opinion_id, "SupervisionOpinion", "opinionId"),
+            input.body,
+        )
+        return OpinionSuccess(opinion=SupervisionOpinion.from_model(row))
 
     @mutation(
         requires=Can(PROJECT_SUPERVISE),
@@ -102,16 +96,13 @@ class SupervisionMutation:
     async def rate_opinion_reply(self, info: Info, input: RateOpinionReplyInput) -> OpinionPayload:
         context = info.context
 
-        async def run() -> OpinionSuccess:
-            row = await supervision.rate_reply(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.opinion_id, "SupervisionOpinion", "opinionId"),
-                input.score,
-            )
-            return OpinionSuccess(opinion=SupervisionOpinion.from_model(row))
-
-        return await payload(info, run)
+        row = await supervision.rate_reply(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.opinion_id, "SupervisionOpinion", "opinionId"),
+            input.score,
+        )
+        return OpinionSuccess(opinion=SupervisionOpinion.from_model(row))
 
     @mutation(
         requires=Can(PROJECT_FOLLOW),
@@ -120,18 +111,15 @@ class SupervisionMutation:
     async def follow_project(self, info: Info, input: FollowProjectInput) -> FollowProjectPayload:
         context = info.context
 
-        async def run() -> FollowProjectSuccess:
-            result = await supervision.set_following(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.project_id, "Project", "projectId"),
-                input.follow,
-            )
-            return FollowProjectSuccess(
-                project=Project.from_model(result.project, info), following=result.following
-            )
-
-        return await payload(info, run)
+        result = await supervision.set_following(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.project_id, "Project", "projectId"),
+            input.follow,
+        )
+        return FollowProjectSuccess(
+            project=Project.from_model(result.project, info), following=result.following
+        )
 
     @mutation(
         requires=Can(PROJECT_RATE),
@@ -141,18 +129,15 @@ class SupervisionMutation:
     async def rate_project(self, info: Info, input: RateProjectInput) -> RateProjectPayload:
         context = info.context
 
-        async def run() -> RateProjectSuccess:
-            row = await supervision.rate_project(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.project_id, "Project", "projectId"),
-                input.score,
-                input.comment,
-            )
-            project = await context.loaders.by_id(ProjectRow).load(row.project_id)
-            assert project is not None
-            return RateProjectSuccess(
-                rating=ProjectRating.from_model(row), project=Project.from_model(project, info)
-            )
-
-        return await payload(info, run)
+        row = await supervision.rate_project(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.project_id, "Project", "projectId"),
+            input.score,
+            input.comment,
+        )
+        project = await context.loaders.by_id(ProjectRow).load(row.project_id)
+        assert project is not None
+        return RateProjectSuccess(
+            rating=ProjectRating.from_model(row), project=Project.from_model(project, info)
+        )

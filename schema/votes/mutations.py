@@ -13,7 +13,7 @@ from models.votes import Vote as VoteModel
 from policies.capabilities.votes import VOTE_CAST, VOTE_MANAGE
 from resolvers.votes import ballots, drafting, lifecycle
 from schema.context import Info
-from schema.errors import InputError, payload
+from schema.errors import InputError
 from schema.permissions import Can, mutation
 from schema.relay import decode_id
 from schema.votes.inputs import BallotMarkInput, CastBallotInput, VoteInput
@@ -112,12 +112,9 @@ class VotesMutation:
         description="Draft a vote (草拟): kind, ballot paper, electorate, rules, schedule.",
     )
     async def create_vote(self, info: Info, input: VoteInput) -> VotePayload:
-        async def run() -> VoteSuccess:
-            user = info.context.viewer.require_user()
-            row = await drafting.save_draft(info.context.services, user, _draft(info, input))
-            return VoteSuccess(vote=Vote.from_model(row))
-
-        return await payload(info, run)
+        user = info.context.viewer.require_user()
+        row = await drafting.save_draft(info.context.services, user, _draft(info, input))
+        return VoteSuccess(vote=Vote.from_model(row))
 
     @mutation(
         requires=MANAGE,
@@ -125,22 +122,17 @@ class VotesMutation:
         "(INVALID_TRANSITION).",
     )
     async def update_vote(self, info: Info, id: strawberry.ID, input: VoteInput) -> VotePayload:
-        async def run() -> VoteSuccess:
-            user = info.context.viewer.require_user()
-            vote_id = decode_id(id, "Vote", "id")
-            row = await drafting.save_draft(
-                info.context.services, user, _draft(info, input), vote_id
-            )
-            return VoteSuccess(vote=Vote.from_model(row))
-
-        return await payload(info, run)
+        user = info.context.viewer.require_user()
+        vote_id = decode_id(id, "Vote", "id")
+        row = await drafting.save_draft(info.context.services, user, _draft(info, input), vote_id)
+        return VoteSuccess(vote=Vote.from_model(row))
 
     @mutation(
         requires=MANAGE,
         description="Open a DRAFT now: the electorate is frozen and told through the inbox.",
     )
     async def open_vote(self, info: Info, id: strawberry.ID) -> VotePayload:
-        return await payload(info, lambda: _step(info, id, lifecycle.open_vote))
+        return await _step(info, id, lifecycle.open_vote)
 
     @mutation(
         requires=MANAGE,
@@ -148,7 +140,7 @@ class VotesMutation:
         "staff (countedResult) until published.",
     )
     async def close_vote(self, info: Info, id: strawberry.ID) -> VotePayload:
-        return await payload(info, lambda: _step(info, id, lifecycle.close_vote))
+        return await _step(info, id, lifecycle.close_vote)
 
     @mutation(
         requires=MANAGE,
@@ -157,14 +149,14 @@ class VotesMutation:
         "INVALID_TRANSITION.",
     )
     async def publish_vote(self, info: Info, id: strawberry.ID) -> VotePayload:
-        return await payload(info, lambda: _step(info, id, lifecycle.publish_vote))
+        return await _step(info, id, lifecycle.publish_vote)
 
     @mutation(
         requires=MANAGE,
         description="Cancel a DRAFT or OPEN vote, with a reason (its ballots are never counted).",
     )
     async def cancel_vote(self, info: Info, id: strawberry.ID, reason: str) -> VotePayload:
-        return await payload(info, lambda: _step(info, id, lifecycle.cancel_vote, reason))
+        return await _step(info, id, lifecycle.cancel_vote, reason)
 
     @mutation(
         requires=Can(VOTE_CAST),
@@ -175,21 +167,18 @@ class VotesMutation:
         "written.",
     )
     async def cast_ballot(self, info: Info, input: CastBallotInput) -> CastBallotPayload:
-        async def run() -> BallotCounted:
-            context = info.context
-            counted = await ballots.cast_ballot(
-                context.services,
-                context.viewer.require_user(),
-                decode_id(input.vote_id, "Vote", "voteId"),
-                [_mark(mark) for mark in input.choices],
-                input.idempotency_key,
-                input.previous_receipt,
-            )
-            return BallotCounted(
-                receipt=counted.receipt,
-                replayed=counted.replayed,
-                changed=counted.changed,
-                vote=Vote.from_model(counted.vote),
-            )
-
-        return await payload(info, run)
+        context = info.context
+        counted = await ballots.cast_ballot(
+            context.services,
+            context.viewer.require_user(),
+            decode_id(input.vote_id, "Vote", "voteId"),
+            [_mark(mark) for mark in input.choices],
+            input.idempotency_key,
+            input.previous_receipt,
+        )
+        return BallotCounted(
+            receipt=counted.receipt,
+            replayed=counted.replayed,
+            changed=counted.changed,
+            vote=Vote.from_model(counted.vote),
+        )

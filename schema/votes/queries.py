@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from core.errors import DomainError, ErrorCode
+from core.errors import ErrorCode, Refused
 from models.tenancy import Street as StreetModel
 from models.votes import Elector, VoteKind, VoteStatus
 from models.votes import Vote as VoteModel
 from policies.capabilities.votes import VOTE_MANAGE, VOTE_READ
+from policies.rows import ANYONE
 from resolvers.pagination import keyset_page
-from resolvers.votes import board
+from resolvers.votes import board, rows
 from resolvers.votes.common import require_vote
 from schema.context import Info
 from schema.permissions import Can, Public, field
@@ -63,9 +64,9 @@ class VotesQuery:
         after: str | None = None,
     ) -> Connection[ElectorEntry]:
         vote = await require_vote(decode_id(id, "Vote", "id"))
-        hidden = vote.secret and vote.status is VoteStatus.OPEN
+        hidden = not rows.RULES.sees(ANYONE, rows.WHO_HAS_VOTED, vote)
         if hidden and voted is not None:
-            raise DomainError(ErrorCode.BAD_USER_INPUT, "vote.secret_participation", field="voted")
+            raise Refused(ErrorCode.BAD_USER_INPUT, "vote.secret_participation", "voted")
         query = Elector.filter(vote_id=vote.id)
         if voted is not None:
             query = query.filter(voted=voted)

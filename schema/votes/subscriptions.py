@@ -11,7 +11,7 @@ from resolvers.outbox import Event
 from resolvers.votes import live
 from resolvers.votes.common import require_vote, vote_gid
 from schema.context import Info
-from schema.events.types import SHARED_EVENT
+from schema.live import listener, shared
 from schema.permissions import Can, field, subscription
 from schema.relay import decode_id
 from schema.votes.enums import VoteStatus
@@ -52,23 +52,19 @@ class VoteProgress:
 
 
 def _of(event: Event, vote_pk: int) -> VoteProgress:
-    """One object per event, shared by every subscriber in this worker."""
-    cached = event.cache.get(VoteProgress)
-    if cached is None:
-        payload = event.payload
-        status = payload.get("status")
-        cached = event.cache[VoteProgress] = VoteProgress(
-            cursor=event.cursor,
-            type=event.type,
-            vote_id=strawberry.ID(event.subject),
-            status=VoteStatus(status) if status else None,
-            turnout=int(payload.get("turnout", 0)),
-            electorate_size=int(payload.get("electorateSize", 0)),
-            occurred_at=event.occurred_at,
-            street_id=event.street_id,
-            vote_pk=vote_pk,
-        )
-    return cached
+    payload = event.payload
+    status = payload.get("status")
+    return VoteProgress(
+        cursor=event.cursor,
+        type=event.type,
+        vote_id=strawberry.ID(event.subject),
+        status=VoteStatus(status) if status else None,
+        turnout=int(payload.get("turnout", 0)),
+        electorate_size=int(payload.get("electorateSize", 0)),
+        occurred_at=event.occurred_at,
+        street_id=event.street_id,
+        vote_pk=vote_pk,
+    )
 
 
 @strawberry.type
@@ -81,19 +77,11 @@ class VotesSubscription:
     async def vote_progress(
         self, info: Info, id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[VoteProgress, None]:
-        context = info.context
-        viewer = context.viewer
-        user = viewer.require_user()
-        street = viewer.require_street()
-        with street_scope(street.id, writable=False):  # generators run outside the operation
+        me = listener(info, after)
+        with me.reading():
             vote: VoteModel = await require_vote(decode_id(id, "Vote", "id"))
-        async for event in live.vote_events(
-            context.services,
-            user.id,
-            street.id,
-            vote_gid(vote.id),
-            after,
-            viewer.token_expires_at,
-        ):
-            SHARED_EVENT.set(event)
-            yield _of(event, vote.id)
+        stream = live.vote_events(
+            me.services, me.user.id, me.street.id, vote_gid(vote.id), me.since, me.token_expires_at
+        )
+        async for item in shared(stream, VoteProgress, lambda event: _of(event, vote.id)):
+            yield item

@@ -3,6 +3,7 @@
 What a vote's result shows depends on where it stands, and who asks: ``result`` is public
 once PUBLISHED; ``countedResult`` is for congress staff from CLOSED on; ``runningTally`` is the
 live count of an open (named) ballot for staff consoles and big screens, never of a secret one.
+The capability on each field says who asks; the rules in ``resolvers/votes/rows.py`` say when.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from models.tenancy import Community as CommunityRow
 from models.tenancy import Grid as GridRow
 from models.votes import Ballot as BallotModel
 from policies.capabilities.votes import VOTE_MANAGE, VOTE_TALLY_READ
-from resolvers.votes import common
+from policies.rows import ANYONE
+from resolvers.votes import common, rows
 from resolvers.votes.common import load_vote_items
 from resolvers.votes.tally import count
 from schema.accounts.types import Account
@@ -186,8 +188,6 @@ class ElectorEntry:
 
 
 async def _named_ballots(info: Info, vote: m.Vote) -> list[NamedBallot]:
-    if vote.secret:
-        return []
     ballots = await info.context.loaders.of(common.load_ballots).load(vote.id)
     return [
         NamedBallot(
@@ -273,14 +273,14 @@ class Vote(Node):
     @strawberry.field(description="The result, once PUBLISHED (null before).")
     def result(self) -> VoteResult | None:
         row = self.row
-        if row.status is not m.VoteStatus.PUBLISHED or row.result is None:
+        if row.result is None or not rows.RULES.sees(ANYONE, rows.PUBLISHED_RESULT, row):
             return None
         return VoteResult.from_result(row.result, row.result_digest)
 
     @field(requires=MANAGE, description="The count, from CLOSED on (null before).")
     def counted_result(self) -> VoteResult | None:
         row = self.row
-        if row.result is None:
+        if row.result is None or not rows.RULES.sees(ANYONE, rows.COUNTED_RESULT, row):
             return None
         return VoteResult.from_result(row.result, row.result_digest)
 
@@ -291,7 +291,7 @@ class Vote(Node):
     )
     async def running_tally(self, info: Info) -> VoteResult | None:
         row = self.row
-        if row.secret or row.status is not m.VoteStatus.OPEN:
+        if not rows.RULES.sees(ANYONE, rows.RUNNING_TALLY, row):
             return None
         items = await info.context.loaders.of(load_vote_items).load(row.id)
         choices = [
@@ -316,7 +316,7 @@ class Vote(Node):
         "(empty before, and always empty for a secret vote)."
     )
     async def named_ballots(self, info: Info) -> list[NamedBallot]:
-        if self.row.status is not m.VoteStatus.PUBLISHED:
+        if not rows.RULES.sees(ANYONE, rows.ROLL_CALL, self.row):
             return []
         return await _named_ballots(info, self.row)
 
@@ -326,6 +326,8 @@ class Vote(Node):
         "for a secret vote).",
     )
     async def roll_call(self, info: Info) -> list[NamedBallot]:
+        if not rows.RULES.sees(ANYONE, rows.STAFF_ROLL_CALL, self.row):
+            return []
         return await _named_ballots(info, self.row)
 
     @classmethod

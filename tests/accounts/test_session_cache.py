@@ -4,7 +4,6 @@ tokens kept by their text: still checked for kind and expiry every time."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,15 +13,8 @@ from models.accounts import Role
 from resolvers.services import Services
 from resolvers.sessions import SessionCache
 from tests.accounts.test_auth import LOGOUT, ME, REFRESH, login_payload
+from tests.live import until
 from tests.support import Api, add_member, error_codes, make_street
-
-
-async def _drain(predicate: object, rounds: int = 200) -> None:
-    """Let the watcher tasks run until the predicate holds (no clock involved)."""
-    for _ in range(rounds):
-        if predicate():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0)
 
 
 def _session_id(services: Services, token: str) -> int:
@@ -77,7 +69,7 @@ async def test_a_kept_session_is_refused_at_once_after_logout_in_every_worker(
         assert (await api.gql(LOGOUT, token=token))["data"]["logout"] == {"ok": True}
         assert services.sessions.get(session_id) is None
         assert error_codes(await api.gql(ME, token=token)) == ["INVALID_TOKEN"]
-        await _drain(lambda: other.get(session_id) is None)
+        await until(lambda: other.get(session_id) is None, "the other worker to forget the session")
         assert other.get(session_id) is None
     finally:
         await other.stop_watching()
@@ -107,7 +99,7 @@ async def test_a_role_change_forgets_the_users_kept_sessions(api: Api, services:
         assert rows is not None
         other.keep(session_id, user.id, rows, other.generation)
         await services.authorizer.assignments_changed([user.id])
-        await _drain(lambda: other.get(session_id) is None)
+        await until(lambda: other.get(session_id) is None, "the other worker to forget the session")
         assert other.get(session_id) is None
     finally:
         await other.stop_watching()

@@ -110,3 +110,45 @@ async def add_resident(
 async def count(model: type, street_id: int, **filters: object) -> int:
     with unscoped("test check"):
         return await model.filter(tenant_id=street_id, **filters).count()
+
+
+async def seed_every_row(services: Services, fixture: StreetFixture, index: int) -> None:
+    """One row of every people model in a test street, written the way the app writes them
+    (for the whole-model isolation test): the demo's people, a community assignment, a
+    deliberator group, a monthly visit target, a message thread, a visit and a hand-over."""
+    from models.tenancy import Community, Street
+    from resolvers.demo import DemoStreetData
+    from resolvers.people.access import Caller
+    from resolvers.people.delegates import create_group
+    from resolvers.people.demo import load_people_demo
+    from resolvers.people.handover import hand_over
+    from resolvers.people.places import assign_to_community
+    from resolvers.people.threads import staff_send
+    from resolvers.people.visits import record_visit, set_monthly_target
+    from tenants.scoping import street_scope
+
+    roles = (Role.GRID_CHIEF, Role.GRID_WORKER, Role.RESIDENT, Role.REPRESENTATIVE)
+    users = {role: await add_member(services, fixture.street_id, role) for role in roles}
+    users[Role.COMMUNITY_STAFF] = await add_member(
+        services, fixture.street_id, Role.COMMUNITY_STAFF
+    )
+    with unscoped("test set-up: the demo people of a test street"):
+        street = await Street.get(id=fixture.street_id)
+        community = await Community.filter(tenant_id=street.id).order_by("id").first()
+        assert community is not None
+        admin = await User.get(username=fixture.admin_username)
+    users[Role.STREET_ADMIN] = admin
+    hasher = IdHasher(services.settings.secret_key)
+    await load_people_demo(DemoStreetData(services, street, community, users, hasher, index))
+    with street_scope(fixture.street_id):
+        as_admin = Caller(services, admin, street)
+        as_chief = Caller(services, users[Role.GRID_CHIEF], street)
+        await assign_to_community(as_admin, fixture.community_id, users[Role.COMMUNITY_STAFF].id)
+        await create_group(as_admin, f"议事组{index}")
+        await set_monthly_target(as_admin, 25)
+        resident = await Resident.filter(user_id=users[Role.RESIDENT].id).order_by("id").first()
+        assert resident is not None
+        await staff_send(as_chief, resident.id, "您好，最近身体怎么样？")
+        await record_visit(as_chief, resident.id, "独居，身体尚可", "", None)
+        successor = await add_member(services, fixture.street_id, Role.GRID_WORKER)
+        await hand_over(as_admin, users[Role.GRID_CHIEF].id, successor.id)

@@ -64,3 +64,33 @@ async def test_every_demo_street_has_an_intact_chain_with_its_records() -> None:
     for code in ("mishixiang", "wangjiang", "wulidun"):  # other tests tamper with their own
         (report,) = await verify(code)
         assert report.intact, report
+
+
+async def test_projects_lists_the_streets_projects_in_order_and_by_status(api: Api) -> None:
+    from core.ids import from_global_id
+
+    every = await api.as_user(
+        "wulidun.street_admin", "{ projects { totalCount edges { node { id status } } } }"
+    )
+    found = every["data"]["projects"]
+    ids = [from_global_id(e["node"]["id"])[1] for e in found["edges"]]
+    with unscoped("test check"):
+        street = await Street.get(code="wulidun")
+        expected = [p.id for p in await Project.filter(tenant_id=street.id).order_by("id")]
+    assert ids == expected[: len(ids)] and found["totalCount"] == len(expected)
+    candidates = await api.as_user(
+        "wulidun.street_admin",
+        "{ projects(status: [CANDIDATE]) { edges { node { status } } } }",
+    )
+    statuses = {e["node"]["status"] for e in candidates["data"]["projects"]["edges"]}
+    assert statuses == {"CANDIDATE"}
+
+
+async def test_demo_residents_were_registered_by_the_street_admin(api: Api) -> None:
+    query = "{ residents(first: 10) { edges { node { id name } } } }"
+    body = await api.as_user("wulidun.street_admin", query)
+    people = {e["node"]["name"]: e["node"]["id"] for e in body["data"]["residents"]["edges"]}
+    trail = await api.as_user("wulidun.street_admin", TRAIL, {"subject": people["王秀英"]})
+    entries = [e["node"] for e in trail["data"]["auditTrail"]["edges"]]
+    assert [e["action"] for e in entries][:1] == ["resident.registered"]
+    assert entries[0]["actor"] == {"username": "wulidun.street_admin"}

@@ -4,8 +4,6 @@ very next request after a rename, a revoked role or a new district street."""
 
 from __future__ import annotations
 
-import asyncio
-
 from models.accounts import DistrictMembership, Membership, Role, User
 from models.scoping import unscoped
 from models.tenancy import District, Street
@@ -14,19 +12,12 @@ from tenants.registry import create_street
 from tenants.resolution import accessible_streets
 from tenants.streets import StreetDirectory
 from tests.accounts.test_auth import REVOKE
+from tests.live import until
 from tests.support import Api, add_member, error_codes, gid, grant_membership, make_street
 
 STREET = "{ street { code name } }"
 RENAME = "mutation($n: String!) { updateStreet(input: {name: $n}) { __typename } }"
 MEMBERSHIPS = "{ members { edges { node { id role account { id } } } } }"
-
-
-async def _drain(predicate: object, rounds: int = 100) -> None:
-    """Let the watcher tasks run until the predicate holds (no clock involved)."""
-    for _ in range(rounds):
-        if predicate():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0)
 
 
 async def test_a_renamed_street_shows_its_new_name_on_the_next_request(
@@ -46,7 +37,9 @@ async def test_a_renamed_street_shows_its_new_name_on_the_next_request(
         assert (await api.gql(STREET, token=admin))["data"]["street"]["name"] == "新的街道名"
         by_code = await api.gql(STREET, token=admin, tenant=street.code)
         assert by_code["data"]["street"]["name"] == "新的街道名"
-        await _drain(lambda: street.street_id not in other._by_id)
+        await until(
+            lambda: street.street_id not in other._by_id, "the other worker to forget the street"
+        )
         renamed = await other.by_id(street.street_id)
         assert renamed is not None and renamed.name == "新的街道名"
     finally:

@@ -10,7 +10,9 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from policies.enforcer import POLICY_CHANNEL
 from resolvers.services import Services
+from tests.live import broker_listeners, until
 from tests.support import Api, make_street
 
 PROTOCOL = "graphql-transport-ws"
@@ -90,6 +92,7 @@ async def test_my_permissions_are_pushed_when_an_admin_grants_a_role(
 
     ws = await open_socket(live_url, {"authorization": f"Bearer {worker}", "tenant": street.code})
     assert (await next_message(ws))["type"] == "connection_ack"
+    readers = broker_listeners(services.broker, POLICY_CHANNEL)
     await ws.send(
         json.dumps(
             {
@@ -99,7 +102,11 @@ async def test_my_permissions_are_pushed_when_an_admin_grants_a_role(
             }
         )
     )
-    await asyncio.sleep(0.2)  # let the subscription reach the broker before the change
+    # The subscription reads the broker itself: it listens once the channel has one more reader.
+    await until(
+        lambda: broker_listeners(services.broker, POLICY_CHANNEL) > readers,
+        "the subscription to listen to role changes",
+    )
     granted = await api.gql(
         GRANT,
         {"input": {"accountId": account["membership"]["account"]["id"], "role": "STREET_ADMIN"}},

@@ -236,3 +236,10 @@ async def seed_every_project_row(street_id: int, user: User, at: Any) -> None:
         await Opinion.create(project=project, author=user, body="o", created_at=at, reply_due=on)
         await Follow.create(project=project, user=user, created_at=at)
         await Rating.create(project=project, user=user, score=5, created_at=at, updated_at=at)
+
+
+async def seed_every_row(services: Services, fixture: StreetFixture, index: int) -> None:
+    """Every projects model (for the whole-model isolation test)."""
+    with street_scope(fixture.street_id):
+        admin = await User.get(username=fixture.admin_username)
+    await seed_every_project_row(fixture.street_id, admin, services.clock.now())

@@ -257,3 +257,10 @@ async def stored_ballots(secret_key: str, vote_id: str) -> list[tuple[str, dict]
             opened = open_ballot(secret_key, vote.tenant_id, vote_pk, blob)
             rows.append((opened.receipt_hash, opened.choices))
     return sorted(rows)
+
+
+async def seed_every_row(services: Services, fixture: StreetFixture, index: int) -> None:
+    """Every votes model (for the whole-model isolation test)."""
+    with street_scope(fixture.street_id):
+        admin = await User.get(username=fixture.admin_username)
+    await seed_every_vote_row(services, fixture.street_id, admin)

@@ -108,6 +108,10 @@ async def test_voting_when_not_on_the_electorate(api: Api, services: Services) -
     # A resident may cast ballots in general, but is not a representative.
     result = await cast(api, vs.resident, vote["id"], marks((first, "YES")), new_key())
     refused(result, "NOT_ON_ELECTORATE", "voteId")
+    # Whatever the marks, someone not on the electorate hears that first: a shape error (a
+    # score where an answer is due) is for voters only.
+    result = await cast(api, vs.resident, vote["id"], [{"itemId": first, "score": 3}])
+    refused(result, "NOT_ON_ELECTORATE", "voteId")
     # Congress staff run the vote; they are not on its electorate either.
     refused(await cast(api, vs.staff, vote["id"], marks((first, "YES"))), "NOT_ON_ELECTORATE")
     assert await written(sid, vote["id"]) == before

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.scoping import unscoped
 from resolvers.services import Services
 from tests.live import Socket, raw_socket, socket
 from tests.support import Api
@@ -152,9 +151,7 @@ async def test_resuming_after_a_cursor_gives_the_missed_events_once(
     api: Api, services: Services, live_url: str
 ) -> None:
     vs = await vote_street(api, services, representatives=4, projects=1)
-    vote = await open_vote(api, vs)
-    with unscoped("test set-up"):  # the opening has gone out: "from now" starts after it
-        await services.relay.pump()
+    vote = await open_vote(api, vs)  # subscribing "from now" starts after its opening
     vote_id, line = vote["id"], vote["items"][0]["id"]
     r1, r2, r3, r4 = vs.representatives
     staff_token = await token(api, vs.staff)
