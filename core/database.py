@@ -29,11 +29,20 @@ async def _keep_session(connection: Any) -> None:
     transaction) buys nothing."""
 
 
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
 def _connection(settings: Settings) -> str | dict[str, Any]:
     url = settings.database_url
-    if url.startswith("sqlite"):
-        return _prepare_sqlite(url)
-    config = expand_db_url(url)
+    config = expand_db_url(_prepare_sqlite(url) if url.startswith("sqlite") else url)
+    if config["engine"] == "tortoise.backends.sqlite":
+        # Several processes on one file (workers, the CLI): WAL lets readers go on while one
+        # writes, a writer waits its turn up to the busy timeout, and every transaction
+        # takes the write lock first (core/sqlite.py says why).
+        config["engine"] = "core.sqlite"
+        config["credentials"].setdefault("journal_mode", "WAL")
+        config["credentials"].setdefault("busy_timeout", SQLITE_BUSY_TIMEOUT_MS)
+        return config
     if config["engine"] == "tortoise.backends.asyncpg":
         config["credentials"].setdefault("reset", _keep_session)
     return config

@@ -1,4 +1,17 @@
-"""The ``gongzhi`` command: serve, migrate, demo, schema, tenant…"""
+"""The ``gongzhi`` command: serve, migrate, demo, schema, tenant…
+
+Every command ends with one of three exit codes (the README's command table says the same):
+
+* ``EXIT_OK`` (0): done; a check passed.
+* ``EXIT_CHECK_FAILED`` (1): it ran and found something wrong: an audit chain broken, a
+  recount that differs from the stored result, rows of an import refused (nothing written).
+* ``EXIT_BAD_INPUT`` (2): it could not start: an unknown street or vote, a taken code, a bad
+  argument or file, a refused configuration (a weak secret key). Click's usage errors use 2
+  too.
+
+A command that writes what a running server keeps in memory (streets, roles) announces it the
+way the API's mutations do (``_announce``).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +19,22 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from core.settings import Env, Settings, SettingsError
 
 T = TypeVar("T")
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
 
 
 def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -66,7 +88,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     try:
         settings.require_safe_secret()
     except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+        _fail(str(exc))
     _run(lambda: apply_migrations(settings))
     if demo:
         from gongzhi.platform import load_demo
@@ -75,6 +97,11 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     if settings.uses_sqlite and workers > 1:
         click.echo(
             "note: SQLite with several workers serializes writes; use PostgreSQL in production"
+        )
+    if workers > 1 and not settings.redis_url:
+        click.echo(
+            "note: without GONGZHI_REDIS_URL the workers cannot tell each other: a role taken "
+            "away on one worker is still held on the others until they restart"
         )
     click.echo(
         f"gongzhi on http://{host}:{port}/graphql ({settings.env.value}, {workers} worker(s))"
@@ -140,6 +167,32 @@ def tenant() -> None:
     """Streets (tenants)."""
 
 
+_OPTIONS = {"districtCode": "--district", "adminUsername": "--admin-username"}
+
+
+async def _announce(settings: Settings, street_ids: list[int], user_ids: list[int]) -> None:
+    """Tell the running servers what this process changed that they keep in memory: with
+    Redis, the same messages the ``createStreet`` mutation publishes (their street directory
+    forgets these streets, their authorizer reads these users' roles again, which also drops
+    the users' kept sessions). With the embedded in-process broker no other process can be
+    told: a server then finds a new street or role at the first request that misses it
+    (``StreetDirectory.by_code``, ``Authorizer.recheck``)."""
+    if not settings.redis_url:
+        return
+    from core.broker import make_broker
+    from policies.enforcer import announce_role_change
+    from tenants.streets import announce_street_change
+
+    broker = make_broker(settings.redis_url, settings.redis_prefix)
+    try:
+        await announce_street_change(broker, street_ids)
+        await announce_role_change(broker, user_ids)
+    except Exception as exc:  # the change is committed; the servers find it on a miss
+        click.echo(f"warning: could not tell the running servers ({exc})", err=True)
+    finally:
+        await broker.close()
+
+
 @tenant.command("create")
 @click.option("--code", required=True, help="Street code, e.g. wulidun")
 @click.option("--name", required=True, help="Display name, e.g. 五里墩街道")
@@ -151,13 +204,13 @@ def tenant_create(code: str, name: str, district_code: str, admin_username: str)
     from core.i18n import EN, translate
     from core.security import Passwords
     from gongzhi.platform import street_hooks
-    from tenants.registry import create_street
+    from tenants.registry import create_street, district_member_ids
 
     settings = Settings()
 
     async def work() -> Any:
         passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
-        return await create_street(
+        created = await create_street(
             passwords,
             hooks=street_hooks(),
             code=code,
@@ -166,14 +219,18 @@ def tenant_create(code: str, name: str, district_code: str, admin_username: str)
             admin_username=admin_username,
             create_district=True,
         )
+        district_members = await district_member_ids(created.street.district_id)
+        await _announce(settings, [created.street.id], [created.admin.id, *district_members])
+        return created
 
     _run(lambda: apply_migrations(settings, quiet=True))
     try:
         created = _run(lambda: _with_database(settings, work))
     except Refused as refusal:
+        field = refusal.field
+        option = _OPTIONS.get(field, f"--{field}") if field else None
         message = translate(refusal.message_key, EN, **refusal.params)
-        click.echo(f"error: {refusal.field or ''} {message}", err=True)
-        sys.exit(2)
+        _fail(f"{option}: {message}" if option else message)
     click.echo(f"street {created.street.code} ({created.street.name}) created")
     click.echo(f"administrator: {created.admin.username}")
     click.echo(f"one-time password: {created.admin_password}")
@@ -194,8 +251,7 @@ def audit_verify(street_code: str | None) -> None:
     try:
         reports = _run(lambda: _with_database(settings, lambda: verify(street_code)))
     except LookupError:
-        click.echo(f"error: no street with code {street_code!r}", err=True)
-        sys.exit(2)
+        _fail(f"no street with code {street_code!r}")
     broken = 0
     for report in reports:
         street = report.street.code
@@ -206,7 +262,7 @@ def audit_verify(street_code: str | None) -> None:
             click.echo(
                 f"{street}: BROKEN at entry {report.broken_sequence}: {report.reason}", err=True
             )
-    sys.exit(1 if broken else 0)
+    sys.exit(EXIT_CHECK_FAILED if broken else EXIT_OK)
 
 
 @main.group()
@@ -232,7 +288,7 @@ def _vote_pk(raw: str) -> int | None:
 def votes_recount(vote_id: str) -> None:
     """Count a closed or published vote again from its stored ballots, and check each ballot
     against the audit chain. Exit 0 when it matches the stored result, 1 when not, 2 when
-    there is no such counted vote."""
+    there is no such counted vote."""  # EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT
     from resolvers.votes.board import recount_vote
 
     pk = _vote_pk(vote_id)
@@ -242,8 +298,7 @@ def votes_recount(vote_id: str) -> None:
             raise LookupError(vote_id)
         vote, found = _run(lambda: _with_database(settings, lambda: recount_vote(pk)))
     except LookupError:
-        click.echo(f"error: no closed or published vote {vote_id!r}", err=True)
-        sys.exit(2)
+        _fail(f"no closed or published vote {vote_id!r}")
     recomputed = found.recomputed
     click.echo(
         f"vote {vote.id} ({vote.title}): {recomputed['turnout']} ballots counted of "
@@ -253,9 +308,10 @@ def votes_recount(vote_id: str) -> None:
     for item in recomputed["items"]:
         stored = stored_items.get(item["item"], {})
         same = "ok" if stored == item else "DIFFERS"
+        average = "" if item["averageScore"] is None else f"avg {item['averageScore']} "
         click.echo(
             f"  {item['label']}: yes {item['yes']} no {item['no']} abstain {item['abstain']} "
-            f"avg {item['averageScore']} -> {item['outcome']} [{same}]"
+            f"{average}-> {item['outcome']} [{same}]"
         )
     for problem in found.unmatched:
         what = f"ballot {problem[:16]}…" if len(problem) == 64 else problem
@@ -264,9 +320,9 @@ def votes_recount(vote_id: str) -> None:
         click.echo("  the stored result is not the one published (audit chain)", err=True)
     if found.matches:
         click.echo("recount matches the stored result")
-        sys.exit(0)
+        sys.exit(EXIT_OK)
     click.echo("RECOUNT DIFFERS from the stored result", err=True)
-    sys.exit(1)
+    sys.exit(EXIT_CHECK_FAILED)
 
 
 @main.group("import")
@@ -279,8 +335,10 @@ def import_() -> None:
 @click.option("--street", "street_code", required=True, help="Street code, e.g. wulidun")
 @click.option("--skip-invalid", is_flag=True, help="Write the valid rows, report the others.")
 def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
-    """Import residents from a UTF-8 CSV file (columns: name, id_number, phone, grid,
-    building, household, address, tags). Idempotent: known ID numbers are left as they are."""
+    """Import residents from a CSV file in UTF-8 or GB18030 (as Excel saves it; columns: name,
+    id_number, phone, grid, building, household, address, tags). Idempotent: known ID numbers
+    are left as they are. Exit 1 when rows are refused (nothing written without
+    --skip-invalid), 2 for an unknown street or an unreadable file."""
     from pathlib import Path
 
     from core.i18n import EN, translate
@@ -293,7 +351,7 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
     settings = Settings(env=Env.DEV) if not os.environ.get("GONGZHI_ENV") else Settings()
     text = decode_csv(Path(file).read_bytes())
     if text is None:
-        raise click.ClickException(translate("import.not_utf8", EN))
+        _fail(translate("import.not_utf8", EN))
 
     def progress(phase: str, done: int, total: int) -> None:
         click.echo(f"  {phase} {done}" + (f"/{total}" if total else ""), err=True)
@@ -303,27 +361,33 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
 
         street = await Street.get_or_none(code=street_code.strip().lower())
         if street is None:
-            raise click.ClickException(f"no street with code {street_code!r}")
+            raise LookupError(street_code)
         services = make_services(settings, make_broker(None, settings.redis_prefix))
         with street_scope(street.id):
             return await run_import(services, text, skip_invalid=skip_invalid, progress=progress)
 
     _run(lambda: apply_migrations(settings, quiet=True))
-    report = _run(lambda: _with_database(settings, work))
+    try:
+        report = _run(lambda: _with_database(settings, work))
+    except LookupError:
+        _fail(f"no street with code {street_code!r}")
     if report.file_error:
         e = report.file_error
-        click.echo(f"error: {translate(e.message_key, EN, **e.params)}", err=True)
-        sys.exit(2)
+        _fail(translate(e.message_key, EN, **e.params))
     for e in report.errors:
         where = f" [{e.field}]" if e.field else ""
         click.echo(f"line {e.line}{where}: {translate(e.message_key, EN, **e.params)}", err=True)
+    invalid = len({e.line for e in report.errors})
+    if not report.written:
+        click.echo(
+            f"rows: {report.rows}, {invalid} invalid: nothing written "
+            "(correct them, or pass --skip-invalid)"
+        )
+        sys.exit(EXIT_CHECK_FAILED)
     click.echo(
-        f"rows: {report.rows}, created: {report.created}, unchanged: {report.unchanged}, "
-        f"invalid rows: {len({e.line for e in report.errors})}, "
-        f"written: {'yes' if report.written else 'no'}"
+        f"rows: {report.rows}, {report.unchanged} already present, {report.created} written"
+        + (f", {invalid} invalid skipped" if invalid else "")
     )
-    if report.errors and not report.written:
-        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -64,6 +65,8 @@ POLICY_PATH = PACKAGE_DIR / "policy.csv"
 
 Rule = tuple[str, str, str]  # (subject, role, domain)
 MAX_CACHED_DECISIONS = 500_000  # about 100 MB at most; the cache starts over when full
+RECHECK_SECONDS = 5.0  # a user's links are read again on a miss at most this often
+MAX_RECHECKED = 100_000
 _READ_ONLY_ROLES = frozenset(role.value for role in DISTRICT_ROLES)
 
 
@@ -202,6 +205,13 @@ async def _assignment_rules(user_ids: Iterable[int] | None) -> list[Rule]:
     return rules
 
 
+async def announce_role_change(broker: Broker, user_ids: Iterable[int]) -> None:
+    """Tell every worker to read these users' roles again (the ``policy-changed`` message;
+    their session caches forget the users' sessions too). For a process without an
+    ``Authorizer`` of its own: the CLI."""
+    await broker.publish(POLICY_CHANNEL, json.dumps(sorted(set(user_ids))).encode())
+
+
 class Authorizer:
     """Answers "may user U do (resource, action) in street S?" in O(1) of the number of streets
     and of the members of S.
@@ -210,10 +220,31 @@ class Authorizer:
     them, when everything is reloaded), so the check on the hot path is a dictionary look-up.
     The role links live in the enforcer's ``DomainRoles`` (see the module docstring), which also
     tells ``streets_of`` and ``roles`` what a user holds.
+
+    A role given by a process that cannot reach this one (``gongzhi tenant create`` or another
+    worker with the embedded in-process broker; with Redis they announce it) is found by
+    ``recheck``: a request that finds its user without the street it needs (no street at all,
+    or not the one named in ``X-Tenant``) reads that user's roles again, at most once per user
+    every ``recheck_seconds``. That was chosen over a change counter polled from the database
+    because it costs nothing for users the authorizer knows (every request of a known user is a
+    dictionary look-up, as before), needs no new table that every writer must remember to bump
+    (forgetting to announce is how the CLI's new streets went unseen), and finds a new role at
+    the first request that needs it rather than a poll interval later. A flood of requests from
+    users without a street reads each user at most once per interval. What it does not find is
+    a role *taken away* by such a process: the CLI takes none, and several workers that take
+    roles away need Redis (``GONGZHI_REDIS_URL``) to stay in step.
     """
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        recheck_seconds: float = RECHECK_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.vocabulary = vocabulary
+        self.recheck_seconds = recheck_seconds
+        self._monotonic = monotonic
+        self._rechecked: dict[int, float] = {}  # user id → when a miss last read it again
         self.enforcer = new_enforcer()
         self.links: DomainRoles = self.enforcer.get_role_manager()
         self._decisions: dict[tuple[int, str, str, str], bool] = {}
@@ -245,6 +276,21 @@ class Authorizer:
         ids = list(set(user_ids))
         self.replace_user_rules(ids, await assignment_rules(ids))
 
+    async def recheck(self, user_id: int) -> dict[int, bool] | None:
+        """Read one user's roles again because a request found a street missing; at most once
+        per user every ``recheck_seconds``. Returns the user's streets (``streets_of``) when it
+        read them, None when it was too soon."""
+        now = self._monotonic()
+        last = self._rechecked.get(user_id)
+        if last is not None and now - last < self.recheck_seconds:
+            return None
+        if len(self._rechecked) >= MAX_RECHECKED:
+            horizon = now - self.recheck_seconds
+            self._rechecked = {u: t for u, t in self._rechecked.items() if t > horizon}
+        self._rechecked[user_id] = now
+        await self.reload_users([user_id])
+        return self.streets_of(user_id)
+
     # -- keeping workers in step -------------------------------------------------------
     async def start_watching(self, broker: Broker) -> None:
         self._broker = broker
@@ -263,7 +309,7 @@ class Authorizer:
         await self.reload_users(ids)
         if self._broker is not None:
             try:
-                await self._broker.publish(POLICY_CHANNEL, json.dumps(ids).encode())
+                await announce_role_change(self._broker, ids)
             except Exception:  # the broker being down must not fail the mutation
                 log.warning("could not announce a role change; other workers resync on restart")
 

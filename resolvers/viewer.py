@@ -38,8 +38,8 @@ class Viewer:
         self.require_user()
         if self.street_error:
             raise self.street_error
-        if self.street is None:
-            raise DomainError(ErrorCode.TENANT_REQUIRED)
+        if self.street is None:  # no street at all: X-Tenant cannot help
+            raise DomainError(ErrorCode.TENANT_REQUIRED, "error.no_street")
         return self.street
 
 
@@ -119,9 +119,14 @@ async def authenticate(services: Services, authorization: str | None, tenant: st
     viewer = Viewer(user=session.user, session_id=session.id, token_expires_at=claims.expires_at)
     try:
         # The caller's streets come from the role links the authorizer already holds (kept in
-        # step with every role change), the street row from the in-process directory.
+        # step with every role change), the street row from the in-process directory; a
+        # street missing there is looked for again, boundedly (``Authorizer.recheck``).
+        authorizer, user_id = services.authorizer, session.user_id
         access = await resolve_street(
-            services.authorizer.streets_of(session.user_id), tenant or None, services.streets
+            authorizer.streets_of(user_id),
+            tenant or None,
+            services.streets,
+            refresh=lambda: authorizer.recheck(user_id),
         )
     except DomainError as exc:
         viewer.street_error = exc

@@ -4,7 +4,9 @@ streets change rarely (a rename, a new street).
 Whoever changes a street calls ``changed``: this worker forgets it at once and the others when
 the ``street-changed`` message reaches them. Entries also expire after ``ttl`` seconds, so a
 message lost while the broker is down leaves a stale name for a bounded time only. Callers get
-a copy of the row, never the cached object.
+a copy of the row, never the cached object. A street this worker has not kept (one made a
+moment ago by ``gongzhi tenant create``, which announces it only through Redis) is read from
+the database: an unknown street is never remembered as missing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ log = logging.getLogger(__name__)
 STREET_CHANNEL = "street-changed"
 DEFAULT_TTL_SECONDS = 60.0
 MAX_STREETS = 10_000
+
+
+async def announce_street_change(broker: Broker, street_ids: Iterable[int]) -> None:
+    """Tell every worker's directory to forget these streets (the ``street-changed`` message).
+    For a process without a directory of its own: the CLI."""
+    await broker.publish(STREET_CHANNEL, json.dumps(sorted(set(street_ids))).encode())
 
 
 class StreetDirectory:
@@ -95,7 +103,7 @@ class StreetDirectory:
         self.forget(ids)
         if self._broker is not None:
             try:
-                await self._broker.publish(STREET_CHANNEL, json.dumps(ids).encode())
+                await announce_street_change(self._broker, ids)
             except Exception:  # the broker being down must not fail the mutation
                 log.warning("could not announce a street change; other workers expire it")
 

@@ -229,7 +229,7 @@ async def _write(
                     )
             report.created += len(new)
             if progress:
-                progress("written", min(start + BATCH, len(valid)), len(valid))
+                progress("processed", min(start + BATCH, len(valid)), len(valid))
         await change.record(
             "residents.imported",
             to_global_id("Street", change.street_id),

@@ -97,7 +97,8 @@ def test_cli_import_is_all_or_nothing_idempotent_and_shows_progress(tmp_path: Pa
     args = ("import", "residents", str(path), "--street", "wulidun")
     refused = run_cli(*args, env=db_env, cwd=tmp_path)
     assert refused.returncode == 1
-    assert "line 4 [phone]" in refused.stderr and "written: no" in refused.stdout
+    assert "line 4 [phone]" in refused.stderr
+    assert "rows: 3, 1 invalid: nothing written" in refused.stdout
 
     db = tmp_path / "cli.sqlite3"
 
@@ -108,10 +109,13 @@ def test_cli_import_is_all_or_nothing_idempotent_and_shows_progress(tmp_path: Pa
     before = residents()
     partial = run_cli(*args, "--skip-invalid", env=db_env, cwd=tmp_path)
     assert partial.returncode == 0, partial.stderr
-    assert "validated 3" in partial.stderr and "written 2/2" in partial.stderr
-    assert "created: 2" in partial.stdout and residents() == before + 2
+    assert "validated 3" in partial.stderr and "processed 2/2" in partial.stderr
+    assert "0 already present, 2 written, 1 invalid skipped" in partial.stdout
+    assert residents() == before + 2
     again = run_cli(*args, "--skip-invalid", env=db_env, cwd=tmp_path)
-    assert "created: 0, unchanged: 2" in again.stdout and residents() == before + 2
+    assert again.returncode == 0, again.stderr
+    assert "2 already present, 0 written" in again.stdout and residents() == before + 2
+    assert "written 2" not in again.stdout + again.stderr
 
 
 async def _upload(api: Api, token: str, variables: dict, content: bytes) -> dict:

@@ -55,8 +55,8 @@ def test_tenant_create_prints_a_one_time_password_once(tmp_path: Path, db_env: d
     assert len(password_line.split(":", 1)[1].strip()) >= 12
 
     again = run_cli(*args, env=db_env, cwd=tmp_path)
-    assert again.returncode != 0
-    assert "hanzheng" in again.stderr and "already taken" in again.stderr
+    assert again.returncode == 2
+    assert "error: --code: The code 'hanzheng' is already taken." in again.stderr
 
 
 def test_tenant_create_refuses_a_bad_code(tmp_path: Path, db_env: dict) -> None:
@@ -74,8 +74,8 @@ def test_tenant_create_refuses_a_bad_code(tmp_path: Path, db_env: dict) -> None:
         env=db_env,
         cwd=tmp_path,
     )
-    assert result.returncode != 0
-    assert "lower-case" in result.stderr
+    assert result.returncode == 2
+    assert "error: --code: " in result.stderr and "lower-case" in result.stderr
 
 
 @pytest.mark.parametrize("key", [None, "secret", "short-key"])
@@ -121,3 +121,28 @@ def test_demo_loads_idempotently(tmp_path: Path, db_env: dict) -> None:
     second = run_cli("demo", env=db_env, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert _counts(tmp_path / "cli.sqlite3") == loaded
+
+
+def test_every_command_exits_2_for_an_unknown_street_or_vote(tmp_path: Path, db_env: dict) -> None:
+    """One table of exit codes (gongzhi/cli.py, the README): 2 when the command cannot start."""
+    from gongzhi.cli import EXIT_BAD_INPUT
+
+    assert run_cli("migrate", env=db_env, cwd=tmp_path).returncode == 0
+    csv = tmp_path / "residents.csv"
+    csv.write_text("name,id_number,phone,grid\n", encoding="utf-8")
+    commands = {
+        "audit verify": ("audit", "verify", "--street", "nowhere"),
+        "import residents": ("import", "residents", str(csv), "--street", "nowhere"),
+        "votes recount": ("votes", "recount", "424242"),
+    }
+    for name, args in commands.items():
+        result = run_cli(*args, env=db_env, cwd=tmp_path)
+        assert result.returncode == EXIT_BAD_INPUT == 2, (name, result.stderr)
+        assert result.stderr.startswith("error: no "), (name, result.stderr)
+        assert "Traceback" not in result.stderr, name
+
+
+def test_import_help_names_both_encodings(tmp_path: Path) -> None:
+    result = run_cli("import", "residents", "--help", env={}, cwd=tmp_path)
+    assert result.returncode == 0
+    assert "UTF-8 or GB18030" in " ".join(result.stdout.split())

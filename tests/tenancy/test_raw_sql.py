@@ -53,6 +53,14 @@ OUTSIDE_THE_HELPER = {
         "tenant filter is in the inner query) in ROW_NUMBER() OVER (PARTITION BY parent), "
         "which Tortoise cannot build",
     ),
+    ("core/sqlite.py", "<module>", "import sqlite3"): (
+        1,
+        "the SQLite client: catches the driver's OperationalError when a lock is not free",
+    ),
+    ("core/sqlite.py", "begin", "execute"): (
+        1,
+        "the SQLite client: BEGIN IMMEDIATE starts a transaction, no statement on rows",
+    ),
     # The benchmarks create, fill and drop their own databases, and time a bare asyncpg
     # baseline; none of it runs in the app.
     ("bench/fanout.py", "*", "*"): (None, "benchmark set-up on its own database"),
