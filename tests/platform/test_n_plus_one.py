@@ -447,7 +447,9 @@ class Bench:
         await self.read(query, BIG, variables)  # warm: process-wide caches filled once
         small = await self.read(query, SMALL, variables)
         big = await self.read(query, BIG, variables)
-        if small.statements != big.statements:
+        for _ in range(3):  # a growing cost grows every time; the app's own statement does not
+            if small.statements == big.statements:
+                break
             again = await self.read(query, SMALL, variables)
             small = min(small, again, key=lambda r: r.statements)
             again = await self.read(query, BIG, variables)
