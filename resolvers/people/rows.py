@@ -26,20 +26,24 @@ def _own_threads(who: Any) -> Q:
     return Q(staff_id=who.user.id) | Q(resident_id__in=Subquery(mine))
 
 
+# Who sees the whole street's people: community staff (社区两委), the street's reviewers,
+# leaders and administrators, and the district (read-only).
+STREET_STAFF = (
+    Role.COMMUNITY_STAFF,
+    Role.STREET_REVIEWER,
+    Role.STREET_LEADER,
+    Role.STREET_ADMIN,
+    Role.DISTRICT_ADMIN,
+    Role.DISTRICT_DEPARTMENT,
+)
+
 RULES = RowRules(
     # 居民: community staff (社区两委), the street's reviewers, leaders and administrators and
     # the district (read-only) see every resident of the street ...
     RowRule(
         Resident,
         Scope.STREET,
-        roles=(
-            Role.COMMUNITY_STAFF,
-            Role.STREET_REVIEWER,
-            Role.STREET_LEADER,
-            Role.STREET_ADMIN,
-            Role.DISTRICT_ADMIN,
-            Role.DISTRICT_DEPARTMENT,
-        ),
+        roles=STREET_STAFF,
     ),
     # ... a grid chief or grid worker sees the residents of their own grids only.
     RowRule(Resident, Scope.OWN_GRIDS, roles=(Role.GRID_CHIEF, Role.GRID_WORKER)),
@@ -53,14 +57,7 @@ RULES = RowRules(
     RowRule(
         VisitLog,
         Scope.STREET,
-        roles=(
-            Role.COMMUNITY_STAFF,
-            Role.STREET_REVIEWER,
-            Role.STREET_LEADER,
-            Role.STREET_ADMIN,
-            Role.DISTRICT_ADMIN,
-            Role.DISTRICT_DEPARTMENT,
-        ),
+        roles=STREET_STAFF,
     ),
     RowRule(VisitLog, Scope.SELF, roles=(Role.GRID_CHIEF, Role.GRID_WORKER)),
     reads={
