@@ -26,10 +26,11 @@ from models.notices import Notice, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
 from policies.rows import RowRule, RowRules, Scope
+from resolvers.caller import Caller
 from resolvers.events import changing, check_still_signed_in
 from resolvers.outbox import Event, stream
 from resolvers.pagination import Page, check_page_size, decode_cursor
-from resolvers.people.access import Caller, my_grid_ids, my_resident
+from resolvers.people.access import my_grid_ids, my_resident
 from resolvers.people.residents import tags_by_ids
 from resolvers.services import Services
 from tenants.scoping import current_street_id, street_scope

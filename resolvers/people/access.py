@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tortoise.queryset import QuerySet
 
-from models.accounts import User
 from models.columns import column
 from models.people import GridAssignment, Resident
-from models.tenancy import Street
 from policies.rows import Scope
-from policies.vocabulary import Capability, street_domain
+from resolvers.caller import Caller
 from resolvers.people.rows import RULES
-from resolvers.services import Services
-
-
-@dataclass(frozen=True)
-class Caller:
-    services: Services
-    user: User
-    street: Street
-
-    def can(self, resource: str, action: str) -> bool:
-        return self.services.authorizer.can(
-            self.user.id, street_domain(self.street.id), Capability(resource, action)
-        )
-
-    def roles(self) -> set[str]:
-        return set(self.services.authorizer.roles(self.user.id, street_domain(self.street.id)))
-
-    @property
-    def sees_pii(self) -> bool:
-        return self.can("resident", "pii")
 
 
 async def my_grid_ids(user_id: int) -> list[int]:

@@ -26,8 +26,9 @@ from models.outreach import (
 )
 from models.scoping import unscoped
 from models.tenancy import Community, Grid, Street
+from resolvers.caller import Caller
 from resolvers.events import changing
-from resolvers.people.access import Caller, my_resident
+from resolvers.people.access import my_resident
 from resolvers.services import Services
 from tenants.scoping import street_scope
 

@@ -10,9 +10,9 @@ from models.accounts import Role
 from models.outreach import ContactCode, Delegate, DelegateKind, DelegateLevel
 from models.people import DEFAULT_TAGS, Building, Compound, GridAssignment, GridDuty, Resident, Tag
 from models.tenancy import Community, Grid
+from resolvers.caller import Caller
 from resolvers.demo import DemoStreetData
 from resolvers.people import delegates, places, residents
-from resolvers.people.access import Caller
 from tenants.scoping import street_scope
 
 DEMO_RESIDENTS = (

@@ -23,9 +23,9 @@ from models.people import (
     Resident,
 )
 from resolvers.auth import revoke_all_sessions
+from resolvers.caller import Caller
 from resolvers.events import changing
 from resolvers.members import MEMBER_EVENTS
-from resolvers.people.access import Caller
 
 STAFF_ROLES = frozenset(
     {

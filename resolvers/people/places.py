@@ -11,9 +11,9 @@ from models.accounts import Membership, Role
 from models.columns import column
 from models.people import Building, CommunityAssignment, Compound, GridAssignment, GridDuty
 from models.tenancy import Community, Grid
+from resolvers.caller import Caller
 from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
-from resolvers.people.access import Caller
 from resolvers.services import Services
 
 GRID_ROLE = {GridDuty.CHIEF: Role.GRID_CHIEF, GridDuty.WORKER: Role.GRID_WORKER}

@@ -24,9 +24,10 @@ from models.accounts import Membership
 from models.columns import column
 from models.people import DEFAULT_TAGS, Building, Resident, ResidentTag, Tag
 from models.tenancy import Grid, Street
+from resolvers.caller import Caller
 from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
-from resolvers.people.access import Caller, my_grid_ids, visible_grid_ids, visible_residents
+from resolvers.people.access import my_grid_ids, visible_grid_ids, visible_residents
 from resolvers.services import Services
 
 # Events about residents say which record changed, never who the person is, and only staff who

@@ -9,9 +9,10 @@ from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from models.events import PRIVATE
 from models.people import GridAssignment, GridDuty, Message, MessageThread, Resident
+from resolvers.caller import Caller
 from resolvers.events import changing
 from resolvers.pagination import Page, PageKey, keyset_page, keyset_pages
-from resolvers.people.access import Caller, my_resident
+from resolvers.people.access import my_resident
 from resolvers.people.residents import visible_resident
 from resolvers.people.rows import RULES
 

@@ -11,8 +11,8 @@ from models.accounts import Membership, Role, User
 from models.columns import column
 from models.people import PeopleSettings, VisitLog
 from policies.rows import Scope
+from resolvers.caller import Caller
 from resolvers.events import changing
-from resolvers.people.access import Caller
 from resolvers.people.residents import visible_resident
 from resolvers.people.rows import RULES
 

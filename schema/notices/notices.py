@@ -12,10 +12,11 @@ from models import notices as o
 from policies.capabilities.notices import NOTICE_RECEIVE, NOTICE_SEND
 from resolvers import notices
 from resolvers.pagination import encode_cursor
+from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
 from schema.live import listener, shared
-from schema.people.common import caller, ids
+from schema.people.common import ids
 from schema.permissions import Can, field, mutation, subscription
 from schema.relay import Connection, Edge, Node, PageInfo, decode_id, selects, to_global_id
 

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resolvers.people.access import Caller
-from schema.context import Info
 from schema.relay import decode_id
-
-
-def caller(info: Info) -> Caller:
-    context = info.context
-    return Caller(context.services, context.viewer.require_user(), context.viewer.require_street())
 
 
 def optional_id(global_id: str | None, type_name: str, field: str) -> int | None:

@@ -10,9 +10,10 @@ import strawberry
 from models import outreach as o
 from policies.capabilities.people import DELEGATE_FIND, DELEGATE_MANAGE, DELEGATE_READ
 from resolvers.people import delegates
+from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
-from schema.people.common import caller, ids, optional_id
+from schema.people.common import ids, optional_id
 from schema.permissions import Can, Public, field, mutation
 from schema.relay import Node, decode_id, to_global_id
 

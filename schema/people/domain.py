@@ -9,9 +9,9 @@ from policies.capabilities.tenancy import PLACE_READ
 from resolvers.people.access import visible_residents
 from resolvers.people.demo import load_people_demo
 from resolvers.people.residents import seed_default_tags
+from schema.caller import caller
 from schema.context import Info
 from schema.domain import Domain, NodeKind
-from schema.people.common import caller
 from schema.people.delegates import DelegatesMutation, DelegatesQuery
 from schema.people.importing import ImportMutation
 from schema.people.places import (

@@ -15,9 +15,9 @@ from policies.capabilities.people import STAFF_ASSIGN
 from policies.capabilities.tenancy import PLACE_MANAGE, PLACE_READ
 from resolvers.people import places
 from schema.accounts.types import Account
+from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
-from schema.people.common import caller
 from schema.permissions import Can, field, mutation
 from schema.relay import Connection, Node, decode_id, to_global_id
 from schema.tenancy.types import Community, Grid

@@ -21,9 +21,10 @@ from policies.capabilities.people import (
 from resolvers.people import residents
 from resolvers.people.access import my_resident
 from resolvers.people.residents import load_tags_of_residents
+from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
-from schema.people.common import caller, ids, optional_id
+from schema.people.common import ids, optional_id
 from schema.people.places import Building
 from schema.permissions import Can, SignedIn, field, mutation
 from schema.relay import Connection, Node, decode_id, to_global_id

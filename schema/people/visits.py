@@ -12,9 +12,9 @@ from policies.capabilities.people import VISIT_READ, VISIT_RECORD
 from policies.capabilities.tenancy import STREET_UPDATE
 from resolvers.people import visits
 from schema.accounts.types import Account
+from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
-from schema.people.common import caller
 from schema.permissions import Can, field, mutation
 from schema.relay import Node, decode_id, to_global_id
 

@@ -14,9 +14,10 @@ from policies.capabilities.people import MESSAGE_RESIDENT, MESSAGE_STAFF, PEOPLE
 from resolvers.pagination import page_key
 from resolvers.people import handover, threads
 from schema.accounts.types import Account
+from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
-from schema.people.common import caller, optional_id
+from schema.people.common import optional_id
 from schema.permissions import Can, field, mutation
 from schema.relay import Connection, Node, decode_id, to_global_id
 

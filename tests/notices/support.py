@@ -5,8 +5,8 @@ from __future__ import annotations
 from models.accounts import User
 from models.people import Resident
 from models.tenancy import Street
+from resolvers.caller import Caller
 from resolvers.notices import mark_read, send_notice
-from resolvers.people.access import Caller
 from resolvers.services import Services
 from tenants.scoping import street_scope
 from tests.support import StreetFixture

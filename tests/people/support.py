@@ -117,8 +117,8 @@ async def seed_every_row(services: Services, fixture: StreetFixture, index: int)
     (for the whole-model isolation test): the demo's people, a community assignment, a
     deliberator group, a monthly visit target, a message thread, a visit and a hand-over."""
     from models.tenancy import Community, Street
+    from resolvers.caller import Caller
     from resolvers.demo import DemoStreetData
-    from resolvers.people.access import Caller
     from resolvers.people.delegates import create_group
     from resolvers.people.demo import load_people_demo
     from resolvers.people.handover import hand_over

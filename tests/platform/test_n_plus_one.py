@@ -50,8 +50,8 @@ from models.people import Building, Compound, GridAssignment, GridDuty, Message,
 from models.projects import Disbursement, Follow, Opinion, Photo, ProgressUpdate, Rating
 from models.tenancy import Community, Grid, Street
 from models.votes import VoteItem
+from resolvers.caller import Caller
 from resolvers.notices import send_notice
-from resolvers.people.access import Caller
 from resolvers.services import Services
 from resolvers.votes import ballots, drafting, lifecycle
 from tenants.scoping import street_scope

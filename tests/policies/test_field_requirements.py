@@ -51,7 +51,7 @@ def name_of(can: Can) -> str:
 
 # Capabilities no field declares: checked inside a resolver, with why.
 RESOLVER_CHECKS = {
-    "resident:pii": "resolvers/people/access.py Caller.sees_pii: residents are listed to "
+    "resident:pii": "resolvers/caller.py Caller.sees_pii: residents are listed to "
     "whoever holds resident:read, and their phone, ID number and address are masked unless "
     "the caller also holds resident:pii (a mask, not a refusal)",
 }
