@@ -106,6 +106,8 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     click.echo(
         f"gongzhi on http://{host}:{port}/graphql ({settings.env.value}, {workers} worker(s))"
     )
+    from gongzhi.app import serve_options
+
     uvicorn.run(
         "gongzhi.app:create_app_from_env",
         factory=True,
@@ -114,6 +116,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         workers=workers,
         lifespan="on",
         log_level="info",
+        **serve_options(settings),
     )
 
 

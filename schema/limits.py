@@ -19,8 +19,9 @@ Errors carry their code from where they arise, so nothing reads their message:
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import (
     ASTValidationRule,
@@ -35,9 +36,13 @@ from graphql import (
 from graphql.language import parser as graphql_parser
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from core.errors import ErrorCode
+from core.i18n import translate
+from policies.vocabulary import PLATFORM_DOMAIN, street_domain
+from schema.cost import Budgets, OverBudget, document_cost
 
 Rules = tuple[type[ASTValidationRule], ...]
 
@@ -89,8 +94,16 @@ class Verdict:
     errors: tuple[GraphQLError, ...]
 
 
+@dataclass
+class _Parsed:
+    document: DocumentNode
+    verdicts: dict[Rules, Verdict] = field(default_factory=dict)
+
+
 class DocumentVerdicts:
-    """Parsed and validated documents by (query text, rules), least recently used dropped."""
+    """Parsed documents by query text, and their validation by rules; least recently used
+    dropped. A document is parsed when it arrives and validated only once its cost is known to
+    be within the caller's budget (``QueryLimits``)."""
 
     def __init__(
         self,
@@ -99,6 +112,7 @@ class DocumentVerdicts:
         max_aliases: int,
         max_tokens: int,
         introspection: bool,
+        hide_suggestions: bool = False,
         maxsize: int = 512,
     ) -> None:
         # The limiters' rule classes, built once: the same classes for every request.
@@ -111,55 +125,76 @@ class DocumentVerdicts:
             rules.append(NoSchemaIntrospectionCustomRule)
         self.rules: Rules = tuple(rules)
         self.max_tokens = max_tokens
+        self.hide_suggestions = hide_suggestions
         self.maxsize = maxsize
-        self._verdicts: OrderedDict[tuple[str, Rules], Verdict] = OrderedDict()
+        self._parsed: OrderedDict[str, _Parsed] = OrderedDict()
 
     def __len__(self) -> int:
-        return len(self._verdicts)
+        return len(self._parsed)
 
     def parse(self, query: str) -> DocumentNode:
         """Raises the parser's GraphQLError (syntax, too many tokens); failures are not kept."""
-        return parse(query, max_tokens=self.max_tokens)
+        return self._entry(query).document
+
+    def _entry(self, query: str) -> _Parsed:
+        entry = self._parsed.get(query)
+        if entry is not None:
+            self._parsed.move_to_end(query)
+            return entry
+        entry = self._parsed[query] = _Parsed(parse(query, max_tokens=self.max_tokens))
+        if len(self._parsed) > self.maxsize:
+            self._parsed.popitem(last=False)
+        return entry
 
     def check(self, schema: GraphQLSchema, query: str, rules: Rules) -> Verdict:
-        key = (query, rules)
-        verdict = self._verdicts.get(key)
-        if verdict is not None:
-            self._verdicts.move_to_end(key)
-            return verdict
-        document = self.parse(query)
-        verdict = Verdict(document, self._validate(schema, document, rules))
-        self._verdicts[key] = verdict
-        if len(self._verdicts) > self.maxsize:
-            self._verdicts.popitem(last=False)
+        entry = self._entry(query)
+        verdict = entry.verdicts.get(rules)
+        if verdict is None:
+            verdict = Verdict(entry.document, self._validate(schema, entry.document, rules))
+            entry.verdicts[rules] = verdict
         return verdict
 
     def _validate(
         self, schema: GraphQLSchema, document: DocumentNode, rules: Rules
     ) -> tuple[GraphQLError, ...]:
-        """The limits' rules in a pass of their own, so each error leaves with its code."""
+        """The limits' rules in a pass of their own, so each error leaves with its code
+        (strawberry's own two rules, null and oneOf, run with the others)."""
         limits = tuple(rule for rule in rules if rule in self.too_complex)
-        others = tuple(rule for rule in rules if rule not in self.too_complex)
+        others = (
+            *(rule for rule in rules if rule not in self.too_complex),
+            MaybeNullValidationRule,
+            OneOfInputValidationRule,
+        )
+        hide = self.hide_suggestions
         errors = [
             with_code(e, ErrorCode.QUERY_TOO_COMPLEX)
-            for e in (validate(schema, document, limits) if limits else ())
+            for e in (validate(schema, document, limits, hide_suggestions=hide) if limits else ())
         ]
         errors += [
             with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED)
-            for e in validate_document(schema, document, others)
+            for e in validate(schema, document, others, hide_suggestions=hide)
         ]
         return tuple(errors)
 
 
+def too_complex(message: str, **extensions: Any) -> GraphQLError:
+    return GraphQLError(
+        message, extensions={"code": ErrorCode.QUERY_TOO_COMPLEX.value, **extensions}
+    )
+
+
 class QueryLimits(SchemaExtension):
-    """Parse and validate (with the depth, alias and introspection rules) through the cache.
+    """Parse through the cache; count the operation's cost against the caller's budgets
+    (``schema/cost.py``); only then validate (with the depth, alias and introspection rules),
+    through the cache as well.
 
     A text that does not parse is left to strawberry, which parses it again with the same
     token limit and reports the error the usual way."""
 
-    def __init__(self, verdicts: DocumentVerdicts) -> None:
+    def __init__(self, verdicts: DocumentVerdicts, budgets: Budgets) -> None:
         self.verdicts = verdicts
-        self._verdict: Verdict | None = None
+        self.budgets = budgets
+        self._parsed: DocumentNode | None = None
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -171,22 +206,67 @@ class QueryLimits(SchemaExtension):
         context = self.execution_context
         if context.graphql_document is None and context.query:
             try:
-                self._verdict = self.verdicts.check(
-                    context.schema._schema, context.query, context.validation_rules
-                )
+                self._parsed = self.verdicts.parse(context.query)
             except GraphQLError:
-                self._verdict = None
+                self._parsed = None
             else:
-                context.graphql_document = self._verdict.document
+                context.graphql_document = self._parsed
         yield
 
-    def on_validate(self) -> Iterator[None]:
+    async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
-        if self._verdict is not None and context.graphql_document is self._verdict.document:
-            context.pre_execution_errors = list(self._verdict.errors)
+        if self._parsed is not None and context.graphql_document is self._parsed:
+            refused = await self._over_budget()
+            if refused is not None:
+                context.pre_execution_errors = [refused]
+            else:
+                assert context.query is not None
+                verdict = self.verdicts.check(
+                    context.schema._schema, context.query, context.validation_rules
+                )
+                context.pre_execution_errors = list(verdict.errors)
         yield
         # Validated without a verdict (strawberry's own pass): every error is a validation
         # error. In place: the result holds this very list.
         errors = context.pre_execution_errors
         if errors:
             errors[:] = [with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors]
+
+    async def _over_budget(self) -> GraphQLError | None:
+        """The refusal when the operation costs more than the caller may spend on one request
+        (QUERY_TOO_COMPLEX) or has left this minute (TOO_MANY_ATTEMPTS); None within both."""
+        context = self.execution_context
+        request = context.context
+        viewer, services = request.viewer, request.services
+        user = viewer.user
+        roles: list[str] = []
+        if user is not None:
+            domain = street_domain(viewer.street.id) if viewer.street else PLATFORM_DOMAIN
+            roles = services.authorizer.roles(user.id, domain)
+        budget = self.budgets.per_request(user is not None, roles)
+        assert self._parsed is not None
+        try:
+            cost = document_cost(
+                context.schema._schema,
+                self._parsed,
+                context.operation_name,
+                context.variables,
+                self.budgets.rules,
+                budget,
+            )
+        except OverBudget:
+            return too_complex(
+                translate("error.query_too_costly", request.locale, budget=budget),
+                budget=budget,
+            )
+        who = f"user:{user.id}" if user is not None else f"addr:{request.client_address}"
+        spent, retry_after = await services.spending.spend(who, cost)
+        if spent > self.budgets.per_minute:
+            return GraphQLError(
+                translate("error.query_budget_spent", request.locale, seconds=retry_after),
+                extensions={
+                    "code": ErrorCode.TOO_MANY_ATTEMPTS.value,
+                    "retryAfterSeconds": retry_after,
+                },
+            )
+        return None
