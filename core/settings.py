@@ -86,12 +86,16 @@ class Settings(BaseSettings):
     # Request cost (docs/limits.md): each field counts 1, a connection `first` (20 when not
     # given) times its children, a plain list `query_cost_list_size` times its children. A
     # document over the caller's budget is refused before it is validated or run.
-    query_cost_anonymous: int = 200
+    query_cost_anonymous: int = 500
     query_cost_resident: int = 3000
-    query_cost_staff: int = 25000
+    query_cost_staff: int = 50000
     query_cost_list_size: int = 10
     # What one person (an account, or a client address when signed out) may spend per minute.
-    query_cost_per_minute: int = 250000
+    query_cost_per_minute: int = 500000
+    # Queries and mutations costing at least this run `max_costly_operations` at a time per
+    # worker, and a new such document is validated in a thread (the event loop stays free).
+    query_cost_costly: int = 5000
+    max_costly_operations: int = 2
     # A request's body (JSON, or a query string): at most this many bytes and this deep.
     max_body_bytes: int = 1024 * 1024
     max_json_depth: int = 32
@@ -180,6 +184,8 @@ class Settings(BaseSettings):
                 "resident": self.query_cost_resident,
                 "staff": self.query_cost_staff,
                 "per_minute": self.query_cost_per_minute,
+                "costly": self.query_cost_costly,
+                "costly_at_once": self.max_costly_operations,
             },
             "max_body_bytes": self.max_body_bytes,
             "max_upload_request_bytes": self.max_upload_request_bytes,

@@ -6,6 +6,12 @@ built once per schema and the verdict (the parsed document and its validation er
 per query text in a bounded LRU: a board polled a thousand times is parsed and validated once.
 The token limit is enforced by the parser, which only runs for a text not seen yet.
 
+Between parsing and validating, the operation's cost (``schema/cost.py``) is counted against
+the caller's budget for one request (refused: ``QUERY_TOO_COMPLEX``, not validated, not run)
+and then spent from their budget of the minute (spent: ``TOO_MANY_ATTEMPTS`` with
+``retryAfterSeconds``). A costly query or mutation waits for one of the worker's few slots
+for costly work (``CostlyGate``), and is validated in a thread when its text is new.
+
 Errors carry their code from where they arise, so nothing reads their message:
 
 * validation errors leave here with ``extensions.code``: ``QUERY_TOO_COMPLEX`` from the depth
@@ -18,6 +24,7 @@ Errors carry their code from where they arise, so nothing reads their message:
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +45,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+from strawberry.types.graphql import OperationType
 
 from core.errors import ErrorCode
 from core.i18n import translate
@@ -147,14 +155,22 @@ class DocumentVerdicts:
         return entry
 
     def check(self, schema: GraphQLSchema, query: str, rules: Rules) -> Verdict:
-        entry = self._entry(query)
-        verdict = entry.verdicts.get(rules)
+        verdict = self.known(query, rules)
         if verdict is None:
-            verdict = Verdict(entry.document, self._validate(schema, entry.document, rules))
-            entry.verdicts[rules] = verdict
+            errors = self.validate(schema, self._entry(query).document, rules)
+            verdict = self.keep(query, rules, errors)
         return verdict
 
-    def _validate(
+    def known(self, query: str, rules: Rules) -> Verdict | None:
+        entry = self._parsed.get(query)
+        return entry.verdicts.get(rules) if entry is not None else None
+
+    def keep(self, query: str, rules: Rules, errors: tuple[GraphQLError, ...]) -> Verdict:
+        entry = self._entry(query)
+        verdict = entry.verdicts[rules] = Verdict(entry.document, errors)
+        return verdict
+
+    def validate(
         self, schema: GraphQLSchema, document: DocumentNode, rules: Rules
     ) -> tuple[GraphQLError, ...]:
         """The limits' rules in a pass of their own, so each error leaves with its code
@@ -183,6 +199,19 @@ def too_complex(message: str, **extensions: Any) -> GraphQLError:
     )
 
 
+class CostlyGate:
+    """Operations that cost at least ``threshold`` run ``slots`` at a time in this worker (the
+    others wait their turn), and a new one is validated in a thread: the event loop keeps
+    answering everyone else (``/healthz`` included) between their steps."""
+
+    def __init__(self, threshold: int, slots: int) -> None:
+        self.threshold = threshold
+        self.slots = asyncio.Semaphore(max(1, slots))
+
+    def is_costly(self, cost: int) -> bool:
+        return cost >= self.threshold
+
+
 class QueryLimits(SchemaExtension):
     """Parse through the cache; count the operation's cost against the caller's budgets
     (``schema/cost.py``); only then validate (with the depth, alias and introspection rules),
@@ -191,16 +220,23 @@ class QueryLimits(SchemaExtension):
     A text that does not parse is left to strawberry, which parses it again with the same
     token limit and reports the error the usual way."""
 
-    def __init__(self, verdicts: DocumentVerdicts, budgets: Budgets) -> None:
+    def __init__(self, verdicts: DocumentVerdicts, budgets: Budgets, gate: CostlyGate) -> None:
         self.verdicts = verdicts
         self.budgets = budgets
+        self.gate = gate
         self._parsed: DocumentNode | None = None
+        self._holding = False
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         context.parse_options["max_tokens"] = self.verdicts.max_tokens
         context.validation_rules = (*context.validation_rules, *self.verdicts.rules)
-        yield
+        try:
+            yield
+        finally:
+            if self._holding:
+                self._holding = False
+                self.gate.slots.release()
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -216,15 +252,11 @@ class QueryLimits(SchemaExtension):
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         if self._parsed is not None and context.graphql_document is self._parsed:
-            refused = await self._over_budget()
+            refused, cost = await self._over_budget()
             if refused is not None:
                 context.pre_execution_errors = [refused]
             else:
-                assert context.query is not None
-                verdict = self.verdicts.check(
-                    context.schema._schema, context.query, context.validation_rules
-                )
-                context.pre_execution_errors = list(verdict.errors)
+                context.pre_execution_errors = list(await self._verdict(cost))
         yield
         # Validated without a verdict (strawberry's own pass): every error is a validation
         # error. In place: the result holds this very list.
@@ -232,9 +264,29 @@ class QueryLimits(SchemaExtension):
         if errors:
             errors[:] = [with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors]
 
-    async def _over_budget(self) -> GraphQLError | None:
+    async def _verdict(self, cost: int) -> tuple[GraphQLError, ...]:
+        """The validation errors (none: valid), through the cache; a costly query or mutation
+        first waits for its slot, and a costly new document is validated in a thread."""
+        context = self.execution_context
+        query, rules = context.query, context.validation_rules
+        assert query is not None and self._parsed is not None
+        costly = self.gate.is_costly(cost)
+        if costly and context.operation_type is not OperationType.SUBSCRIPTION:
+            await self.gate.slots.acquire()
+            self._holding = True
+        verdict = self.verdicts.known(query, rules)
+        if verdict is not None:
+            return verdict.errors
+        schema = context.schema._schema
+        if costly:
+            errors = await asyncio.to_thread(self.verdicts.validate, schema, self._parsed, rules)
+        else:
+            errors = self.verdicts.validate(schema, self._parsed, rules)
+        return self.verdicts.keep(query, rules, errors).errors
+
+    async def _over_budget(self) -> tuple[GraphQLError | None, int]:
         """The refusal when the operation costs more than the caller may spend on one request
-        (QUERY_TOO_COMPLEX) or has left this minute (TOO_MANY_ATTEMPTS); None within both."""
+        (QUERY_TOO_COMPLEX) or has left this minute (TOO_MANY_ATTEMPTS), and its cost."""
         context = self.execution_context
         request = context.context
         viewer, services = request.viewer, request.services
@@ -255,18 +307,17 @@ class QueryLimits(SchemaExtension):
                 budget,
             )
         except OverBudget:
-            return too_complex(
-                translate("error.query_too_costly", request.locale, budget=budget),
-                budget=budget,
-            )
+            message = translate("error.query_too_costly", request.locale, budget=budget)
+            return too_complex(message, budget=budget), budget + 1
         who = f"user:{user.id}" if user is not None else f"addr:{request.client_address}"
         spent, retry_after = await services.spending.spend(who, cost)
         if spent > self.budgets.per_minute:
-            return GraphQLError(
+            refused = GraphQLError(
                 translate("error.query_budget_spent", request.locale, seconds=retry_after),
                 extensions={
                     "code": ErrorCode.TOO_MANY_ATTEMPTS.value,
                     "retryAfterSeconds": retry_after,
                 },
             )
-        return None
+            return refused, cost
+        return None, cost

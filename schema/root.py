@@ -18,7 +18,7 @@ from schema.cost import Budgets
 from schema.domain import Domain, node_kinds, vocabulary
 from schema.errors import EXCEPTION_HANDLERS, InputError, TooManyAttempts
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
-from schema.limits import DocumentVerdicts, QueryLimits
+from schema.limits import CostlyGate, DocumentVerdicts, QueryLimits
 from schema.node import node_query
 from schema.permissions import Can
 
@@ -67,8 +67,9 @@ def build_schema(settings: Settings, domains: Sequence[Domain]) -> strawberry.Sc
         hide_suggestions=not settings.is_dev,
     )
     budgets = Budgets.from_settings(settings)
+    gate = CostlyGate(settings.query_cost_costly, settings.max_costly_operations)
     extensions: list[Any] = [
-        lambda: QueryLimits(verdicts, budgets),
+        lambda: QueryLimits(verdicts, budgets, gate),
         StreetScopeExtension,
         lambda: ErrorCodeExtension(mask_unexpected=mask),
     ]
