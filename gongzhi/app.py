@@ -36,6 +36,11 @@ from schema.view import GraphQLEndpoint
 log = logging.getLogger("gongzhi.security")
 
 
+def report_security(settings: Settings) -> None:
+    """The effective security settings, one log line at startup (docs/limits.md)."""
+    log.info("security settings: %s", json.dumps(settings.security_report()))
+
+
 async def healthz(request: Request) -> JSONResponse:
     """The process is up."""
     return JSONResponse({"status": "ok"})
@@ -68,7 +73,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        log.info("security settings: %s", json.dumps(settings.security_report()))
+        report_security(settings)
         await Tortoise.init(config=database_config(settings), _enable_global_fallback=True)
         await broker.start()
         await services.authorizer.load_from_database()

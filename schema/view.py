@@ -377,9 +377,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         """A request body must be a JSON object (or a batch list): strawberry would crash with
         a 500 on ``"x"``, ``5`` or ``null``. (Query-string parameters arrive as ``str``.)"""
         try:
-            parsed = super().parse_json(data)
+            parsed = self.decode_json(data)
         except JSONTooDeep as exc:
             raise HTTPException(400, translate("error.json_too_deep", max=exc.limit)) from exc
+        except json.JSONDecodeError as exc:
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
         if isinstance(data, bytes):
             if not isinstance(parsed, dict | list):
                 raise HTTPException(400, "The request body must be a JSON object.")
