@@ -11,6 +11,7 @@ import contextlib
 import gc
 import json
 import logging
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -34,6 +35,7 @@ from schema.domains import DOMAINS
 from schema.view import GraphQLEndpoint
 
 log = logging.getLogger("gongzhi.security")
+SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 def report_security(settings: Settings) -> None:
@@ -74,6 +76,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         report_security(settings)
+        # A costly document is validated in a thread (schema/limits.py); the event loop's thread
+        # takes the GIL back after each socket call, and waits up to this long every time it
+        # does: 5 ms by default, which made /healthz wait 0.6 s behind two such threads.
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         await Tortoise.init(config=database_config(settings), _enable_global_fallback=True)
         await broker.start()
         await services.authorizer.load_from_database()

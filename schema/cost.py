@@ -7,9 +7,15 @@
   allows. Its ``edges`` list is that page, not counted again.
 * Any other list of objects counts its children ``list_size`` times.
 * A field written several times under one response name is counted each time, and every two
-  fields of one name in a selection set count 1 more: graphql-core merges their results, but
-  validation compares every pair, which is the work (the same field written 100 times took
-  0.5 s to validate on this machine; 400 times, 5 s; as 400 aliases, 0.2 s).
+  fields of one name in a selection set count ``PAIR_COST`` (100) more: graphql-core merges
+  their results, but validation compares every pair, which is the work (about 12 µs of CPU a
+  pair here, and five objects in reference cycles left for the garbage collector: the same
+  field written 400 times, 79,800 pairs, takes about a second to validate, as 400 aliases
+  30 ms; 95 times, within a budget of 10 a pair, left 24,000 such objects a request, and the
+  collector's full passes over them stopped the event loop for 0.2–0.6 s under bench.abuse).
+  Pairs are counted among the fields selected on one type (``code`` on two members of a
+  payload union is no pair). Legitimate documents hold a few at most (the same field from two
+  fragments).
 * Fragments are expanded where they are spread (the cost of each is read once and kept, so a
   fragment spread many times costs its reading once). Inline fragments on the members of a
   union are all counted (an upper bound).
@@ -54,9 +60,15 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from core.settings import Settings
 from models.accounts import Role
 
+PAIR_COST = 100  # every two fields of one response name in a selection set
 DEFAULT_PAGE_SIZE = 20  # resolvers.pagination.DEFAULT_PAGE_SIZE, the page a connection gives
 LOW_ROLES = frozenset({Role.RESIDENT.value, Role.BUILDING_CHIEF.value})
 """Roles with the residents' budget: their clients are mini-programs asking small pages."""
+
+
+Names = Counter[tuple[str | None, str]]
+"""How often each response name is selected at one level, by the type it is selected on (the
+members of a union are told apart: their fields are never compared in depth)."""
 
 
 class OverBudget(Exception):
@@ -101,7 +113,7 @@ class _Walk:
         self.defaults = defaults
         self.rules = rules
         self.limit = limit
-        self._fragments: dict[str, tuple[int, Counter[str]]] = {}
+        self._fragments: dict[str, tuple[int, Names]] = {}
         self._expanding: set[str] = set()
 
     def _check(self, cost: int) -> int:
@@ -133,20 +145,21 @@ class _Walk:
         return fields.get(name) if fields is not None else None
 
     def selections(self, selection_set: SelectionSetNode | None, parent: Any) -> int:
-        """The cost of a selection set: its fields, and a pair for every two fields it holds
-        under one response name (fragments expanded), which validation compares."""
+        """The cost of a selection set: its fields, and ``PAIR_COST`` for every two fields it
+        holds under one response name (fragments expanded), which validation compares."""
         if selection_set is None:
             return 0
         cost, names = self._level(selection_set, parent)
-        return self._check(cost + sum(k * (k - 1) // 2 for k in names.values()))
+        pairs = sum(k * (k - 1) // 2 for k in names.values())
+        return self._check(cost + PAIR_COST * pairs)
 
-    def _level(self, selection_set: SelectionSetNode, parent: Any) -> tuple[int, Counter[str]]:
+    def _level(self, selection_set: SelectionSetNode, parent: Any) -> tuple[int, Names]:
         total = 0
-        names: Counter[str] = Counter()
+        names: Names = Counter()
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 total += self.field(selection, parent)
-                names[(selection.alias or selection.name).value] += 1
+                names[getattr(parent, "name", None), (selection.alias or selection.name).value] += 1
             else:
                 if isinstance(selection, InlineFragmentNode):
                     condition = selection.type_condition
@@ -172,7 +185,7 @@ class _Walk:
             return self._check(1 + self.rules.list_size * children)
         return 1 + children
 
-    def fragment(self, name: str) -> tuple[int, Counter[str]]:
+    def fragment(self, name: str) -> tuple[int, Names]:
         found = self._fragments.get(name)
         if found is not None:
             return found

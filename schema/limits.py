@@ -136,6 +136,7 @@ class DocumentVerdicts:
         self.hide_suggestions = hide_suggestions
         self.maxsize = maxsize
         self._parsed: OrderedDict[str, _Parsed] = OrderedDict()
+        self._seen: OrderedDict[int, None] = OrderedDict()  # texts seen once, by hash
 
     def __len__(self) -> int:
         return len(self._parsed)
@@ -149,25 +150,41 @@ class DocumentVerdicts:
         if entry is not None:
             self._parsed.move_to_end(query)
             return entry
-        entry = self._parsed[query] = _Parsed(parse(query, max_tokens=self.max_tokens))
-        if len(self._parsed) > self.maxsize:
-            self._parsed.popitem(last=False)
+        entry = _Parsed(parse(query, max_tokens=self.max_tokens))
+        # Kept from its second sighting on: a stream of documents each sent once (an attack
+        # that varies its text) would otherwise fill the cache with parsed trees that live
+        # long, and every full pass of the garbage collector walks them all (0.6 s stalls of
+        # the event loop, measured by bench.abuse).
+        key = hash(query)
+        if key in self._seen:
+            self._parsed[query] = entry
+            if len(self._parsed) > self.maxsize:
+                self._parsed.popitem(last=False)
+        else:
+            self._seen[key] = None
+            if len(self._seen) > self.maxsize * 4:
+                self._seen.popitem(last=False)
         return entry
 
     def check(self, schema: GraphQLSchema, query: str, rules: Rules) -> Verdict:
         verdict = self.known(query, rules)
         if verdict is None:
-            errors = self.validate(schema, self._entry(query).document, rules)
-            verdict = self.keep(query, rules, errors)
+            document = self.parse(query)
+            verdict = self.keep(query, rules, document, self.validate(schema, document, rules))
         return verdict
 
     def known(self, query: str, rules: Rules) -> Verdict | None:
         entry = self._parsed.get(query)
         return entry.verdicts.get(rules) if entry is not None else None
 
-    def keep(self, query: str, rules: Rules, errors: tuple[GraphQLError, ...]) -> Verdict:
-        entry = self._entry(query)
-        verdict = entry.verdicts[rules] = Verdict(entry.document, errors)
+    def keep(
+        self, query: str, rules: Rules, document: DocumentNode, errors: tuple[GraphQLError, ...]
+    ) -> Verdict:
+        """The verdict on a parsed document, kept with it when the document is kept."""
+        verdict = Verdict(document, errors)
+        entry = self._parsed.get(query)
+        if entry is not None and entry.document is document:
+            entry.verdicts[rules] = verdict
         return verdict
 
     def validate(
@@ -282,7 +299,7 @@ class QueryLimits(SchemaExtension):
             errors = await asyncio.to_thread(self.verdicts.validate, schema, self._parsed, rules)
         else:
             errors = self.verdicts.validate(schema, self._parsed, rules)
-        return self.verdicts.keep(query, rules, errors).errors
+        return self.verdicts.keep(query, rules, self._parsed, errors).errors
 
     async def _over_budget(self) -> tuple[GraphQLError | None, int]:
         """The refusal when the operation costs more than the caller may spend on one request
