@@ -180,6 +180,9 @@ class _ScopedTransactionConnection:
 
 
 class _ScopedTransaction(TransactionWrapper):
+    row_scopes: RowScopes
+    applied: _Applied
+
     def __init__(self, connection: PostgresClient | _ScopedTransaction) -> None:
         super().__init__(connection)
         self.row_scopes = connection.row_scopes

@@ -49,8 +49,7 @@ async def secure_database(settings: Settings) -> str | None:
             await grant_app_role(conn, app["user"], app.get("password"), MIGRATIONS_TABLE)
             return None
         rows = await conn.execute_query_dict(
-            "SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_roles "
-            "WHERE rolname = current_user"
+            "SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = current_user"
         )
     if rows and rows[0]["bypasses"]:
         return (

@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 
 from core.settings import Settings
-
 from models.accounts import Membership, Role, User
 from models.scoping import unscoped
 from models.tenancy import Community, Grid
