@@ -1,4 +1,9 @@
-"""The one Tortoise settings dict, shared by the app, the CLI and the migration tool."""
+"""The one Tortoise settings dict, shared by the app, the CLI and the migration tool.
+
+On PostgreSQL the app connects with ``database_url`` through ``core.postgres``, whose
+statements carry the street scope of the code running them (row-level security,
+``docs/rls.md``); the migrate step connects as the tables' owner (``database_owner_url``).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,12 @@ from typing import Any
 
 from tortoise.backends.base.config_generator import expand_db_url
 
+from core.postgres import PLATFORM, SCOPE, RowScopes
 from core.settings import Settings
 
 APP_LABEL = "gongzhi"
 MIGRATIONS_MODULE = "migrations"
+MIGRATIONS_TABLE = "tortoise_migrations"  # Tortoise's record of applied migrations
 
 
 def _prepare_sqlite(url: str) -> str:
@@ -32,8 +39,10 @@ async def _keep_session(connection: Any) -> None:
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def _connection(settings: Settings) -> str | dict[str, Any]:
-    url = settings.database_url
+def _connection(
+    settings: Settings, row_scopes: RowScopes | None, owner: bool
+) -> str | dict[str, Any]:
+    url = (settings.database_owner_url or settings.database_url) if owner else settings.database_url
     config = expand_db_url(_prepare_sqlite(url) if url.startswith("sqlite") else url)
     if config["engine"] == "tortoise.backends.sqlite":
         # Several processes on one file (workers, the CLI): WAL lets readers go on while one
@@ -45,13 +54,29 @@ def _connection(settings: Settings) -> str | dict[str, Any]:
         return config
     if config["engine"] == "tortoise.backends.asyncpg":
         config["credentials"].setdefault("reset", _keep_session)
+        if owner:
+            # The owner is held to the policies too (FORCE): a migration that reads or writes
+            # street-owned rows does it as the platform, on every connection of its session.
+            settings_of_session = config["credentials"].setdefault("server_settings", {})
+            settings_of_session[SCOPE] = PLATFORM
+        else:
+            config["engine"] = "core.postgres"
+            config["credentials"]["row_scopes"] = row_scopes
     return config
 
 
-def tortoise_config(settings: Settings, models: Sequence[str]) -> dict[str, Any]:
-    """Tortoise's settings for these model modules (every domain's: ``gongzhi.platform``)."""
+def tortoise_config(
+    settings: Settings,
+    models: Sequence[str],
+    *,
+    row_scopes: RowScopes | None = None,
+    owner: bool = False,
+) -> dict[str, Any]:
+    """Tortoise's settings for these model modules (every domain's: ``gongzhi.platform``):
+    the app's, whose statements carry ``row_scopes``, or the owner's (``owner=True``), for
+    the migrate step."""
     return {
-        "connections": {"default": _connection(settings)},
+        "connections": {"default": _connection(settings, row_scopes, owner)},
         "apps": {
             APP_LABEL: {
                 "models": list(models),

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
 
     env: Env = Env.PRODUCTION
     database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL: the tables' owner, for the migrate step (which creates the app's role, the
+    # one of database_url, and the row-security policies, docs/rls.md). Unset: database_url.
+    database_owner_url: str | None = None
     redis_url: str | None = None
     redis_prefix: str = "gongzhi"
     secret_key: str | None = None

@@ -54,18 +54,24 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -
 
 
 async def apply_migrations(settings: Settings, quiet: bool = False) -> None:
+    """Tortoise's migrations, as the tables' owner; then, on PostgreSQL, the app's role and
+    row security on every street-owned table (``docs/rls.md``)."""
+    from tortoise import Tortoise
     from tortoise.migrations.api import migrate
 
-    from gongzhi.platform import database_config
+    from gongzhi.platform import database_config, secure_database
 
     def progress(event: str, app_label: str, name: str) -> None:
         if not quiet and event == "apply_done":
             click.echo(f"  applied {app_label}.{name}")
 
-    await migrate(config=database_config(settings), progress=progress)
-    from tortoise import Tortoise
-
-    await Tortoise.close_connections()
+    try:
+        await migrate(config=database_config(settings, owner=True), progress=progress)
+        note = await secure_database(settings)
+        if note and not quiet:
+            click.echo(f"  {note}")
+    finally:
+        await Tortoise.close_connections()
 
 
 @click.group()
