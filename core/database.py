@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+from asyncpg.exceptions import _base as asyncpg_base
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.exceptions import ValidationError
 
 from core.settings import Settings
 
@@ -62,3 +66,29 @@ def tortoise_config(settings: Settings, models: Sequence[str]) -> dict[str, Any]
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+# A value the database (or the driver) could not take as it was given: too long for its column,
+# out of its range, not encodable (a lone surrogate, a NUL on PostgreSQL). The inputs' bounds
+# (``schema/inputs.py``, ``core/validators.py``) should keep every one of them away; one that
+# still arrives is a missing bound, answered as a refused input and logged as a bug.
+DATA_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions.DataError,  # PostgreSQL's class 22: data exception
+    asyncpg_base.DataError,  # asyncpg could not encode an argument (an int beyond int32)
+    sqlite3.DataError,
+    ValidationError,  # Tortoise's own check of a field (a CharField's max_length)
+    OverflowError,  # an integer beyond SQLite's 64 bits, a date beyond year 9999
+    UnicodeEncodeError,  # a lone surrogate on its way to UTF-8
+)
+
+
+def data_error(exc: BaseException) -> BaseException | None:
+    """The data error behind ``exc`` (itself, or what it was raised from), if there is one."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, DATA_ERRORS):
+            return found
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return None

@@ -272,10 +272,13 @@ def votes() -> None:
 
 def _vote_pk(raw: str) -> int | None:
     from core.errors import DomainError
-    from core.ids import from_global_id
+    from core.ids import from_global_id, parse_key
 
     if raw.isdigit():
-        return int(raw)
+        try:
+            return parse_key(raw)
+        except ValueError:
+            return None
     try:
         kind, pk = from_global_id(raw)
     except DomainError:

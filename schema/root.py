@@ -10,12 +10,15 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
 
 from core.settings import Settings
 from policies.vocabulary import Capability
 from schema.domain import Domain, node_kinds, vocabulary
 from schema.errors import EXCEPTION_HANDLERS, InputError, TooManyAttempts
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
+from schema.inputs import bound_fields
 from schema.limits import DocumentVerdicts, QueryLimits
 from schema.node import node_query
 from schema.permissions import Can
@@ -40,6 +43,10 @@ class GongzhiSchema(strawberry.Schema):
         # Expected errors (denied, not found, bad input) are answers, not incidents; the
         # ErrorCodeExtension logs the unexpected ones.
         return None
+
+    def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
+        """Every field that takes arguments checks them at the edge (``schema/inputs.py``)."""
+        return bound_fields(super().get_fields(type_definition), is_input=type_definition.is_input)
 
 
 def build_schema(settings: Settings, domains: Sequence[Domain]) -> strawberry.Schema:

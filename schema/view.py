@@ -49,6 +49,24 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 _ANSWER_MEDIA_TYPE: ContextVar[str] = ContextVar("answer_media_type", default=JSON)
 
 
+MAX_JSON_DEPTH = 32
+"""Levels of nesting a request's JSON may have (a batch of mutations whose input holds lists of
+inputs is under ten)."""
+
+
+def nested_deeper_than(value: Any, depth: int) -> bool:
+    """Does ``value`` (parsed JSON) nest objects or lists more than ``depth`` levels?"""
+    stack = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            if level >= depth:
+                return True
+            inner = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in inner)
+    return False
+
+
 def answer_media_type(accept: str | None) -> str:
     """``application/graphql-response+json`` when the client accepts it at least as much as
     ``application/json``; ``application/json`` otherwise (no Accept, ``*/*``, anything else)."""
@@ -282,8 +300,15 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
     def parse_json(self, data: str | bytes) -> Any:
         """A request body must be a JSON object (or a batch list): strawberry would crash with
-        a 500 on ``"x"``, ``5`` or ``null``. (Query-string parameters arrive as ``str``.)"""
-        parsed = super().parse_json(data)
+        a 500 on ``"x"``, ``5`` or ``null``. (Query-string parameters arrive as ``str``.)
+        Nesting deeper than ``MAX_JSON_DEPTH`` is refused (the parser would run out of
+        stack on a thousand levels)."""
+        try:
+            parsed = super().parse_json(data)
+        except RecursionError as exc:
+            raise HTTPException(400, "The request is nested too deeply.") from exc
+        if nested_deeper_than(parsed, MAX_JSON_DEPTH):
+            raise HTTPException(400, "The request is nested too deeply.")
         if isinstance(data, bytes):
             if not isinstance(parsed, dict | list):
                 raise HTTPException(400, "The request body must be a JSON object.")
