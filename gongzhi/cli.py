@@ -345,6 +345,7 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
     from pathlib import Path
 
     from core.i18n import EN, translate
+    from core.validators import CODE_RE
     from gongzhi.platform import make_services
     from models.tenancy import Street
     from resolvers.people.importing import decode_csv
@@ -362,7 +363,8 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
     async def work() -> Any:
         from core.broker import make_broker
 
-        street = await Street.get_or_none(code=street_code.strip().lower())
+        code = street_code.strip().lower()
+        street = await Street.get_or_none(code=code) if CODE_RE.match(code) else None
         if street is None:
             raise LookupError(street_code)
         services = make_services(settings, make_broker(None, settings.redis_prefix))

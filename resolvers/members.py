@@ -12,6 +12,7 @@ from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from core.security import generate_password
 from models.accounts import STREET_ROLES, Membership, Role, User
+from models.columns import max_length
 from resolvers.events import changing
 from resolvers.pagination import Page, keyset_page
 from resolvers.services import Services
@@ -45,7 +46,7 @@ async def create_account(
 ) -> NewAccount:
     """A new staff or resident account in the current street, with a one-time password."""
     validators.username(username)
-    validators.text(display_name, "displayName", 100)
+    validators.text(display_name, "displayName", max_length(User, "display_name"))
     _check_street_role(role)
     if await User.exists(username=username):
         raise Refused(

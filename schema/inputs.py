@@ -34,7 +34,7 @@ from strawberry.extensions.field_extension import (
     SyncExtensionResolver,
 )
 from strawberry.scalars import JSON
-from strawberry.types.arguments import StrawberryArgumentAnnotation
+from strawberry.types.arguments import StrawberryArgument, StrawberryArgumentAnnotation
 from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
 from strawberry.types.field import StrawberryField
 from strawberry.types.lazy_type import LazyType
@@ -225,11 +225,11 @@ def _each(inner: Check) -> Check:
     return check
 
 
-def _limit(argument: Any) -> int | None:
-    declared = argument.metadata.get(MAX_LENGTH)
+def _limit(argument: StrawberryArgument) -> int | None:
+    declared: int | None = argument.metadata.get(MAX_LENGTH)
     if declared is None and argument.python_name == "after":
         return CURSOR_MAX_LENGTH
-    return declared  # type: ignore[no-any-return]  # metadata is a plain mapping
+    return declared
 
 
 class InputBounds(FieldExtension):

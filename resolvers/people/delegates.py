@@ -15,7 +15,7 @@ from tortoise.exceptions import IntegrityError
 from core import validators
 from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
-from models.columns import column
+from models.columns import column, max_length
 from models.outreach import (
     ContactCode,
     Delegate,
@@ -48,7 +48,7 @@ class DelegateDraft:
 
 
 async def create_group(caller: Caller, name: str) -> DeliberatorGroup:
-    name = validators.text(name, "name", 100)
+    name = validators.text(name, "name", max_length(DeliberatorGroup, "name"))
     if await DeliberatorGroup.exists(name=name):
         raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
     try:
@@ -65,11 +65,21 @@ async def create_group(caller: Caller, name: str) -> DeliberatorGroup:
 
 
 async def create_delegate(caller: Caller, draft: DelegateDraft) -> Delegate:
-    validators.text(draft.name, "name", 50)
+    validators.text(draft.name, "name", max_length(Delegate, "name"))
     if draft.kind is DelegateKind.REPRESENTATIVE and draft.level is None:
         raise Refused(ErrorCode.BAD_USER_INPUT, "input.level_required", "level")
-    validators.text(draft.constituency, "constituency", 100, required=False)
-    validators.text(draft.liaison_station, "liaisonStation", 100, required=False)
+    validators.text(
+        draft.constituency, "constituency", max_length(Delegate, "constituency"), required=False
+    )
+    validators.text(
+        draft.liaison_station,
+        "liaisonStation",
+        max_length(Delegate, "liaison_station"),
+        required=False,
+    )
+    validators.text(
+        draft.introduction, "introduction", max_length(Delegate, "introduction"), required=False
+    )
     if draft.group_id is not None and not await DeliberatorGroup.exists(id=draft.group_id):
         raise Refused(ErrorCode.NOT_FOUND, "input.group_not_found", "groupId")
     communities = set(draft.community_ids)

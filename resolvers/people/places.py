@@ -8,7 +8,7 @@ from core import validators
 from core.errors import DomainError, ErrorCode, Refused
 from core.ids import to_global_id
 from models.accounts import Membership, Role
-from models.columns import column
+from models.columns import column, max_length
 from models.people import Building, CommunityAssignment, Compound, GridAssignment, GridDuty
 from models.tenancy import Community, Grid
 from resolvers.caller import Caller
@@ -20,7 +20,7 @@ GRID_ROLE = {GridDuty.CHIEF: Role.GRID_CHIEF, GridDuty.WORKER: Role.GRID_WORKER}
 
 
 def _name(name: str) -> str:
-    return validators.text(name, "name", 100)
+    return validators.text(name, "name", max_length(Compound, "name"))
 
 
 async def community_or_refused(pk: int, field: str = "communityId") -> Community:

@@ -21,7 +21,7 @@ from core.identity import (
 )
 from core.ids import to_global_id
 from models.accounts import Membership
-from models.columns import column
+from models.columns import column, max_length
 from models.people import DEFAULT_TAGS, Building, Resident, ResidentTag, Tag
 from models.tenancy import Grid, Street
 from resolvers.caller import Caller
@@ -54,7 +54,7 @@ class PersonFields:
 def check_person(name: str, phone: str, id_number: str) -> PersonFields:
     found = PersonFields(name.strip(), normalize_phone(phone), normalize_id_number(id_number))
     checks: list[Callable[[], object]] = [
-        lambda: validators.text(name, "name", 50),
+        lambda: validators.text(name, "name", max_length(Resident, "name")),
         lambda: validators.phone(phone),
         lambda: validators.id_number(id_number),
     ]
@@ -112,8 +112,10 @@ async def register_resident(
     person = check_person(name, phone, id_number)
     if person.refusals:
         raise person.refusals[0]
-    address = validators.text(address, "address", 200, required=False)
-    household = validators.text(household, "household", 50, required=False)
+    address = validators.text(address, "address", max_length(Resident, "address"), required=False)
+    household = validators.text(
+        household, "household", max_length(Resident, "household"), required=False
+    )
     place = await placement(grid_id, building_id)
     tags = await tags_by_ids(tag_ids)
     grids = await visible_grid_ids(caller)
@@ -261,7 +263,7 @@ async def list_tags() -> list[Tag]:
 
 
 def _tag_name(name: str) -> str:
-    return validators.text(name, "name", 40)
+    return validators.text(name, "name", max_length(Tag, "name"))
 
 
 async def create_tag(caller: Caller, name: str) -> Tag:

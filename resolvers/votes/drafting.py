@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 from core import validators
 from core.errors import ErrorCode, Refused
 from models.accounts import Membership, Role, User
-from models.columns import column
+from models.columns import column, max_length
 from models.projects import Project, ProjectStatus
 from models.tenancy import Community, Grid
 from models.votes import (
@@ -33,6 +33,8 @@ from resolvers.votes.common import EDITABLE, invalid_transition, require_vote, v
 
 MAX_ITEMS = 100
 MAX_ROSTER = 20_000
+
+LABEL = max_length(VoteItem, "label")  # a line of the ballot paper
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,11 @@ async def _rating_items(items: list[ItemDraft]) -> list[CheckedItem]:
                 raise Refused(ErrorCode.NOT_FOUND, "vote.representative_not_found", "items")
             user = await User.get(id=membership.user_id)
             label = item.label.strip() or user.display_name or user.username
-            checked.append(CheckedItem(validators.text(label, "items", 200), kind, None, user.id))
+            checked.append(CheckedItem(validators.text(label, "items", LABEL), kind, None, user.id))
         else:
-            checked.append(CheckedItem(validators.text(item.label, "items", 200), kind, None, None))
+            checked.append(
+                CheckedItem(validators.text(item.label, "items", LABEL), kind, None, None)
+            )
     return checked
 
 
@@ -146,7 +150,7 @@ async def _check_items(draft: VoteDraft) -> list[CheckedItem]:
         if len(draft.items) > 1:
             raise Refused(ErrorCode.BAD_USER_INPUT, "vote.one_motion", "items")
         label = draft.items[0].label if draft.items else draft.title
-        return [CheckedItem(validators.text(label, "items", 200), SubjectKind.MOTION, None, None)]
+        return [CheckedItem(validators.text(label, "items", LABEL), SubjectKind.MOTION, None, None)]
     if not draft.items:
         raise Refused(ErrorCode.BAD_USER_INPUT, "vote.no_items", "items")
     if len(draft.items) > MAX_ITEMS:
@@ -187,7 +191,7 @@ class _Checked(TypedDict):
 
 
 async def _checked(services: Services, draft: VoteDraft) -> _Checked:
-    title = validators.text(draft.title, "title", 200)
+    title = validators.text(draft.title, "title", max_length(Vote, "title"))
     mode = draft.mode or DEFAULT_MODE[draft.kind]
     if mode not in ALLOWED_MODES[draft.kind]:
         raise Refused(ErrorCode.BAD_USER_INPUT, "vote.mode", "mode", kind=draft.kind.value)
