@@ -92,3 +92,25 @@ def data_error(exc: BaseException) -> BaseException | None:
         seen.add(id(found))
         found = found.__cause__ or found.__context__
     return None
+
+
+def constraint_broken(exc: BaseException) -> str | None:
+    """``"unique"`` or ``"foreign key"`` when ``exc`` (or what it was raised from) is the
+    database refusing a row for that constraint, else None. Under concurrency a unique
+    constraint is the last word on a name two requests both found free."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, asyncpg.exceptions.UniqueViolationError):
+            return "unique"
+        if isinstance(found, asyncpg.exceptions.ForeignKeyViolationError):
+            return "foreign key"
+        if isinstance(found, sqlite3.IntegrityError):
+            name = getattr(found, "sqlite_errorname", "")
+            if name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"):
+                return "unique"
+            if name == "SQLITE_CONSTRAINT_FOREIGNKEY":
+                return "foreign key"
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return None

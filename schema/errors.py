@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types.field import StrawberryField
-from tortoise.exceptions import OperationalError
+from tortoise.exceptions import IntegrityError, OperationalError
 
-from core.database import DATA_ERRORS, data_error
+from core.database import DATA_ERRORS, constraint_broken, data_error
 from core.errors import INPUT_CODES, DomainError, ErrorCode, Refused
 from core.i18n import translate
 from schema.context import Info
@@ -31,6 +31,19 @@ if TYPE_CHECKING:  # the enum is made when the schema is built (schema/codes.py)
 bounds_log = logging.getLogger("gongzhi.bounds")
 LAST_RESORT = "a data error reached the edge: an input has no bound for it (a bug)"
 """What ``last_resort`` logs (``gongzhi.bounds``, ERROR): the fuzz test fails on it."""
+
+
+def constraint_refusal(exc: BaseException) -> Refused | None:
+    """A constraint of the database that refused a row, as the refusal it means: a unique
+    one is ``ALREADY_EXISTS`` (two requests found a name free; the second loses), a foreign
+    key ``NOT_FOUND`` (what the ID named is gone, or never was). A resolver that catches it
+    itself gives the more precise message (``input.name_taken``)."""
+    broken = constraint_broken(exc)
+    if broken == "unique":
+        return Refused(ErrorCode.ALREADY_EXISTS, "error.already_exists")
+    if broken == "foreign key":
+        return Refused(ErrorCode.NOT_FOUND, "error.not_found")
+    return None
 
 
 def last_resort(exc: BaseException) -> bool:
@@ -72,10 +85,11 @@ def input_error(refusal: Refused | DomainError, locale: str) -> InputError:
 
 class RefusedInput(strawberry.ExceptionHandler):
     """Fields whose union has ``InputError``: a refusal (and a ``DomainError`` of
-    ``INPUT_CODES``) is that member; any other ``DomainError`` is declined. A data error of
-    the database is ``BAD_USER_INPUT`` too, as a last resort (``last_resort``)."""
+    ``INPUT_CODES``) is that member; any other ``DomainError`` is declined. As a last
+    resort, a constraint the database enforced is its refusal (``constraint_refusal``) and a
+    data error of the database ``BAD_USER_INPUT`` (``last_resort``)."""
 
-    exception_type = (Refused, DomainError, *DATA_ERRORS, OperationalError)
+    exception_type = (Refused, DomainError, IntegrityError, OperationalError, *DATA_ERRORS)
     error_type: Any = InputError
 
     def handle(
@@ -84,9 +98,12 @@ class RefusedInput(strawberry.ExceptionHandler):
         if isinstance(exception, DomainError) and exception.code not in INPUT_CODES:
             return None
         if not isinstance(exception, Refused | DomainError):
-            if not last_resort(exception):
-                return None
-            exception = Refused(ErrorCode.BAD_USER_INPUT, "error.bad_user_input")
+            refusal = constraint_refusal(exception)
+            if refusal is None:
+                if not last_resort(exception):
+                    return None
+                refusal = Refused(ErrorCode.BAD_USER_INPUT, "error.bad_user_input")
+            exception = refusal
         return input_error(exception, info.context.locale)
 
 

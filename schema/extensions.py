@@ -13,7 +13,7 @@ from strawberry.extensions import SchemaExtension
 from core.errors import DomainError, ErrorCode, Refused
 from core.i18n import translate
 from models.scoping import CrossTenantWriteError
-from schema.errors import last_resort
+from schema.errors import constraint_refusal, last_resort
 from schema.limits import parse_failure_code
 from tenants.scoping import street_scope
 
@@ -65,6 +65,8 @@ def _classify(error: GraphQLError) -> tuple[StrEnum, str | None]:
             return ErrorCode.BAD_USER_INPUT, None
         if original is None or isinstance(original, GraphQLError):
             return ErrorCode.GRAPHQL_VALIDATION_FAILED, None
+    if original is not None and (refusal := constraint_refusal(original)) is not None:
+        return refusal.code, refusal.message_key
     if original is not None and last_resort(original):
         return ErrorCode.BAD_USER_INPUT, "error.bad_user_input"
     return ErrorCode.INTERNAL_SERVER_ERROR, "error.internal_server_error"

@@ -65,17 +65,20 @@ async def create_building(
     grid = await grid_or_refused(grid_id) if grid_id is not None else None
     if await Building.exists(compound_id=compound.id, name=name):
         raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
-    async with changing(caller.services, caller.user) as change:
-        row = await Building.create(compound=compound, grid=grid, name=name)
-        await change.record(
-            "building.created",
-            to_global_id("Building", row.id),
-            {
-                "name": row.name,
-                "compound": to_global_id("Compound", compound.id),
-                "grid": to_global_id("Grid", grid.id) if grid else None,
-            },
-        )
+    try:
+        async with changing(caller.services, caller.user) as change:
+            row = await Building.create(compound=compound, grid=grid, name=name)
+            await change.record(
+                "building.created",
+                to_global_id("Building", row.id),
+                {
+                    "name": row.name,
+                    "compound": to_global_id("Compound", compound.id),
+                    "grid": to_global_id("Grid", grid.id) if grid else None,
+                },
+            )
+    except IntegrityError as exc:  # a concurrent request took the name first
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name) from exc
     return row
 
 
