@@ -7,11 +7,15 @@ statements carry the street scope of the code running them (row-level security,
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+from asyncpg.exceptions import _base as asyncpg_base
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.exceptions import ValidationError
 
 from core.postgres import PLATFORM, SCOPE, RowScopes
 from core.settings import Settings
@@ -87,3 +91,51 @@ def tortoise_config(
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+# A value the database (or the driver) could not take as it was given: too long for its column,
+# out of its range, not encodable (a lone surrogate, a NUL on PostgreSQL). The inputs' bounds
+# (``schema/inputs.py``, ``core/validators.py``) should keep every one of them away; one that
+# still arrives is a missing bound, answered as a refused input and logged as a bug.
+DATA_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions.DataError,  # PostgreSQL's class 22: data exception
+    asyncpg_base.DataError,  # asyncpg could not encode an argument (an int beyond int32)
+    sqlite3.DataError,
+    ValidationError,  # Tortoise's own check of a field (a CharField's max_length)
+    OverflowError,  # an integer beyond SQLite's 64 bits, a date beyond year 9999
+    UnicodeEncodeError,  # a lone surrogate on its way to UTF-8
+)
+
+
+def data_error(exc: BaseException) -> BaseException | None:
+    """The data error behind ``exc`` (itself, or what it was raised from), if there is one."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, DATA_ERRORS):
+            return found
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return None
+
+
+def constraint_broken(exc: BaseException) -> str | None:
+    """``"unique"`` or ``"foreign key"`` when ``exc`` (or what it was raised from) is the
+    database refusing a row for that constraint, else None. Under concurrency a unique
+    constraint is the last word on a name two requests both found free."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, asyncpg.exceptions.UniqueViolationError):
+            return "unique"
+        if isinstance(found, asyncpg.exceptions.ForeignKeyViolationError):
+            return "foreign key"
+        if isinstance(found, sqlite3.IntegrityError):
+            name = getattr(found, "sqlite_errorname", "")
+            if name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"):
+                return "unique"
+            if name == "SQLITE_CONSTRAINT_FOREIGNKEY":
+                return "foreign key"
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return None

@@ -281,10 +281,13 @@ def votes() -> None:
 
 def _vote_pk(raw: str) -> int | None:
     from core.errors import DomainError
-    from core.ids import from_global_id
+    from core.ids import from_global_id, parse_key
 
     if raw.isdigit():
-        return int(raw)
+        try:
+            return parse_key(raw)
+        except ValueError:
+            return None
     try:
         kind, pk = from_global_id(raw)
     except DomainError:
@@ -351,6 +354,7 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
     from pathlib import Path
 
     from core.i18n import EN, translate
+    from core.validators import CODE_RE
     from gongzhi.platform import make_services
     from models.tenancy import Street
     from resolvers.people.importing import decode_csv
@@ -368,7 +372,8 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
     async def work() -> Any:
         from core.broker import make_broker
 
-        street = await Street.get_or_none(code=street_code.strip().lower())
+        code = street_code.strip().lower()
+        street = await Street.get_or_none(code=code) if CODE_RE.match(code) else None
         if street is None:
             raise LookupError(street_code)
         services = make_services(settings, make_broker(None, settings.redis_prefix))

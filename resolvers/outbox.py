@@ -34,6 +34,7 @@ from tortoise.transactions import in_transaction
 from core.broker import Broker
 from core.clock import Clock
 from core.errors import ErrorCode, Refused
+from core.ids import BIGINT_KEY_MAX, parse_key
 from models.columns import column
 from models.events import EventStream, OutboxEvent
 from models.sql import Statement
@@ -135,13 +136,15 @@ def decode_cursor(cursor: str, street_id: int) -> int:
     """The position in this street's stream a cursor names; another street's cursor, or
     anything else, is refused."""
     try:
+        if len(cursor) > 80:
+            raise ValueError(cursor[:20])
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         if not raw.startswith(_CURSOR_PREFIX):
             raise ValueError(raw)
         street, _, position = raw[len(_CURSOR_PREFIX) :].partition(":")
-        if int(street) != street_id or int(position) < 0:
+        if parse_key(street) != street_id:
             raise ValueError(raw)
-        return int(position)
+        return parse_key(position, BIGINT_KEY_MAX, smallest=0)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Refused(ErrorCode.BAD_USER_INPUT, "error.bad_event_cursor", "after") from exc
 

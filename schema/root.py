@@ -11,6 +11,8 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
 
 from core.settings import Settings
 from policies.vocabulary import Capability
@@ -18,6 +20,7 @@ from schema.cost import Budgets
 from schema.domain import Domain, node_kinds, vocabulary
 from schema.errors import EXCEPTION_HANDLERS, InputError, TooManyAttempts
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
+from schema.inputs import bound_fields
 from schema.limits import CostlyGate, DocumentVerdicts, QueryLimits
 from schema.node import node_query
 from schema.permissions import Can
@@ -52,6 +55,10 @@ class GongzhiSchema(strawberry.Schema):
         # Expected errors (denied, not found, bad input) are answers, not incidents; the
         # ErrorCodeExtension logs the unexpected ones.
         return None
+
+    def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
+        """Every field that takes arguments checks them at the edge (``schema/inputs.py``)."""
+        return bound_fields(super().get_fields(type_definition), is_input=type_definition.is_input)
 
 
 def build_schema(settings: Settings, domains: Sequence[Domain]) -> strawberry.Schema:

@@ -41,6 +41,7 @@ from resolvers.notifications import notify
 from resolvers.periodic import Periodic, each_in_street
 from resolvers.projects.lifecycle import apply_status
 from resolvers.services import Services
+from resolvers.votes.codes import VoteCode
 from resolvers.votes.common import (
     ballot_paper,
     digest,
@@ -242,6 +243,9 @@ async def publish_vote(caller: Caller, vote_id: int) -> Vote:
         if vote.status is not VoteStatus.CLOSED:
             raise invalid_transition(vote, VoteStatus.PUBLISHED)
         result = vote.result or {}
+        if vote.result is None or digest(vote.result) != vote.result_digest:
+            log.error("vote %s: stored result does not match its digest, not published", vote.id)
+            raise Refused(VoteCode.RESULT_MISMATCH, "vote.result_mismatch", "id")
         vote.status = VoteStatus.PUBLISHED
         vote.published_at = vote.updated_at = change.at
         await vote.save(update_fields=["status", "published_at", "updated_at"])

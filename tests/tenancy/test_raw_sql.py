@@ -57,6 +57,18 @@ OUTSIDE_THE_HELPER = {
         1,
         "the SQLite client: catches the driver's OperationalError when a lock is not free",
     ),
+    ("core/database.py", "<module>", "import asyncpg"): (
+        1,
+        "the drivers' data errors (too long, out of range), told from bugs: no statement",
+    ),
+    ("core/database.py", "<module>", "import asyncpg.exceptions"): (
+        1,
+        "asyncpg's own DataError (an argument it could not encode): no statement",
+    ),
+    ("core/database.py", "<module>", "import sqlite3"): (
+        1,
+        "SQLite's DataError among the drivers' data errors: no statement",
+    ),
     ("core/sqlite.py", "begin", "execute"): (
         1,
         "the SQLite client: BEGIN IMMEDIATE starts a transaction, no statement on rows",
