@@ -293,18 +293,31 @@ def first_difference(
     claimed: Callable[[Node], bytes | None],
     recomputed: Callable[[int, int], bytes],
 ) -> tuple[int, int]:
-    """Where leaves ``[0, size)`` stop matching a trusted ``root``: descend from the root,
-    trusting a stored node (``claimed``) only when it and its sibling hash to a trusted parent,
-    into the left-most child whose ``recomputed`` hash differs. Returns the smallest range
-    ``[start, end)`` found (one leaf when the stored nodes on the way are intact)."""
+    """Where leaves ``[0, size)`` stop matching a trusted ``root``. From the root down, a pair
+    of children is trusted when it hashes to its trusted parent, each child taken as stored
+    (``claimed``) or as ``recomputed`` from the leaves; the search goes into the left-most child
+    whose recomputed hash is not the trusted one. Returns the smallest range ``[start, end)``
+    found: one leaf while the stored nodes (or the recomputed ones) on the way are intact."""
     start, end, trusted = 0, size, root
     while end - start > 1:
         k = _split(end - start)
-        left = _range_claim(start, start + k, claimed)
-        right = _range_claim(start + k, end, claimed)
-        if left is None or right is None or node_hash(left, right) != trusted:
-            return start, end  # the stored tree is no help below here
-        if recomputed(start, start + k) != left:
+        left_r, right_r = recomputed(start, start + k), recomputed(start + k, end)
+        lefts = [left_r, _range_claim(start, start + k, claimed)]
+        rights = [right_r, _range_claim(start + k, end, claimed)]
+        pair = next(
+            (
+                (left, right)
+                for left in lefts
+                if left is not None
+                for right in rights
+                if right is not None and node_hash(left, right) == trusted
+            ),
+            None,
+        )
+        if pair is None:
+            return start, end  # neither the leaves nor the stored tree tell more
+        left, right = pair
+        if left != left_r:
             end, trusted = start + k, left
         else:
             start, trusted = start + k, right

@@ -4,6 +4,20 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
+async def _restore_sqlite_indexes(apps, schema_editor):
+    """SQLite's AlterField rebuilds the table without its unique sequence per street and its
+    subject index; PostgreSQL alters the column in place and keeps both."""
+    client = schema_editor.client
+    if client.capabilities.dialect != "sqlite":
+        return
+    await client.execute_script(
+        'CREATE UNIQUE INDEX IF NOT EXISTS "uid_audit_entr_tenant__sequence" '
+        'ON "audit_entry" ("tenant_id", "sequence");\n'
+        'CREATE INDEX IF NOT EXISTS "idx_audit_entr_tenant__subject" '
+        'ON "audit_entry" ("tenant_id", "subject");'
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [('gongzhi', '0005_votes')]
 
@@ -86,6 +100,7 @@ class Migration(migrations.Migration):
             name='AuditHead',
             options={'table': 'audit_head', 'app': 'gongzhi', 'unique_together': (('tenant',),), 'pk_attr': 'id', 'table_description': "The end of a street's old hash chain: its last sequence and hash (no longer moved)."},
         ),
+            ops.RunPython(_restore_sqlite_indexes, ops.RunPython.noop),
         # The sequencer finds pending entries (no sequence yet) through this index alone.
         ops.RunSQL(
             'CREATE INDEX "audit_entry_pending" ON "audit_entry" ("tenant_id", "id") '

@@ -28,8 +28,9 @@ def test_hashes() -> None:
     for case in VECTORS["leaf_hashes"]:
         assert tlog.leaf_hash(bytes.fromhex(case["data"])).hex() == case["hash"]
     node = VECTORS["node_hash"]
-    assert tlog.node_hash(bytes.fromhex(node["left"]), bytes.fromhex(node["right"])).hex() == (
-        node["hash"]
+    assert (
+        tlog.node_hash(bytes.fromhex(node["left"]), bytes.fromhex(node["right"])).hex()
+        == (node["hash"])
     )
 
 
@@ -75,9 +76,7 @@ def test_inclusion_vectors(case: dict) -> None:
             tlog.verify_inclusion(i, s, leaf, p, ROOTS[size - 1])
 
 
-@pytest.mark.parametrize(
-    "case", VECTORS["consistency"], ids=lambda c: f"{c['size1']}-{c['size2']}"
-)
+@pytest.mark.parametrize("case", VECTORS["consistency"], ids=lambda c: f"{c['size1']}-{c['size2']}")
 def test_consistency_vectors(case: dict) -> None:
     old, new, proof = case["size1"], case["size2"], h(case["proof"])
     stored = stored_nodes(LEAVES[:new])
