@@ -274,7 +274,7 @@ async def test_verify_finds_an_entry_edited_with_its_digest(api: Api, services: 
     forged = {"code": "a1", "name": "改过的名字"}
     await edit(street.street_id, 2, change=forged, digest=change_digest(forged))
     code, out = await run_verify(services, street.code)
-    assert code == 1 and f"BROKEN at entry 2: differs from what the checkpoint" in out
+    assert code == 1 and "BROKEN at entry 2: differs from what the checkpoint" in out
 
 
 async def test_verify_finds_an_edited_time_or_actor(api: Api, services: Services) -> None:

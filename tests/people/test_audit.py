@@ -9,9 +9,8 @@ from models.accounts import Role
 from models.audit import AuditEntry
 from models.events import OutboxEvent
 from models.scoping import unscoped
-from tests.audit.support import verify_here
 from resolvers.services import Services
-from tests.audit.support import run_verify
+from tests.audit.support import run_verify, verify_here
 from tests.audit.test_audit import TRAIL
 from tests.people.support import add_resident, count, gid, new_id_number, people_street
 from tests.support import Api, add_member

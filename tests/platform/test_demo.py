@@ -8,8 +8,8 @@ from models.projects import Project, ProjectStatus
 from models.tenancy import Street
 from models.votes import Vote
 from resolvers.services import Services
-from tests.audit.support import verify_here
 from tenants.scoping import unscoped
+from tests.audit.support import verify_here
 from tests.support import Api
 
 TRAIL = """
