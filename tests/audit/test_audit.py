@@ -104,7 +104,11 @@ async def held_checkpoint(services: Services, street_id: int, path: Path) -> Pat
     with street_scope(street_id, writable=False):
         latest = await AuditCheckpoint.all().order_by("-size").first()
     assert latest is not None
-    path.write_text(latest.note, encoding="utf-8")
+    return keep(path, latest.note)
+
+
+def keep(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
     return path
 
 
