@@ -299,6 +299,28 @@ def audit_verify(street_code: str | None, checkpoints: tuple[Path, ...]) -> None
     sys.exit(EXIT_CHECK_FAILED if broken else EXIT_OK)
 
 
+@audit.command("sequence")
+def audit_sequence() -> None:
+    """Sequence every committed entry and sign a checkpoint of every street that grew, now
+    (the servers do it by themselves; for after a migration, or with them stopped). Needs
+    the signing key."""
+    from core.broker import MemoryBroker
+    from gongzhi.platform import make_services
+    from resolvers.audit.sequencer import audit_keys, sequence_now
+
+    settings = Settings()
+    _audit_keys(settings, signing=True)
+
+    async def work() -> int:
+        services = make_services(settings, MemoryBroker())
+        audit_keys(services)
+        return await sequence_now(services)
+
+    _run(lambda: apply_migrations(settings, quiet=True))
+    done = _run(lambda: _with_database(settings, work))
+    click.echo(f"{done} entries sequenced")
+
+
 @audit.command("checkpoint")
 @click.option("--street", "street_code", required=True, help="Street code, e.g. wulidun")
 def audit_checkpoint(street_code: str) -> None:
