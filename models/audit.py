@@ -329,3 +329,42 @@ async def append_entries(
     ]
     rows[0]._check_write()
     await AuditEntry.bulk_create(rows, batch_size=500, using_db=conn)
+
+
+# The sequencer's and the proofs' statements: nodes written many rows at a time, and read
+# by (level, position) pairs, a few per level.
+_WRITE_NODES = Statement(
+    'INSERT INTO "audit_node" ("tenant_id", "level", "position", "hash") '
+    "VALUES (:street, :level, :position, :hash)"
+)
+_READ_NODES: dict[int, Statement] = {}
+NODE_ROWS = 1000
+
+
+async def write_nodes(
+    conn: BaseDBAsyncClient, street_id: int, nodes: dict[tlog.Node, bytes]
+) -> None:
+    rows = [{"level": lv, "position": p, "hash": h.hex()} for (lv, p), h in nodes.items()]
+    for start in range(0, len(rows), NODE_ROWS):
+        await _WRITE_NODES.run(conn, street=street_id, each=rows[start : start + NODE_ROWS])
+
+
+async def read_nodes(
+    conn: BaseDBAsyncClient | None, wanted: list[tlog.Node]
+) -> dict[tlog.Node, bytes]:
+    """The stored nodes asked for, of the street in scope (those that exist)."""
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        return {}
+    statement = _READ_NODES.get(len(wanted))
+    if statement is None:
+        pairs = " OR ".join(f'("level" = :l{i} AND "position" = :p{i})' for i in range(len(wanted)))
+        statement = _READ_NODES[len(wanted)] = Statement(
+            'SELECT "level", "position", "hash" FROM "audit_node" '
+            f'WHERE "tenant_id" = :street AND ({pairs})'
+        )
+    params: dict[str, Any] = {}
+    for i, (level, position) in enumerate(wanted):
+        params[f"l{i}"], params[f"p{i}"] = level, position
+    rows = await statement.fetch(conn, **params)
+    return {(r["level"], r["position"]): bytes.fromhex(r["hash"]) for r in rows}

@@ -10,14 +10,18 @@ error.
 from __future__ import annotations
 
 import base64
-from collections import defaultdict
 from dataclasses import dataclass
-
-from tortoise.expressions import Q
 
 from core import tlog
 from core.errors import ErrorCode, Refused
-from models.audit import AuditCheckpoint, AuditEntry, AuditNode, AuditTree, entry_leaf, leaf_data
+from models.audit import (
+    AuditCheckpoint,
+    AuditEntry,
+    AuditTree,
+    entry_leaf,
+    leaf_data,
+    read_nodes,
+)
 from models.tenancy import Street
 from resolvers.pagination import Page, keyset_page
 from resolvers.services import Services
@@ -39,16 +43,7 @@ async def audit_trail(
 
 async def stored_nodes(needed: list[tlog.Node]) -> dict[tlog.Node, bytes]:
     """The stored nodes asked for (in the current street), by (level, position)."""
-    if not needed:
-        return {}
-    by_level: dict[int, list[int]] = defaultdict(list)
-    for level, position in needed:
-        by_level[level].append(position)
-    where = Q()
-    for level, positions in by_level.items():
-        where |= Q(level=level, position__in=positions)
-    rows = await AuditNode.filter(where).values_list("level", "position", "hash")
-    return {(level, position): bytes.fromhex(h) for level, position, h in rows}
+    return await read_nodes(None, needed)
 
 
 async def latest_checkpoint() -> AuditCheckpoint | None:

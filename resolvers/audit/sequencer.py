@@ -41,10 +41,11 @@ from core import notes, tlog
 from models.audit import (
     AuditCheckpoint,
     AuditEntry,
-    AuditNode,
     AuditTree,
     DistrictCheckpoint,
     leaf_data,
+    read_nodes,
+    write_nodes,
 )
 from models.sql import Statement
 from models.tenancy import Street
@@ -194,12 +195,7 @@ async def sequence_street(
             entries, pending = await _next_entries(conn, street_id, size)
             root = bytes.fromhex(tree.root)
             if entries:
-                wanted = tlog.frontier_nodes(size)
-                stored = await AuditNode.filter(
-                    level__in=sorted({level for level, _ in wanted}),
-                    position__in=sorted({position for _, position in wanted}),
-                ).using_db(conn)
-                frontier = {(n.level, n.position): bytes.fromhex(n.hash) for n in stored}
+                frontier = await read_nodes(conn, tlog.frontier_nodes(size))
                 leaves = [
                     tlog.leaf_hash(
                         leaf_data(
@@ -214,14 +210,7 @@ async def sequence_street(
                     for _, _, at, actor, action, subject, digest in entries
                 ]
                 new, root = tlog.extend(size, frontier, leaves)
-                await AuditNode.bulk_create(
-                    [
-                        AuditNode(tenant_id=street_id, level=lv, position=pos, hash=h.hex())
-                        for (lv, pos), h in new.items()
-                    ],
-                    batch_size=1000,
-                    using_db=conn,
-                )
+                await write_nodes(conn, street_id, new)
                 if pending:
                     ids = [row[0] for row in entries]
                     changed, _ = await _ASSIGN.run(conn, base=size, ids=ids)
