@@ -250,9 +250,19 @@ class Vote(Node):
     published_at: datetime | None
     cancelled_at: datetime | None
     cancel_reason: str
-    turnout: int = strawberry.field(description="Ballots counted so far (live).")
     created_at: datetime
     row: strawberry.Private[m.Vote]
+    turnout_read: strawberry.Private[bool] = False
+    """The row's turnout was just read (a ballot's answer): no need to sum the shards."""
+
+    async def _turnout(self, info: Info) -> int:
+        if self.row.status is not m.VoteStatus.OPEN or self.turnout_read:
+            return self.row.turnout
+        return await info.context.loaders.of(common.open_turnouts).load(self.row.id)
+
+    @strawberry.field(description="Ballots counted so far (live).")
+    async def turnout(self, info: Info) -> int:
+        return await self._turnout(info)
 
     @strawberry.field(description="Who may vote, and how many.")
     def electorate(self) -> Electorate:
@@ -263,9 +273,9 @@ class Vote(Node):
         )
 
     @strawberry.field(description="Turnout as a percentage of the electorate (0 before opening).")
-    def turnout_percent(self) -> float:
+    async def turnout_percent(self, info: Info) -> float:
         size = self.row.electorate_size
-        return round(100 * self.row.turnout / size, 2) if size else 0.0
+        return round(100 * await self._turnout(info) / size, 2) if size else 0.0
 
     @strawberry.field(description="The ballot paper, in order.")
     async def items(self, info: Info) -> list[VoteItem]:
@@ -335,7 +345,7 @@ class Vote(Node):
         return await _named_ballots(info, self.row)
 
     @classmethod
-    def from_model(cls, row: m.Vote) -> Vote:
+    def from_model(cls, row: m.Vote, turnout_read: bool = False) -> Vote:
         return cls(
             id=to_global_id("Vote", row.id),
             kind=row.kind,
@@ -356,9 +366,9 @@ class Vote(Node):
             published_at=row.published_at,
             cancelled_at=row.cancelled_at,
             cancel_reason=row.cancel_reason,
-            turnout=row.turnout,
             created_at=row.created_at,
             row=row,
+            turnout_read=turnout_read,
         )
 
 
