@@ -11,8 +11,16 @@ from resolvers.audit.sequencer import audit_keys, sequence_now
 from resolvers.audit.settings import AuditSettings
 from resolvers.audit.verify import ChainReport, verify
 from resolvers.services import Services
+from tests.support import StreetFixture
 
-__all__ = ["checker_env", "run_cli", "run_verify", "sequence_now", "verify_here"]
+__all__ = [
+    "checker_env",
+    "run_cli",
+    "run_verify",
+    "seed_every_row",
+    "sequence_now",
+    "verify_here",
+]
 
 
 def checker_env(services: Services) -> dict[str, str]:
@@ -60,3 +68,9 @@ async def verify_here(services: Services, street: str) -> ChainReport:
     settings = services.settings.section(AuditSettings)
     (report,) = await verify(audit_keys(services), settings, street)
     return report
+
+
+async def seed_every_row(services: Services, street: StreetFixture, index: int) -> None:
+    """The audit log's rows of a street (for the isolation tests): its entries are there from
+    its creation; sequencing them writes its tree, its nodes and a signed checkpoint."""
+    await sequence_now(services)
