@@ -23,6 +23,6 @@ class AuditSettings(SettingsSection):
     ``GONGZHI_PUBLIC_BASE_URL`` followed by ``/audit`` when empty."""
     audit_checkpoint_seconds: float = 1.0
     audit_checkpoint_entries: int = 1000
-    audit_sequence_delay_ms: float = 10.0
+    audit_sequence_delay_ms: float = 50.0
     """After a commit wakes it, the sequencer waits this long to take more entries at once."""
     audit_poll_seconds: float = 0.5
