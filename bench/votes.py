@@ -563,12 +563,14 @@ async def run_gongzhi(url: str, setup: Setup) -> tuple[Outcome, dict[str, Any]]:
         outcome.lag_ms = await lag
         outcome.cpu = cpu
         say(f"  {outcome.seconds:.2f} s; closing the vote through the API")
-        _, body, _ = await client.post(
-            "/graphql",
-            {"query": CLOSE, "variables": {"id": setup.vote_gid}},
-            {"authorization": f"Bearer {setup.staff_token}"},
-        )
-        closed = body["data"]["closeVote"]
+        # on a connection of its own: the firing's may have idled past the keep-alive
+        async with httpx.AsyncClient(base_url=served.base, timeout=300) as http:
+            answer = await http.post(
+                "/graphql",
+                json={"query": CLOSE, "variables": {"id": setup.vote_gid}},
+                headers={"authorization": f"Bearer {setup.staff_token}"},
+            )
+        closed = answer.json()["data"]["closeVote"]
         assert closed["__typename"] == "VoteSuccess", closed
     return outcome, env
 
