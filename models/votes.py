@@ -79,8 +79,10 @@ class Vote(TenantModel):
     """One vote of a street: its rules, its schedule, and once closed its result.
 
     ``electorate_spec`` keeps what the electorate was defined by (communities, grids or
-    accounts), ``electorate_size`` how many it held when frozen. ``turnout`` is kept by the
-    ballots themselves (each raises it in its own transaction). ``result`` is the tally stored
+    accounts), ``electorate_size`` how many it held when frozen. While the vote is open its
+    turnout is the sum of its ``TurnoutShard`` rows (each ballot raises one of them), so
+    ballots never queue on this row; ``turnout`` holds it once the vote is closed or
+    cancelled. ``result`` is the tally stored
     at closing, ``result_digest`` its hash (recorded in the audit chain at publication).
     """
 
@@ -240,3 +242,26 @@ class Ballot(TenantModel):
     class Meta:
         table = "ballot"
         indexes = (("vote_id", "receipt_hash"),)
+
+
+TURNOUT_SHARDS = 16
+
+
+class TurnoutShard(TenantModel):
+    """One of the counters an open vote's turnout is the sum of (计票分片): a ballot raises
+    one of them, chosen at random, so concurrent ballots seldom wait for each other's commit;
+    a read sums them. Made when the vote opens."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("turnout_shards")
+    vote: fields.ForeignKeyRelation[Vote] = fields.ForeignKeyField(
+        "gongzhi.Vote", related_name="turnout_shards", on_delete=fields.CASCADE
+    )
+    shard = fields.SmallIntField()
+    count = fields.IntField(default=0)
+
+    vote_id: int
+
+    class Meta:
+        table = "turnout_shard"
+        unique_together = (("vote", "shard"),)

@@ -24,10 +24,12 @@ from models.columns import column
 from models.people import Resident
 from models.projects import Project, ProjectStatus
 from models.votes import (
+    TURNOUT_SHARDS,
     Ballot,
     Elector,
     ElectorateKind,
     SealedBallot,
+    TurnoutShard,
     Vote,
     VoteItem,
     VoteKind,
@@ -51,6 +53,7 @@ from resolvers.votes.common import (
     require_vote,
     rules_of,
     seal,
+    turnout_of,
     vote_gid,
 )
 from resolvers.votes.settings import VoteSettings
@@ -152,6 +155,12 @@ async def _open(services: Services, actor: User | None, vote_id: int) -> Vote:
             [Elector(tenant_id=change.street_id, vote_id=vote.id, user_id=u) for u in voters],
             batch_size=1000,
         )
+        await TurnoutShard.bulk_create(
+            [
+                TurnoutShard(tenant_id=change.street_id, vote_id=vote.id, shard=n)
+                for n in range(TURNOUT_SHARDS)
+            ]
+        )
         vote.status = VoteStatus.OPEN
         vote.opened_at = vote.updated_at = change.at
         vote.electorate_size = len(voters)
@@ -187,8 +196,16 @@ async def _close(services: Services, actor: User | None, vote_id: int) -> Vote:
         vote.closed_at = vote.updated_at = change.at
         vote.result = result
         vote.result_digest = digest(result)
+        vote.turnout = int(result["turnout"])
         await vote.save(
-            update_fields=["status", "closed_at", "updated_at", "result", "result_digest"]
+            update_fields=[
+                "status",
+                "closed_at",
+                "updated_at",
+                "result",
+                "result_digest",
+                "turnout",
+            ]
         )
         subject = vote_gid(vote.id)
         await change.audit(
@@ -289,10 +306,13 @@ async def cancel_vote(caller: Caller, vote_id: int, reason: str) -> Vote:
         if vote.status not in (VoteStatus.DRAFT, VoteStatus.OPEN):
             raise invalid_transition(vote, VoteStatus.CANCELLED)
         was_open = vote.status is VoteStatus.OPEN
+        vote.turnout = await turnout_of(vote)
         vote.status = VoteStatus.CANCELLED
         vote.cancelled_at = vote.updated_at = change.at
         vote.cancel_reason = reason
-        await vote.save(update_fields=["status", "cancelled_at", "updated_at", "cancel_reason"])
+        await vote.save(
+            update_fields=["status", "cancelled_at", "updated_at", "cancel_reason", "turnout"]
+        )
         subject = vote_gid(vote.id)
         await SealedBallot.filter(vote_id=vote.id).delete()  # never to be counted
         await change.audit("vote.cancelled", subject, {"reason": reason, "wasOpen": was_open})
@@ -311,6 +331,7 @@ async def remind_closing(services: Services, vote_id: int) -> int:
         if not claimed:
             return 0
         vote = await Vote.get(id=vote_id)
+        vote.turnout = await turnout_of(vote)
         await change.event("vote.closing_soon", vote_gid(vote.id), _status_event(vote))
         await _tell_electorate(change, vote, "vote.closing_soon", only_not_voted=True)
     return 1

@@ -182,5 +182,5 @@ class VotesMutation:
             receipt=counted.receipt,
             replayed=counted.replayed,
             changed=counted.changed,
-            vote=Vote.from_model(counted.vote),
+            vote=Vote.from_model(counted.vote, turnout_read=True),
         )

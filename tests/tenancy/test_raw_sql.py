@@ -100,8 +100,14 @@ OUTSIDE_THE_HELPER = {
         "the migrate step, as the owner: the app's role, its grants and the row-security "
         "policies (catalogues and DDL, no street's rows)",
     ),
+    ("migrations/0006_audit_log.py", "_restore_sqlite_indexes", "execute_script"): (
+        1,
+        "a migration on SQLite only: recreates two indexes of audit_entry its table rebuild "
+        "dropped, no statement on rows",
+    ),
     # The benchmarks create, fill and drop their own databases, and time a bare asyncpg
     # baseline; none of it runs in the app.
+    ("bench/audit.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/fanout.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/notices.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/projects.py", "*", "*"): (None, "benchmark set-up on its own database"),
