@@ -14,7 +14,7 @@ from core.security import generate_password
 from models.accounts import STREET_ROLES, Membership, Role, User
 from models.columns import max_length
 from resolvers.events import changing
-from resolvers.owned import member
+from resolvers.owned import street_member
 from resolvers.pagination import Page, keyset_page
 from resolvers.services import Services
 
@@ -78,7 +78,7 @@ async def create_account(
 async def grant_role(services: Services, actor: User, user_id: int, role: Role) -> Membership:
     """Give a role in this street to someone who already belongs to it."""
     _check_street_role(role)
-    await member(user_id, "accountId")
+    await street_member(user_id, "accountId")
     if await Membership.exists(user_id=user_id, role=role):
         raise Refused(ErrorCode.ALREADY_EXISTS, "input.role_already_held", "role")
     try:

@@ -7,8 +7,8 @@ caller learns nothing about other streets from the difference.
 
 * a street-owned row (``TenantModel``): ``in_street`` / ``all_in_street`` read it through the
   street scope, so another street's row is simply not there;
-* an account (``User`` belongs to no street): ``member`` / ``members`` ask for a membership
-  of the current street (with one of ``roles``, when given);
+* an account (``User`` belongs to no street): ``street_member`` / ``street_members`` ask for
+  a membership of the current street (with one of ``roles``, when given);
 * an ID the operation would ignore (communities of an electorate of representatives):
   ``unusable``.
 
@@ -62,7 +62,7 @@ async def all_in_street(
     return [rows[pk] for pk in wanted]
 
 
-async def members(
+async def street_members(
     user_ids: Sequence[int],
     field: str,
     message_key: str = "input.user_not_found",
@@ -83,7 +83,7 @@ async def members(
     return wanted
 
 
-async def member(
+async def street_member(
     user_id: int,
     field: str,
     message_key: str = "input.user_not_found",
@@ -91,5 +91,5 @@ async def member(
     roles: Collection[Role] = (),
 ) -> int:
     """This account, a member of the current street (with one of ``roles``, when given)."""
-    await members([user_id], field, message_key, roles=roles)
+    await street_members([user_id], field, message_key, roles=roles)
     return user_id

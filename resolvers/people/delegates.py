@@ -28,7 +28,7 @@ from models.scoping import unscoped
 from models.tenancy import Community, Grid, Street
 from resolvers.caller import Caller
 from resolvers.events import changing
-from resolvers.owned import all_in_street, in_street, member
+from resolvers.owned import all_in_street, in_street, street_member
 from resolvers.people.access import my_resident
 from resolvers.services import Services
 from tenants.scoping import street_scope
@@ -91,7 +91,7 @@ async def create_delegate(caller: Caller, draft: DelegateDraft) -> Delegate:
     }
     grids = await all_in_street(Grid, draft.grid_ids, "gridIds", "input.grid_not_found")
     if draft.user_id is not None:  # an account of this street (never another street's)
-        await member(draft.user_id, "accountId")
+        await street_member(draft.user_id, "accountId")
     async with changing(caller.services, caller.user) as change:
         delegate = await Delegate.create(
             kind=draft.kind,

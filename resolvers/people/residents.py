@@ -25,7 +25,7 @@ from models.people import DEFAULT_TAGS, Building, Resident, ResidentTag, Tag
 from models.tenancy import Grid, Street
 from resolvers.caller import Caller
 from resolvers.events import changing
-from resolvers.owned import member
+from resolvers.owned import street_member
 from resolvers.pagination import Page, keyset_page
 from resolvers.people.access import my_grid_ids, visible_grid_ids, visible_residents
 from resolvers.services import Services
@@ -241,7 +241,7 @@ async def set_tags(
 async def link_account(caller: Caller, resident_id: int, user_id: int) -> Resident:
     """A resident record becomes the record of a signed-in user (mini-program login)."""
     resident = await visible_resident(caller, resident_id)
-    await member(user_id, "accountId")
+    await street_member(user_id, "accountId")
     if await Resident.filter(user_id=user_id).exclude(id=resident.id).exists():
         raise Refused(ErrorCode.ALREADY_EXISTS, "input.account_already_linked", "accountId")
     async with changing(caller.services, caller.user) as change:

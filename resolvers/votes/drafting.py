@@ -28,7 +28,7 @@ from models.votes import (
 )
 from resolvers.caller import Caller
 from resolvers.events import changing
-from resolvers.owned import all_in_street, members, unusable
+from resolvers.owned import all_in_street, street_members, unusable
 from resolvers.services import Services
 from resolvers.votes.common import EDITABLE, invalid_transition, require_vote, vote_gid
 
@@ -181,7 +181,7 @@ async def _check_electorate(electorate: ElectorateDraft) -> dict[str, list[int]]
             raise Refused(ErrorCode.BAD_USER_INPUT, "vote.empty_roster", "electorate")
         if len(users) > MAX_ROSTER:
             raise Refused(ErrorCode.BAD_USER_INPUT, "vote.roster_too_long", "electorate")
-        await members(users, "electorate", "vote.not_a_member")
+        await street_members(users, "electorate", "vote.not_a_member")
         return {"users": users}
     return {}
 
