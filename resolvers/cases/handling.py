@@ -45,7 +45,7 @@ from resolvers.cases.access import (
     visible_case,
 )
 from resolvers.cases.codes import CaseCode
-from resolvers.cases.common import case_gid, step
+from resolvers.cases.common import case_gid, level_text, step
 from resolvers.cases.machine import HOLDER_LEVEL, Action, Holder, Next, Standing, Tie, decide
 from resolvers.cases.media import StagedMedia, Uploads, staged_media
 from resolvers.cases.rules import lowest_level, new_stint, street_rules
@@ -154,7 +154,7 @@ async def tell_party(change: Change, caller: Caller, case: Case) -> None:
         users,
         "case.new",
         translate("case.new_title", title=case.title),
-        translate("case.new_body", level=translate(f"case.level_{CaseLevel(case.level).name}")),
+        translate("case.new_body", level=level_text(case.level)),
         case_gid(case.id),
     )
 
@@ -371,7 +371,7 @@ async def transfer(
             sorted(set(users) - {caller.user.id}),
             "case.new",
             translate("case.new_title", title=case.title),
-            translate("case.new_body", level=translate("case.level_STREET")),
+            translate("case.new_body", level=level_text(CaseLevel.STREET)),
             case_gid(case.id),
         )
 
