@@ -256,7 +256,7 @@ def _resolving(caller: Caller, result: str, directly: bool = False) -> Apply:
     return apply
 
 
-async def escalate(caller: Caller, case_id: int, reason: str) -> Case:
+async def escalate(caller: Caller, case_id: int, reason: str, *, district: bool = False) -> Case:
     """上报上级: one level up (grid → community → street desk), with a reason; new deadlines."""
     reason = _reason(reason)
 
@@ -276,7 +276,7 @@ async def escalate(caller: Caller, case_id: int, reason: str) -> Case:
         )
         await tell_party(change, caller, case)
 
-    return await act(caller, case_id, Action.ESCALATE, apply)
+    return await act(caller, case_id, Action.ESCALATE, apply, district=district)
 
 
 async def send_back(caller: Caller, case_id: int, reason: str, *, district: bool = False) -> Case:
