@@ -41,7 +41,7 @@ from resolvers.cases.deadlines import scan_case_deadlines
 from resolvers.cases.media import Uploads
 from resolvers.services import Services
 from tenants.scoping import street_scope
-from tests.support import Api, StreetFixture, add_member, gid, make_street
+from tests.support import Api, StreetFixture, add_member, error_codes, gid, make_street
 
 # A Monday, 09:00 in Beijing: well inside the holiday calendar.
 MONDAY = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
@@ -275,9 +275,15 @@ query($id: ID!) { case(id: $id) { timeline(first: 100) { totalCount edges { node
 
 
 async def call(api: Api, cs: CaseStreet, user: User, query: str, variables: dict) -> dict:
-    if user.username == cs.street.admin_username:  # its password was made with the street
-        await api.login(user.username, cs.street.admin_password)
-    return await api.as_user(user.username, query, variables, tenant=cs.tenant)
+    """As ``user``, in the case street; signed in again when a clock jump expired the token."""
+    for _ in range(2):
+        if user.username == cs.street.admin_username:  # its password came with the street
+            await api.login(user.username, cs.street.admin_password)
+        body = await api.as_user(user.username, query, variables, tenant=cs.tenant)
+        if "TOKEN_EXPIRED" not in error_codes(body):
+            return body
+        api.tokens.pop(user.username, None)
+    return body
 
 
 async def run(api: Api, cs: CaseStreet, user: User, query: str, input: dict) -> dict:
