@@ -3,37 +3,18 @@ a reporter following their case (resuming after a cursor) and the street's dispa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from core.clock import FrozenClock
-from resolvers.services import Services
 from tests.cases.support import (
     ESCALATE,
     RESOLVE,
     SIGN,
     CaseStreet,
     call,
-    case_street,
-    clock_at,
     ok,
     reported,
 )
 from tests.live import socket
 from tests.support import Api, gid
-
-
-@pytest.fixture
-def monday(clock: FrozenClock) -> Iterator[FrozenClock]:
-    with clock_at(clock) as at:
-        yield at
-
-
-@pytest.fixture
-async def cs(services: Services, monday: FrozenClock) -> CaseStreet:
-    return await case_street(services, "views")
-
 
 QUEUE = """
 query($kind: CaseQueueKind!, $u: [CaseUrgency!]) {
