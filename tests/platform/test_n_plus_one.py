@@ -55,6 +55,7 @@ from resolvers.notices import send_notice
 from resolvers.services import Services
 from resolvers.votes import ballots, drafting, lifecycle
 from tenants.scoping import street_scope
+from tests.cases.support import seed_cases
 from tests.people.support import add_resident
 from tests.projects.support import (
     add_milestone,
@@ -307,6 +308,7 @@ async def seed_street(api: Api, services: Services) -> Seeded:
                     body=f"消息{n}",
                     created_at=now,
                 )
+        await seed_cases(services, street, grid.id, caller)
         as_caller = Caller(services, caller, street)
         for n in range(5):
             await send_notice(as_caller, title=f"通知{n}", body="请查收")
