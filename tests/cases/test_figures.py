@@ -1,0 +1,295 @@
+"""Case figures per grid, community, street and district: what a big screen and a leader read.
+
+A street's cases are laid down in every outcome the figures distinguish (resolved at the grid,
+at the community, at the street; late; rated; open; overdue; re-reported; outside the period),
+and the figures are checked against sums worked out by hand. Then: every unit of a kind costs
+the same two statements, a district's figures are its streets' sums and nothing of another
+district, and the hot-spot map counts located cases per cell.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import geojson
+import pytest
+
+from bench.sqlcount import count_statements
+from core.errors import Refused
+from models.cases import (
+    DEFAULT_CATEGORIES,
+    Case,
+    CaseCategory,
+    CaseLevel,
+    CaseSource,
+    CaseState,
+    Satisfaction,
+)
+from models.scoping import unscoped
+from models.tenancy import Community, Grid
+from resolvers.cases import figures as calc
+from resolvers.services import Services
+from tenants.registry import create_street
+from tenants.scoping import street_scope, streets_scope
+
+L, S = CaseLevel, CaseState
+
+
+@dataclass(frozen=True)
+class FigureStreet:
+    street_id: int
+    district_id: int
+    communities: list[int]  # c1 (g1), c2 (g2), c3 (no grid, no case)
+    grids: list[int]
+
+
+async def figure_street(services: Services, district: str) -> FigureStreet:
+    code = f"fig-{secrets.token_hex(3)}"
+    created = await create_street(
+        services.passwords,
+        hooks=services.street_hooks,
+        code=code,
+        name=f"统计街道 {code}",
+        district_code=district,
+        admin_username=f"{code}.admin",
+        create_district=True,
+    )
+    street = created.street
+    with unscoped("test set-up"):
+        communities = [
+            await Community.create(tenant=street, code=f"c{n}", name=f"社区{n}") for n in (1, 2, 3)
+        ]
+        grids = [
+            await Grid.create(tenant=street, community=c, code=f"g{n}", name=f"网格{n}")
+            for n, c in ((1, communities[0]), (2, communities[1]))
+        ]
+        for n, (code_, name, kind) in enumerate(DEFAULT_CATEGORIES):
+            await CaseCategory.get_or_create(
+                tenant=street, code=code_, defaults={"name": name, "kind": kind, "sort_order": n}
+            )
+    return FigureStreet(
+        street.id, street.district_id, [c.id for c in communities], [g.id for g in grids]
+    )
+
+
+async def lay_case(
+    fs: FigureStreet,
+    now: datetime,
+    *,
+    grid: int,
+    category: str,
+    days_ago: float,
+    state: CaseState,
+    resolved_level: CaseLevel | None = None,
+    hours: float = 0,
+    late: bool = False,
+    satisfaction: Satisfaction | None = None,
+    overdue: bool = False,
+    round: int = 1,
+    point: tuple[float, float] | None = None,
+) -> Case:
+    """A case row as the handling chain leaves it (the figures read rows, not steps)."""
+    reported = now - timedelta(days=days_ago)
+    index = fs.grids.index(grid)
+    with street_scope(fs.street_id):
+        kind = await CaseCategory.get(code=category)
+        resolved = reported + timedelta(hours=hours) if resolved_level else None
+        due = now - timedelta(hours=1) if overdue else now + timedelta(days=3)
+        return await Case.create(
+            tenant_id=fs.street_id,
+            title="测试事项",
+            category=kind,
+            source=CaseSource.RESIDENT_APP,
+            grid_id=grid,
+            community_id=fs.communities[index],
+            level=resolved_level or L.GRID,
+            entry_level=L.GRID,
+            state=state,
+            round=round,
+            arrived_at=reported,
+            sign_due_at=due,
+            due_at=due,
+            yellow_at=due - timedelta(hours=8),
+            resolved_at=resolved,
+            resolved_level=resolved_level,
+            resolved_late=late,
+            satisfaction=satisfaction,
+            longitude=point[0] if point else None,
+            latitude=point[1] if point else None,
+            reported_at=reported,
+            updated_at=resolved or reported,
+        )
+
+
+HERE = (120.1510, 30.2500)
+NEAR = (120.1512, 30.2501)  # the same 200 m cell
+FAR = (120.1700, 30.2700)
+
+
+async def lay_street(fs: FigureStreet, now: datetime) -> None:
+    g1, g2 = fs.grids
+    await lay_case(
+        fs, now, grid=g1, category="CITY", days_ago=2, state=S.CLOSED, resolved_level=L.GRID,
+        hours=2, satisfaction=Satisfaction.SATISFIED, point=HERE,
+    )  # fmt: skip
+    await lay_case(
+        fs, now, grid=g1, category="CITY", days_ago=3, state=S.CLOSED,
+        resolved_level=L.COMMUNITY, hours=10, late=True, satisfaction=Satisfaction.UNSATISFIED,
+        round=2, point=NEAR,
+    )  # fmt: skip
+    await lay_case(
+        fs, now, grid=g2, category="SAFETY", days_ago=5, state=S.RESOLVED,
+        resolved_level=L.STREET, hours=24, satisfaction=Satisfaction.BASICALLY_SATISFIED,
+        point=NEAR,
+    )  # fmt: skip
+    await lay_case(
+        fs, now, grid=g2, category="SAFETY", days_ago=1, state=S.PENDING, overdue=True, point=FAR
+    )
+    await lay_case(fs, now, grid=g2, category="CITY", days_ago=1, state=S.HANDLING)
+    # reported 40 days ago: outside the default period of 30 days
+    await lay_case(fs, now, grid=g1, category="MARKET", days_ago=40, state=S.PENDING, point=HERE)
+
+
+@pytest.fixture(scope="module")
+async def laid(app: object, services: Services) -> tuple[FigureStreet, FigureStreet, datetime]:
+    district = f"figd-{secrets.token_hex(3)}"
+    now = services.clock.now()
+    first, second = await figure_street(services, district), await figure_street(services, district)
+    await lay_street(first, now)
+    g1 = second.grids[0]
+    await lay_case(
+        second, now, grid=g1, category="MARKET", days_ago=4, state=S.CLOSED,
+        resolved_level=L.GRID, hours=4, satisfaction=Satisfaction.SATISFIED,
+    )  # fmt: skip
+    # a street of another district, which no roll-up of this one may count
+    other = await figure_street(services, f"figx-{secrets.token_hex(3)}")
+    await lay_case(other, now, grid=other.grids[0], category="CITY", days_ago=1, state=S.PENDING)
+    return first, second, now
+
+
+def period(now: datetime) -> calc.Period:
+    return calc.period_of(None, None, now)
+
+
+async def test_a_streets_figures_are_the_sums_worked_out_by_hand(
+    laid: tuple[FigureStreet, FigureStreet, datetime],
+) -> None:
+    fs, _, now = laid
+    with street_scope(fs.street_id):
+        (street,) = await calc.figures_of(calc.Unit.STREET, period(now), now)
+    assert (street.unit, street.unit_id) == (calc.Unit.STREET, fs.street_id)
+    assert (street.received, street.resolved, street.resolution_rate) == (5, 3, 0.6)
+    assert (street.at_source, street.at_source_rate) == (2, 0.6667)
+    assert (street.on_time, street.on_time_rate) == (2, 0.6667)
+    assert street.average_handling_hours == 12.0  # (2 + 10 + 24) / 3
+    assert (street.rated, street.content, street.satisfaction_rate) == (3, 2, 0.6667)
+    assert (street.open, street.overdue, street.rereported) == (2, 1, 1)
+    assert [(c.code, c.name, c.count) for c in street.hot_categories] == [
+        ("CITY", "城市管理", 3),
+        ("SAFETY", "公共安全", 2),
+    ]
+
+
+async def test_every_grid_and_community_at_once_in_two_statements(
+    laid: tuple[FigureStreet, FigureStreet, datetime],
+) -> None:
+    fs, _, now = laid
+    with street_scope(fs.street_id), count_statements() as counted:
+        grids = await calc.figures_of(calc.Unit.GRID, period(now), now)
+    assert counted.count == 2
+    assert [(g.unit_id, g.name, g.received, g.resolved, g.open) for g in grids] == [
+        (fs.grids[0], "网格1", 2, 2, 0),
+        (fs.grids[1], "网格2", 3, 1, 2),
+    ]
+    assert [(c.code, c.count) for c in grids[1].hot_categories] == [("SAFETY", 2), ("CITY", 1)]
+    with street_scope(fs.street_id):
+        communities = await calc.figures_of(calc.Unit.COMMUNITY, period(now), now)
+        (only,) = await calc.figures_of(calc.Unit.GRID, period(now), now, [fs.grids[1]], top=1)
+    # a community without a case is there, with nothing to divide by
+    assert [(c.unit_id, c.received, c.resolution_rate) for c in communities] == [
+        (fs.communities[0], 2, 1.0),
+        (fs.communities[1], 3, 0.3333),
+        (fs.communities[2], 0, None),
+    ]
+    assert communities[2].average_handling_hours is None
+    assert communities[2].hot_categories == []
+    assert [(c.code, c.count) for c in only.hot_categories] == [("SAFETY", 2)]
+
+
+async def test_a_longer_period_takes_in_the_older_case(
+    laid: tuple[FigureStreet, FigureStreet, datetime],
+) -> None:
+    fs, _, now = laid
+    today = (now + timedelta(hours=8)).date()
+    longer = calc.period_of(today - timedelta(days=59), None, now)
+    with street_scope(fs.street_id):
+        (street,) = await calc.figures_of(calc.Unit.STREET, longer, now)
+    assert (street.received, street.open) == (6, 3)
+
+
+async def test_a_district_is_the_sum_of_its_streets_and_of_no_other(
+    laid: tuple[FigureStreet, FigureStreet, datetime],
+) -> None:
+    first, second, now = laid
+    with (
+        streets_scope([first.street_id, second.street_id], "test roll-up"),
+        count_statements() as counted,
+    ):
+        streets = await calc.figures_of(calc.Unit.STREET, period(now), now)
+        overall = await calc.hot_categories(None, period(now), 5)
+    assert counted.count == 3
+    assert [(s.unit_id, s.received) for s in streets] == [
+        (first.street_id, 5),
+        (second.street_id, 1),
+    ]
+    total = calc.total(streets, calc.Unit.STREET, None, "区")
+    assert (total.received, total.resolved, total.at_source, total.rated) == (6, 4, 3, 4)
+    assert total.average_handling_hours == 10.0  # (2 + 10 + 24 + 4) / 4
+    assert [(c.code, c.count) for c in overall[0]] == [
+        ("CITY", 3),
+        ("SAFETY", 2),
+        ("MARKET", 1),
+    ]
+
+
+async def test_hot_spots_count_located_cases_per_cell(
+    laid: tuple[FigureStreet, FigureStreet, datetime],
+) -> None:
+    fs, _, now = laid
+    with street_scope(fs.street_id):
+        spots = await calc.hot_spots(period(now), now)
+        in_grid = await calc.hot_spots(period(now), now, 200, calc.Unit.GRID, fs.grids[1])
+    collection = geojson.loads(geojson.dumps(spots))
+    assert collection.is_valid
+    counts = [f["properties"] for f in collection["features"]]
+    assert counts == [
+        {"count": 3, "open": 0, "overdue": 0},
+        {"count": 1, "open": 1, "overdue": 1},
+    ]
+    x, y = collection["features"][0]["geometry"]["coordinates"]
+    assert abs(x - HERE[0]) < 0.002 and abs(y - HERE[1]) < 0.002
+    assert [f["properties"]["count"] for f in in_grid["features"]] == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "key"),
+    [
+        (10, 0, None),
+        (0, 10, "case_figures.period_order"),
+        (2000, 0, "case_figures.period_too_long"),
+    ],
+)
+async def test_a_period_backwards_or_too_long_is_refused(
+    services: Services, first: int, last: int, key: str | None
+) -> None:
+    now = services.clock.now()
+    today = (now + timedelta(hours=8)).date()
+    begin, end = today - timedelta(days=first), today - timedelta(days=last)
+    if key is None:
+        assert calc.period_of(begin, end, now).first_day == begin
+        return
+    with pytest.raises(Refused) as refused:
+        calc.period_of(begin, end, now)
+    assert (refused.value.message_key, refused.value.field) == (key, "lastDay")
