@@ -31,8 +31,8 @@ from models.scoping import unscoped
 from models.tenancy import Community, Grid
 from resolvers.cases import figures as calc
 from resolvers.services import Services
-from tenants.registry import create_street
 from tenants.scoping import street_scope, streets_scope
+from tests.support import make_street
 
 L, S = CaseLevel, CaseState
 
@@ -40,38 +40,28 @@ L, S = CaseLevel, CaseState
 @dataclass(frozen=True)
 class FigureStreet:
     street_id: int
-    district_id: int
     communities: list[int]  # c1 (g1), c2 (g2), c3 (no grid, no case)
     grids: list[int]
 
 
 async def figure_street(services: Services, district: str) -> FigureStreet:
-    code = f"fig-{secrets.token_hex(3)}"
-    created = await create_street(
-        services.passwords,
-        hooks=services.street_hooks,
-        code=code,
-        name=f"统计街道 {code}",
-        district_code=district,
-        admin_username=f"{code}.admin",
-        create_district=True,
-    )
-    street = created.street
+    made = await make_street(services, "fig", district)
     with unscoped("test set-up"):
-        communities = [
-            await Community.create(tenant=street, code=f"c{n}", name=f"社区{n}") for n in (1, 2, 3)
+        c1 = await Community.get(id=made.community_id)
+        c2, c3 = [
+            await Community.create(tenant_id=made.street_id, code=f"c{n}", name=f"社区{n}")
+            for n in (2, 3)
         ]
-        grids = [
-            await Grid.create(tenant=street, community=c, code=f"g{n}", name=f"网格{n}")
-            for n, c in ((1, communities[0]), (2, communities[1]))
-        ]
+        await Community.filter(id=c1.id).update(name="社区1")
+        await Grid.filter(id=made.grid_id).update(name="网格1")
+        g2 = await Grid.create(tenant_id=made.street_id, community=c2, code="g2", name="网格2")
         for n, (code_, name, kind) in enumerate(DEFAULT_CATEGORIES):
             await CaseCategory.get_or_create(
-                tenant=street, code=code_, defaults={"name": name, "kind": kind, "sort_order": n}
+                tenant_id=made.street_id,
+                code=code_,
+                defaults={"name": name, "kind": kind, "sort_order": n},
             )
-    return FigureStreet(
-        street.id, street.district_id, [c.id for c in communities], [g.id for g in grids]
-    )
+    return FigureStreet(made.street_id, [c1.id, c2.id, c3.id], [made.grid_id, g2.id])
 
 
 async def lay_case(
