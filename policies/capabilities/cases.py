@@ -15,10 +15,17 @@ CASE_READ = Capability(
     "see cases (民情事项) within one's row rule: one's own, one's grids, community, department, or the whole street",
 )
 CASE_COUNT = Capability(
-    "case", "count", "see how many cases there are, by state and level, without any case (大屏)"
+    "case_count",
+    "read",
+    "see how many cases there are, by state and level, without any case (大屏)",
 )
 CASE_MAP = Capability(
-    "case", "map", "see the public map of cases marked public, without personal data"
+    "case_map", "read", "see the public map of cases marked public, without personal data"
+)
+CASE_DESK = Capability(
+    "case_desk",
+    "read",
+    "watch the street's dispatch desk (值班台): every new, escalated, overdue or re-reported case, live",
 )
 CASE_REPORT = Capability("case", "report", "report a matter (我要报事、巡查上报)")
 CASE_REPORT_FOR = Capability(
@@ -65,6 +72,7 @@ CAPABILITIES = (
     CASE_READ,
     CASE_COUNT,
     CASE_MAP,
+    CASE_DESK,
     CASE_REPORT,
     CASE_REPORT_FOR,
     CASE_RESOLVE_ON_SPOT,
