@@ -18,6 +18,7 @@ import pytest
 
 from bench.sqlcount import count_statements
 from core.errors import Refused
+from models.accounts import DistrictMembership, Role, User
 from models.cases import (
     DEFAULT_CATEGORIES,
     Case,
@@ -28,18 +29,21 @@ from models.cases import (
     Satisfaction,
 )
 from models.scoping import unscoped
-from models.tenancy import Community, Grid
+from models.tenancy import Community, Grid, Street
 from resolvers.cases import figures as calc
+from resolvers.demo import DEMO_PASSWORD
 from resolvers.services import Services
 from tenants.scoping import street_scope, streets_scope
-from tests.support import make_street
+from tests.support import Api, add_member, error_codes, gid, make_street
 
 L, S = CaseLevel, CaseState
 
 
 @dataclass(frozen=True)
 class FigureStreet:
+    code: str
     street_id: int
+    district_id: int
     communities: list[int]  # c1 (g1), c2 (g2), c3 (no grid, no case)
     grids: list[int]
 
@@ -61,7 +65,10 @@ async def figure_street(services: Services, district: str) -> FigureStreet:
                 code=code_,
                 defaults={"name": name, "kind": kind, "sort_order": n},
             )
-    return FigureStreet(made.street_id, [c1.id, c2.id, c3.id], [made.grid_id, g2.id])
+        district_id = (await Street.get(id=made.street_id)).district_id
+    return FigureStreet(
+        made.code, made.street_id, district_id, [c1.id, c2.id, c3.id], [made.grid_id, g2.id]
+    )
 
 
 async def lay_case(
@@ -283,3 +290,109 @@ async def test_a_period_backwards_or_too_long_is_refused(
     with pytest.raises(Refused) as refused:
         calc.period_of(begin, end, now)
     assert (refused.value.message_key, refused.value.field) == (key, "lastDay")
+
+
+# -- through the API -------------------------------------------------------------------------
+
+FIGURES = """
+query($unit: CaseFigureUnit, $ids: [ID!], $first: Date, $last: Date) {
+  caseFigures(unit: $unit, ids: $ids, firstDay: $first, lastDay: $last, top: 1) {
+    unit unitId name received resolved resolutionRate resolvedAtSource resolvedAtSourceRate
+    onTime onTimeRate averageHandlingHours rated satisfactionRate open overdue reReported
+    hotCategories { code name count }
+  }
+}
+"""
+DISTRICT = """
+{ districtCaseFigures {
+    district { code } firstDay lastDay
+    total { unitId received resolved resolvedAtSource averageHandlingHours
+            hotCategories { code count } }
+    streets { unitId name received }
+} }
+"""
+SPOTS = """
+query($unit: CaseFigureUnit, $id: ID, $cell: Int) {
+  caseHotSpots(unit: $unit, unitId: $id, cellMetres: $cell)
+}
+"""
+
+
+async def member(api: Api, services: Services, street_id: int, role: Role) -> str:
+    user = await add_member(services, street_id, role)
+    return await api.login(user.username)
+
+
+async def test_a_big_screen_reads_the_figures_of_each_grid(
+    api: Api, services: Services, laid: tuple[FigureStreet, FigureStreet, datetime]
+) -> None:
+    fs, _, _ = laid
+    token = await member(api, services, fs.street_id, Role.DISPLAY)
+    body = await api.gql(FIGURES, {"unit": "GRID"}, token=token)
+    grids = body["data"]["caseFigures"]
+    assert [(g["unitId"], g["received"], g["open"]) for g in grids] == [
+        (gid("Grid", fs.grids[0]), 2, 0),
+        (gid("Grid", fs.grids[1]), 3, 2),
+    ]
+    first = grids[0]
+    assert (first["resolvedAtSource"], first["onTimeRate"], first["satisfactionRate"]) == (
+        2,
+        0.5,
+        0.5,
+    )
+    assert first["hotCategories"] == [{"code": "CITY", "name": "城市管理", "count": 2}]
+    (street,) = (await api.gql(FIGURES, {}, token=token))["data"]["caseFigures"]
+    assert (street["unit"], street["unitId"], street["received"]) == (
+        "STREET",
+        gid("Street", fs.street_id),
+        5,
+    )
+    spots = (await api.gql(SPOTS, {"cell": 200}, token=token))["data"]["caseHotSpots"]
+    assert spots["type"] == "FeatureCollection"
+    assert sum(f["properties"]["count"] for f in spots["features"]) == 4
+    assert not {"title", "reporter", "description"} & set(spots["features"][0]["properties"])
+
+
+async def test_a_district_admin_reads_the_districts_roll_up(
+    api: Api, services: Services, laid: tuple[FigureStreet, FigureStreet, datetime]
+) -> None:
+    first, second, _ = laid
+    officer = await User.create(
+        username=f"{first.code}.officer", password_hash=services.passwords.hash(DEMO_PASSWORD)
+    )
+    await DistrictMembership.create(
+        user=officer, district_id=first.district_id, role=Role.DISTRICT_ADMIN
+    )
+    await services.authorizer.reload_users([officer.id])
+    token = await api.login(officer.username)
+    body = await api.gql(DISTRICT, token=token, tenant=second.code)
+    figures = body["data"]["districtCaseFigures"]
+    assert [(s["unitId"], s["received"]) for s in figures["streets"]] == [
+        (gid("Street", first.street_id), 5),
+        (gid("Street", second.street_id), 1),
+    ]
+    total = figures["total"]
+    assert (total["unitId"], total["received"], total["resolved"]) == (None, 6, 4)
+    assert total["hotCategories"][0] == {"code": "CITY", "count": 3}
+    # a street's own leader holds no district roll-up
+    leader = await member(api, services, first.street_id, Role.STREET_LEADER)
+    assert error_codes(await api.gql(DISTRICT, token=leader)) == ["FORBIDDEN"]
+
+
+async def test_another_streets_grid_is_not_found_and_a_bad_period_refused(
+    api: Api, services: Services, laid: tuple[FigureStreet, FigureStreet, datetime]
+) -> None:
+    first, second, _ = laid
+    token = await member(api, services, first.street_id, Role.STREET_LEADER)
+    foreign = gid("Grid", second.grids[0])
+    body = await api.gql(FIGURES, {"unit": "GRID", "ids": [foreign]}, token=token)
+    assert error_codes(body) == ["NOT_FOUND"] and body["data"] is None
+    body = await api.gql(SPOTS, {"unit": "GRID", "id": foreign}, token=token)
+    assert error_codes(body) == ["NOT_FOUND"]
+    body = await api.gql(SPOTS, {"unit": "COMMUNITY"}, token=token)
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    body = await api.gql(FIGURES, {"first": "2026-03-01", "last": "2026-02-01"}, token=token)
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "lastDay"
+    body = await api.gql(SPOTS, {"cell": 10}, token=token)
+    assert error_codes(body) == ["BAD_USER_INPUT"]
