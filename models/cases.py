@@ -17,6 +17,7 @@ also a ``CaseStep`` (the timeline).
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -262,7 +263,9 @@ class GridBoundary(TenantModel):
     grid: fields.ForeignKeyRelation[Grid] = fields.ForeignKeyField(
         "gongzhi.Grid", related_name=False, on_delete=fields.CASCADE
     )
-    geometry = fields.JSONField(description="GeoJSON Polygon or MultiPolygon")
+    geometry: fields.JSONField[dict[str, Any]] = fields.JSONField(
+        description="GeoJSON Polygon or MultiPolygon"
+    )
     min_longitude = fields.FloatField()
     min_latitude = fields.FloatField()
     max_longitude = fields.FloatField()
@@ -415,9 +418,11 @@ class Case(TenantModel):
     # the outcome
     result = fields.TextField(default="")
     resolved_at = fields.DatetimeField(null=True)
-    resolved_level = fields.IntEnumField(CaseLevel, null=True)
+    resolved_level: CaseLevel | None = fields.IntEnumField(CaseLevel, null=True)  # type: ignore[assignment]  # nullable
     resolved_late = fields.BooleanField(default=False)
-    satisfaction = fields.CharEnumField(Satisfaction, max_length=24, null=True)
+    satisfaction: Satisfaction | None = fields.CharEnumField(  # type: ignore[assignment]  # nullable
+        Satisfaction, max_length=24, null=True
+    )
     closed_at = fields.DatetimeField(null=True)
     project: fields.ForeignKeyNullableRelation[Project] = fields.ForeignKeyField(
         "gongzhi.Project", related_name=False, null=True, on_delete=fields.SET_NULL
@@ -475,7 +480,7 @@ class CaseStep(TenantModel):
     state = fields.CharEnumField(CaseState, max_length=16, description="The state after it")
     round = fields.SmallIntField(default=1)
     note = fields.TextField(default="")
-    detail = fields.JSONField(default=dict)
+    detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     at = fields.DatetimeField()
 
     case_id: int

@@ -115,8 +115,7 @@ class Next:
     holder: Holder | None  # None: no handling party any more (resolved, closed)
 
 
-def _refuse(code: CaseCode | ErrorCode, key: str, field: str = "caseId") -> Refused:
-    return Refused(code, f"case.{key}", field)
+FIELD = "caseId"
 
 
 def decide(standing: Standing, action: Action, ties: Tie) -> Next:
@@ -132,20 +131,20 @@ def decide(standing: Standing, action: Action, ties: Tie) -> Next:
 
 def _handle(s: Standing, action: Action, ties: Tie) -> Next:
     if s.state not in OPEN:
-        raise _refuse(ErrorCode.INVALID_TRANSITION, "not_open")
+        raise Refused(ErrorCode.INVALID_TRANSITION, "case.not_open", FIELD)
     if not ties & HOLDER_TIE[s.holder]:
-        raise _refuse(CaseCode.NOT_YOURS, "not_yours")
+        raise Refused(CaseCode.NOT_YOURS, "case.not_yours", FIELD)
     if action is Action.SIGN:
         if s.state is CaseState.HANDLING:
-            raise _refuse(CaseCode.ALREADY_SIGNED, "already_signed")
+            raise Refused(CaseCode.ALREADY_SIGNED, "case.already_signed", FIELD)
         return Next(CaseState.HANDLING, s.holder)
     if action is Action.SEND_BACK:
         return Next(CaseState.PENDING, _below(s))
     if s.state is CaseState.PENDING:
-        raise _refuse(CaseCode.NOT_SIGNED, "not_signed")
+        raise Refused(CaseCode.NOT_SIGNED, "case.not_signed", FIELD)
     if action in DESK_ACTIONS:
         if s.holder is not Holder.DESK:
-            raise _refuse(ErrorCode.INVALID_TRANSITION, "desk_only")
+            raise Refused(ErrorCode.INVALID_TRANSITION, "case.desk_only", FIELD)
         if action is Action.CLOSE_DIRECTLY:
             return _resolved(s)
         return Next(
@@ -158,7 +157,7 @@ def _handle(s: Standing, action: Action, ties: Tie) -> Next:
 
 def _resolved(s: Standing) -> Next:
     if s.level < s.lowest_level:
-        raise _refuse(CaseCode.CLOSURE_LEVEL, "closure_level")
+        raise Refused(CaseCode.CLOSURE_LEVEL, "case.closure_level", FIELD)
     return Next(CaseState.RESOLVED, None)
 
 
@@ -168,10 +167,10 @@ def _above(s: Standing) -> Holder:
     if s.holder is Holder.COMMUNITY:
         return Holder.DESK
     if s.holder is Holder.DISTRICT:
-        raise _refuse(CaseCode.TOP_LEVEL, "top_level")
+        raise Refused(CaseCode.TOP_LEVEL, "case.top_level", FIELD)
     # at the street, the desk links a district department (外部联动); a department or a
     # leader hands back to the desk
-    raise _refuse(ErrorCode.INVALID_TRANSITION, "escalate_from_street")
+    raise Refused(ErrorCode.INVALID_TRANSITION, "case.escalate_from_street", FIELD)
 
 
 def _below(s: Standing) -> Holder:
@@ -181,26 +180,26 @@ def _below(s: Standing) -> Holder:
         return Holder.COMMUNITY
     if s.holder is Holder.COMMUNITY and s.entry_level <= CaseLevel.GRID:
         return Holder.GRID
-    raise _refuse(CaseCode.NOTHING_BELOW, "nothing_below")
+    raise Refused(CaseCode.NOTHING_BELOW, "case.nothing_below", FIELD)
 
 
 def _part_done(s: Standing, ties: Tie) -> Next:
     if s.state not in OPEN:
-        raise _refuse(ErrorCode.INVALID_TRANSITION, "not_open")
+        raise Refused(ErrorCode.INVALID_TRANSITION, "case.not_open", FIELD)
     if s.holder is not Holder.DEPARTMENT or not ties & Tie.ASSISTING:
-        raise _refuse(CaseCode.NOT_YOURS, "not_yours")
+        raise Refused(CaseCode.NOT_YOURS, "case.not_yours", FIELD)
     if s.part_done:
-        raise _refuse(ErrorCode.INVALID_TRANSITION, "part_done")
+        raise Refused(ErrorCode.INVALID_TRANSITION, "case.part_done", FIELD)
     return Next(s.state, s.holder)
 
 
 def _rate(s: Standing, ties: Tie) -> Next:
     if not ties & (Tie.REPORTER | Tie.ON_BEHALF):
-        raise _refuse(CaseCode.NOT_YOURS, "not_yours")
+        raise Refused(CaseCode.NOT_YOURS, "case.not_yours", FIELD)
     if s.state in OPEN:
-        raise _refuse(CaseCode.NOT_RESOLVED, "not_resolved")
+        raise Refused(CaseCode.NOT_RESOLVED, "case.not_resolved", FIELD)
     if s.state is CaseState.CLOSED or s.satisfaction is not None:
-        raise _refuse(CaseCode.ALREADY_RATED, "already_rated")
+        raise Refused(CaseCode.ALREADY_RATED, "case.already_rated", FIELD)
     return Next(CaseState.RESOLVED, None)
 
 
@@ -214,11 +213,11 @@ def after_rating(s: Standing, satisfaction: Satisfaction) -> CaseState:
 
 def _rereport(s: Standing, ties: Tie) -> Next:
     if not ties & Tie.REPORTER:
-        raise _refuse(CaseCode.NOT_YOURS, "not_yours")
+        raise Refused(CaseCode.NOT_YOURS, "case.not_yours", FIELD)
     if s.state in OPEN:
-        raise _refuse(CaseCode.NOT_RESOLVED, "not_resolved")
+        raise Refused(CaseCode.NOT_RESOLVED, "case.not_resolved", FIELD)
     if s.round >= s.max_rounds:
-        raise _refuse(CaseCode.NO_MORE_ROUNDS, "no_more_rounds")
+        raise Refused(CaseCode.NO_MORE_ROUNDS, "case.no_more_rounds", FIELD)
     if s.satisfaction is not Satisfaction.UNSATISFIED:
-        raise _refuse(ErrorCode.INVALID_TRANSITION, "rereport_unsatisfied")
+        raise Refused(ErrorCode.INVALID_TRANSITION, "case.rereport_unsatisfied", FIELD)
     return Next(CaseState.PENDING, Holder.LEADER)
