@@ -22,7 +22,6 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('revoked_by', fields.ForeignKeyField('gongzhi.User', source_field='revoked_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
-                ('last_used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'case_open311_key', 'app': 'gongzhi', 'indexes': [Index(fields=['tenant_id', 'revoked_at'])], 'pk_attr': 'id', 'table_description': "开放接口密钥: one outside system's key for reporting cases into the street."},
             bases=['TenantModel'],

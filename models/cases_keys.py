@@ -31,7 +31,6 @@ class Open311Key(TenantModel):
     revoked_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
-    last_used_at = fields.DatetimeField(null=True)
 
     created_by_id: int | None
     revoked_by_id: int | None

@@ -17,6 +17,8 @@ from resolvers.services import Services
 from schema.caller import caller
 from schema.cases.figures import CaseFiguresQuery
 from schema.cases.mutations import CasesMutation
+from schema.cases.open311 import ROUTES as OPEN311
+from schema.cases.open311_keys import Open311KeysMutation, Open311KeysQuery
 from schema.cases.queries import CasesQuery
 from schema.cases.subscriptions import CasesSubscription
 from schema.cases.types import Case, CaseCategory, Department
@@ -50,8 +52,8 @@ DOMAIN = Domain(
     name="cases",
     description="Reported matters and their four-level handling (民情事项).",
     models=("models.cases", "models.cases_keys"),
-    query=(CasesQuery, CaseFiguresQuery),
-    mutation=(CasesMutation,),
+    query=(CasesQuery, CaseFiguresQuery, Open311KeysQuery),
+    mutation=(CasesMutation, Open311KeysMutation),
     subscription=(CasesSubscription,),
     nodes={
         "Case": NodeKind(Can(capabilities.CASE_READ), _case),
@@ -64,4 +66,5 @@ DOMAIN = Domain(
     tasks=_tasks,
     demo=load_case_rules_demo,
     on_street_created=start_street,
+    routes=(OPEN311,),
 )
