@@ -199,6 +199,8 @@ def _hot_statement(unit: Unit | None, some: bool) -> Statement:
     together, by category code)."""
     column = f'c."{_UNITS[unit][2]}"' if unit is not None else None
     chosen = f" AND {column} IN (:units)" if some and column else ""
+    if column and not some:
+        chosen = f" AND {column} IS NOT NULL"  # a case at the desk is in no grid
     by_unit = f"PARTITION BY {column} " if column else ""
     return Statement(
         'SELECT "unit", "code", "name", "n" FROM ('

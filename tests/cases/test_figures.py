@@ -75,7 +75,7 @@ async def lay_case(
     fs: FigureStreet,
     now: datetime,
     *,
-    grid: int,
+    grid: int | None,
     category: str,
     days_ago: float,
     state: CaseState,
@@ -89,7 +89,7 @@ async def lay_case(
 ) -> Case:
     """A case row as the handling chain leaves it (the figures read rows, not steps)."""
     reported = now - timedelta(days=days_ago)
-    index = fs.grids.index(grid)
+    community = fs.communities[fs.grids.index(grid)] if grid is not None else None
     with street_scope(fs.street_id):
         kind = await CaseCategory.get(code=category)
         resolved = reported + timedelta(hours=hours) if resolved_level else None
@@ -100,7 +100,7 @@ async def lay_case(
             category=kind,
             source=CaseSource.RESIDENT_APP,
             grid_id=grid,
-            community_id=fs.communities[index],
+            community_id=community,
             level=resolved_level or L.GRID,
             entry_level=L.GRID,
             state=state,
@@ -145,6 +145,8 @@ async def lay_street(fs: FigureStreet, now: datetime) -> None:
         fs, now, grid=g2, category="SAFETY", days_ago=1, state=S.PENDING, overdue=True, point=FAR
     )
     await lay_case(fs, now, grid=g2, category="CITY", days_ago=1, state=S.HANDLING)
+    # at the dispatch desk, in no grid or community: the street's, no grid's
+    await lay_case(fs, now, grid=None, category="DISPUTE", days_ago=1, state=S.PENDING)
     # reported 40 days ago: outside the default period of 30 days
     await lay_case(fs, now, grid=g1, category="MARKET", days_ago=40, state=S.PENDING, point=HERE)
 
@@ -177,15 +179,16 @@ async def test_a_streets_figures_are_the_sums_worked_out_by_hand(
     with street_scope(fs.street_id):
         (street,) = await calc.figures_of(calc.Unit.STREET, period(now), now)
     assert (street.unit, street.unit_id) == (calc.Unit.STREET, fs.street_id)
-    assert (street.received, street.resolved, street.resolution_rate) == (5, 3, 0.6)
+    assert (street.received, street.resolved, street.resolution_rate) == (6, 3, 0.5)
     assert (street.at_source, street.at_source_rate) == (2, 0.6667)
     assert (street.on_time, street.on_time_rate) == (2, 0.6667)
     assert street.average_handling_hours == 12.0  # (2 + 10 + 24) / 3
     assert (street.rated, street.content, street.satisfaction_rate) == (3, 2, 0.6667)
-    assert (street.open, street.overdue, street.rereported) == (2, 1, 1)
+    assert (street.open, street.overdue, street.rereported) == (3, 1, 1)
     assert [(c.code, c.name, c.count) for c in street.hot_categories] == [
         ("CITY", "城市管理", 3),
         ("SAFETY", "公共安全", 2),
+        ("DISPUTE", "矛盾纠纷", 1),
     ]
 
 
@@ -223,7 +226,7 @@ async def test_a_longer_period_takes_in_the_older_case(
     longer = calc.period_of(today - timedelta(days=59), None, now)
     with street_scope(fs.street_id):
         (street,) = await calc.figures_of(calc.Unit.STREET, longer, now)
-    assert (street.received, street.open) == (6, 3)
+    assert (street.received, street.open) == (7, 4)
 
 
 async def test_a_district_is_the_sum_of_its_streets_and_of_no_other(
@@ -238,15 +241,16 @@ async def test_a_district_is_the_sum_of_its_streets_and_of_no_other(
         overall = await calc.hot_categories(None, period(now), 5)
     assert counted.count == 3
     assert [(s.unit_id, s.received) for s in streets] == [
-        (first.street_id, 5),
+        (first.street_id, 6),
         (second.street_id, 1),
     ]
     total = calc.total(streets, calc.Unit.STREET, None, "区")
-    assert (total.received, total.resolved, total.at_source, total.rated) == (6, 4, 3, 4)
+    assert (total.received, total.resolved, total.at_source, total.rated) == (7, 4, 3, 4)
     assert total.average_handling_hours == 10.0  # (2 + 10 + 24 + 4) / 4
     assert [(c.code, c.count) for c in overall[0]] == [
         ("CITY", 3),
         ("SAFETY", 2),
+        ("DISPUTE", 1),
         ("MARKET", 1),
     ]
 
@@ -345,7 +349,7 @@ async def test_a_big_screen_reads_the_figures_of_each_grid(
     assert (street["unit"], street["unitId"], street["received"]) == (
         "STREET",
         gid("Street", fs.street_id),
-        5,
+        6,
     )
     spots = (await api.gql(SPOTS, {"cell": 200}, token=token))["data"]["caseHotSpots"]
     assert spots["type"] == "FeatureCollection"
@@ -368,11 +372,11 @@ async def test_a_district_admin_reads_the_districts_roll_up(
     body = await api.gql(DISTRICT, token=token, tenant=second.code)
     figures = body["data"]["districtCaseFigures"]
     assert [(s["unitId"], s["received"]) for s in figures["streets"]] == [
-        (gid("Street", first.street_id), 5),
+        (gid("Street", first.street_id), 6),
         (gid("Street", second.street_id), 1),
     ]
     total = figures["total"]
-    assert (total["unitId"], total["received"], total["resolved"]) == (None, 6, 4)
+    assert (total["unitId"], total["received"], total["resolved"]) == (None, 7, 4)
     assert total["hotCategories"][0] == {"code": "CITY", "count": 3}
     # a street's own leader holds no district roll-up
     leader = await member(api, services, first.street_id, Role.STREET_LEADER)
