@@ -119,16 +119,16 @@ class WarningLevel(IntEnum):
 # The ten categories of the district platform (智慧江干), with their kind; a new street starts
 # with these (editable afterwards).
 DEFAULT_CATEGORIES: tuple[tuple[str, str, CategoryKind], ...] = (
-    ("PARTY", "党群工作", CategoryKind.SERVICE),
-    ("ECONOMY", "经济发展", CategoryKind.SERVICE),
-    ("CITY", "城市管理", CategoryKind.REGULATORY),
-    ("SOCIAL", "社会事务", CategoryKind.SERVICE),
-    ("HEALTH", "卫生计生", CategoryKind.SERVICE),
-    ("SERVICES", "综合服务", CategoryKind.SERVICE),
-    ("GOVERNANCE", "综合治理", CategoryKind.REGULATORY),
-    ("DISPUTE", "矛盾纠纷", CategoryKind.REGULATORY),
-    ("SAFETY", "公共安全", CategoryKind.REGULATORY),
-    ("MARKET", "市场监管", CategoryKind.REGULATORY),
+    ("party", "党群工作", CategoryKind.SERVICE),
+    ("economy", "经济发展", CategoryKind.SERVICE),
+    ("city", "城市管理", CategoryKind.REGULATORY),
+    ("social", "社会事务", CategoryKind.SERVICE),
+    ("health", "卫生计生", CategoryKind.SERVICE),
+    ("services", "综合服务", CategoryKind.SERVICE),
+    ("governance", "综合治理", CategoryKind.REGULATORY),
+    ("dispute", "矛盾纠纷", CategoryKind.REGULATORY),
+    ("safety", "公共安全", CategoryKind.REGULATORY),
+    ("market", "市场监管", CategoryKind.REGULATORY),
 )
 
 

@@ -8,12 +8,13 @@ published each November: update the package then).
 
 A deadline of *n* working days counts from the day after the case arrives: it ends at the
 close of the *n*-th working day (midnight, Beijing time, at the start of the next day). Nothing
-here reads a clock: the callers give the instant (``services.clock.now()``).
+here reads a clock: the callers give the instant (``services.clock.now()``); instants come
+back in UTC, as they are stored.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import chinese_calendar
 
@@ -59,7 +60,7 @@ def local_midnight(day: date) -> datetime:
 def deadline(start: datetime, days: int, field: str = "date") -> datetime:
     """The end of the ``days``-th working day after the local date of ``start``."""
     day = start.astimezone(LOCAL_TZ).date()
-    return local_midnight(add_working_days(day, days, field) + DAY)
+    return local_midnight(add_working_days(day, days, field) + DAY).astimezone(UTC)
 
 
 def working_seconds(start: datetime, end: datetime, field: str = "date") -> float:
@@ -86,7 +87,7 @@ def share_of(start: datetime, end: datetime, percent: int, field: str = "date") 
         if is_working_day(day, field):
             span = (next_midnight - cursor).total_seconds()
             if target <= span:
-                return cursor + timedelta(seconds=target)
+                return (cursor + timedelta(seconds=target)).astimezone(UTC)
             target -= span
         cursor = next_midnight
-    return end
+    return end.astimezone(UTC)

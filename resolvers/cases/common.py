@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.i18n import translate
 from core.ids import to_global_id
 from models.cases import Case, CaseLevel, CaseStep, StepAction
 from policies.capabilities.cases import CASE_READ
@@ -17,6 +18,17 @@ VISIBILITY = f"{CASE_READ.resource}:{CASE_READ.action}"
 
 def case_gid(case_id: int) -> str:
     return to_global_id("Case", case_id)
+
+
+def level_text(level: int) -> str:
+    """The level as the reader of a notification says it (网格, 社区, 街道, 区级部门)."""
+    if level == CaseLevel.GRID:
+        return translate("case.level_grid")
+    if level == CaseLevel.COMMUNITY:
+        return translate("case.level_community")
+    if level == CaseLevel.STREET:
+        return translate("case.level_street")
+    return translate("case.level_district")
 
 
 def level_name(level: int | None) -> str | None:

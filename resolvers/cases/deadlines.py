@@ -23,14 +23,13 @@ from core.i18n import translate
 from models.cases import (
     OPEN_STATES,
     Case,
-    CaseLevel,
     CaseStep,
     CaseWarning,
     StepAction,
     WarningLevel,
 )
 from resolvers.cases.access import warned_users
-from resolvers.cases.common import VISIBILITY, case_gid, level_name
+from resolvers.cases.common import VISIBILITY, case_gid, level_name, level_text
 from resolvers.cases.settings import CaseDomainSettings
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
@@ -154,7 +153,10 @@ async def _tell(
             inbox[user_id, level].append(case)
     for (user_id, level), cases in sorted(inbox.items(), key=lambda item: item[0]):
         name = NAMES[level]
-        kind = translate(f"case.warning_{name}")
+        if level is WarningLevel.RED:
+            kind = translate("case.warning_red")
+        else:
+            kind = translate("case.warning_yellow")
         if len(cases) == 1:
             title = translate("case.warning_title", title=cases[0].title, warning=kind)
             subject = case_gid(cases[0].id)
@@ -165,7 +167,7 @@ async def _tell(
             translate(
                 "case.warning_line",
                 title=case.title,
-                level=translate(f"case.level_{CaseLevel(case.level).name}"),
+                level=level_text(case.level),
                 due=case.due_at.isoformat(timespec="minutes"),
             )
             for case in cases

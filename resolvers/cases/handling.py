@@ -45,7 +45,7 @@ from resolvers.cases.access import (
     visible_case,
 )
 from resolvers.cases.codes import CaseCode
-from resolvers.cases.common import case_gid, step
+from resolvers.cases.common import case_gid, level_text, step
 from resolvers.cases.machine import HOLDER_LEVEL, Action, Holder, Next, Standing, Tie, decide
 from resolvers.cases.media import StagedMedia, Uploads, staged_media
 from resolvers.cases.rules import lowest_level, new_stint, street_rules
@@ -154,7 +154,7 @@ async def tell_party(change: Change, caller: Caller, case: Case) -> None:
         users,
         "case.new",
         translate("case.new_title", title=case.title),
-        translate("case.new_body", level=translate(f"case.level_{CaseLevel(case.level).name}")),
+        translate("case.new_body", level=level_text(case.level)),
         case_gid(case.id),
     )
 
@@ -256,7 +256,7 @@ def _resolving(caller: Caller, result: str, directly: bool = False) -> Apply:
     return apply
 
 
-async def escalate(caller: Caller, case_id: int, reason: str) -> Case:
+async def escalate(caller: Caller, case_id: int, reason: str, *, district: bool = False) -> Case:
     """上报上级: one level up (grid → community → street desk), with a reason; new deadlines."""
     reason = _reason(reason)
 
@@ -276,7 +276,7 @@ async def escalate(caller: Caller, case_id: int, reason: str) -> Case:
         )
         await tell_party(change, caller, case)
 
-    return await act(caller, case_id, Action.ESCALATE, apply)
+    return await act(caller, case_id, Action.ESCALATE, apply, district=district)
 
 
 async def send_back(caller: Caller, case_id: int, reason: str, *, district: bool = False) -> Case:
@@ -371,7 +371,7 @@ async def transfer(
             sorted(set(users) - {caller.user.id}),
             "case.new",
             translate("case.new_title", title=case.title),
-            translate("case.new_body", level=translate("case.level_STREET")),
+            translate("case.new_body", level=level_text(CaseLevel.STREET)),
             case_gid(case.id),
         )
 

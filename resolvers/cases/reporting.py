@@ -33,7 +33,7 @@ from resolvers.caller import Caller
 from resolvers.cases import geo
 from resolvers.cases.access import party_users
 from resolvers.cases.codes import CaseCode
-from resolvers.cases.common import case_gid, step
+from resolvers.cases.common import case_gid, level_text, step
 from resolvers.cases.media import Uploads, staged_media
 from resolvers.cases.rules import lowest_level, new_stint, street_rules
 from resolvers.events import changing
@@ -180,7 +180,7 @@ async def file_case(
                     [u for u in await party_users(services, case) if not actor or u != actor.id],
                     "case.new",
                     translate("case.new_title", title=case.title),
-                    translate("case.new_body", level=translate(f"case.level_{level.name}")),
+                    translate("case.new_body", level=level_text(level)),
                     case_gid(case.id),
                 )
         media.commit()

@@ -28,6 +28,7 @@ from models.cases import (
 from models.tenancy import Street
 from resolvers.cases import calendar
 from resolvers.demo import DemoStreetData
+from tenants.scoping import street_scope
 
 # (working days to sign, working days to resolve) by urgency, at every level: seed 002's
 # five-day target for ordinary matters.
@@ -165,4 +166,5 @@ async def ensure_street_rules(street: Street) -> None:
 async def load_case_rules_demo(data: DemoStreetData) -> None:
     """The cases domain's part of a demo street: its starting rules (categories, SLA table,
     closure levels, settings)."""
-    await ensure_street_rules(data.street)
+    with street_scope(data.street.id):
+        await ensure_street_rules(data.street)

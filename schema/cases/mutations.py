@@ -267,6 +267,17 @@ class CasesMutation:
         return _done(row)
 
     @mutation(
+        requires=Can(CASE_DISTRICT_HANDLE),
+        description="区级部门: the fourth level is the last: escalating a linked case is "
+        "refused (TOP_LEVEL); send it back to the street instead.",
+    )
+    async def escalate_linked_case(self, info: Info, input: CaseReasonInput) -> CasePayload:
+        row = await handling.escalate(
+            caller(info), _case_id(input.case_id), input.reason, district=True
+        )
+        return _done(row)
+
+    @mutation(
         requires=Can(CASE_RATE),
         description="评价: rate the result of your resolved case, once per round. Satisfied "
         "closes it; unsatisfied lets you report it again (`rereportCase`).",
