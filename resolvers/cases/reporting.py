@@ -245,6 +245,8 @@ async def report_resolved(
 ) -> Case:
     """事事必报: a grid chief records a matter solved on the spot as a case closed at the grid
     (上报为已办结), with what was done. The grid must be one the chief serves."""
+    if new.grid_id is not None and not await Grid.exists(id=new.grid_id):
+        raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId")
     mine = await my_grid_ids(caller.user.id)
     grid_id = new.grid_id if new.grid_id is not None else (mine[0] if len(mine) == 1 else None)
     if grid_id is None:
