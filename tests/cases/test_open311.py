@@ -135,7 +135,7 @@ async def public_case(
 ) -> Case:
     """A resident's case marked public, reported through the reporting operation."""
     with street_scope(place.street.street_id):
-        category = await CaseCategory.get(code=new.pop("code", "CITY"))
+        category = await CaseCategory.get(code=new.pop("code", "city"))
         uploads = Uploads(photos=[BytesUpload(PNG)] if photo else [])
         return await file_case(
             services,
@@ -171,7 +171,7 @@ async def test_the_services_are_the_streets_categories_with_the_specs_fields(
     services = response.json()
     assert len(services) == 10
     assert all(set(s) == SERVICE_FIELDS for s in services)
-    city = next(s for s in services if s["service_code"] == "CITY")
+    city = next(s for s in services if s["service_code"] == "city")
     assert (city["service_name"], city["metadata"], city["type"]) == ("城市管理", False, "realtime")
     xml = await api_module.client.get(f"{V2}/services.xml", params=q(place))
     assert xml.headers["content-type"] == "text/xml; charset=utf-8"
@@ -185,8 +185,8 @@ async def test_a_services_definition_and_an_unknown_service(
     api_module: Api, place: Jurisdiction
 ) -> None:
     client = api_module.client
-    found = await client.get(f"{V2}/services/CITY.json", params=q(place))
-    assert found.json() == {"service_code": "CITY", "attributes": []}
+    found = await client.get(f"{V2}/services/city.json", params=q(place))
+    assert found.json() == {"service_code": "city", "attributes": []}
     missing = await client.get(f"{V2}/services/NOPE.json", params=q(place))
     assert missing.status_code == 404
     ((error,),) = [missing.json()]
@@ -200,7 +200,7 @@ async def test_a_services_definition_and_an_unknown_service(
 async def test_the_jurisdiction_is_required_and_must_exist(
     api_module: Api, params: dict[str, str], status: int
 ) -> None:
-    for path in ("services.json", "requests.json", "services/CITY.json", "requests/1.json"):
+    for path in ("services.json", "requests.json", "services/city.json", "requests/1.json"):
         response = await api_module.client.get(f"{V2}/{path}", params=params)
         assert response.status_code == status, path
         assert [e["code"] for e in response.json()] == [status]
@@ -258,7 +258,7 @@ async def test_a_hotline_reports_a_case_and_follows_it(
     form = {
         **q(place),
         "api_key": place.key,
-        "service_code": "CITY",
+        "service_code": "city",
         "lat": "30.25",
         "long": "120.15",
         "address_string": "望江路 18 号",
@@ -287,7 +287,7 @@ async def test_a_hotline_reports_a_case_and_follows_it(
     mine = await client.get(f"{V2}/requests/{case.id}.json", params=q(place, api_key=place.key))
     (request,) = mine.json()
     assert set(request) == REQUEST_FIELDS
-    assert request["status"] == "open" and request["service_code"] == "CITY"
+    assert request["status"] == "open" and request["service_code"] == "city"
     assert request["description"] == "井盖缺失\n路口东侧，夜间危险"
     assert (request["lat"], request["long"]) == (30.25, 120.15)
     for name in ("requested_datetime", "updated_datetime", "expected_datetime"):
@@ -336,7 +336,7 @@ async def test_request_filters_and_the_90_day_window(
 ) -> None:
     client = api_module.client
     city = await public_case(services, place, "占道经营")
-    safety = await public_case(services, place, "消防通道堵塞", code="SAFETY")
+    safety = await public_case(services, place, "消防通道堵塞", code="safety")
     old = await public_case(services, place, "去年的事")
     old_at = old.reported_at - timedelta(days=120)
     with street_scope(place.street.street_id):
@@ -351,12 +351,12 @@ async def test_request_filters_and_the_90_day_window(
     default = await ids()
     assert str(old.id) not in default and {str(city.id), str(safety.id)} <= set(default)
     assert default == sorted(default, key=int, reverse=True)  # the latest first
-    assert str(safety.id) not in await ids(service_code="CITY")
-    assert str(safety.id) in await ids(service_code="CITY,SAFETY")
+    assert str(safety.id) not in await ids(service_code="city")
+    assert str(safety.id) in await ids(service_code="city,safety")
     assert {str(city.id), str(safety.id)} <= set(await ids(status="open"))
     assert not ours & set(await ids(status="closed"))
     # service_request_id overrides every other argument, even the window
-    assert await ids(service_request_id=f"{old.id},{city.id}", service_code="SAFETY") == [
+    assert await ids(service_request_id=f"{old.id},{city.id}", service_code="safety") == [
         str(city.id),
         str(old.id),
     ]
@@ -391,7 +391,7 @@ def good_form(place: Jurisdiction) -> dict[str, str]:
     return {
         **q(place),
         "api_key": place.key,
-        "service_code": "CITY",
+        "service_code": "city",
         "lat": "30.25",
         "long": "120.15",
         "description": "垃圾满溢",
