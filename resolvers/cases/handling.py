@@ -256,9 +256,8 @@ def _resolving(caller: Caller, result: str, directly: bool = False) -> Apply:
     return apply
 
 
-async def escalate(caller: Caller, case_id: int, reason: str, *, district: bool = False) -> Case:
-    """上报上级: one level up (grid → community → street desk), with a reason; new deadlines."""
-    reason = _reason(reason)
+def _moving(caller: Caller, action: StepAction, reason: str) -> Apply:
+    """Hand the case to where the table sends it (up or back), with the reason on its step."""
 
     async def apply(doing: Doing) -> None:
         change, case, nxt = doing.change, doing.case, doing.next
@@ -266,40 +265,22 @@ async def escalate(caller: Caller, case_id: int, reason: str, *, district: bool 
         before = CaseLevel(case.level)
         await hand_over(change, caller, case, nxt.holder)
         await case.save()
-        await step(
-            change,
-            case,
-            StepAction.ESCALATED,
-            level=before,
-            to_level=CaseLevel(case.level),
-            note=reason,
-        )
+        await step(change, case, action, level=before, to_level=CaseLevel(case.level), note=reason)
         await tell_party(change, caller, case)
 
+    return apply
+
+
+async def escalate(caller: Caller, case_id: int, reason: str, *, district: bool = False) -> Case:
+    """上报上级: one level up (grid → community → street desk), with a reason; new deadlines."""
+    apply = _moving(caller, StepAction.ESCALATED, _reason(reason))
     return await act(caller, case_id, Action.ESCALATE, apply, district=district)
 
 
 async def send_back(caller: Caller, case_id: int, reason: str, *, district: bool = False) -> Case:
     """回退: a wrongly routed case goes back, with a reason: a department's or a district
     department's to the street desk, the desk's to the community, the community's to the grid."""
-    reason = _reason(reason)
-
-    async def apply(doing: Doing) -> None:
-        change, case, nxt = doing.change, doing.case, doing.next
-        assert nxt.holder is not None
-        before = CaseLevel(case.level)
-        await hand_over(change, caller, case, nxt.holder)
-        await case.save()
-        await step(
-            change,
-            case,
-            StepAction.SENT_BACK,
-            level=before,
-            to_level=CaseLevel(case.level),
-            note=reason,
-        )
-        await tell_party(change, caller, case)
-
+    apply = _moving(caller, StepAction.SENT_BACK, _reason(reason))
     return await act(caller, case_id, Action.SEND_BACK, apply, district=district)
 
 

@@ -95,51 +95,30 @@ async def staged_media(
     """Stage and check every file; ``commit()`` after the transaction commits. Whatever is not
     committed when the block ends is removed (a refused report leaves nothing on disk)."""
     limits = services.settings.section(CaseDomainSettings)
+    kinds = (
+        (MediaKind.PHOTO, uploads.photos, "photos", sniff, None, MAX_PHOTOS),
+        (MediaKind.VIDEO, [uploads.video] if uploads.video else [], "video", sniff_video,
+         limits.case_video_max_bytes, 1),
+        (MediaKind.VOICE, [uploads.voice] if uploads.voice else [], "voice", sniff_voice,
+         limits.case_voice_max_bytes, 1),
+    )  # fmt: skip
     async with contextlib.AsyncExitStack() as stack:
         parts = [
             (
-                MediaKind.PHOTO,
+                kind,
                 await stack.enter_async_context(
                     staged(
                         services,
                         street_id,
-                        uploads.photos,
-                        "photos",
-                        kinds=sniff,
+                        files,
+                        field,
+                        kinds=sniffer,
                         folder="cases",
-                        max_files=MAX_PHOTOS,
+                        limit=limit,
+                        max_files=most,
                     )
                 ),
-            ),
-            (
-                MediaKind.VIDEO,
-                await stack.enter_async_context(
-                    staged(
-                        services,
-                        street_id,
-                        [uploads.video] if uploads.video else [],
-                        "video",
-                        kinds=sniff_video,
-                        folder="cases",
-                        limit=limits.case_video_max_bytes,
-                        max_files=1,
-                    )
-                ),
-            ),
-            (
-                MediaKind.VOICE,
-                await stack.enter_async_context(
-                    staged(
-                        services,
-                        street_id,
-                        [uploads.voice] if uploads.voice else [],
-                        "voice",
-                        kinds=sniff_voice,
-                        folder="cases",
-                        limit=limits.case_voice_max_bytes,
-                        max_files=1,
-                    )
-                ),
-            ),
+            )
+            for kind, files, field, sniffer, limit, most in kinds
         ]
         yield StagedMedia(parts)

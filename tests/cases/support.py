@@ -408,3 +408,16 @@ class Chunks:
     async def read(self, size: int = -1) -> bytes:
         chunk, self.data = (self.data, b"") if size < 0 else (self.data[:size], self.data[size:])
         return chunk
+
+
+async def seed_cases(services: Services, street: Street, grid_id: int, staff: User) -> None:
+    """Cases for the N+1 guard (tests/platform/test_n_plus_one.py): six at the grid of
+    ``staff`` (who serves it), each with a timeline of several steps and a photo."""
+    as_staff = Caller(services, staff, street)
+    category = await CaseCategory.get(code="city")
+    for n in range(6):
+        new = reporting.NewCase(title=f"事项{n}", category_id=category.id, grid_id=grid_id)
+        case = await reporting.report_case(as_staff, new, Uploads(photos=[Chunks(PNG)]))
+        await handling.sign(as_staff, case.id, "签收")
+        if n % 2:
+            await handling.resolve(as_staff, case.id, "已处理")

@@ -4,7 +4,6 @@ file is left on disk."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +28,6 @@ from tests.cases.support import (
     at_street_desk,
     call,
     case_street,
-    clock_at,
     mutation,
     ok,
     report_input,
@@ -42,17 +40,6 @@ from tests.projects.support import stored_files, upload
 from tests.support import Api, gid
 
 ESCALATE_LINKED = mutation("escalateLinkedCase", "CaseReasonInput")
-
-
-@pytest.fixture
-def monday(clock: FrozenClock) -> Iterator[FrozenClock]:
-    with clock_at(clock) as at:
-        yield at
-
-
-@pytest.fixture
-async def cs(services: Services, monday: FrozenClock) -> CaseStreet:
-    return await case_street(services, "bad")
 
 
 async def refused(

@@ -5,9 +5,6 @@ PostgreSQL, still once. The clock jumps; nothing sleeps."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-
-import pytest
 
 from core.clock import FrozenClock
 from models.cases import CaseWarning
@@ -20,8 +17,6 @@ from tests.cases.support import (
     SIGN,
     CaseStreet,
     call,
-    case_street,
-    clock_at,
     ok,
     pk,
     reported,
@@ -30,17 +25,6 @@ from tests.conftest import needs_postgres
 from tests.support import Api
 
 WARNING = "query($id: ID!) { case(id: $id) { warning overdue warnings { level stint } } }"
-
-
-@pytest.fixture
-def monday(clock: FrozenClock) -> Iterator[FrozenClock]:
-    with clock_at(clock) as at:
-        yield at
-
-
-@pytest.fixture
-async def cs(services: Services, monday: FrozenClock) -> CaseStreet:
-    return await case_street(services, "dl")
 
 
 async def warnings_of(cs: CaseStreet, case: str) -> list[tuple[int, int]]:

@@ -4,10 +4,6 @@ on its timeline and in the inboxes of those who must act."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from core.clock import FrozenClock
 from models.cases import Case, CaseMedia
 from models.events import Notification
@@ -44,8 +40,6 @@ from tests.cases.support import (
     CaseStreet,
     at_street_desk,
     call,
-    case_street,
-    clock_at,
     ok,
     pk,
     report_input,
@@ -55,17 +49,6 @@ from tests.cases.support import (
 )
 from tests.projects.support import upload
 from tests.support import Api, gid
-
-
-@pytest.fixture
-def monday(clock: FrozenClock) -> Iterator[FrozenClock]:
-    with clock_at(clock) as at:
-        yield at
-
-
-@pytest.fixture
-async def cs(services: Services, monday: FrozenClock) -> CaseStreet:
-    return await case_street(services)
 
 
 async def timeline(api: Api, cs: CaseStreet, case: str) -> list[tuple[str, str]]:

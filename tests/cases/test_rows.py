@@ -6,15 +6,9 @@ signed by them, a round they lead, or dispatched to their department (street or 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from core.clock import FrozenClock
 from models.accounts import Role
 from policies.rows import Scope
 from resolvers.cases.rows import RULES
-from resolvers.services import Services
 from tests.cases.support import (
     LINK,
     REPORT_FOR,
@@ -23,8 +17,6 @@ from tests.cases.support import (
     CaseStreet,
     at_street_desk,
     call,
-    case_street,
-    clock_at,
     ok,
     report_input,
     reported,
@@ -56,17 +48,6 @@ TABLE: dict[Role, Scope] = {
 def test_the_declarations_match_the_table() -> None:
     assert set(TABLE) == set(Role)
     assert RULES.table() == {("Case", role.value): scope for role, scope in TABLE.items()}
-
-
-@pytest.fixture
-def monday(clock: FrozenClock) -> Iterator[FrozenClock]:
-    with clock_at(clock) as at:
-        yield at
-
-
-@pytest.fixture
-async def cs(services: Services, monday: FrozenClock) -> CaseStreet:
-    return await case_street(services, "rows")
 
 
 LIST = "{ cases(first: 100) { totalCount edges { node { id } } } }"
