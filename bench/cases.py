@@ -58,6 +58,8 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 
+from core import notes
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "73000"))
@@ -74,6 +76,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 COMMUNITIES, GRIDS_PER_COMMUNITY = 10, 5
 WEST, SOUTH, CELL = 120.0, 30.0, 0.01  # the bench street's grids: squares of 0.01°
 SECRET = secrets.token_urlsafe(48)
+AUDIT_KEY = notes.generate_signer("bench.gongzhi/audit")
 RNG = random.Random(2026)
 # A small but real JPEG header and body (content-sniffed as image/jpeg).
 PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(2000)
@@ -758,6 +761,7 @@ async def main() -> None:
             "GONGZHI_REDIS_URL": os.environ.get("GONGZHI_REDIS_URL", DEFAULT_REDIS),
             "GONGZHI_REDIS_PREFIX": f"bench-{secrets.token_hex(3)}",
             "GONGZHI_SECRET_KEY": SECRET,
+            "GONGZHI_AUDIT_SIGNING_KEY": AUDIT_KEY.text,
             "GONGZHI_UPLOAD_DIR": str(uploads),
             "GONGZHI_CASE_SCAN_SECONDS": "86400",  # the bench runs its own scan, below
         }

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from websockets.asyncio.client import connect
 
+from core import notes
+
 SUBSCRIBE = 'subscription { streetEvents(types: ["community.created"]) { subject occurredAt } }'
 CREATE = """mutation($code: String!) { createCommunity(input: {code: $code, name: "进度"}) {
   __typename } }"""
@@ -110,6 +112,7 @@ async def run_gongzhi(subscribers: int, events: int) -> dict[str, float | int]:
         "GONGZHI_REDIS_URL": os.environ.get("GONGZHI_REDIS_URL", "redis://127.0.0.1:6379/0"),
         "GONGZHI_REDIS_PREFIX": f"bench-{secrets.token_hex(3)}",
         "GONGZHI_SECRET_KEY": secrets.token_urlsafe(48),
+        "GONGZHI_AUDIT_SIGNING_KEY": notes.generate_signer("bench.gongzhi/audit").text,
     }
     cli = [sys.executable, "-m", "gongzhi.cli"]
     server = None

@@ -31,6 +31,8 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 
+from core import notes
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
 PROJECTS = 1000
 MILESTONES = 10
@@ -306,6 +308,7 @@ async def main() -> None:
             "GONGZHI_ENV": "production",
             "GONGZHI_DATABASE_URL": url,
             "GONGZHI_SECRET_KEY": SECRET,
+            "GONGZHI_AUDIT_SIGNING_KEY": notes.generate_signer("bench.gongzhi/audit").text,
             "GONGZHI_ARGON2_TIME_COST": "1",
             "GONGZHI_ARGON2_MEMORY_KIB": "1024",
             "BENCH_DATABASE_URL": url,

@@ -60,6 +60,8 @@ import asyncpg
 import httpx
 import uvloop
 
+from core import notes
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 VOTERS = int(os.environ.get("BENCH_VOTERS", "2000"))
@@ -68,6 +70,7 @@ CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "64"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 WARMUP = 100
 SECRET = secrets.token_urlsafe(48)
+AUDIT_KEY = notes.generate_signer("bench.gongzhi/audit")
 ANSWERS = ("YES", "NO", "ABSTAIN")
 
 CAST = """
@@ -304,7 +307,7 @@ async def server(args: list[str], env: dict[str, str]) -> AsyncIterator[Served]:
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient() as http:
-            for _ in range(300):
+            for _ in range(900):
                 with contextlib.suppress(httpx.HTTPError):
                     await http.get(f"{base}/healthz")
                     break
@@ -440,6 +443,7 @@ class Outcome:
     seconds: float = 0.0
     requests: int = 0
     cpu: Cpu = field(default_factory=Cpu)
+    lag_ms: list[float] = field(default_factory=list)
 
 
 Submit = Callable[[Voter, str, dict[str, str]], Awaitable[tuple[dict[str, Any], float]]]
@@ -536,6 +540,7 @@ async def run_gongzhi(url: str, setup: Setup) -> tuple[Outcome, dict[str, Any]]:
         "GONGZHI_REDIS_URL": os.environ.get("GONGZHI_REDIS_URL", DEFAULT_REDIS),
         "GONGZHI_REDIS_PREFIX": f"bench-{secrets.token_hex(3)}",
         "GONGZHI_SECRET_KEY": SECRET,
+        "GONGZHI_AUDIT_SIGNING_KEY": AUDIT_KEY.text,
     }
     say(f"gongzhi: {WORKERS} uvicorn workers, {VOTERS} voters, {CONCURRENCY} connections")
     async with (
@@ -550,18 +555,51 @@ async def run_gongzhi(url: str, setup: Setup) -> tuple[Outcome, dict[str, Any]]:
         codes = Counter(str(w.get("code") or w.get("error")) for w, _ in warm)
         assert set(codes) == {"NOT_ON_ELECTORATE"}, codes
         say("  firing")
+        fired: list[bool] = []
+        lag = asyncio.create_task(sequencing_lag(url, setup.street_id, fired))
         async with measured(served, url) as cpu:
             outcome = await fire(setup.voters, submit)
+        fired.append(True)
+        outcome.lag_ms = await lag
         outcome.cpu = cpu
         say(f"  {outcome.seconds:.2f} s; closing the vote through the API")
-        _, body, _ = await client.post(
-            "/graphql",
-            {"query": CLOSE, "variables": {"id": setup.vote_gid}},
-            {"authorization": f"Bearer {setup.staff_token}"},
-        )
-        closed = body["data"]["closeVote"]
+        # on a connection of its own: the firing's may have idled past the keep-alive
+        async with httpx.AsyncClient(base_url=served.base, timeout=300) as http:
+            answer = await http.post(
+                "/graphql",
+                json={"query": CLOSE, "variables": {"id": setup.vote_gid}},
+                headers={"authorization": f"Bearer {setup.staff_token}"},
+            )
+        closed = answer.json()["data"]["closeVote"]
         assert closed["__typename"] == "VoteSuccess", closed
     return outcome, env
+
+
+async def sequencing_lag(url: str, street_id: int, done: list[bool]) -> list[float]:
+    """From commit to sequenced, for each audit entry of the street written meanwhile: the
+    pending entries are polled every 20 ms (an entry is timed from the first poll that saw it
+    committed and pending, so the figure is at most 20 ms short), until firing is over and
+    nothing is pending."""
+    conn = await asyncpg.connect(pg(url))
+    seen: dict[int, float] = {}
+    lags: list[float] = []
+    try:
+        while True:
+            rows = await conn.fetch(
+                "SELECT id FROM audit_entry WHERE tenant_id = $1 AND sequence IS NULL", street_id
+            )
+            now = time.perf_counter()
+            pending = {r["id"] for r in rows}
+            for entry_id in list(seen):
+                if entry_id not in pending:
+                    lags.append(1000 * (now - seen.pop(entry_id)))
+            for entry_id in pending:
+                seen.setdefault(entry_id, now)
+            if done and not pending:
+                return lags
+            await asyncio.sleep(0.02)
+    finally:
+        await conn.close()
 
 
 async def run_baseline(url: str, voters: list[Voter]) -> Outcome:
@@ -712,6 +750,21 @@ async def check(url: str, setup: Setup, outcome: Outcome, env: dict[str, str]) -
     printed, _ = await recount.communicate()
     if recount.returncode != 0:
         say(printed.decode())
+    say("gongzhi audit verify")
+    verified = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "gongzhi.cli",
+        "audit",
+        "verify",
+        "--street",
+        "bench",
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    said, _ = await verified.communicate()
+    say(said.decode().strip())
     duplicates = unmatched + outcome.bad_replays + outcome.second_accepted
     if len(rows) > electors_voted:
         duplicates += len(rows) - electors_voted
@@ -724,6 +777,7 @@ async def check(url: str, setup: Setup, outcome: Outcome, env: dict[str, str]) -
         ),
         "secret_kept": secret_kept,
         "audit_entries": audit["n"],
+        "log_intact": verified.returncode == 0,
     }
 
 
@@ -761,6 +815,8 @@ async def main() -> None:
                 "recount_matches": checked["recount_matches"],
                 "ballots_per_s": round(ballots_per_s, 1),
                 "p95_ms": round(p95(outcome.first_ms), 1),
+                "sequencing_lag_p95_ms": round(p95(outcome.lag_ms), 1),
+                "log_intact": checked["log_intact"],
                 "baseline_ballots_per_s": round(baseline_per_s, 1),
                 "baseline_p95_ms": round(p95(baseline.first_ms), 1),
                 "ratio": round(ballots_per_s / baseline_per_s, 3),

@@ -19,6 +19,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -54,18 +55,24 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -
 
 
 async def apply_migrations(settings: Settings, quiet: bool = False) -> None:
+    """Tortoise's migrations, as the tables' owner; then, on PostgreSQL, the app's role and
+    row security on every street-owned table (``docs/rls.md``)."""
+    from tortoise import Tortoise
     from tortoise.migrations.api import migrate
 
-    from gongzhi.platform import database_config
+    from gongzhi.platform import database_config, secure_database
 
     def progress(event: str, app_label: str, name: str) -> None:
         if not quiet and event == "apply_done":
             click.echo(f"  applied {app_label}.{name}")
 
-    await migrate(config=database_config(settings), progress=progress)
-    from tortoise import Tortoise
-
-    await Tortoise.close_connections()
+    try:
+        await migrate(config=database_config(settings, owner=True), progress=progress)
+        note = await secure_database(settings)
+        if note and not quiet:
+            click.echo(f"  {note}")
+    finally:
+        await Tortoise.close_connections()
 
 
 @click.group()
@@ -89,6 +96,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         settings.require_safe_secret()
     except SettingsError as exc:
         _fail(str(exc))
+    _audit_keys(settings, signing=True)  # no signing key in production: refuse to start
     _run(lambda: apply_migrations(settings))
     if demo:
         from gongzhi.platform import load_demo
@@ -106,6 +114,8 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     click.echo(
         f"gongzhi on http://{host}:{port}/graphql ({settings.env.value}, {workers} worker(s))"
     )
+    from gongzhi.app import serve_options
+
     uvicorn.run(
         "gongzhi.app:create_app_from_env",
         factory=True,
@@ -114,6 +124,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         workers=workers,
         lifespan="on",
         log_level="info",
+        **serve_options(settings),
     )
 
 
@@ -238,31 +249,162 @@ def tenant_create(code: str, name: str, district_code: str, admin_username: str)
 
 @main.group()
 def audit() -> None:
-    """The audit chain (留痕)."""
+    """The audit log (留痕): a Merkle tree per street, with signed checkpoints."""
+
+
+def _audit_keys(settings: Settings, signing: bool = False) -> Any:
+    from resolvers.audit.keys import load_keys
+
+    try:
+        return load_keys(settings, signing=signing)
+    except SettingsError as exc:
+        _fail(str(exc))
 
 
 @audit.command("verify")
 @click.option("--street", "street_code", default=None, help="Only this street (code).")
-def audit_verify(street_code: str | None) -> None:
-    """Check every street's hash chain; exit 1 naming the first broken entry of each street."""
-    from resolvers.audit import verify
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A signed checkpoint you hold (repeatable): the log must still match it.",
+)
+def audit_verify(street_code: str | None, checkpoints: tuple[Path, ...]) -> None:
+    """Recompute every street's tree from its entries and check it against every signed
+    checkpoint: those given, those the platform stored, the district's log and the witness
+    folder. Exit 1 naming the first entry that differs; 2 for a checkpoint that cannot be
+    used (bad signature, unknown key, another street's) or an unknown street."""
+    from resolvers.audit.settings import AuditSettings
+    from resolvers.audit.verify import BadCheckpoint, verify
 
     settings = Settings()
+    keys = _audit_keys(settings)
+    section = settings.section(AuditSettings)
+
+    async def work() -> Any:
+        return await verify(keys, section, street_code, checkpoints)
+
     try:
-        reports = _run(lambda: _with_database(settings, lambda: verify(street_code)))
+        reports = _run(lambda: _with_database(settings, work))
     except LookupError:
         _fail(f"no street with code {street_code!r}")
+    except BadCheckpoint as exc:
+        _fail(str(exc))
     broken = 0
     for report in reports:
         street = report.street.code
+        pending = f", {report.pending} pending" if report.pending else ""
         if report.intact:
-            click.echo(f"{street}: intact ({report.entries} entries)")
+            click.echo(
+                f"{street}: intact ({report.entries} entries{pending}, "
+                f"{report.checkpoints} checkpoints)"
+            )
         else:
             broken += 1
             click.echo(
                 f"{street}: BROKEN at entry {report.broken_sequence}: {report.reason}", err=True
             )
     sys.exit(EXIT_CHECK_FAILED if broken else EXIT_OK)
+
+
+@audit.command("sequence")
+def audit_sequence() -> None:
+    """Sequence every committed entry and sign a checkpoint of every street that grew, now
+    (the servers do it by themselves; for after a migration, or with them stopped). Needs
+    the signing key."""
+    from core.broker import MemoryBroker
+    from gongzhi.platform import make_services
+    from resolvers.audit.sequencer import audit_keys, sequence_now
+
+    settings = Settings()
+    _audit_keys(settings, signing=True)
+
+    async def work() -> int:
+        services = make_services(settings, MemoryBroker())
+        audit_keys(services)
+        return await sequence_now(services)
+
+    _run(lambda: apply_migrations(settings, quiet=True))
+    done = _run(lambda: _with_database(settings, work))
+    click.echo(f"{done} entries sequenced")
+
+
+@audit.command("checkpoint")
+@click.option("--street", "street_code", required=True, help="Street code, e.g. wulidun")
+def audit_checkpoint(street_code: str) -> None:
+    """Print the street's latest signed checkpoint (a C2SP signed note), to keep."""
+    from resolvers.audit.log import public_checkpoint
+
+    settings = Settings()
+    try:
+        _, checkpoint = _run(
+            lambda: _with_database(settings, lambda: public_checkpoint(street_code))
+        )
+    except LookupError:
+        _fail(f"no street with code {street_code!r}")
+    if checkpoint is None:
+        _fail(f"street {street_code} has no signed checkpoint yet", EXIT_CHECK_FAILED)
+    click.echo(checkpoint.note, nl=False)
+
+
+@audit.command("check-receipt")
+@click.argument("receipt", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    help="A verifier key to trust (name+keyid+base64, repeatable); else the configured ones.",
+)
+def audit_check_receipt(receipt: Path, keys: tuple[str, ...]) -> None:
+    """Check a ballot receipt (RECEIPT.json, from checkVoteReceipt's receiptDocument) offline:
+    the ballot is a leaf of the street's log under a checkpoint signed with a trusted key.
+    Exit 0 when it verifies, 1 when it does not, 2 for an unreadable file or no key."""
+    import json
+
+    from core import notes
+    from resolvers.audit.keys import parse_verifiers
+    from resolvers.votes.receipts import ReceiptError, check_receipt
+
+    try:
+        document = json.loads(receipt.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        _fail(f"{receipt}: {exc}")
+    try:
+        verifiers = parse_verifiers(" ".join(keys))
+    except notes.NoteError as exc:
+        _fail(f"--key: {exc}")
+    if not verifiers:
+        verifiers = list(
+            _audit_keys(
+                Settings(env=Env.DEV) if not os.environ.get("GONGZHI_ENV") else Settings()
+            ).verifiers
+        )
+    try:
+        checked = check_receipt(document, verifiers)
+    except ReceiptError as exc:
+        click.echo(f"RECEIPT DOES NOT VERIFY: {exc}", err=True)
+        sys.exit(EXIT_CHECK_FAILED)
+    click.echo(
+        f"receipt verified: ballot {checked.receipt_hash[:16]}… is entry {checked.sequence} of "
+        f"{checked.origin}, included in the checkpoint of {checked.tree_size} entries signed by "
+        f"{checked.signed_by}"
+    )
+
+
+@audit.command("keygen")
+@click.option("--name", required=True, help="The key's name, e.g. gongzhi.example.cn/audit")
+def audit_keygen(name: str) -> None:
+    """Make a checkpoint signing key: set it as GONGZHI_AUDIT_SIGNING_KEY (a secret, never in
+    the database) and publish its verifier key."""
+    from core import notes
+
+    try:
+        signer = notes.generate_signer(name)
+    except notes.NoteError as exc:
+        _fail(str(exc))
+    click.echo(f"signing key (secret): {signer.text}")
+    click.echo(f"verifier key (publish): {signer.verifier.text}")
 
 
 @main.group()
@@ -272,10 +414,13 @@ def votes() -> None:
 
 def _vote_pk(raw: str) -> int | None:
     from core.errors import DomainError
-    from core.ids import from_global_id
+    from core.ids import from_global_id, parse_key
 
     if raw.isdigit():
-        return int(raw)
+        try:
+            return parse_key(raw)
+        except ValueError:
+            return None
     try:
         kind, pk = from_global_id(raw)
     except DomainError:
@@ -342,6 +487,7 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
     from pathlib import Path
 
     from core.i18n import EN, translate
+    from core.validators import CODE_RE
     from gongzhi.platform import make_services
     from models.tenancy import Street
     from resolvers.people.importing import decode_csv
@@ -359,7 +505,8 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
     async def work() -> Any:
         from core.broker import make_broker
 
-        street = await Street.get_or_none(code=street_code.strip().lower())
+        code = street_code.strip().lower()
+        street = await Street.get_or_none(code=code) if CODE_RE.match(code) else None
         if street is None:
             raise LookupError(street_code)
         services = make_services(settings, make_broker(None, settings.redis_prefix))

@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
+from tortoise.validators import MaxLengthValidator
 
 from models.accounts import User
 from models.projects import Project
@@ -78,8 +79,10 @@ class Vote(TenantModel):
     """One vote of a street: its rules, its schedule, and once closed its result.
 
     ``electorate_spec`` keeps what the electorate was defined by (communities, grids or
-    accounts), ``electorate_size`` how many it held when frozen. ``turnout`` is kept by the
-    ballots themselves (each raises it in its own transaction). ``result`` is the tally stored
+    accounts), ``electorate_size`` how many it held when frozen. While the vote is open its
+    turnout is the sum of its ``TurnoutShard`` rows (each ballot raises one of them), so
+    ballots never queue on this row; ``turnout`` holds it once the vote is closed or
+    cancelled. ``result`` is the tally stored
     at closing, ``result_digest`` its hash (recorded in the audit chain at publication).
     """
 
@@ -87,7 +90,7 @@ class Vote(TenantModel):
     tenant: fields.ForeignKeyRelation[Street] = tenant_field("votes")
     kind = fields.CharEnumField(VoteKind, max_length=16)
     title = fields.CharField(max_length=200)
-    description = fields.TextField(default="")
+    description = fields.TextField(validators=[MaxLengthValidator(4000)], default="")
     status = fields.CharEnumField(VoteStatus, max_length=16, default=VoteStatus.DRAFT)
     mode = fields.CharEnumField(BallotMode, max_length=16)
     secret = fields.BooleanField(default=True)
@@ -108,7 +111,7 @@ class Vote(TenantModel):
     closed_at = fields.DatetimeField(null=True)
     published_at = fields.DatetimeField(null=True)
     cancelled_at = fields.DatetimeField(null=True)
-    cancel_reason = fields.TextField(default="")
+    cancel_reason = fields.TextField(validators=[MaxLengthValidator(1000)], default="")
     closing_reminded = fields.BooleanField(default=False)
     result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     result_digest = fields.CharField(max_length=64, default="")
@@ -239,3 +242,26 @@ class Ballot(TenantModel):
     class Meta:
         table = "ballot"
         indexes = (("vote_id", "receipt_hash"),)
+
+
+TURNOUT_SHARDS = 16
+
+
+class TurnoutShard(TenantModel):
+    """One of the counters an open vote's turnout is the sum of (计票分片): a ballot raises
+    one of them, chosen at random, so concurrent ballots seldom wait for each other's commit;
+    a read sums them. Made when the vote opens."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("turnout_shards")
+    vote: fields.ForeignKeyRelation[Vote] = fields.ForeignKeyField(
+        "gongzhi.Vote", related_name="turnout_shards", on_delete=fields.CASCADE
+    )
+    shard = fields.SmallIntField()
+    count = fields.IntField(default=0)
+
+    vote_id: int
+
+    class Meta:
+        table = "turnout_shard"
+        unique_together = (("vote", "shard"),)

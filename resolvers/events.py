@@ -1,5 +1,6 @@
 """Recording changes: one unit of work writes the change, its audit entry and its event
-in one transaction, and wakes the relay once it is committed. Reading a street's live events.
+in one transaction, and wakes the relay (and the audit log's sequencer) once it is committed.
+Reading a street's live events.
 
 Later domains write::
 
@@ -25,6 +26,7 @@ from models.audit import AuditEntry, append_entries, append_entry
 from models.events import EVENT_READ, PRIVATE, OutboxEvent, record_event
 from policies.capabilities import events as event_capabilities
 from policies.vocabulary import Capability, street_domain
+from resolvers.audit.sequencer import wake_sequencer
 from resolvers.outbox import Event, stream
 from resolvers.services import Services
 from tenants.scoping import current_street_id
@@ -42,8 +44,10 @@ class Change:
     actor_id: int | None
     at: datetime
     events: list[OutboxEvent] = field(default_factory=list)
+    audited: bool = False
 
     async def audit(self, action: str, subject: str, change: dict[str, Any]) -> AuditEntry:
+        self.audited = True
         return await append_entry(
             self.conn,
             street_id=self.street_id,
@@ -56,6 +60,7 @@ class Change:
 
     async def audit_many(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None:
         """Many entries at once, in order: ``(action, subject, change)`` each."""
+        self.audited = self.audited or bool(entries)
         await append_entries(
             self.conn,
             street_id=self.street_id,
@@ -103,13 +108,16 @@ async def changing(
     services: Services, actor: User | None, street_id: int | None = None
 ) -> AsyncIterator[Change]:
     """A transaction in the current street (or the one given) that records what it changes.
-    Nothing is recorded when it rolls back; the relay is woken once it commits."""
+    Nothing is recorded when it rolls back; the relay and the audit sequencer are woken once it
+    commits."""
     sid = current_street_id() if street_id is None else street_id
     async with in_transaction() as conn:
         change = Change(services, conn, sid, actor.id if actor else None, services.clock.now())
         yield change
     if change.events:
         services.relay.wake()
+    if change.audited:
+        wake_sequencer(services)
 
 
 def may_see(services: Services, user_id: int, event: Event) -> bool:

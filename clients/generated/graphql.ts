@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'NOT_ON_ELECTORATE'
   | 'OVER_BUDGET'
   | 'QUERY_TOO_COMPLEX'
+  | 'RESULT_MISMATCH'
   | 'REVOKED'
   | 'TENANT_FORBIDDEN'
   | 'TENANT_REQUIRED'

@@ -101,53 +101,53 @@ TO_DESK = (*TO_COMMUNITY, "com:sign", "com:escalate", "desk:sign")
 TO_DISTRICT = (*TO_DESK, "desk:link")
 UNSATISFIED = ("grid:sign", "grid:resolve", "rate:no", "rereport")
 STORIES = (
-    Story("楼道堆放杂物", "CITY", 0.1, 0, public=True),
-    Story("路灯不亮", "CITY", 1.5, 1, steps=("grid:sign",), public=True),
-    Story("井盖松动", "CITY", 3, 2, steps=("grid:sign", "grid:resolve")),
+    Story("楼道堆放杂物", "city", 0.1, 0, public=True),
+    Story("路灯不亮", "city", 1.5, 1, steps=("grid:sign",), public=True),
+    Story("井盖松动", "city", 3, 2, steps=("grid:sign", "grid:resolve")),
     Story(
         "垃圾清运不及时",
-        "CITY",
+        "city",
         12,
         3,
         steps=("grid:sign", "grid:resolve", "rate:ok"),
         gap_hours=100,  # signed and resolved late
     ),
-    Story("违章搭建", "CITY", 6, 4, U.IMPORTANT, TO_COMMUNITY),
-    Story("小区停车纠纷", "DISPUTE", 10, 5, U.IMPORTANT, (*TO_COMMUNITY, "com:sign")),
+    Story("违章搭建", "city", 6, 4, U.IMPORTANT, TO_COMMUNITY),
+    Story("小区停车纠纷", "dispute", 10, 5, U.IMPORTANT, (*TO_COMMUNITY, "com:sign")),
     Story(
         "绿化带被毁",
-        "CITY",
+        "city",
         12,
         0,
         U.IMPORTANT,
         (*TO_COMMUNITY, "com:sign", "com:resolve", "rate:basic"),
     ),
     Story(
-        "电梯频繁故障", "SERVICES", 4, 2, U.IMPORTANT, (*TO_COMMUNITY, "com:sign", "com:resolve")
+        "电梯频繁故障", "services", 4, 2, U.IMPORTANT, (*TO_COMMUNITY, "com:sign", "com:resolve")
     ),
-    Story("占道经营", "MARKET", 0.5, None, public=True),
-    Story("沿街店招破损", "CITY", 3, 5, steps=(*TO_DESK, "desk:close")),
+    Story("占道经营", "market", 0.5, None, public=True),
+    Story("沿街店招破损", "city", 3, 5, steps=(*TO_DESK, "desk:close")),
     Story(
-        "夜间施工噪音扰民", "GOVERNANCE", 7, 1, U.URGENT, (*TO_DESK, "desk:transfer", "dept:sign")
+        "夜间施工噪音扰民", "governance", 7, 1, U.URGENT, (*TO_DESK, "desk:transfer", "dept:sign")
     ),
-    Story("共享单车乱停放", "CITY", 9, 2, steps=(*TO_DESK, "desk:close", "rate:ok")),
-    Story("河道排污", "SAFETY", 5, 3, U.URGENT, TO_DISTRICT),
-    Story("老旧管网漏水", "SAFETY", 14, 4, U.URGENT, (*TO_DISTRICT, "district:sign")),
+    Story("共享单车乱停放", "city", 9, 2, steps=(*TO_DESK, "desk:close", "rate:ok")),
+    Story("河道排污", "safety", 5, 3, U.URGENT, TO_DISTRICT),
+    Story("老旧管网漏水", "safety", 14, 4, U.URGENT, (*TO_DISTRICT, "district:sign")),
     Story(
         "电动车楼道充电",
-        "SAFETY",
+        "safety",
         16,
         5,
         U.URGENT,
         (*TO_DISTRICT, "district:sign", "district:resolve", "rate:ok"),
     ),
     Story(
-        "道路塌陷", "SAFETY", 4, 0, U.URGENT, (*TO_DISTRICT, "district:sign", "district:resolve")
+        "道路塌陷", "safety", 4, 0, U.URGENT, (*TO_DISTRICT, "district:sign", "district:resolve")
     ),
-    Story("楼上漏水", "SOCIAL", 15, 0, steps=UNSATISFIED),
+    Story("楼上漏水", "social", 15, 0, steps=UNSATISFIED),
     Story(
         "物业服务差",
-        "SERVICES",
+        "services",
         18,
         1,
         steps=(*UNSATISFIED, "leader:sign", "leader:resolve", "rate:no", "rereport"),
@@ -273,7 +273,6 @@ async def _tell(cast: Cast, demo: DemoStreetData, story: Story, now: datetime) -
     resident = cast.users[Role.RESIDENT]
     case = await file_case(
         cast.services,
-        resident,
         NewCase(
             title=MARK + story.title,
             category_id=category.id,
@@ -284,6 +283,7 @@ async def _tell(cast: Cast, demo: DemoStreetData, story: Story, now: datetime) -
             public=story.public,
         ),
         Reporter(CaseSource.RESIDENT_APP, reporter_id=resident.id),
+        actor=resident,
     )
     # A few hours between steps, never past now.
     gap = story.gap_hours or min(6.0, max(0.5, story.days_ago * 24 / (len(story.steps) + 2)))
@@ -313,7 +313,7 @@ async def load_cases_demo(demo: DemoStreetData) -> None:
             await _tell(cast, demo, story, now)
         clock.current = _start(now, 2)
         grids = await Grid.all().order_by("community_id", "code")
-        city = await CaseCategory.get(code="CITY")
+        city = await CaseCategory.get(code="city")
         longitude, latitude = _point(demo.index, 0)
         await report_resolved(
             cast.as_(Role.GRID_CHIEF),
@@ -333,7 +333,7 @@ async def load_cases_demo(demo: DemoStreetData) -> None:
             services,
             {
                 "api_key": secret,
-                "service_code": "CITY",
+                "service_code": "city",
                 "lat": str(latitude),
                 "long": str(longitude),
                 "description": MARK + "热线来电：小区门口积水",

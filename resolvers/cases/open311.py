@@ -341,7 +341,7 @@ async def create_request(services: Services, form: Mapping[str, str]) -> list[di
     )
     who = Reporter(source=CaseSource.OPEN311, source_name=key.name)
     try:
-        case = await file_case(services, None, new, who)
+        case = await file_case(services, new, who)
     except Refused as refused:
         parameter = _PARAMETERS.get(refused.field or "", refused.field or "")
         status = 404 if refused.code == ErrorCode.NOT_FOUND else 400

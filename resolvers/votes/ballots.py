@@ -6,11 +6,14 @@ The order inside the transaction is what makes it exact:
    one-row-per-voter constraint and ``voted = false`` make a second ballot impossible), and
    the ballot is stored: sealed (encrypted, see ``models.votes.SealedBallot``) for a secret
    vote, as a named ``Ballot`` row for an open one,
-2. the vote's turnout is raised with ``… WHERE status = 'OPEN'``: this waits for a close that
-   holds the vote row, and finds the vote closed afterwards (the ballot is then refused and
-   rolled back), so a ballot is either in the count or refused, never lost,
-3. the turnout event is written, then, last, the audit entry (appending locks the street's
-   chain until the commit), and all of it commits together.
+2. the audit entry is written (a pending entry of the street's log: no lock, the sequencer
+   places it after the commit),
+3. last, one of the vote's 16 turnout shards, at random, is raised ``… WHERE`` the vote is
+   ``OPEN`` (on PostgreSQL holding the vote row ``FOR KEY SHARE``: ballots share it, a close
+   takes it ``FOR UPDATE`` and waits for them), with the turnout event: a ballot racing a close
+   is counted before it, or finds the vote closed and is refused and rolled back, never lost.
+   Two ballots wait for each other only when they drew the same shard, and then only for a
+   commit; nothing else of the vote or the street is held.
 
 A secret ballot's audit entry names no actor and holds only the hash of the sealed blob; the
 ballot itself enters the chain by receipt hash and seal when the vote closes and its sealed
@@ -23,7 +26,7 @@ Every voter takes this path, most of them in the first minutes of a vote, so it 
 the ballot paper of an open vote is read once per process (``Services.kept(BallotPapers)``) and
 the statements of the common case are written out in SQL through ``models.sql`` (prepared once
 per dialect; one round trip each on PostgreSQL). The
-vote's status is never taken from the kept paper: the turnout update decides.
+vote's status is never taken from the kept paper: the shard's update decides.
 """
 
 from __future__ import annotations
@@ -44,7 +47,16 @@ from models.audit import canonical_json
 from models.events import EVENT_READ, OutboxEvent
 from models.scoping import current_scope, require_writable
 from models.sql import Statement
-from models.votes import Ballot, BallotMode, Elector, SealedBallot, Vote, VoteItem, VoteStatus
+from models.votes import (
+    TURNOUT_SHARDS,
+    Ballot,
+    BallotMode,
+    Elector,
+    SealedBallot,
+    Vote,
+    VoteItem,
+    VoteStatus,
+)
 from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.services import Services
@@ -177,16 +189,29 @@ _CLAIM_AND_STORE_PG = {
     )
     for secret, types in ((True, _SEALED_TYPES), (False, _NAMED_TYPES))
 }
-_RAISE_TURNOUT = (
-    'UPDATE "vote" SET "turnout" = "turnout" + :by '
-    'WHERE "id" = :vote AND "tenant_id" = :street AND "status" = \'OPEN\' RETURNING "turnout"'
+# The turnout: one of the vote's shards raised, only while the vote is OPEN. On PostgreSQL the
+# vote row is held with FOR KEY SHARE, which ballots share with each other and a close (FOR
+# UPDATE) waits for: a ballot is counted before the close, or finds the vote closed after it.
+_SHARD_WHERE = '"tenant_id" = :street AND "vote_id" = :vote AND "shard" = :shard'
+_RAISE_SHARD_SQLITE = Statement(
+    f'UPDATE "turnout_shard" SET "count" = "count" + :by WHERE {_SHARD_WHERE} AND EXISTS ('
+    'SELECT 1 FROM "vote" WHERE "id" = :vote AND "tenant_id" = :street AND "status" = \'OPEN\')'
 )
-_RAISE_TURNOUT_ONLY = Statement(_RAISE_TURNOUT)
-# The event's payload comes with its turnout left out, set from the updated row.
+_TURNOUT_SQLITE = Statement(
+    'SELECT coalesce(sum("count"), 0) AS "turnout" FROM "turnout_shard" '
+    'WHERE "tenant_id" = :street AND "vote_id" = :vote'
+)
+# The event's payload comes with its turnout left out, set from the shards.
 _RAISE_TURNOUT_WITH_EVENT_PG = Statement(
-    f'WITH "counted" AS ({_RAISE_TURNOUT}), "event" AS ('
-    'INSERT INTO "outbox_event" ("tenant_id", "type", "subject", "actor_id", "payload", '
-    '"visibility", "occurred_at") '
+    'WITH "open" AS (SELECT "id" FROM "vote" WHERE "id" = :vote AND "tenant_id" = :street '
+    "AND \"status\" = 'OPEN' FOR KEY SHARE), "
+    f'"raised" AS (UPDATE "turnout_shard" SET "count" = "count" + :by WHERE {_SHARD_WHERE} '
+    'AND EXISTS (SELECT 1 FROM "open") RETURNING "count"), '
+    '"counted" AS (SELECT "raised"."count" + (SELECT coalesce(sum("count"), 0) '
+    'FROM "turnout_shard" WHERE "tenant_id" = :street AND "vote_id" = :vote '
+    'AND "shard" <> :shard) AS "turnout" FROM "raised"), '
+    '"event" AS (INSERT INTO "outbox_event" ("tenant_id", "type", "subject", "actor_id", '
+    '"payload", "visibility", "occurred_at") '
     "SELECT :street::int, :type::varchar, :subject::varchar, :actor::int, "
     "jsonb_set(:payload::jsonb, '{turnout}', to_jsonb(\"turnout\")), :visibility::varchar, "
     ':occurred_at::timestamptz FROM "counted" RETURNING "id") '
@@ -195,7 +220,9 @@ _RAISE_TURNOUT_WITH_EVENT_PG = Statement(
 # Where the voter and the vote stand now, when the voter could not be marked as voted: the
 # vote's status and turnout, and the voter's elector row (none when not on the electorate).
 _STANDING = Statement(
-    'SELECT v."status", v."turnout", e."id" AS "elector_id", e."retry_tag", '
+    'SELECT v."status", CASE WHEN v."status" = \'OPEN\' THEN (SELECT coalesce(sum(s."count"), 0) '
+    'FROM "turnout_shard" s WHERE s."vote_id" = v."id") ELSE v."turnout" END AS "turnout", '
+    'e."id" AS "elector_id", e."retry_tag", '
     'e."earlier_retry_tags", e."change_tag" FROM "vote" v '
     'LEFT JOIN "elector" e ON e."vote_id" = v."id" AND e."user_id" = :voter '
     'WHERE v."id" = :vote AND v."tenant_id" = :street'
@@ -301,9 +328,10 @@ async def _insert(change: Change, sub: Submission, stored: Stored) -> None:
 
 
 async def _count(change: Change, paper: BallotPaper, by: int) -> int:
-    """Lock the vote row while it is OPEN, add to its turnout and write the turnout event;
+    """While the vote is OPEN, add to one of its turnout shards and write the turnout event;
     VOTE_CLOSED (and nothing written) if it closed."""
     vote, conn = paper.vote, change.conn
+    shard = secrets.randbelow(TURNOUT_SHARDS)
     payload: dict[str, Any] = {
         "vote": vote_gid(vote.id),
         "status": VoteStatus.OPEN.value,
@@ -324,6 +352,7 @@ async def _count(change: Change, paper: BallotPaper, by: int) -> int:
             conn,
             by=by,
             vote=vote.id,
+            shard=shard,
             type=event.type,
             subject=event.subject,
             actor=event.actor_id,
@@ -332,7 +361,8 @@ async def _count(change: Change, paper: BallotPaper, by: int) -> int:
             occurred_at=event.occurred_at,
         )
     else:
-        rows = await _RAISE_TURNOUT_ONLY.fetch(conn, by=by, vote=vote.id)
+        raised, _ = await _RAISE_SHARD_SQLITE.run(conn, by=by, vote=vote.id, shard=shard)
+        rows = await _TURNOUT_SQLITE.fetch(conn, vote=vote.id) if raised else []
     if not rows:
         change.services.kept(BallotPapers).forget(change.street_id, vote.id)
         raise Refused(VoteCode.VOTE_CLOSED, "vote.closed", "voteId")
@@ -489,7 +519,6 @@ async def cast_ballot(
             if not vote.allow_changes:
                 raise Refused(VoteCode.ALREADY_VOTED, "vote.already_voted", "voteId")
             withdrawn = await _change(change, sub, standing, stored, previous_receipt)
-        turnout = await _count(change, paper, 0 if withdrawn is not None else 1)
         record = dict(stored.record)
         if vote.secret:
             action = "vote.ballot_received"
@@ -499,6 +528,7 @@ async def cast_ballot(
             action = "vote.ballot_changed" if withdrawn is not None else "vote.ballot_cast"
             if withdrawn is not None:
                 record["withdrawn"] = withdrawn
-        # Last: appending locks the street's audit chain until the commit.
         await change.audit(action, vote_gid(vote.id), record)
+        # Last: the shard raised stays locked until the commit.
+        turnout = await _count(change, paper, 0 if withdrawn is not None else 1)
     return Counted(receipt, paper.vote_as_of(turnout), changed=withdrawn is not None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import DomainError, ErrorCode
-from models.audit import AuditEntry, canonical_json
+from models.audit import AuditCheckpoint, AuditEntry, canonical_json
 from models.columns import column
 from models.votes import Ballot, Vote, VoteItem, VoteStatus
 from policies.rows import ANYONE
@@ -26,6 +26,7 @@ from resolvers.votes.common import (
     seal,
     vote_gid,
 )
+from resolvers.votes.receipts import board_checkpoint
 from resolvers.votes.tally import count
 from tenants.scoping import street_scope, unscoped
 
@@ -49,6 +50,7 @@ class Board:
     vote: Vote
     items: list[VoteItem]
     entries: list[BoardEntry]
+    checkpoint: AuditCheckpoint | None
 
 
 async def published_vote(vote_id: int) -> Vote:
@@ -69,7 +71,8 @@ async def bulletin_board(vote_id: int) -> Board:
             .order_by("receipt_hash")
             .values_list("receipt_hash", "choices", "salt")
         )
-    return Board(vote, items, [BoardEntry(h, c, s) for h, c, s in rows])
+        checkpoint = await board_checkpoint(vote)
+    return Board(vote, items, [BoardEntry(h, c, s) for h, c, s in rows], checkpoint)
 
 
 async def find_receipt(vote_id: int, receipt: str) -> BoardEntry | None:
@@ -116,7 +119,7 @@ async def _recorded_ballots(vote: Vote) -> dict[str, dict[str, Any]]:
     recorded: dict[str, dict[str, Any]] = {}
     actions = (COUNTED,) if vote.secret else CAST_ACTIONS
     entries = await column(
-        AuditEntry.filter(subject=vote_gid(vote.id), action__in=actions).order_by("sequence"),
+        AuditEntry.filter(subject=vote_gid(vote.id), action__in=actions).order_by("id"),
         "change",
         dict,
     )
@@ -131,7 +134,7 @@ async def _received_count(vote: Vote) -> int:
     """How many sealed ballots the chain recorded as received and not replaced since."""
     live: set[str] = set()
     entries = await column(
-        AuditEntry.filter(subject=vote_gid(vote.id), action=RECEIVED).order_by("sequence"),
+        AuditEntry.filter(subject=vote_gid(vote.id), action=RECEIVED).order_by("id"),
         "change",
         dict,
     )

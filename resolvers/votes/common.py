@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from tortoise.functions import Sum
 
 from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from models.audit import canonical_json
-from models.votes import Ballot, Elector, Vote, VoteItem, VoteStatus
+from models.votes import Ballot, Elector, TurnoutShard, Vote, VoteItem, VoteStatus
 from resolvers.votes.tally import Line, Rules
 from tenants.scoping import get_in_street
 
 RECEIPT_LENGTH = 20  # base32 characters: 100 bits
+RECEIPT_MAX_LENGTH = 64  # a receipt as a voter may type it (dashes, spaces)
 EDITABLE = frozenset({VoteStatus.DRAFT})
 FINISHED = frozenset({VoteStatus.CLOSED, VoteStatus.PUBLISHED, VoteStatus.CANCELLED})
 
@@ -178,6 +180,24 @@ class Counted:
     vote: Vote
     replayed: bool = False
     changed: bool = False
+
+
+async def open_turnouts(ids: Sequence[int]) -> list[int]:
+    """The turnout of each open vote: the sum of its shards (a DataLoader batch)."""
+    found = dict(
+        await TurnoutShard.filter(vote_id__in=list(set(ids)))
+        .annotate(total=Sum("count"))
+        .group_by("vote_id")
+        .values_list("vote_id", "total")
+    )
+    return [int(found.get(pk) or 0) for pk in ids]
+
+
+async def turnout_of(vote: Vote) -> int:
+    """Ballots counted so far: the shards' sum while open, the stored turnout after."""
+    if vote.status is VoteStatus.OPEN:
+        return (await open_turnouts([vote.id]))[0]
+    return vote.turnout
 
 
 async def load_vote_items(ids: Sequence[int]) -> list[list[VoteItem]]:

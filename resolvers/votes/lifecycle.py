@@ -11,6 +11,7 @@ closing-soon reminder, once each with any number of workers.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from tortoise.expressions import Q, Subquery
@@ -23,10 +24,12 @@ from models.columns import column
 from models.people import Resident
 from models.projects import Project, ProjectStatus
 from models.votes import (
+    TURNOUT_SHARDS,
     Ballot,
     Elector,
     ElectorateKind,
     SealedBallot,
+    TurnoutShard,
     Vote,
     VoteItem,
     VoteKind,
@@ -37,9 +40,10 @@ from policies.vocabulary import street_domain
 from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
-from resolvers.periodic import Periodic
+from resolvers.periodic import Periodic, each_in_street
 from resolvers.projects.lifecycle import apply_status
 from resolvers.services import Services
+from resolvers.votes.codes import VoteCode
 from resolvers.votes.common import (
     ballot_paper,
     digest,
@@ -49,11 +53,12 @@ from resolvers.votes.common import (
     require_vote,
     rules_of,
     seal,
+    turnout_of,
     vote_gid,
 )
 from resolvers.votes.settings import VoteSettings
 from resolvers.votes.tally import Outcome, count
-from tenants.scoping import street_scope, unscoped
+from tenants.scoping import unscoped
 
 log = logging.getLogger(__name__)
 CAST = VOTE_CAST
@@ -150,6 +155,12 @@ async def _open(services: Services, actor: User | None, vote_id: int) -> Vote:
             [Elector(tenant_id=change.street_id, vote_id=vote.id, user_id=u) for u in voters],
             batch_size=1000,
         )
+        await TurnoutShard.bulk_create(
+            [
+                TurnoutShard(tenant_id=change.street_id, vote_id=vote.id, shard=n)
+                for n in range(TURNOUT_SHARDS)
+            ]
+        )
         vote.status = VoteStatus.OPEN
         vote.opened_at = vote.updated_at = change.at
         vote.electorate_size = len(voters)
@@ -185,8 +196,16 @@ async def _close(services: Services, actor: User | None, vote_id: int) -> Vote:
         vote.closed_at = vote.updated_at = change.at
         vote.result = result
         vote.result_digest = digest(result)
+        vote.turnout = int(result["turnout"])
         await vote.save(
-            update_fields=["status", "closed_at", "updated_at", "result", "result_digest"]
+            update_fields=[
+                "status",
+                "closed_at",
+                "updated_at",
+                "result",
+                "result_digest",
+                "turnout",
+            ]
         )
         subject = vote_gid(vote.id)
         await change.audit(
@@ -241,6 +260,9 @@ async def publish_vote(caller: Caller, vote_id: int) -> Vote:
         if vote.status is not VoteStatus.CLOSED:
             raise invalid_transition(vote, VoteStatus.PUBLISHED)
         result = vote.result or {}
+        if vote.result is None or digest(vote.result) != vote.result_digest:
+            log.error("vote %s: stored result does not match its digest, not published", vote.id)
+            raise Refused(VoteCode.RESULT_MISMATCH, "vote.result_mismatch", "id")
         vote.status = VoteStatus.PUBLISHED
         vote.published_at = vote.updated_at = change.at
         await vote.save(update_fields=["status", "published_at", "updated_at"])
@@ -284,10 +306,13 @@ async def cancel_vote(caller: Caller, vote_id: int, reason: str) -> Vote:
         if vote.status not in (VoteStatus.DRAFT, VoteStatus.OPEN):
             raise invalid_transition(vote, VoteStatus.CANCELLED)
         was_open = vote.status is VoteStatus.OPEN
+        vote.turnout = await turnout_of(vote)
         vote.status = VoteStatus.CANCELLED
         vote.cancelled_at = vote.updated_at = change.at
         vote.cancel_reason = reason
-        await vote.save(update_fields=["status", "cancelled_at", "updated_at", "cancel_reason"])
+        await vote.save(
+            update_fields=["status", "cancelled_at", "updated_at", "cancel_reason", "turnout"]
+        )
         subject = vote_gid(vote.id)
         await SealedBallot.filter(vote_id=vote.id).delete()  # never to be counted
         await change.audit("vote.cancelled", subject, {"reason": reason, "wasOpen": was_open})
@@ -306,6 +331,7 @@ async def remind_closing(services: Services, vote_id: int) -> int:
         if not claimed:
             return 0
         vote = await Vote.get(id=vote_id)
+        vote.turnout = await turnout_of(vote)
         await change.event("vote.closing_soon", vote_gid(vote.id), _status_event(vote))
         await _tell_electorate(change, vote, "vote.closing_soon", only_not_voted=True)
     return 1
@@ -329,20 +355,30 @@ async def scan_votes(services: Services) -> int:
         to_remind = await Vote.filter(
             status=VoteStatus.OPEN, closes_at__lte=soon, closes_at__gt=now, closing_reminded=False
         ).values_list("id", "tenant_id")
-    steps = 0
-    for action, batch in ((_open, to_open), (_close, to_close)):
-        for vote_id, street_id in batch:
-            with street_scope(street_id):
-                try:
-                    await action(services, None, vote_id)
-                    steps += 1
-                except Refused as refusal:  # another worker did it, or it cannot open
-                    if refusal.code is not ErrorCode.INVALID_TRANSITION:
-                        log.warning("vote %s: %s", vote_id, refusal.message_key)
-    for vote_id, street_id in to_remind:
-        with street_scope(street_id):
-            steps += await remind_closing(services, vote_id)
+    steps = await each_in_street("open vote", to_open, _scheduled(services, _open))
+    steps += await each_in_street("close vote", to_close, _scheduled(services, _close))
+    steps += await each_in_street(
+        "remind vote", to_remind, lambda vote_id: remind_closing(services, vote_id)
+    )
     return steps
+
+
+def _scheduled(
+    services: Services, action: Callable[[Services, User | None, int], Awaitable[Vote]]
+) -> Callable[[int], Awaitable[int]]:
+    """A step of the scheduler on one vote: 1 when taken; 0 when another worker took it or
+    it cannot be taken (logged). Anything else it raises is the boundary's to log."""
+
+    async def step(vote_id: int) -> int:
+        try:
+            await action(services, None, vote_id)
+        except Refused as refusal:
+            if refusal.code is not ErrorCode.INVALID_TRANSITION:
+                log.warning("vote %s: %s", vote_id, refusal.message_key)
+            return 0
+        return 1
+
+    return step
 
 
 def vote_scheduler(services: Services) -> Periodic:

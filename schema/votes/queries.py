@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from core.errors import ErrorCode, Refused
@@ -12,8 +14,10 @@ from policies.capabilities.votes import VOTE_MANAGE, VOTE_READ
 from policies.rows import ANYONE
 from resolvers.pagination import keyset_page
 from resolvers.votes import board, rows
-from resolvers.votes.common import require_vote
+from resolvers.votes.common import RECEIPT_MAX_LENGTH, require_vote
+from schema.audit.types import AuditCheckpoint
 from schema.context import Info
+from schema.inputs import text_argument
 from schema.permissions import Can, Public, field
 from schema.relay import Connection, decode_id
 from schema.votes.types import BoardEntry, BulletinBoard, ElectorEntry, Vote, VoteItem, VoteResult
@@ -99,17 +103,25 @@ class VotesQuery:
                 BoardEntry.from_entry(e.receipt_hash, e.salt, e.choices) for e in found.entries
             ],
             receipt_scheme=RECEIPT_SCHEME,
+            checkpoint=AuditCheckpoint.from_model(found.checkpoint) if found.checkpoint else None,
         )
 
     @field(
         requires=Public(),
         description="Check a receipt (验票) on a published vote: the counted ballot it stands "
-        "for, or null if none was counted under it.",
+        "for, or null if none was counted under it; its `inclusion` proves it is in the "
+        "street's audit log under the board's checkpoint, and `receiptDocument` is the "
+        "RECEIPT.json to check offline.",
     )
     async def check_vote_receipt(
-        self, info: Info, id: strawberry.ID, receipt: str
+        self,
+        info: Info,
+        id: strawberry.ID,
+        receipt: Annotated[str, text_argument(max=RECEIPT_MAX_LENGTH)],
     ) -> BoardEntry | None:
-        entry = await board.find_receipt(decode_id(id, "Vote", "id"), receipt)
-        return (
-            BoardEntry.from_entry(entry.receipt_hash, entry.salt, entry.choices) if entry else None
-        )
+        pk = decode_id(id, "Vote", "id")
+        entry = await board.find_receipt(pk, receipt)
+        if entry is None:
+            return None
+        vote = await board.published_vote(pk)
+        return BoardEntry.from_entry(entry.receipt_hash, entry.salt, entry.choices, vote, receipt)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 
 from models import votes as m
 from models.accounts import User as UserRow
@@ -22,10 +23,12 @@ from models.tenancy import Grid as GridRow
 from models.votes import Ballot as BallotModel
 from policies.capabilities.votes import VOTE_MANAGE, VOTE_TALLY_READ
 from policies.rows import ANYONE
-from resolvers.votes import common, rows
+from resolvers.audit import log as audit_log
+from resolvers.votes import common, receipts, rows
 from resolvers.votes.common import load_vote_items
 from resolvers.votes.tally import count
 from schema.accounts.types import Account
+from schema.audit.types import AuditCheckpoint, AuditInclusion, inclusion
 from schema.context import Info
 from schema.permissions import Can, field
 from schema.projects.types import Project
@@ -41,6 +44,7 @@ from schema.votes.enums import (
     VoteKind,
     VoteStatus,
 )
+from tenants.scoping import street_scope
 
 MANAGE = Can(VOTE_MANAGE)
 MONITOR = Can(VOTE_TALLY_READ)
@@ -246,9 +250,19 @@ class Vote(Node):
     published_at: datetime | None
     cancelled_at: datetime | None
     cancel_reason: str
-    turnout: int = strawberry.field(description="Ballots counted so far (live).")
     created_at: datetime
     row: strawberry.Private[m.Vote]
+    turnout_read: strawberry.Private[bool] = False
+    """The row's turnout was just read (a ballot's answer): no need to sum the shards."""
+
+    async def _turnout(self, info: Info) -> int:
+        if self.row.status is not m.VoteStatus.OPEN or self.turnout_read:
+            return self.row.turnout
+        return await info.context.loaders.of(common.open_turnouts).load(self.row.id)
+
+    @strawberry.field(description="Ballots counted so far (live).")
+    async def turnout(self, info: Info) -> int:
+        return await self._turnout(info)
 
     @strawberry.field(description="Who may vote, and how many.")
     def electorate(self) -> Electorate:
@@ -259,9 +273,9 @@ class Vote(Node):
         )
 
     @strawberry.field(description="Turnout as a percentage of the electorate (0 before opening).")
-    def turnout_percent(self) -> float:
+    async def turnout_percent(self, info: Info) -> float:
         size = self.row.electorate_size
-        return round(100 * self.row.turnout / size, 2) if size else 0.0
+        return round(100 * await self._turnout(info) / size, 2) if size else 0.0
 
     @strawberry.field(description="The ballot paper, in order.")
     async def items(self, info: Info) -> list[VoteItem]:
@@ -331,7 +345,7 @@ class Vote(Node):
         return await _named_ballots(info, self.row)
 
     @classmethod
-    def from_model(cls, row: m.Vote) -> Vote:
+    def from_model(cls, row: m.Vote, turnout_read: bool = False) -> Vote:
         return cls(
             id=to_global_id("Vote", row.id),
             kind=row.kind,
@@ -352,9 +366,9 @@ class Vote(Node):
             published_at=row.published_at,
             cancelled_at=row.cancelled_at,
             cancel_reason=row.cancel_reason,
-            turnout=row.turnout,
             created_at=row.created_at,
             row=row,
+            turnout_read=turnout_read,
         )
 
 
@@ -367,15 +381,25 @@ class BoardChoice:
 
 @strawberry.type(
     description="A counted ballot on the bulletin board (公示): its receipt hash, what it says, "
-    "and the salt that opens its seal in the audit chain (SHA-256 of salt + canonical JSON)."
+    "and the salt that opens its seal in the audit log (SHA-256 of salt + canonical JSON)."
 )
 class BoardEntry:
     receipt_hash: str
     salt: str
     choices: list[BoardChoice]
+    raw_choices: strawberry.Private[dict[str, Any]]
+    vote_row: strawberry.Private[m.Vote | None] = None
+    receipt: strawberry.Private[str | None] = None
 
     @classmethod
-    def from_entry(cls, receipt_hash: str, salt: str, choices: dict[str, Any]) -> BoardEntry:
+    def from_entry(
+        cls,
+        receipt_hash: str,
+        salt: str,
+        choices: dict[str, Any],
+        vote: m.Vote | None = None,
+        receipt: str | None = None,
+    ) -> BoardEntry:
         return cls(
             receipt_hash=receipt_hash,
             salt=salt,
@@ -387,7 +411,37 @@ class BoardEntry:
                 )
                 for k, v in sorted(choices.items(), key=lambda kv: int(kv[0]))
             ],
+            raw_choices=choices,
+            vote_row=vote,
+            receipt=receipt,
         )
+
+    async def _proof(self) -> audit_log.InclusionProof | audit_log.Pending | None:
+        if self.vote_row is None:
+            return None
+        with street_scope(self.vote_row.tenant_id, writable=False):
+            return await receipts.receipt_proof(self.vote_row, self.receipt_hash)
+
+    @strawberry.field(
+        description="The ballot's inclusion proof (through checkVoteReceipt): its entry in the "
+        "street's audit log under the checkpoint the result was counted from (the board's "
+        "`checkpoint`); AuditProofPending until that checkpoint is signed."
+    )
+    async def inclusion(self) -> AuditInclusion | None:
+        found = await self._proof()
+        return None if found is None else inclusion(found)
+
+    @strawberry.field(
+        description="RECEIPT.json (through checkVoteReceipt): everything needed to check the "
+        "ballot offline against a trusted key (`gongzhi audit check-receipt RECEIPT.json`, or "
+        "the board page's own check); null while the proof is pending."
+    )
+    async def receipt_document(self) -> JSON | None:
+        found = await self._proof()
+        if not isinstance(found, audit_log.InclusionProof) or self.vote_row is None:
+            return None
+        ballot = {"receiptHash": self.receipt_hash, "choices": self.raw_choices, "salt": self.salt}
+        return JSON(receipts.receipt_document(self.vote_row, self.receipt, ballot, found))
 
 
 @strawberry.type(
@@ -406,4 +460,10 @@ class BulletinBoard:
     receipt_scheme: str = strawberry.field(
         description="How a receipt code becomes its hash: SHA-256 of `receipt|` + the code in "
         "upper case without dashes, as hex."
+    )
+    checkpoint: AuditCheckpoint | None = strawberry.field(
+        default=None,
+        description="The signed checkpoint of the street's audit log that the result was "
+        "counted from (the first one including the close): every ballot's receipt is proven "
+        "against it. Keep it: a history rewritten later no longer matches it.",
     )

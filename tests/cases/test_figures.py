@@ -128,27 +128,27 @@ FAR = (120.1700, 30.2700)
 async def lay_street(fs: FigureStreet, now: datetime) -> None:
     g1, g2 = fs.grids
     await lay_case(
-        fs, now, grid=g1, category="CITY", days_ago=2, state=S.CLOSED, resolved_level=L.GRID,
+        fs, now, grid=g1, category="city", days_ago=2, state=S.CLOSED, resolved_level=L.GRID,
         hours=2, satisfaction=Satisfaction.SATISFIED, point=HERE,
     )  # fmt: skip
     await lay_case(
-        fs, now, grid=g1, category="CITY", days_ago=3, state=S.CLOSED,
+        fs, now, grid=g1, category="city", days_ago=3, state=S.CLOSED,
         resolved_level=L.COMMUNITY, hours=10, late=True, satisfaction=Satisfaction.UNSATISFIED,
         round=2, point=NEAR,
     )  # fmt: skip
     await lay_case(
-        fs, now, grid=g2, category="SAFETY", days_ago=5, state=S.RESOLVED,
+        fs, now, grid=g2, category="safety", days_ago=5, state=S.RESOLVED,
         resolved_level=L.STREET, hours=24, satisfaction=Satisfaction.BASICALLY_SATISFIED,
         point=NEAR,
     )  # fmt: skip
     await lay_case(
-        fs, now, grid=g2, category="SAFETY", days_ago=1, state=S.PENDING, overdue=True, point=FAR
+        fs, now, grid=g2, category="safety", days_ago=1, state=S.PENDING, overdue=True, point=FAR
     )
-    await lay_case(fs, now, grid=g2, category="CITY", days_ago=1, state=S.HANDLING)
+    await lay_case(fs, now, grid=g2, category="city", days_ago=1, state=S.HANDLING)
     # at the dispatch desk, in no grid or community: the street's, no grid's
-    await lay_case(fs, now, grid=None, category="DISPUTE", days_ago=1, state=S.PENDING)
+    await lay_case(fs, now, grid=None, category="dispute", days_ago=1, state=S.PENDING)
     # reported 40 days ago: outside the default period of 30 days
-    await lay_case(fs, now, grid=g1, category="MARKET", days_ago=40, state=S.PENDING, point=HERE)
+    await lay_case(fs, now, grid=g1, category="market", days_ago=40, state=S.PENDING, point=HERE)
 
 
 @pytest.fixture(scope="module")
@@ -159,12 +159,12 @@ async def laid(app: object, services: Services) -> tuple[FigureStreet, FigureStr
     await lay_street(first, now)
     g1 = second.grids[0]
     await lay_case(
-        second, now, grid=g1, category="MARKET", days_ago=4, state=S.CLOSED,
+        second, now, grid=g1, category="market", days_ago=4, state=S.CLOSED,
         resolved_level=L.GRID, hours=4, satisfaction=Satisfaction.SATISFIED,
     )  # fmt: skip
     # a street of another district, which no roll-up of this one may count
     other = await figure_street(services, f"figx-{secrets.token_hex(3)}")
-    await lay_case(other, now, grid=other.grids[0], category="CITY", days_ago=1, state=S.PENDING)
+    await lay_case(other, now, grid=other.grids[0], category="city", days_ago=1, state=S.PENDING)
     return first, second, now
 
 
@@ -186,9 +186,9 @@ async def test_a_streets_figures_are_the_sums_worked_out_by_hand(
     assert (street.rated, street.content, street.satisfaction_rate) == (3, 2, 0.6667)
     assert (street.open, street.overdue, street.rereported) == (3, 1, 1)
     assert [(c.code, c.name, c.count) for c in street.hot_categories] == [
-        ("CITY", "城市管理", 3),
-        ("SAFETY", "公共安全", 2),
-        ("DISPUTE", "矛盾纠纷", 1),
+        ("city", "城市管理", 3),
+        ("safety", "公共安全", 2),
+        ("dispute", "矛盾纠纷", 1),
     ]
 
 
@@ -203,7 +203,7 @@ async def test_every_grid_and_community_at_once_in_two_statements(
         (fs.grids[0], "网格1", 2, 2, 0),
         (fs.grids[1], "网格2", 3, 1, 2),
     ]
-    assert [(c.code, c.count) for c in grids[1].hot_categories] == [("SAFETY", 2), ("CITY", 1)]
+    assert [(c.code, c.count) for c in grids[1].hot_categories] == [("safety", 2), ("city", 1)]
     with street_scope(fs.street_id):
         communities = await calc.figures_of(calc.Unit.COMMUNITY, period(now), now)
         (only,) = await calc.figures_of(calc.Unit.GRID, period(now), now, [fs.grids[1]], top=1)
@@ -215,7 +215,7 @@ async def test_every_grid_and_community_at_once_in_two_statements(
     ]
     assert communities[2].average_handling_hours is None
     assert communities[2].hot_categories == []
-    assert [(c.code, c.count) for c in only.hot_categories] == [("SAFETY", 2)]
+    assert [(c.code, c.count) for c in only.hot_categories] == [("safety", 2)]
 
 
 async def test_a_longer_period_takes_in_the_older_case(
@@ -248,10 +248,10 @@ async def test_a_district_is_the_sum_of_its_streets_and_of_no_other(
     assert (total.received, total.resolved, total.at_source, total.rated) == (7, 4, 3, 4)
     assert total.average_handling_hours == 10.0  # (2 + 10 + 24 + 4) / 4
     assert [(c.code, c.count) for c in overall[0]] == [
-        ("CITY", 3),
-        ("SAFETY", 2),
-        ("DISPUTE", 1),
-        ("MARKET", 1),
+        ("city", 3),
+        ("safety", 2),
+        ("dispute", 1),
+        ("market", 1),
     ]
 
 
@@ -344,7 +344,7 @@ async def test_a_big_screen_reads_the_figures_of_each_grid(
         0.5,
         0.5,
     )
-    assert first["hotCategories"] == [{"code": "CITY", "name": "城市管理", "count": 2}]
+    assert first["hotCategories"] == [{"code": "city", "name": "城市管理", "count": 2}]
     (street,) = (await api.gql(FIGURES, {}, token=token))["data"]["caseFigures"]
     assert (street["unit"], street["unitId"], street["received"]) == (
         "STREET",
@@ -377,7 +377,7 @@ async def test_a_district_admin_reads_the_districts_roll_up(
     ]
     total = figures["total"]
     assert (total["unitId"], total["received"], total["resolved"]) == (None, 7, 4)
-    assert total["hotCategories"][0] == {"code": "CITY", "count": 3}
+    assert total["hotCategories"][0] == {"code": "city", "count": 3}
     # a street's own leader holds no district roll-up
     leader = await member(api, services, first.street_id, Role.STREET_LEADER)
     assert error_codes(await api.gql(DISTRICT, token=leader)) == ["FORBIDDEN"]

@@ -139,10 +139,10 @@ async def public_case(
         uploads = Uploads(photos=[BytesUpload(PNG)] if photo else [])
         return await file_case(
             services,
-            place.resident,
             NewCase(title=title, category_id=category.id, public=True, **new),
             Reporter(CaseSource.RESIDENT_APP, reporter_id=place.resident.id),
             uploads,
+            actor=place.resident,
         )
 
 

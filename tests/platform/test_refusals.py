@@ -22,9 +22,11 @@ from tests.votes.support import cast, marks, new_key, open_vote, vote_street
 TYPED = "__typename ... on UserError { code field message }"
 
 
-# Written by the background relay at its own pace (the head of each street's stream, made
-# when a street's first event is sequenced, whichever test wrote it): not the request's doing.
-BACKGROUND = {"EventStream"}
+# Written by the background relay and the audit sequencer at their own pace (the head of each
+# street's stream, made when a street's first event is sequenced; each street's tree, its
+# nodes and signed checkpoints, grown from entries whichever test wrote them): not the
+# request's doing.
+BACKGROUND = {"EventStream", "AuditNode", "AuditTree", "AuditCheckpoint", "DistrictCheckpoint"}
 
 
 async def everything() -> dict[str, int]:

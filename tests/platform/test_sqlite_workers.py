@@ -18,6 +18,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
+from core import notes
 from tests.platform.test_cli import STRONG_KEY, run_cli
 from tests.support import LOGIN
 
@@ -97,6 +98,7 @@ async def test_two_workers_on_one_sqlite_file_take_sequential_mutations(tmp_path
     env = {
         "GONGZHI_DATABASE_URL": f"sqlite://{tmp_path / 'two.sqlite3'}",
         "GONGZHI_SECRET_KEY": STRONG_KEY,
+        "GONGZHI_AUDIT_SIGNING_KEY": notes.generate_signer("two-workers/audit").text,
         "GONGZHI_EVENT_POLL_SECONDS": "0.05",  # both relays busy on the file
     }
     created = run_cli(

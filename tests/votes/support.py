@@ -16,7 +16,7 @@ from models.votes import Ballot, Elector, SealedBallot, Vote
 from resolvers.caller import Caller
 from resolvers.services import Services
 from resolvers.votes import ballots, drafting, lifecycle
-from resolvers.votes.common import open_ballot
+from resolvers.votes.common import open_ballot, turnout_of
 from tenants.scoping import street_scope, unscoped
 from tests.projects.support import call, create_project, data, move, project_street
 from tests.support import Api, StreetFixture, add_member
@@ -226,7 +226,7 @@ async def written(street_id: int, vote_id: str) -> dict[str, Any]:
             ),
             "stored": await Ballot.filter(vote_id=vote_pk).count()
             + await SealedBallot.filter(vote_id=vote_pk).count(),
-            "turnout": vote.turnout,
+            "turnout": await turnout_of(vote),
             "status": vote.status.value,
             "audit": await AuditEntry.filter(tenant_id=street_id).count(),
             "events": await OutboxEvent.filter(tenant_id=street_id).count(),

@@ -71,7 +71,7 @@ async def actions(street_id: int, vote_id: str) -> list[str]:
     with unscoped("test: the vote's audit trail"):
         return list(
             await AuditEntry.filter(tenant_id=street_id, subject=vote_id)
-            .order_by("sequence")
+            .order_by("id")
             .values_list("action", flat=True)
         )
 

@@ -17,9 +17,9 @@ from resolvers.services import Services
 from resolvers.votes.common import digest, lines_of, rules_of
 from resolvers.votes.tally import count
 from tenants.scoping import unscoped
-from tests.audit.test_audit import run_verify
+from tests.audit.support import run_verify
 from tests.projects.support import call, data
-from tests.support import Api, gid
+from tests.support import Api, database_env, gid
 from tests.votes.support import (
     CANCEL,
     CLOSE,
@@ -39,7 +39,7 @@ from tests.votes.support import (
 
 
 async def run_recount(services: Services, vote_id: str) -> tuple[int, str]:
-    env = {**os.environ, "GONGZHI_DATABASE_URL": services.settings.database_url}
+    env = {**os.environ, **database_env(services.settings)}
     env.pop("GONGZHI_REDIS_URL", None)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -179,18 +179,14 @@ async def test_the_audit_chain_stays_intact_through_a_whole_vote(
     with unscoped("test: the votes' chain"):
         trail = AuditEntry.filter(tenant_id=vs.street.street_id)
         actions = (
-            await trail.filter(subject=vote["id"])
-            .order_by("sequence")
-            .values_list("action", flat=True)
+            await trail.filter(subject=vote["id"]).order_by("id").values_list("action", flat=True)
         )
         drafted = (
-            await trail.filter(subject=draft["id"])
-            .order_by("sequence")
-            .values_list("action", flat=True)
+            await trail.filter(subject=draft["id"]).order_by("id").values_list("action", flat=True)
         )
         approved = (
             await trail.filter(subject=vs.projects[0], action="project.status_changed")
-            .order_by("sequence")
+            .order_by("id")
             .values_list("change", flat=True)
         )
     # A secret ballot enters the chain sealed when cast (a change replaces it), then by its

@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('gongzhi', '0006_cases')]
+    dependencies = [('gongzhi', '0008_cases')]
 
     initial = False
 

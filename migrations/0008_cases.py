@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('gongzhi', '0005_votes')]
+    dependencies = [('gongzhi', '0007_votes_turnout_shards')]
 
     initial = False
 
