@@ -2,7 +2,8 @@
 
 The lifespan owns every resource: the database, the broker, the enforcer, the event relay and
 hub, and every domain's background tasks (``Domain.tasks``: the projects' deadline scanner, the
-votes' scheduler…). What the domains bring comes from ``gongzhi.platform``.
+votes' scheduler…). Beside ``/graphql`` the app serves each domain's own HTTP routes
+(``Domain.routes``). What the domains bring comes from ``gongzhi.platform``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from gongzhi.edge import BodyLimit
 from gongzhi.files import serve_file
 from gongzhi.platform import database_config, make_schema, make_services
 from resolvers.services import Services
-from schema.domain import background_tasks
+from schema.domain import background_tasks, http_routes
 from schema.domains import DOMAINS
 from schema.view import GraphQLEndpoint
 
@@ -119,6 +120,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             Route("/files/{path:path}", serve_file, methods=["GET", "HEAD"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            *http_routes(DOMAINS),
         ],
         lifespan=lifespan,
         middleware=[Middleware(BodyLimit, settings=settings)],

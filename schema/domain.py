@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from starlette.routing import BaseRoute
+
 from core.errors import ErrorCode as PlatformCode
 from core.settings import Settings, SettingsSection
 from policies.vocabulary import Capability, Vocabulary
@@ -76,6 +78,10 @@ class Domain:
     on_street_created: StreetHook | None = None
     """Writes what a new street starts with (in the street's creating transaction) and
     returns what it wrote, for the street's first audit entry."""
+    routes: Sequence[BaseRoute] = ()
+    """HTTP routes it serves beside ``/graphql`` (a Starlette ``Route`` or ``Mount``, e.g. a
+    standard API other systems speak), mounted by the app; a handler finds the services at
+    ``request.app.state.services`` and enters the street's scope itself."""
 
 
 # -- composing the domains: what the shared modules ask of the list ---------------------------
@@ -127,6 +133,20 @@ def street_hooks(domains: Sequence[Domain]) -> list[StreetHook]:
 
 def background_tasks(domains: Sequence[Domain], services: Services) -> list[Task]:
     return [task for domain in domains if domain.tasks for task in domain.tasks(services)]
+
+
+def http_routes(domains: Sequence[Domain]) -> list[BaseRoute]:
+    """Every domain's own HTTP routes; a path claimed twice is refused."""
+    found: list[BaseRoute] = []
+    paths: dict[str, str] = {}
+    for domain in domains:
+        for route in domain.routes:
+            path = str(getattr(route, "path", ""))
+            if path in paths:
+                raise ValueError(f"route {path} is declared twice ({paths[path]}, {domain.name})")
+            paths[path] = domain.name
+            found.append(route)
+    return found
 
 
 def check_settings(domains: Sequence[Domain], settings: Settings) -> None:

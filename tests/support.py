@@ -97,7 +97,9 @@ class StreetFixture:
     grid_id: int
 
 
-async def make_street(services: Services, prefix: str = "t") -> StreetFixture:
+async def make_street(
+    services: Services, prefix: str = "t", district_code: str = "test-district"
+) -> StreetFixture:
     """A fresh street with one community, one grid and an administrator."""
     code = f"{prefix}-{secrets.token_hex(3)}"
     created = await create_street(
@@ -105,7 +107,7 @@ async def make_street(services: Services, prefix: str = "t") -> StreetFixture:
         hooks=services.street_hooks,
         code=code,
         name=f"测试街道 {code}",
-        district_code="test-district",
+        district_code=district_code,
         admin_username=f"{code}.admin",
         create_district=True,
     )

@@ -11,11 +11,16 @@ from policies.capabilities import cases as capabilities
 from resolvers.cases.access import visible_case
 from resolvers.cases.codes import CaseCode
 from resolvers.cases.deadlines import case_deadline_scanner
+from resolvers.cases.demo import load_cases_demo
 from resolvers.cases.rules import load_case_rules_demo, start_street
 from resolvers.cases.settings import CaseDomainSettings
+from resolvers.demo import DemoStreetData
 from resolvers.services import Services
 from schema.caller import caller
+from schema.cases.figures import CaseFiguresQuery
 from schema.cases.mutations import CasesMutation
+from schema.cases.open311 import ROUTES as OPEN311
+from schema.cases.open311_keys import Open311KeysMutation, Open311KeysQuery
 from schema.cases.queries import CasesQuery
 from schema.cases.subscriptions import CasesSubscription
 from schema.cases.types import Case, CaseCategory, Department
@@ -41,6 +46,12 @@ async def _department(info: Info, pk: int) -> Department | None:
     return Department.from_model(row) if row else None
 
 
+async def _demo(data: DemoStreetData) -> None:
+    """The street's starting rules, then its demo cases."""
+    await load_case_rules_demo(data)
+    await load_cases_demo(data)
+
+
 def _tasks(services: Services) -> Sequence[Task]:
     return (case_deadline_scanner(services),)
 
@@ -48,9 +59,9 @@ def _tasks(services: Services) -> Sequence[Task]:
 DOMAIN = Domain(
     name="cases",
     description="Reported matters and their four-level handling (民情事项).",
-    models=("models.cases",),
-    query=(CasesQuery,),
-    mutation=(CasesMutation,),
+    models=("models.cases", "models.cases_keys"),
+    query=(CasesQuery, CaseFiguresQuery, Open311KeysQuery),
+    mutation=(CasesMutation, Open311KeysMutation),
     subscription=(CasesSubscription,),
     nodes={
         "Case": NodeKind(Can(capabilities.CASE_READ), _case),
@@ -61,6 +72,7 @@ DOMAIN = Domain(
     codes=CaseCode,
     settings=CaseDomainSettings,
     tasks=_tasks,
-    demo=load_case_rules_demo,
+    demo=_demo,
     on_street_created=start_street,
+    routes=(OPEN311,),
 )

@@ -36,7 +36,7 @@ from models.people import CommunityAssignment, GridAssignment, GridDuty, Residen
 from models.scoping import unscoped
 from models.tenancy import Community, Grid, Street
 from resolvers.caller import Caller
-from resolvers.cases import handling, rating, reporting, setup
+from resolvers.cases import handling, open311, rating, reporting, setup
 from resolvers.cases.deadlines import scan_case_deadlines
 from resolvers.cases.media import Uploads
 from resolvers.services import Services
@@ -376,6 +376,7 @@ async def seed_every_row(services: Services, fixture: StreetFixture, index: int)
         await setup.add_department_member(as_admin, department.id, staff.id)
         await setup.set_leader(as_admin, leader.id, LeaderDuty.IN_CHARGE, None)
         await setup.set_grid_boundary(as_admin, fixture.grid_id, SQUARE)
+        await open311.issue_key(as_admin, "测试系统")  # an Open311 key (its hash)
         category = await CaseCategory.get(code="city")
         as_chief = Caller(services, chief, street)
         as_reviewer = Caller(services, reviewer, street)

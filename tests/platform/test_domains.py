@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 import strawberry
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 
 from core.settings import Env, Settings
 from policies.vocabulary import Capability
@@ -168,6 +171,13 @@ async def _toy_hook(conn: object, street: object) -> dict[str, object]:
     return {"toys": 1}
 
 
+async def _toy_page(request: Request) -> PlainTextResponse:
+    return PlainTextResponse("风车")
+
+
+TOY_ROUTE = Route("/toys/v1/windmill.txt", _toy_page)
+
+
 TOY = Domain(
     name="toys",
     query=(ToyQuery,),
@@ -177,6 +187,7 @@ TOY = Domain(
     tasks=lambda services: (ToyTask(),),
     demo=_toy_demo,
     on_street_created=_toy_hook,  # type: ignore[arg-type]
+    routes=(TOY_ROUTE,),
 )
 
 
@@ -193,6 +204,13 @@ def test_a_new_domain_reaches_every_shared_part(services: Services) -> None:
     tasks = seam.background_tasks(domains, services)
     assert any(isinstance(t, ToyTask) for t in tasks)
     assert len(tasks) == len(seam.background_tasks(DOMAINS, services)) + 1
+    assert TOY_ROUTE in seam.http_routes(domains)
+
+
+def test_a_route_declared_twice_is_refused() -> None:
+    again = Domain(name="again", routes=(Route("/toys/v1/windmill.txt", _toy_page),))
+    with pytest.raises(ValueError, match="windmill"):
+        seam.http_routes((*DOMAINS, TOY, again))
 
 
 def test_a_field_requiring_an_undeclared_capability_is_refused_at_build() -> None:

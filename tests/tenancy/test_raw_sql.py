@@ -107,6 +107,8 @@ OUTSIDE_THE_HELPER = {
     ),
     # The benchmarks create, fill and drop their own databases, and time a bare asyncpg
     # baseline; none of it runs in the app.
+    ("bench/cases.py", "*", "*"): (None, "benchmark set-up on its own database"),
+    ("bench/cases_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
     ("bench/audit.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/fanout.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/notices.py", "*", "*"): (None, "benchmark set-up on its own database"),
