@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from schema.accounts.domain import DOMAIN as ACCOUNTS
 from schema.audit.domain import DOMAIN as AUDIT
+from schema.consultations.domain import DOMAIN as CONSULTATIONS
 from schema.domain import Domain
 from schema.events.domain import DOMAIN as EVENTS
 from schema.notices.domain import DOMAIN as NOTICES
@@ -22,4 +23,5 @@ DOMAINS: tuple[Domain, ...] = (
     AUDIT,
     PROJECTS,
     VOTES,
+    CONSULTATIONS,
 )
