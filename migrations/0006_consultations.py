@@ -7,6 +7,28 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
+async def _search_index(apps, schema_editor) -> None:
+    """The case library's search: PostgreSQL a GIN index on to_tsvector('simple', search),
+    SQLite an FTS5 table (its rows written as cases are published)."""
+    if schema_editor.client.capabilities.dialect == "postgres":
+        await schema_editor._run_sql(
+            'CREATE INDEX "library_case_search_gin" ON "library_case" '
+            "USING GIN (to_tsvector('simple', \"search\"))"
+        )
+    else:
+        await schema_editor._run_sql(
+            'CREATE VIRTUAL TABLE "library_search" USING fts5('
+            '"search", "tenant_id" UNINDEXED, "case_id" UNINDEXED, tokenize = \'unicode61\')'
+        )
+
+
+async def _drop_search_index(apps, schema_editor) -> None:
+    if schema_editor.client.capabilities.dialect == "postgres":
+        await schema_editor._run_sql('DROP INDEX IF EXISTS "library_case_search_gin"')
+    else:
+        await schema_editor._run_sql('DROP TABLE IF EXISTS "library_search"')
+
+
 class Migration(migrations.Migration):
     dependencies = [('gongzhi', '0005_votes')]
 
@@ -189,4 +211,5 @@ class Migration(migrations.Migration):
             options={'table': 'library_case', 'app': 'gongzhi', 'indexes': [Index(fields=['tenant_id', 'status'])], 'pk_attr': 'id', 'table_description': '案例库: a solved consultation as a reference case, free of personal data.'},
             bases=['TenantModel'],
         ),
+        ops.RunPython(_search_index, _drop_search_index),
     ]

@@ -10,6 +10,7 @@ from core import validators
 from core.errors import ErrorCode, Refused
 from core.i18n import translate
 from models.accounts import Membership
+from models.columns import column
 from models.consultations import (
     Classification,
     Consultation,
@@ -48,14 +49,11 @@ class Decision:
     agreed_by: list[int] = field(default_factory=list)  # invitations that agreed
 
 
-async def _tell(change: Change, users: list[int | None], kind: str, c: Consultation) -> None:
+async def _tell(
+    change: Change, users: list[int | None], kind: str, title: str, c: Consultation
+) -> None:
     await notify(
-        change,
-        [u for u in users if u is not None],
-        kind,
-        translate(f"{kind}_title", title=c.title),
-        "",
-        consultation_gid(c.id),
+        change, [u for u in users if u is not None], kind, title, "", consultation_gid(c.id)
     )
 
 
@@ -70,7 +68,7 @@ async def accept(
         c = await lock(caller, consultation_id)
         if office is None:
             target = transition(Action.ACCEPT, c.step)
-            values = {"classification": Classification.CONSULTATION}
+            values: dict[str, object] = {"classification": Classification.CONSULTATION}
             detail = {"classification": Classification.CONSULTATION.value}
         else:
             target = transition(Action.ROUTE, c.step)
@@ -80,7 +78,13 @@ async def accept(
             detail = {"classification": Classification.NON_CONSULTATION.value, "office": office}
         values |= {"handler_id": caller.user.id, "accepted_at": change.at}
         await take_step(change, c, target, bell, note=note, detail=detail, fields=values)
-        await _tell(change, [c.requester_id, c.entered_by_id], "consultation.accepted", c)
+        await _tell(
+            change,
+            [c.requester_id, c.entered_by_id],
+            "consultation.accepted",
+            translate("consultation.accepted_title", title=c.title),
+            c,
+        )
     return c
 
 
@@ -93,7 +97,13 @@ async def decline(caller: Caller, consultation_id: int, reason: str) -> Consulta
         target = transition(Action.DECLINE, c.step)
         values = {"not_accepted_reason": reason, "handler_id": caller.user.id}
         await take_step(change, c, target, bell, note=reason, fields=values)
-        await _tell(change, [c.requester_id, c.entered_by_id], "consultation.not_accepted", c)
+        await _tell(
+            change,
+            [c.requester_id, c.entered_by_id],
+            "consultation.not_accepted",
+            translate("consultation.not_accepted_title", title=c.title),
+            c,
+        )
     return c
 
 
@@ -134,7 +144,13 @@ async def invite(caller: Caller, consultation_id: int, parties: list[PartyDraft]
             ]
         }
         await take_step(change, c, target, bell, detail=detail)
-        await _tell(change, [p.user_id for p in parties], "consultation.invited", c)
+        await _tell(
+            change,
+            [p.user_id for p in parties],
+            "consultation.invited",
+            translate("consultation.invited_title", title=c.title),
+            c,
+        )
     return c
 
 
@@ -182,7 +198,13 @@ async def confirm(caller: Caller, consultation_id: int) -> Consultation:
         await draw_nonces(meeting, attending)
         detail = {"attending": [i.party_name for i in attending], "meeting": meeting.id}
         await take_step(change, c, target, bell, detail=detail)
-        await _tell(change, [i.user_id for i in attending], "consultation.meeting_reminder", c)
+        await _tell(
+            change,
+            [i.user_id for i in attending],
+            "consultation.meeting_reminder",
+            translate("consultation.meeting_reminder_title", title=c.title),
+            c,
+        )
     return c
 
 
@@ -257,13 +279,18 @@ async def announce(caller: Caller, consultation_id: int, text: str) -> Consultat
         parties = [i.user_id for i in await _invitations(c)]
         neighbours: list[int | None] = []
         if c.compound_id is not None:
-            neighbours = list(
-                await Resident.filter(
-                    building__compound_id=c.compound_id, user_id__not_isnull=True
-                ).values_list("user_id", flat=True)
+            with_accounts = Resident.filter(
+                building__compound_id=c.compound_id, user_id__not_isnull=True
             )
+            neighbours = list(await column(with_accounts, "user_id", int))
         users = [c.requester_id, c.entered_by_id, *parties, *neighbours]
-        await _tell(change, users, "consultation.announced", c)
+        await _tell(
+            change,
+            users,
+            "consultation.announced",
+            translate("consultation.announced_title", title=c.title),
+            c,
+        )
     return c
 
 
@@ -280,7 +307,7 @@ async def may_evaluate(caller: Caller, c: Consultation) -> bool:
 async def evaluate(caller: Caller, consultation_id: int, rating: int, comment: str) -> Evaluation:
     """评价协商结果: once each, from the announcement on. The requester's rating (or, for a
     ring with no account behind it, the first) completes the ninth step."""
-    rating = validators.in_range(rating, 1, 5, "rating", "input.number_range")
+    rating = validators.in_range(rating, 1, 5, "rating", "consultation.rating_range")
     comment = validators.text(comment, "comment", MAX_NOTE, required=False)
     bell = await street_bell()
     async with changing(caller.services, caller.user) as change:

@@ -94,7 +94,7 @@ async def schedule(
                 consultation_id=c.id,
                 code=secrets.token_hex(3).upper(),
                 created_at=change.at,
-                **values,
+                **values,  # type: ignore[arg-type]  # checked field values, by name
             )
         else:
             await meeting.update_from_dict(values).save()
@@ -149,8 +149,23 @@ class _Claim:
     expiry: int
 
 
-def _refused(why: str) -> Refused:
-    return Refused(ConsultationCode.CHECK_IN_REFUSED, f"consultation.check_in_{why}", "token")
+REFUSED = ConsultationCode.CHECK_IN_REFUSED
+
+
+def _forged() -> Refused:
+    return Refused(REFUSED, "consultation.check_in_forged", "token")
+
+
+def _expired() -> Refused:
+    return Refused(REFUSED, "consultation.check_in_expired", "token")
+
+
+def _reused() -> Refused:
+    return Refused(REFUSED, "consultation.check_in_reused", "token")
+
+
+def _other_meeting() -> Refused:
+    return Refused(REFUSED, "consultation.check_in_other_meeting", "token")
 
 
 def _read(services: Services, token: str) -> _Claim:
@@ -161,10 +176,10 @@ def _read(services: Services, token: str) -> _Claim:
         street, meeting, invitation, nonce, expiry = body.split(".")
         claim = _Claim(int(street), int(meeting), int(invitation), nonce, int(expiry))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise _refused("forged") from exc
+        raise _forged() from exc
     expected = _signature(services.settings.secret_key or "", body)
     if not hmac.compare_digest(expected, signature):
-        raise _refused("forged")
+        raise _forged()
     return claim
 
 
@@ -178,9 +193,9 @@ async def check_in(caller: Caller, meeting_id: int, token: str) -> Invitation:
             raise Refused(ErrorCode.NOT_FOUND, "error.not_found", "meetingId")
         c: Consultation = await lock(caller, meeting.consultation_id)
         if claim.street_id != change.street_id or claim.meeting_id != meeting.id:
-            raise _refused("other_meeting")
+            raise _other_meeting()
         if change.at.timestamp() > claim.expiry:
-            raise _refused("expired")
+            raise _expired()
         if c.step is not Step.CONFIRMED:
             raise Refused(
                 ConsultationCode.STEP_OUT_OF_ORDER,
@@ -193,14 +208,14 @@ async def check_in(caller: Caller, meeting_id: int, token: str) -> Invitation:
             id=claim.invitation_id, consultation_id=c.id, status=InvitationStatus.ACCEPTED
         ).first()
         if invitation is None or not invitation.checkin_nonce:
-            raise _refused("forged")
+            raise _forged()
         if invitation.checkin_nonce != claim.nonce:
-            raise _refused("expired")  # a link from before the nonce was drawn again
+            raise _expired()  # a link from before the nonce was drawn again
         claimed = await Invitation.filter(id=invitation.id, checked_in_at=None).update(
             checked_in_at=change.at
         )
         if not claimed:
-            raise _refused("reused")
+            raise _reused()
         invitation.checked_in_at = change.at
         await change.record(
             "consultation.checked_in",

@@ -11,6 +11,7 @@ from core import validators
 from core.errors import DomainError, ErrorCode, Refused
 from core.i18n import translate
 from models.accounts import Role, User
+from models.columns import column
 from models.consultations import BellTerminal, Channel, Consultation, RequesterKind, Step
 from models.people import Building, CommunityAssignment, Compound, Resident
 from models.tenancy import Community
@@ -143,8 +144,8 @@ async def _submit(
     async with changing(services, actor) as change:
         consultation = await Consultation.create(
             tenant_id=change.street_id,
-            **values,
-            **who,
+            **values,  # type: ignore[arg-type]  # checked field values, by name
+            **who,  # type: ignore[arg-type]
             step=Step.SUBMITTED,
             submitted_at=change.at,
             updated_at=change.at,
@@ -156,9 +157,9 @@ async def _submit(
             bell,
             detail={"channel": str(who["channel"]), "category": values["category"]},
         )
-        staff = await CommunityAssignment.filter(
-            community_id=consultation.community_id
-        ).values_list("user_id", flat=True)
+        staff = await column(
+            CommunityAssignment.filter(community_id=consultation.community_id), "user_id", int
+        )
         await notify(
             change,
             list(staff),

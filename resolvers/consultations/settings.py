@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core import validators
+from core.errors import ErrorCode, Refused
 from models.consultations import BellSettings, Step
+from resolvers.caller import Caller
+from resolvers.events import changing
+
+BAD = ErrorCode.BAD_USER_INPUT
 
 DEFAULT_OFFICES = (
     ("dangzheng", "党政综合办公室"),
@@ -54,7 +60,7 @@ async def street_bell() -> StreetBell:
     """The current street's settings (its row, or the defaults)."""
     row = await BellSettings.first()
     offices = dict(DEFAULT_OFFICES)
-    categories = DEFAULT_CATEGORIES
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
     step_days = dict(DEFAULT_STEP_DAYS)
     yellow = 1
     if row is not None:
@@ -65,3 +71,53 @@ async def street_bell() -> StreetBell:
         step_days.update({Step(k): int(v) for k, v in row.step_days.items()})
         yellow = row.yellow_days
     return StreetBell(offices, categories, step_days, yellow)
+
+
+async def save(
+    caller: Caller,
+    offices: list[tuple[str, str]] | None,
+    categories: list[str] | None,
+    step_days: dict[Step, int] | None,
+) -> BellSettings:
+    """A street's own offices, categories and step deadlines (each left as it is when
+    not given)."""
+    checked_offices = None
+    if offices is not None:
+        if not offices:
+            raise Refused(BAD, "input.required", "offices")
+        checked_offices = [
+            {
+                "code": validators.code(code, f"offices[{n}].code"),
+                "name": validators.text(name, f"offices[{n}].name", 40),
+            }
+            for n, (code, name) in enumerate(offices)
+        ]
+    checked_categories = None
+    if categories is not None:
+        if not categories:
+            raise Refused(BAD, "input.required", "categories")
+        checked_categories = [
+            validators.text(c, f"categories[{n}]", 40) for n, c in enumerate(categories)
+        ]
+    days = {
+        step.value: validators.in_range(
+            n, 1, 60, f"stepDays.{step.value}", "consultation.step_days"
+        )
+        for step, n in (step_days or {}).items()
+    }
+    async with changing(caller.services, caller.user) as change:
+        row = await BellSettings.first()
+        if row is None:
+            row = await BellSettings.create(tenant_id=change.street_id)
+        if checked_offices is not None:
+            row.offices = checked_offices
+        if checked_categories is not None:
+            row.categories = checked_categories
+        row.step_days = {**row.step_days, **days}
+        await row.save()
+        await change.audit(
+            "consultation.settings_changed",
+            f"Street:{change.street_id}",
+            {"offices": len(row.offices), "categories": len(row.categories), "stepDays": days},
+        )
+    return row

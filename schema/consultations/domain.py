@@ -7,9 +7,11 @@ from core.errors import DomainError
 from policies.capabilities import consultations as capabilities
 from resolvers.consultations.codes import ConsultationCode
 from resolvers.consultations.common import require_consultation
+from resolvers.consultations.demo import load_bell_demo
 from schema.caller import caller
+from schema.consultations.library import LibraryMutation, LibraryQuery
 from schema.consultations.mutations import ConsultationsMutation
-from schema.consultations.queries import ConsultationsQuery
+from schema.consultations.queries import BellSettingsMutation, ConsultationsQuery
 from schema.consultations.subscriptions import ConsultationsSubscription
 from schema.consultations.types import Consultation
 from schema.context import Info
@@ -29,10 +31,11 @@ DOMAIN = Domain(
     name="consultations",
     description="The consultation bell (小区协商铃).",
     models=("models.consultations",),
-    query=(ConsultationsQuery,),
-    mutation=(ConsultationsMutation,),
+    query=(ConsultationsQuery, LibraryQuery),
+    mutation=(ConsultationsMutation, LibraryMutation, BellSettingsMutation),
     subscription=(ConsultationsSubscription,),
     nodes={"Consultation": NodeKind(Can(capabilities.CONSULTATION_READ), _consultation)},
     capabilities=capabilities.CAPABILITIES,
     codes=ConsultationCode,
+    demo=load_bell_demo,
 )

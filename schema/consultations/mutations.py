@@ -13,6 +13,7 @@ from typing import Annotated
 
 import strawberry
 
+from models.consultations import Consultation as ConsultationRow
 from policies.capabilities.consultations import (
     BELL_LOG_WRITE,
     BELL_TERMINAL_MANAGE,
@@ -22,10 +23,11 @@ from policies.capabilities.consultations import (
     CONSULTATION_RESPOND,
     CONSULTATION_RING,
 )
-from resolvers.consultations import handling, meetings, parties, ringing, worklog
+from resolvers.consultations import handling, library, meetings, parties, ringing, worklog
 from resolvers.consultations.common import require_consultation
 from schema.caller import caller
 from schema.consultations.enums import BellActivity, PartyKind, Verdict
+from schema.consultations.library import LibraryCase, SimilarCase
 from schema.consultations.types import BellLogEntry, Consultation, Invitation
 from schema.context import Info
 from schema.errors import InputError
@@ -85,6 +87,14 @@ class ConsultationSuccess:
     consultation: Consultation
 
 
+@strawberry.type(description="The ring is in; the library's closest solved cases come with it.")
+class Rung:
+    consultation: Consultation
+    similar_cases: list[SimilarCase] = strawberry.field(
+        description="相似案例: the street's published cases closest to the ring (at most 3)."
+    )
+
+
 @strawberry.type
 class InvitationSuccess:
     invitation: Invitation
@@ -107,6 +117,7 @@ class BellLogged:
     entry: BellLogEntry
 
 
+RingPayload = Annotated[Rung | InputError, strawberry.union("RingPayload")]
 ConsultationPayload = Annotated[
     ConsultationSuccess | InputError, strawberry.union("ConsultationPayload")
 ]
@@ -137,11 +148,18 @@ def _draft(input: RingInput) -> ringing.RingDraft:
     )
 
 
-def _done(row: object) -> ConsultationSuccess:
-    from models.consultations import Consultation as Row
-
-    assert isinstance(row, Row)
+def _done(row: ConsultationRow) -> ConsultationSuccess:
     return ConsultationSuccess(consultation=Consultation.from_model(row))
+
+
+async def _rung(row: ConsultationRow) -> Rung:
+    found = await library.similar_to_ring(f"{row.title} {row.description}")
+    return Rung(
+        consultation=Consultation.from_model(row),
+        similar_cases=[
+            SimilarCase(case=LibraryCase.from_model(c), score=round(s, 4)) for c, s in found
+        ],
+    )
 
 
 def _id(id: strawberry.ID) -> int:
@@ -155,8 +173,9 @@ class ConsultationsMutation:
         description="Ring the bell (提出协商申请), for oneself or, as a community worker, on a "
         "resident's behalf (onBehalfOf). The community's staff are told.",
     )
-    async def ring_bell(self, info: Info, input: RingInput) -> ConsultationPayload:
-        return _done(await ringing.ring(caller(info), _draft(input)))
+    async def ring_bell(self, info: Info, input: RingInput) -> RingPayload:
+        row = await ringing.ring(caller(info), _draft(input))
+        return await _rung(row)
 
     @mutation(
         requires=Public(),

@@ -3,13 +3,16 @@ categories, the bell work log."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from policies.capabilities.consultations import (
     BELL_LOG_READ,
     CONSULTATION_READ,
 )
-from resolvers.consultations import worklog
+from policies.capabilities.tenancy import STREET_UPDATE
+from resolvers.consultations import settings, worklog
 from resolvers.consultations.common import require_consultation
 from resolvers.consultations.settings import street_bell
 from resolvers.consultations.views import visible
@@ -18,7 +21,8 @@ from schema.caller import caller
 from schema.consultations.enums import Step
 from schema.consultations.types import BellLogEntry, Consultation
 from schema.context import Info
-from schema.permissions import Can, field
+from schema.errors import InputError
+from schema.permissions import Can, field, mutation
 from schema.relay import Connection, decode_id
 
 
@@ -28,10 +32,29 @@ class BellOffice:
     name: str
 
 
-@strawberry.type(description="What a ring may say: the street's categories and offices.")
+@strawberry.type(description="Working days a step may take.")
+class StepDays:
+    step: Step
+    working_days: int
+
+
+@strawberry.type(description="What a ring may say, and the street's bell settings.")
 class BellSetup:
     categories: list[str]
     offices: list[BellOffice]
+    step_days: list[StepDays]
+
+
+BellSetupPayload = Annotated[BellSetup | InputError, strawberry.union("BellSetupPayload")]
+
+
+async def _setup() -> BellSetup:
+    bell = await street_bell()
+    return BellSetup(
+        categories=list(bell.categories),
+        offices=[BellOffice(code=c, name=n) for c, n in bell.offices.items()],
+        step_days=[StepDays(step=s, working_days=n) for s, n in bell.step_days.items()],
+    )
 
 
 @strawberry.type
@@ -69,11 +92,7 @@ class ConsultationsQuery:
         description="The street's categories and offices (for the ring form and acceptance).",
     )
     async def bell_setup(self, info: Info) -> BellSetup:
-        bell = await street_bell()
-        return BellSetup(
-            categories=list(bell.categories),
-            offices=[BellOffice(code=c, name=n) for c, n in bell.offices.items()],
-        )
+        return await _setup()
 
     @field(
         requires=Can(BELL_LOG_READ),
@@ -90,3 +109,38 @@ class ConsultationsQuery:
             newest_first=True,
         )
         return Connection.from_page(page, BellLogEntry.from_model)
+
+
+@strawberry.input(description="A street office (六办三中心).")
+class BellOfficeInput:
+    code: str
+    name: str
+
+
+@strawberry.input(description="Working days a step may take, by the step it leads to.")
+class StepDaysInput:
+    step: Step
+    working_days: int
+
+
+@strawberry.type
+class BellSettingsMutation:
+    @mutation(
+        requires=Can(STREET_UPDATE),
+        description="The street's own bell settings: offices for non-consultation matters, "
+        "categories, and the working days each step may take (given parts only).",
+    )
+    async def update_bell_settings(
+        self,
+        info: Info,
+        offices: list[BellOfficeInput] | None = None,
+        categories: list[str] | None = None,
+        step_days: list[StepDaysInput] | None = None,
+    ) -> BellSetupPayload:
+        await settings.save(
+            caller(info),
+            [(o.code, o.name) for o in offices] if offices is not None else None,
+            list(categories) if categories is not None else None,
+            {d.step: d.working_days for d in step_days} if step_days is not None else None,
+        )
+        return await _setup()

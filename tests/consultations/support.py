@@ -36,71 +36,64 @@ CONSULTATION_FIELDS = """
   invitations { id partyKind partyName status reason position attending verdict account { id } }
   meeting { id startsAt heldAt minutes decisions { text agreedBy } }
 """
-PAYLOAD = (
-    """
+PAYLOAD = """
   __typename
-  ... on ConsultationSuccess { consultation { %s } }
+  ... on ConsultationSuccess { consultation { @ } }
   ... on UserError { code field message }
-"""
-    % CONSULTATION_FIELDS
-)
+""".replace("@", CONSULTATION_FIELDS)
+RING_PAYLOAD = """
+  __typename
+  ... on Rung { consultation { @ } similarCases { score case { id title } } }
+  ... on UserError { code field message }
+""".replace("@", CONSULTATION_FIELDS)
 PARTY_PAYLOAD = """
   __typename
   ... on InvitationSuccess { invitation { id status attending verdict } }
   ... on UserError { code field message }
 """
-RING = "mutation($input: RingInput!) { ringBell(input: $input) { %s } }" % PAYLOAD
-ACCEPT = (
-    'mutation($id: ID!, $office: String, $note: String! = "") '
-    "{ acceptConsultation(id: $id, office: $office, note: $note) { %s } }" % PAYLOAD
+
+
+def _op(signature: str, call: str, payload: str = PAYLOAD) -> str:
+    return f"mutation({signature}) {{ {call} {{ {payload} }} }}"
+
+
+RING = _op("$input: RingInput!", "ringBell(input: $input)", RING_PAYLOAD)
+ACCEPT = _op(
+    '$id: ID!, $office: String, $note: String! = ""',
+    "acceptConsultation(id: $id, office: $office, note: $note)",
 )
-DECLINE = (
-    "mutation($id: ID!, $reason: String!) { declineConsultation(id: $id, reason: $reason) { %s } }"
-    % PAYLOAD
+DECLINE = _op("$id: ID!, $reason: String!", "declineConsultation(id: $id, reason: $reason)")
+INVITE = _op("$id: ID!, $parties: [PartyInput!]!", "inviteParties(id: $id, parties: $parties)")
+ANSWER = _op(
+    '$id: ID!, $accept: Boolean!, $reason: String! = ""',
+    "answerInvitation(id: $id, accept: $accept, reason: $reason)",
+    PARTY_PAYLOAD,
 )
-INVITE = (
-    "mutation($id: ID!, $parties: [PartyInput!]!) "
-    "{ inviteParties(id: $id, parties: $parties) { %s } }" % PAYLOAD
+POSITION = _op(
+    "$id: ID!, $position: String!", "givePosition(id: $id, position: $position)", PARTY_PAYLOAD
 )
-ANSWER = (
-    'mutation($id: ID!, $accept: Boolean!, $reason: String! = "") '
-    "{ answerInvitation(id: $id, accept: $accept, reason: $reason) { %s } }" % PARTY_PAYLOAD
+SCHEDULE = _op("$id: ID!, $input: MeetingInput!", "scheduleMeeting(id: $id, input: $input)")
+COORDINATE = _op("$id: ID!, $agenda: String!", "coordinateConsultation(id: $id, agenda: $agenda)")
+ATTEND = _op(
+    "$id: ID!, $attending: Boolean!",
+    "setAttendance(id: $id, attending: $attending)",
+    PARTY_PAYLOAD,
 )
-POSITION = (
-    "mutation($id: ID!, $position: String!) { givePosition(id: $id, position: $position) { %s } }"
-    % PARTY_PAYLOAD
+CONFIRM = _op("$id: ID!", "confirmAttendance(id: $id)")
+MINUTES = _op(
+    "$id: ID!, $minutes: String!, $decisions: [DecisionInput!]!",
+    "recordMinutes(id: $id, minutes: $minutes, decisions: $decisions)",
 )
-SCHEDULE = (
-    "mutation($id: ID!, $input: MeetingInput!) { scheduleMeeting(id: $id, input: $input) { %s } }"
-    % PAYLOAD
+VERDICT = _op(
+    '$id: ID!, $verdict: ReviewVerdict!, $reason: String! = ""',
+    "giveVerdict(id: $id, verdict: $verdict, reason: $reason)",
+    PARTY_PAYLOAD,
 )
-COORDINATE = (
-    "mutation($id: ID!, $agenda: String!) "
-    "{ coordinateConsultation(id: $id, agenda: $agenda) { %s } }" % PAYLOAD
-)
-ATTEND = (
-    "mutation($id: ID!, $attending: Boolean!) "
-    "{ setAttendance(id: $id, attending: $attending) { %s } }" % PARTY_PAYLOAD
-)
-CONFIRM = "mutation($id: ID!) { confirmAttendance(id: $id) { %s } }" % PAYLOAD
-MINUTES = (
-    "mutation($id: ID!, $minutes: String!, $decisions: [DecisionInput!]!) "
-    "{ recordMinutes(id: $id, minutes: $minutes, decisions: $decisions) { %s } }" % PAYLOAD
-)
-VERDICT = (
-    'mutation($id: ID!, $verdict: ReviewVerdict!, $reason: String! = "") '
-    "{ giveVerdict(id: $id, verdict: $verdict, reason: $reason) { %s } }" % PARTY_PAYLOAD
-)
-REVIEW = (
-    "mutation($id: ID!, $outcome: String!) { reviewOutcome(id: $id, outcome: $outcome) { %s } }"
-    % PAYLOAD
-)
-ANNOUNCE = (
-    "mutation($id: ID!, $text: String!) { announceOutcome(id: $id, text: $text) { %s } }" % PAYLOAD
-)
-EVALUATE = (
-    'mutation($id: ID!, $rating: Int!, $comment: String! = "") '
-    "{ evaluateOutcome(id: $id, rating: $rating, comment: $comment) { %s } }" % PAYLOAD
+REVIEW = _op("$id: ID!, $outcome: String!", "reviewOutcome(id: $id, outcome: $outcome)")
+ANNOUNCE = _op("$id: ID!, $text: String!", "announceOutcome(id: $id, text: $text)")
+EVALUATE = _op(
+    '$id: ID!, $rating: Int!, $comment: String! = ""',
+    "evaluateOutcome(id: $id, rating: $rating, comment: $comment)",
 )
 CHECK_IN = """
 mutation($meeting: ID!, $token: String!) {
@@ -111,7 +104,7 @@ mutation($meeting: ID!, $token: String!) {
   }
 }
 """
-CONSULTATION = "query($id: ID!) { consultation(id: $id) { %s } }" % CONSULTATION_FIELDS
+CONSULTATION = f"query($id: ID!) {{ consultation(id: $id) {{ {CONSULTATION_FIELDS} }} }}"
 MY_INVITATION = """
 query($id: ID!) {
   consultation(id: $id) { myInvitation { id checkInLink checkInQr calendarFile } meeting { id } }
@@ -216,7 +209,7 @@ def result(body: dict) -> dict:
 async def ring(api: Api, bs: BellStreet, user: User | None = None, **overrides: Any) -> dict:
     body = await call(api, user or bs.resident, RING, {"input": ring_input(bs, **overrides)})
     found = result(body)
-    assert found["__typename"] == "ConsultationSuccess", found
+    assert found["__typename"] == "Rung", found
     return found["consultation"]
 
 

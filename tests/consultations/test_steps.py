@@ -152,7 +152,7 @@ def outcome(body: dict) -> str:
     if body.get("data") is None:
         return error_codes(body)[0]
     found = next(iter(body["data"].values()))
-    if found["__typename"] in ("ConsultationSuccess", "InvitationSuccess"):
+    if found["__typename"] in ("ConsultationSuccess", "InvitationSuccess", "Rung"):
         return "ok"
     return found["code"]
 
