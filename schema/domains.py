@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from schema.accounts.domain import DOMAIN as ACCOUNTS
 from schema.audit.domain import DOMAIN as AUDIT
+from schema.cases.domain import DOMAIN as CASES
 from schema.consultations.domain import DOMAIN as CONSULTATIONS
 from schema.domain import Domain
 from schema.events.domain import DOMAIN as EVENTS
@@ -23,5 +24,6 @@ DOMAINS: tuple[Domain, ...] = (
     AUDIT,
     PROJECTS,
     VOTES,
+    CASES,
     CONSULTATIONS,
 )

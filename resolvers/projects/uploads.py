@@ -14,7 +14,7 @@ import hashlib
 import os
 import secrets
 import tempfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -104,8 +104,17 @@ class _TempFile:
         self.path.unlink(missing_ok=True)
 
 
+Sniffer = Callable[[bytes], tuple[str, str] | None]
+
+
 async def _stage_one(
-    upload: UploadLike, root: Path, street_id: int, limit: int, field: str
+    upload: UploadLike,
+    root: Path,
+    street_id: int,
+    limit: int,
+    field: str,
+    kinds: Sniffer = sniff,
+    folder: str = "projects",
 ) -> StagedFile:
     temp = _TempFile(root)
     digest = hashlib.sha256()
@@ -114,7 +123,7 @@ async def _stage_one(
     try:
         while chunk := await upload.read(CHUNK):
             if kind is None:
-                kind = sniff(chunk)
+                kind = kinds(chunk)
                 if kind is None:
                     raise Refused(ErrorCode.INVALID_UPLOAD, "project.upload_type", field)
             size += len(chunk)
@@ -128,24 +137,35 @@ async def _stage_one(
     except BaseException:
         temp.remove()
         raise
-    relative = f"projects/{street_id}/{secrets.token_hex(16)}.{kind[1]}"
+    relative = f"{folder}/{street_id}/{secrets.token_hex(16)}.{kind[1]}"
     return StagedFile(temp.path, relative, kind[0], size, digest.hexdigest())
 
 
 @contextlib.asynccontextmanager
 async def staged(
-    services: Services, street_id: int, uploads: Sequence[UploadLike], field: str
+    services: Services,
+    street_id: int,
+    uploads: Sequence[UploadLike],
+    field: str,
+    *,
+    kinds: Sniffer = sniff,
+    folder: str = "projects",
+    limit: int | None = None,
+    max_files: int = MAX_FILES,
 ) -> AsyncIterator[Staging]:
     """Stage and check uploads; the caller calls ``commit()`` after its transaction commits.
-    Whatever is not committed when the block ends is removed."""
-    if len(uploads) > MAX_FILES:
-        raise Refused(ErrorCode.INVALID_UPLOAD, "project.upload_count", field, max=MAX_FILES)
+    Whatever is not committed when the block ends is removed. Another domain passes what it
+    accepts (``kinds``: the magic-byte sniffer), where its files go (``folder``) and its size
+    and count limits."""
+    if len(uploads) > max_files:
+        raise Refused(ErrorCode.INVALID_UPLOAD, "project.upload_count", field, max=max_files)
     root = Path(services.settings.upload_dir)
+    size_limit = services.settings.max_upload_bytes if limit is None else limit
     staging = Staging(root, [])
     try:
         for upload in uploads:
             staging.files.append(
-                await _stage_one(upload, root, street_id, services.settings.max_upload_bytes, field)
+                await _stage_one(upload, root, street_id, size_limit, field, kinds, folder)
             )
         yield staging
     finally:

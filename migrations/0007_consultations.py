@@ -30,7 +30,7 @@ async def _drop_search_index(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('gongzhi', '0005_votes')]
+    dependencies = [('gongzhi', '0006_cases')]
 
     initial = False
 

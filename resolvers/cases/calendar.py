@@ -1,0 +1,93 @@
+"""Working days (工作日) by China's statutory holidays and swapped working weekends (调休).
+
+The calendar is the ``chinese-calendar`` package: the State Council's yearly arrangement of
+public holidays, with the weekends that become working days. It knows the years from
+``FIRST_YEAR`` to ``LAST_YEAR`` (2004 to 2026 in chinese-calendar 1.11); a date outside them is
+refused with ``CALENDAR_RANGE``, never guessed from the weekdays (a new year's arrangement is
+published each November: update the package then).
+
+A deadline of *n* working days counts from the day after the case arrives: it ends at the
+close of the *n*-th working day (midnight, Beijing time, at the start of the next day). Nothing
+here reads a clock: the callers give the instant (``services.clock.now()``); instants come
+back in UTC, as they are stored.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import chinese_calendar
+
+from core.clock import LOCAL_TZ
+from core.errors import Refused
+from resolvers.cases.codes import CaseCode
+
+_KNOWN = sorted(set(chinese_calendar.holidays) | set(chinese_calendar.workdays))
+FIRST_YEAR: int = _KNOWN[0].year
+LAST_YEAR: int = _KNOWN[-1].year
+DAY = timedelta(days=1)
+
+
+def is_working_day(day: date, field: str = "date") -> bool:
+    """A working day: Monday to Friday that is no holiday, or a swapped working weekend."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Refused(
+            CaseCode.CALENDAR_RANGE,
+            "case.calendar_range",
+            field,
+            date=day.isoformat(),
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
+        )
+    return bool(chinese_calendar.is_workday(day))
+
+
+def add_working_days(start: date, days: int, field: str = "date") -> date:
+    """The ``days``-th working day after ``start`` (``start`` itself when ``days`` is 0)."""
+    current = start
+    left = days
+    while left > 0:
+        current += DAY
+        if is_working_day(current, field):
+            left -= 1
+    return current
+
+
+def local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), LOCAL_TZ)
+
+
+def deadline(start: datetime, days: int, field: str = "date") -> datetime:
+    """The end of the ``days``-th working day after the local date of ``start``."""
+    day = start.astimezone(LOCAL_TZ).date()
+    return local_midnight(add_working_days(day, days, field) + DAY).astimezone(UTC)
+
+
+def working_seconds(start: datetime, end: datetime, field: str = "date") -> float:
+    """How much of [start, end) falls on working days (holidays and weekends do not count)."""
+    total = 0.0
+    cursor = start
+    while cursor < end:
+        day = cursor.astimezone(LOCAL_TZ).date()
+        next_midnight = min(local_midnight(day + DAY), end)
+        if is_working_day(day, field):
+            total += (next_midnight - cursor).total_seconds()
+        cursor = next_midnight
+    return total
+
+
+def share_of(start: datetime, end: datetime, percent: int, field: str = "date") -> datetime:
+    """The instant when ``percent`` of the working time between ``start`` and ``end`` has
+    passed (the yellow line, 黄线): holidays inside the span do not bring it forward."""
+    target = working_seconds(start, end, field) * percent / 100
+    cursor = start
+    while cursor < end:
+        day = cursor.astimezone(LOCAL_TZ).date()
+        next_midnight = min(local_midnight(day + DAY), end)
+        if is_working_day(day, field):
+            span = (next_midnight - cursor).total_seconds()
+            if target <= span:
+                return (cursor + timedelta(seconds=target)).astimezone(UTC)
+            target -= span
+        cursor = next_midnight
+    return end.astimezone(UTC)

@@ -1,0 +1,90 @@
+"""Deadlines in working days (工作日): China's statutory holidays and swapped working weekends
+(调休), from the chinese-calendar package, which knows 2004 to 2026; outside those years a
+deadline is refused (CALENDAR_RANGE), never guessed.
+
+2025's National Day week: 1 to 8 October off, Sunday 28 September and Saturday 11 October
+worked instead."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from core.clock import LOCAL_TZ
+from core.errors import Refused
+from resolvers.cases import calendar
+from resolvers.cases.rules import plan
+
+
+def local(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=LOCAL_TZ)  # type: ignore[misc]
+
+
+def test_the_calendar_covers_2004_to_2026() -> None:
+    assert (calendar.FIRST_YEAR, calendar.LAST_YEAR) == (2004, 2026)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2025, 9, 26), True),  # Friday
+        (date(2025, 9, 27), False),  # Saturday
+        (date(2025, 9, 28), True),  # Sunday, worked for the holiday (调休)
+        (date(2025, 10, 1), False),  # National Day
+        (date(2025, 10, 8), False),  # a Wednesday, still the holiday
+        (date(2025, 10, 9), True),
+        (date(2025, 10, 11), True),  # Saturday, worked for the holiday
+        (date(2025, 10, 12), False),
+    ],
+)
+def test_working_days_follow_the_state_councils_arrangement(day: date, working: bool) -> None:
+    assert calendar.is_working_day(day) is working
+
+
+# start (local), working days → end of the last one (local midnight after it)
+DEADLINES = [
+    # Friday 26 Sep + 5: Sun 28 (swapped), Mon 29, Tue 30, Thu 9 Oct, Fri 10 Oct
+    (local(2025, 9, 26, 10), 5, local(2025, 10, 11)),
+    # one more: Saturday 11 October is a working day
+    (local(2025, 9, 26, 10), 6, local(2025, 10, 12)),
+    # arriving in the holiday: the first working day after it is 9 October
+    (local(2025, 10, 3, 15), 1, local(2025, 10, 10)),
+    # a plain week: Monday + 5 → the next Monday's end
+    (local(2025, 6, 2, 9), 5, local(2025, 6, 10)),
+    # signing the same day (0 working days): the end of the arrival day
+    (local(2025, 10, 1, 9), 0, local(2025, 10, 2)),
+]
+
+
+@pytest.mark.parametrize(("start", "days", "due"), DEADLINES)
+def test_a_deadline_counts_working_days_from_the_next_day(
+    start: datetime, days: int, due: datetime
+) -> None:
+    found = calendar.deadline(start, days)
+    assert found == due and found.tzinfo == UTC
+
+
+def test_the_yellow_line_is_a_share_of_working_time_not_of_the_holiday() -> None:
+    # Tue 30 Sep 09:00, two working days: 9 and 10 October, due at the end of 10 October.
+    start = local(2025, 9, 30, 9)
+    deadlines = plan(start.astimezone(UTC), (1, 2), 80)
+    assert deadlines.due_at == local(2025, 10, 11)
+    # 15 h left on 30 Sep + 24 h + 24 h = 63 h of working time; 80 % is 50.4 h: 15 h on
+    # 30 Sep, 24 h on 9 Oct, then 11.4 h into 10 October. The holiday week counts for nothing.
+    assert deadlines.yellow_at == local(2025, 10, 10, 11, 24)
+    assert deadlines.sign_due_at == local(2025, 10, 10)
+
+
+@pytest.mark.parametrize(
+    ("start", "days"),
+    [
+        (local(2026, 12, 28, 9), 5),  # runs into 2027, which the calendar does not know yet
+        (local(2003, 6, 2, 9), 1),
+    ],
+)
+def test_a_date_outside_the_calendar_is_refused(start: datetime, days: int) -> None:
+    with pytest.raises(Refused) as refused:
+        calendar.deadline(start, days)
+    assert refused.value.code == "CALENDAR_RANGE"
+    assert refused.value.params["first"] == 2004 and refused.value.params["last"] == 2026
