@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
                 ('step', fields.CharEnumField(default=Step.SUBMITTED, description='SUBMITTED: SUBMITTED\nACCEPTED: ACCEPTED\nINVITED: INVITED\nCOORDINATED: COORDINATED\nCONFIRMED: CONFIRMED\nMET: MET\nREVIEWED: REVIEWED\nANNOUNCED: ANNOUNCED\nEVALUATED: EVALUATED\nROUTED: ROUTED\nNOT_ACCEPTED: NOT_ACCEPTED', enum_type=Step, max_length=16)),
                 ('classification', fields.CharEnumField(null=True, description='CONSULTATION: CONSULTATION\nNON_CONSULTATION: NON_CONSULTATION', enum_type=Classification, max_length=16)),
                 ('office', fields.CharField(default='', max_length=40)),
-                ('case_id', fields.IntField(null=True)),
+                ('case', fields.ForeignKeyField('gongzhi.Case', source_field='case_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
                 ('not_accepted_reason', fields.TextField(default='', unique=False)),
                 ('handler', fields.ForeignKeyField('gongzhi.User', source_field='handler_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
                 ('agenda', fields.TextField(default='', unique=False)),

@@ -19,6 +19,7 @@ from typing import Any
 from tortoise import fields
 
 from models.accounts import User
+from models.cases import Case
 from models.people import Building, Compound, Resident
 from models.scoping import TenantModel, tenant_field
 from models.tenancy import Community, Street
@@ -140,7 +141,9 @@ class Consultation(TenantModel):
     step = fields.CharEnumField(Step, max_length=16, default=Step.SUBMITTED)
     classification = fields.CharEnumField(Classification, max_length=16, null=True)
     office = fields.CharField(max_length=40, default="")
-    case_id = fields.IntField(null=True)
+    case: fields.ForeignKeyNullableRelation[Case] = fields.ForeignKeyField(
+        "gongzhi.Case", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     not_accepted_reason = fields.TextField(default="")
     handler: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
@@ -163,6 +166,7 @@ class Consultation(TenantModel):
     resident_id: int | None
     terminal_id: int | None
     handler_id: int | None
+    case_id: int | None
 
     class Meta:
         table = "consultation"

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.clock import add_working_days, local_date
-from core.errors import DomainError, ErrorCode
+from core.clock import add_working_days as weekdays_after
+from core.clock import local_date
+from core.errors import DomainError, ErrorCode, Refused
 from core.ids import to_global_id
 from models.consultations import Consultation, ConsultationStep, Step
 from resolvers.caller import Caller
+from resolvers.cases import calendar
 from resolvers.consultations import rows
 from resolvers.consultations.settings import StreetBell
 from resolvers.consultations.steps import next_step
@@ -42,11 +44,17 @@ async def lock(caller: Caller, consultation_id: int) -> Consultation:
 
 
 def due_after(bell: StreetBell, step: Step, on: date) -> date | None:
-    """When the step after ``step`` is due, in working days from ``on``."""
+    """When the step after ``step`` is due, in working days from ``on`` (statutory holidays
+    and swapped weekends as in the cases domain's calendar; Monday to Friday beyond the years
+    that calendar knows, rather than refusing the step)."""
     following = next_step(step)
     if following is None:
         return None
-    return add_working_days(on, bell.step_days.get(following, 5))
+    days = bell.step_days.get(following, 5)
+    try:
+        return calendar.add_working_days(on, days)
+    except Refused:
+        return weekdays_after(on, days)
 
 
 async def take_step(

@@ -23,9 +23,11 @@ from models.consultations import (
 )
 from models.people import Resident
 from resolvers.caller import Caller
+from resolvers.cases.common import case_gid
 from resolvers.consultations.codes import ConsultationCode
 from resolvers.consultations.common import consultation_gid, lock, take_step
 from resolvers.consultations.meetings import draw_nonces
+from resolvers.consultations.routing import open_case
 from resolvers.consultations.settings import street_bell
 from resolvers.consultations.steps import Action, transition
 from resolvers.events import Change, changing
@@ -61,7 +63,7 @@ async def accept(
     caller: Caller, consultation_id: int, office: str | None, note: str
 ) -> Consultation:
     """受理: a consultation matter (``office`` None), or a non-consultation matter routed to
-    one of the street's offices (六办三中心), where it stops."""
+    one of the street's offices (六办三中心): it stops here and becomes a case, linked."""
     note = validators.text(note, "note", MAX_NOTE, required=False)
     bell = await street_bell()
     async with changing(caller.services, caller.user) as change:
@@ -69,7 +71,7 @@ async def accept(
         if office is None:
             target = transition(Action.ACCEPT, c.step)
             values: dict[str, object] = {"classification": Classification.CONSULTATION}
-            detail = {"classification": Classification.CONSULTATION.value}
+            detail: dict[str, object] = {"classification": Classification.CONSULTATION.value}
         else:
             target = transition(Action.ROUTE, c.step)
             if office not in bell.offices:
@@ -77,6 +79,10 @@ async def accept(
             values = {"classification": Classification.NON_CONSULTATION, "office": office}
             detail = {"classification": Classification.NON_CONSULTATION.value, "office": office}
         values |= {"handler_id": caller.user.id, "accepted_at": change.at}
+        if office is not None:
+            case = await open_case(caller.services, caller.user, c, bell.offices[office])
+            values["case_id"] = case.id
+            detail["case"] = case_gid(case.id)
         await take_step(change, c, target, bell, note=note, detail=detail, fields=values)
         await _tell(
             change,

@@ -33,6 +33,7 @@ from schema.context import Info
 from schema.errors import InputError
 from schema.permissions import Can, Public, mutation
 from schema.relay import decode_id, to_global_id
+from tenants.scoping import street_scope
 
 HANDLE = Can(CONSULTATION_HANDLE)
 RESPOND = Can(CONSULTATION_RESPOND)
@@ -184,10 +185,10 @@ class ConsultationsMutation:
     )
     async def ring_at_terminal(
         self, info: Info, terminal_key: str, input: RingInput
-    ) -> ConsultationPayload:
-        return _done(
-            await ringing.ring_at_terminal(info.context.services, terminal_key, _draft(input))
-        )
+    ) -> RingPayload:
+        row = await ringing.ring_at_terminal(info.context.services, terminal_key, _draft(input))
+        with street_scope(row.tenant_id):
+            return await _rung(row)
 
     @mutation(
         requires=Can(BELL_TERMINAL_MANAGE),

@@ -51,9 +51,7 @@ SITUATIONS = {
     "RESOLVED unrated": Standing(S.RESOLVED, H.GRID, L.GRID),
     "RESOLVED unsatisfied": Standing(S.RESOLVED, H.GRID, L.GRID, satisfaction=Sat.UNSATISFIED),
     "CLOSED satisfied": Standing(S.CLOSED, H.GRID, L.GRID, satisfaction=Sat.SATISFIED),
-    "CLOSED round 3": Standing(
-        S.CLOSED, H.LEADER, L.GRID, round=3, satisfaction=Sat.UNSATISFIED
-    ),
+    "CLOSED round 3": Standing(S.CLOSED, H.LEADER, L.GRID, round=3, satisfaction=Sat.UNSATISFIED),
 }
 
 # fmt: off
