@@ -9,7 +9,7 @@ from tortoise.indexes import Index
 
 async def _search_index(apps, schema_editor) -> None:
     """The case library's search: PostgreSQL a GIN index on to_tsvector('simple', search),
-    SQLite an FTS5 table (its rows written as cases are published)."""
+    SQLite an FTS5 table (its rowid the case's ID, its rows written as cases are published)."""
     if schema_editor.client.capabilities.dialect == "postgres":
         await schema_editor._run_sql(
             'CREATE INDEX "library_case_search_gin" ON "library_case" '
@@ -18,7 +18,7 @@ async def _search_index(apps, schema_editor) -> None:
     else:
         await schema_editor._run_sql(
             'CREATE VIRTUAL TABLE "library_search" USING fts5('
-            '"search", "tenant_id" UNINDEXED, "case_id" UNINDEXED, tokenize = \'unicode61\')'
+            '"search", "tenant_id" UNINDEXED, tokenize = \'unicode61\')'
         )
 
 

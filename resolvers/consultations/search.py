@@ -6,12 +6,13 @@ letters or digits one lower-case word. Each term is written as ASCII (``u7535``,
 ``w2020``) prefixed with the street (``s12…``), so that both databases' tokenizers read it as
 one token whatever their locale, and so that a term of one street never matches another's.
 
-The terms are stored in ``LibraryCase.search`` (space separated) and ranked with BM25
+The terms are stored in ``LibraryCase.search`` (space separated); a query asks for its bigrams
+(its single characters only when it has no bigram), ranked with BM25
 (k1 = 1.2, b = 0.75, as SQLite FTS5's ``bm25()``): on SQLite by FTS5 itself (the
-``library_search`` table), on PostgreSQL by the same formula over the rows a GIN index on
-``to_tsvector('simple', search)`` finds. The document count and average length are the whole
-library's, as FTS5 keeps them; a term's document frequency is the street's own (terms are
-street-prefixed). So both give the same ranking, within rounding.
+``library_search`` table, its rowid the case's ID), on PostgreSQL by the same formula over the
+rows a GIN index on ``to_tsvector('simple', search)`` finds. The document count and average
+length are the whole library's, as FTS5 keeps them; a term's document frequency is the
+street's own (terms are street-prefixed). So both give the same ranking, within rounding.
 """
 
 from __future__ import annotations
@@ -46,8 +47,13 @@ def tokens(street_id: int, text: str) -> list[str]:
 
 
 def query_tokens(street_id: int, text: str) -> list[str]:
-    """The distinct tokens of a query, in first-seen order."""
-    return list(dict.fromkeys(tokens(street_id, text)))[:MAX_QUERY_TERMS]
+    """The distinct tokens of a query, in first-seen order: its bigrams and words when it has
+    a bigram (a single character matches too much of a large library to rank by, and costs
+    both databases a pass over most of it), its single characters only when it has none."""
+    found = list(dict.fromkeys(terms(text)))
+    if any(term.startswith("b") for term in found):
+        found = [term for term in found if not term.startswith("u")]
+    return [f"s{street_id}{term}" for term in found[:MAX_QUERY_TERMS]]
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,14 @@ class Hit:
 
 
 _INDEX_SQLITE = Statement(
-    'INSERT INTO "library_search" ("search", "tenant_id", "case_id") '
-    "VALUES (:search, :street, :case)"
+    'INSERT INTO "library_search" ("rowid", "search", "tenant_id") VALUES (:case, :search, :street)'
 )
 _SEARCH_SQLITE = Statement(
-    'SELECT "case_id", bm25("library_search") AS "rank" FROM "library_search" '
-    'WHERE "library_search" MATCH :match AND "tenant_id" = :street '
-    'ORDER BY "rank", "case_id" LIMIT :limit'
+    'SELECT "rowid" AS "case_id", bm25("library_search") AS "rank" FROM "library_search" '
+    'WHERE "library_search" MATCH :match ORDER BY "rank", "rowid" LIMIT :limit',
+    unscoped="an FTS5 match on street-prefixed terms (s<street>…), which only the street's own "
+    "cases hold; the cases found are then read in the street's scope. Filtering on the "
+    "table's tenant column would read every candidate's row and triple the cost",
 )
 _LIBRARY_SIZE = Statement(
     'SELECT count(*) AS "n", coalesce(sum("search_length"), 0) AS "length" '

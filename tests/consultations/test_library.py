@@ -42,7 +42,7 @@ async def test_similar_cases_rank_the_paraphrased_case_first(api: Api, services:
         assert "errors" not in body, body
         found = [keys[hit["case"]["id"]] for hit in body["data"]["similarCases"]]
         scores = [hit["score"] for hit in body["data"]["similarCases"]]
-        assert scores == sorted(scores, reverse=True) and len(found) == 3
+        assert scores == sorted(scores, reverse=True) and 1 <= len(found) <= 3
         top3[query["text"]] = found
         first_hits += found[0] == query["expected"]
     assert first_hits >= 0.9 * len(TEST_SET["queries"]), top3
