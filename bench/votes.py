@@ -190,6 +190,7 @@ async def prepare(url: str) -> Setup:
     from models.scoping import street_scope, unscoped
     from models.tenancy import Community, District, Street
     from models.votes import ElectorateKind, VoteItem, VoteKind
+    from resolvers.caller import Caller
     from resolvers.votes import drafting, lifecycle
 
     settings = Settings(env=Env.TEST, database_url=url, secret_key=SECRET)
@@ -235,9 +236,10 @@ async def prepare(url: str) -> Setup:
                 items=[drafting.ItemDraft(project_id=p.id) for p in projects],
                 secret=True,
             )
-            vote = await drafting.save_draft(services, staff, draft)
+            as_staff = Caller(services, staff, street)
+            vote = await drafting.save_draft(as_staff, draft)
             say("  opening the vote (freezing the electorate)")
-            vote = await lifecycle.open_vote(services, staff, vote.id)
+            vote = await lifecycle.open_vote(as_staff, vote.id)
             items = await VoteItem.filter(vote_id=vote.id).order_by("position")
         assert vote.electorate_size == VOTERS, vote.electorate_size
         ((outsider_id, outsider_session),) = await bulk_accounts(

@@ -15,6 +15,7 @@ from core.identity import IdHasher
 from models.accounts import STREET_ROLES, DistrictMembership, Membership, Role, User
 from models.scoping import unscoped
 from models.tenancy import Community, District, Grid, Street
+from resolvers.caller import Caller
 from resolvers.services import Services
 
 DEMO_PASSWORD = "demo1234"
@@ -81,6 +82,10 @@ class DemoStreetData:
     hasher: IdHasher
     index: int
     """1, 2, 3: the street's place among the demo streets (spreads map points)."""
+
+    def as_role(self, role: Role) -> Caller:
+        """The street's demo account of ``role``, as the domains' operations take it."""
+        return Caller(self.services, self.users[role], self.street)
 
 
 DemoLoader = Callable[[DemoStreetData], Awaitable[None]]

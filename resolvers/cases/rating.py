@@ -172,8 +172,7 @@ async def make_project(
         if case.project_id is not None:
             raise Refused(ErrorCode.ALREADY_EXISTS, "case.already_project", "caseId")
         project = await lifecycle.create_project(
-            caller.services,
-            caller.user,
+            caller,
             lifecycle.NewProject(
                 title=case.title,
                 description=case.description,

@@ -95,14 +95,17 @@ async def _grid(new: NewCase, hint: int | None, require_grid: bool) -> int | Non
 
 async def file_case(
     services: Services,
-    actor: User | None,
     new: NewCase,
     who: Reporter,
     uploads: Uploads = Uploads(),
+    *,
+    actor: User | None = None,
     solved: str | None = None,
 ) -> Case:
-    """Create a case in the current street (any channel: the API, Open311, the demo); with
-    ``solved`` (what was done) it is recorded as resolved at the grid on the spot."""
+    """Create a case in the current street, from any channel: the operations below (for a
+    signed-in ``actor``), or one with no account behind it (an Open311 client's key, the
+    demo). With ``solved`` (what was done) it is recorded as resolved at the grid on the
+    spot."""
     title = validators.text(new.title, "title", 200)
     description = validators.text(new.description, "description", 4000, required=False)
     address = validators.text(new.address, "address", 200, required=False)
@@ -210,7 +213,7 @@ async def report_case(
         resident_id=resident.id if resident else None,
         grid_hint=resident.grid_id if resident else None,
     )
-    return await file_case(caller.services, caller.user, new, who, uploads)
+    return await file_case(caller.services, new, who, uploads, actor=caller.user)
 
 
 async def report_case_for(
@@ -237,7 +240,7 @@ async def report_case_for(
         entered_by_id=caller.user.id,
         grid_hint=resident.grid_id if resident else None,
     )
-    return await file_case(caller.services, caller.user, new, who, uploads)
+    return await file_case(caller.services, new, who, uploads, actor=caller.user)
 
 
 async def report_resolved(
@@ -245,6 +248,8 @@ async def report_resolved(
 ) -> Case:
     """事事必报: a grid chief records a matter solved on the spot as a case closed at the grid
     (上报为已办结), with what was done. The grid must be one the chief serves."""
+    if new.grid_id is not None and not await Grid.exists(id=new.grid_id):
+        raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId")
     mine = await my_grid_ids(caller.user.id)
     grid_id = new.grid_id if new.grid_id is not None else (mine[0] if len(mine) == 1 else None)
     if grid_id is None:
@@ -257,4 +262,4 @@ async def report_resolved(
     if grid_id not in mine:
         raise Refused(CaseCode.NOT_YOURS, "case.not_your_grid", "gridId")
     who = Reporter(source=CaseSource.GRID_PATROL, reporter_id=caller.user.id)
-    return await file_case(caller.services, caller.user, located, who, uploads, solved=result)
+    return await file_case(caller.services, located, who, uploads, actor=caller.user, solved=result)

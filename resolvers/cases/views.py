@@ -171,6 +171,19 @@ async def queue(
     )
 
 
+async def desk_queue(
+    caller: Caller, urgencies: Sequence[Urgency] | None, first: int | None, after: str | None
+) -> Page[Case]:
+    """值班台: every open case of the street, newest first (the desk watches them all)."""
+    services = caller.services
+    query = Case.filter(state__in=list(OPEN_STATES))
+    if urgencies:
+        query = query.filter(urgency__in=list(urgencies))
+    return await keyset_page(
+        query, first, after, services.settings.max_page_size, newest_first=True
+    )
+
+
 # -- what a case shows, for a page of cases at once ------------------------------------------
 
 

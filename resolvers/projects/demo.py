@@ -30,8 +30,8 @@ STEPS = (("方案设计", 15, 1), ("施工", 90, 3), ("验收准备", 170, 1))
 async def load_projects_demo(demo: DemoStreetData) -> None:
     """Three projects with milestones and a progress update (only those not there yet): the
     street leader proposes and moves them, the department plans and reports."""
-    services, street, community = demo.services, demo.street, demo.community
-    leader, handler = demo.users[Role.STREET_LEADER], demo.users[Role.STREET_DEPARTMENT]
+    street, community = demo.street, demo.community
+    leader, handler = demo.as_role(Role.STREET_LEADER), demo.as_role(Role.STREET_DEPARTMENT)
     start = datetime.now(UTC).date() - timedelta(days=30)
     with street_scope(street.id):
         for n, (title, category, budget, status, done) in enumerate(DEMO_PROJECTS):
@@ -49,24 +49,20 @@ async def load_projects_demo(demo: DemoStreetData) -> None:
                 address=community.name,
                 longitude=114.2 + demo.index * 0.5 + n * 0.01,
                 latitude=30.5 + n * 0.01,
-                handler_id=handler.id,
-                leader_id=leader.id,
+                handler_id=handler.user.id,
+                leader_id=leader.user.id,
             )
-            project = await lifecycle.create_project(services, leader, new)
+            project = await lifecycle.create_project(leader, new)
             milestones = [
                 await progress.add_milestone(
-                    services, handler, project.id, step, start + timedelta(days=offset), weight
+                    handler, project.id, step, start + timedelta(days=offset), weight
                 )
                 for step, offset, weight in STEPS
             ]
             for to in PATH[status]:
                 await lifecycle.change_status(
-                    services, leader, project.id, to, "", lifecycle.MANAGE_TRANSITIONS
+                    leader, project.id, to, "", lifecycle.MANAGE_TRANSITIONS
                 )
             for milestone in milestones[:done]:
-                await progress.complete_milestone(
-                    services, handler, milestone.id, milestone.planned_date
-                )
-            await progress.post_update(
-                services, handler, project.id, "项目已启动，方案已公示。", []
-            )
+                await progress.complete_milestone(handler, milestone.id, milestone.planned_date)
+            await progress.post_update(handler, project.id, "项目已启动，方案已公示。", [])

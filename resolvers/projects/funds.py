@@ -6,19 +6,17 @@ from datetime import date
 
 from core import validators
 from core.errors import Refused
-from models.accounts import User
 from models.projects import Disbursement
+from resolvers.caller import Caller
 from resolvers.events import changing
 from resolvers.projects.codes import ProjectCode
 from resolvers.projects.common import Snapshot, project_gid, require_project
 from resolvers.projects.progress import check_open
 from resolvers.projects.uploads import UploadLike, staged
-from resolvers.services import Services
 
 
 async def record_disbursement(
-    services: Services,
-    actor: User,
+    caller: Caller,
     project_id: int,
     amount: str,
     paid_on: date,
@@ -27,6 +25,7 @@ async def record_disbursement(
     over_budget_reason: str,
 ) -> Disbursement:
     """A payment; one that takes spending over the budget needs a reason and is flagged."""
+    services, actor = caller.services, caller.user
     value = validators.amount(amount, "amount")
     purpose = validators.text(purpose, "purpose", 200)
     reason = over_budget_reason.strip()

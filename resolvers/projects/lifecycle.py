@@ -14,14 +14,14 @@ from typing import Any
 from core import validators
 from core.errors import ErrorCode, Refused
 from core.i18n import translate
-from models.accounts import Membership, Role, User
+from models.accounts import Membership, Role
 from models.columns import column
 from models.projects import Follow, Project, ProjectStatus, SourceKind
 from models.tenancy import Community
+from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
 from resolvers.projects.common import Snapshot, project_gid, require_project
-from resolvers.services import Services
 
 S = ProjectStatus
 MANAGE_TRANSITIONS: dict[ProjectStatus, frozenset[ProjectStatus]] = {
@@ -107,8 +107,9 @@ async def _checked(new: NewProject) -> dict[str, Any]:
     }
 
 
-async def create_project(services: Services, actor: User, new: NewProject) -> Project:
+async def create_project(caller: Caller, new: NewProject) -> Project:
     """A PROPOSED project; with a source it keeps the link to the matter it was promoted from."""
+    services, actor = caller.services, caller.user
     checked = await _checked(new)
     if new.source_kind is not None:
         validators.text(new.source_ref, "source.reference", 200)
@@ -146,11 +147,10 @@ def _plain(value: object) -> object:
     return str(value) if value is not None and not isinstance(value, int | float | str) else value
 
 
-async def update_project(
-    services: Services, actor: User, project_id: int, new: NewProject, reason: str
-) -> Project:
+async def update_project(caller: Caller, project_id: int, new: NewProject, reason: str) -> Project:
     """Edit a project's details (title, department, dates, budget, people, place). After the
     vote, a reason is required; accepted or rejected projects are closed records."""
+    services, actor = caller.services, caller.user
     checked = await _checked(new)
     reason = reason.strip()
     async with changing(services, actor) as change:
@@ -184,14 +184,14 @@ async def update_project(
 
 
 async def change_status(
-    services: Services,
-    actor: User,
+    caller: Caller,
     project_id: int,
     to: ProjectStatus,
     reason: str,
     allowed: dict[ProjectStatus, frozenset[ProjectStatus]],
 ) -> Project:
     """Move a project along one allowed transition of the caller's table, recorded."""
+    services, actor = caller.services, caller.user
     reason = reason.strip()
     async with changing(services, actor) as change:
         project = await require_project(project_id, for_update=True)

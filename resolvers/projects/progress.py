@@ -11,7 +11,6 @@ from datetime import date
 
 from core import validators
 from core.errors import ErrorCode, Refused
-from models.accounts import User
 from models.projects import (
     NO_DUE_DATE,
     Milestone,
@@ -20,6 +19,7 @@ from models.projects import (
     Project,
     ProjectStatus,
 )
+from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.projects.common import Snapshot, project_gid, require_project, today
 from resolvers.projects.uploads import UploadLike, staged
@@ -64,13 +64,13 @@ async def _save_progress(services: Services, change: Change, project: Project, *
 
 
 async def add_milestone(
-    services: Services,
-    actor: User,
+    caller: Caller,
     project_id: int,
     title: str,
     planned_date: date,
     weight: int,
 ) -> Milestone:
+    services, actor = caller.services, caller.user
     title = validators.text(title, "title", 200)
     validators.in_range(weight, 1, MAX_WEIGHT, "weight", "project.range")
     async with changing(services, actor) as change:
@@ -105,9 +105,8 @@ async def add_milestone(
     return milestone
 
 
-async def complete_milestone(
-    services: Services, actor: User, milestone_id: int, done_on: date | None
-) -> Milestone:
+async def complete_milestone(caller: Caller, milestone_id: int, done_on: date | None) -> Milestone:
+    services, actor = caller.services, caller.user
     done_on = done_on or today(services)
     async with changing(services, actor) as change:
         milestone = await get_in_street(Milestone, milestone_id, for_update=True)
@@ -134,9 +133,8 @@ async def complete_milestone(
     return milestone
 
 
-async def set_progress(
-    services: Services, actor: User, project_id: int, percent: int, reason: str
-) -> Project:
+async def set_progress(caller: Caller, project_id: int, percent: int, reason: str) -> Project:
+    services, actor = caller.services, caller.user
     validators.in_range(percent, 0, 100, "percent", "project.range")
     if not reason.strip():
         raise Refused(ErrorCode.BAD_USER_INPUT, "project.reason_required", "reason")
@@ -157,13 +155,13 @@ async def set_progress(
 
 
 async def post_update(
-    services: Services,
-    actor: User,
+    caller: Caller,
     project_id: int,
     body: str,
     photos: Sequence[UploadLike],
 ) -> ProgressUpdate:
     """A progress report with photos: files land on disk only once the rows are committed."""
+    services, actor = caller.services, caller.user
     body = validators.text(body, "body", 4000)
     project = await require_project(project_id)
     check_open(project)

@@ -19,6 +19,7 @@ from core.i18n import translate
 from core.ids import to_global_id
 from models.accounts import User
 from models.projects import Follow, Opinion, Project, ProjectStatus, Rating
+from resolvers.caller import Caller
 from resolvers.events import changing
 from resolvers.notifications import notify
 from resolvers.projects.common import project_gid, require_project, today
@@ -39,7 +40,8 @@ def is_overdue(services: Services, opinion: Opinion) -> bool:
     return opinion.replied_late
 
 
-async def post_opinion(services: Services, actor: User, project_id: int, body: str) -> Opinion:
+async def post_opinion(caller: Caller, project_id: int, body: str) -> Opinion:
+    services, actor = caller.services, caller.user
     body = validators.text(body, "body", 4000)
     async with changing(services, actor) as change:
         project = await require_project(project_id)
@@ -68,7 +70,8 @@ async def post_opinion(services: Services, actor: User, project_id: int, body: s
     return opinion
 
 
-async def reply_to_opinion(services: Services, actor: User, opinion_id: int, body: str) -> Opinion:
+async def reply_to_opinion(caller: Caller, opinion_id: int, body: str) -> Opinion:
+    services, actor = caller.services, caller.user
     body = validators.text(body, "body", 4000)
     async with changing(services, actor) as change:
         opinion = await get_in_street(Opinion, opinion_id, for_update=True)
@@ -102,8 +105,9 @@ async def reply_to_opinion(services: Services, actor: User, opinion_id: int, bod
     return opinion
 
 
-async def rate_reply(services: Services, actor: User, opinion_id: int, score: int) -> Opinion:
+async def rate_reply(caller: Caller, opinion_id: int, score: int) -> Opinion:
     """The author of the opinion, and only they, rates the department's reply (1 to 5)."""
+    services, actor = caller.services, caller.user
     validators.in_range(score, 1, 5, "score", "project.range")
     async with changing(services, actor) as change:
         opinion = await get_in_street(Opinion, opinion_id, for_update=True)
@@ -127,10 +131,9 @@ class Following:
     following: bool
 
 
-async def set_following(
-    services: Services, actor: User, project_id: int, follow: bool
-) -> Following:
+async def set_following(caller: Caller, project_id: int, follow: bool) -> Following:
     """Follow or unfollow; doing it twice changes nothing."""
+    services, actor = caller.services, caller.user
     project = await require_project(project_id)
     existing = await Follow.filter(project_id=project.id, user_id=actor.id).first()
     if follow and existing is None:
@@ -147,10 +150,9 @@ async def set_following(
     return Following(project, follow)
 
 
-async def rate_project(
-    services: Services, actor: User, project_id: int, score: int, comment: str
-) -> Rating:
+async def rate_project(caller: Caller, project_id: int, score: int, comment: str) -> Rating:
     """One rating per person per project, while the project is COMPLETED (until accepted)."""
+    services, actor = caller.services, caller.user
     validators.in_range(score, 1, 5, "score", "project.range")
     comment = validators.text(comment.strip(), "comment", 1000, required=False)
     for _attempt in range(2):

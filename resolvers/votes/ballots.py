@@ -45,6 +45,7 @@ from models.events import EVENT_READ, OutboxEvent
 from models.scoping import current_scope, require_writable
 from models.sql import Statement
 from models.votes import Ballot, BallotMode, Elector, SealedBallot, Vote, VoteItem, VoteStatus
+from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.services import Services
 from resolvers.votes.codes import VoteCode
@@ -444,8 +445,7 @@ async def _filled(paper: BallotPaper, voter: User, marks: Sequence[Mark]) -> dic
 
 
 async def cast_ballot(
-    services: Services,
-    voter: User,
+    caller: Caller,
     vote_id: int,
     marks: Sequence[Mark],
     idempotency_key: str | None = None,
@@ -453,6 +453,7 @@ async def cast_ballot(
 ) -> Counted:
     """Count the voter's ballot once. The same idempotency key again gives the first receipt
     back; anything else after voting is ALREADY_VOTED (unless the vote allows changes)."""
+    services, voter = caller.services, caller.user
     key = check_key(idempotency_key)
     paper = await open_paper(services, vote_id)
     vote = paper.vote

@@ -14,7 +14,7 @@ from tenants.scoping import street_scope
 async def load_votes_demo(demo: DemoStreetData) -> None:
     """A secret project ballot of the representatives on the candidate projects, and a
     satisfaction vote of the deliberators on two departments (only those not there yet)."""
-    staff = demo.users[Role.CONGRESS_STAFF]
+    staff = demo.as_role(Role.CONGRESS_STAFF)
     with street_scope(demo.street.id):
         candidates = await Project.filter(status=ProjectStatus.CANDIDATE).order_by("id")
         drafts = [
@@ -46,4 +46,4 @@ async def load_votes_demo(demo: DemoStreetData) -> None:
             )
         for draft in drafts:
             if not await Vote.exists(title=draft.title):
-                await save_draft(demo.services, staff, draft)
+                await save_draft(staff, draft)

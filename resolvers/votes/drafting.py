@@ -26,6 +26,7 @@ from models.votes import (
     VoteKind,
     VoteStatus,
 )
+from resolvers.caller import Caller
 from resolvers.events import changing
 from resolvers.services import Services
 from resolvers.votes.common import EDITABLE, invalid_transition, require_vote, vote_gid
@@ -254,10 +255,9 @@ def _summary(vote: Vote, items: list[CheckedItem]) -> dict[str, object]:
     }
 
 
-async def save_draft(
-    services: Services, actor: User, draft: VoteDraft, vote_id: int | None = None
-) -> Vote:
+async def save_draft(caller: Caller, draft: VoteDraft, vote_id: int | None = None) -> Vote:
     """Create a DRAFT vote, or (with ``vote_id``) replace a draft's contents."""
+    services, actor = caller.services, caller.user
     if vote_id is not None:  # once opened, the answer is INVALID_TRANSITION whatever the input
         current = await require_vote(vote_id)
         if current.status not in EDITABLE:

@@ -34,6 +34,7 @@ from models.votes import (
 )
 from policies.capabilities.votes import VOTE_CAST
 from policies.vocabulary import street_domain
+from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
 from resolvers.periodic import Periodic
@@ -120,8 +121,14 @@ def _status_event(vote: Vote, **extra: object) -> dict[str, object]:
     }
 
 
-async def open_vote(services: Services, actor: User | None, vote_id: int) -> Vote:
-    """Freeze the electorate and start taking ballots."""
+async def open_vote(caller: Caller, vote_id: int) -> Vote:
+    """Open a DRAFT now (开启): freeze the electorate and start taking ballots."""
+    return await _open(caller.services, caller.user, vote_id)
+
+
+async def _open(services: Services, actor: User | None, vote_id: int) -> Vote:
+    """Freeze the electorate and start taking ballots, for a person or (actor None) the
+    scheduler at the vote's opening time."""
     async with changing(services, actor) as change:
         vote = await require_vote(vote_id, for_update=True)
         if vote.status is not VoteStatus.DRAFT:
@@ -158,7 +165,12 @@ async def open_vote(services: Services, actor: User | None, vote_id: int) -> Vot
     return vote
 
 
-async def close_vote(services: Services, actor: User | None, vote_id: int) -> Vote:
+async def close_vote(caller: Caller, vote_id: int) -> Vote:
+    """Close an OPEN vote now and count it (结束计票)."""
+    return await _close(caller.services, caller.user, vote_id)
+
+
+async def _close(services: Services, actor: User | None, vote_id: int) -> Vote:
     """Stop taking ballots and count them. The result is seen by staff until published."""
     async with changing(services, actor) as change:
         vote = await require_vote(vote_id, for_update=True)
@@ -221,8 +233,9 @@ async def unseal_ballots(change: Change, vote: Vote) -> None:
         )
 
 
-async def publish_vote(services: Services, actor: User | None, vote_id: int) -> Vote:
+async def publish_vote(caller: Caller, vote_id: int) -> Vote:
     """Make the result and the bulletin board public; approve the projects that passed."""
+    services, actor = caller.services, caller.user
     async with changing(services, actor) as change:
         vote = await require_vote(vote_id, for_update=True)
         if vote.status is not VoteStatus.CLOSED:
@@ -261,7 +274,8 @@ async def _approve_passed(change: Change, vote: Vote, outcomes: dict[str, str]) 
             await apply_status(change, project, ProjectStatus.APPROVED, reason)
 
 
-async def cancel_vote(services: Services, actor: User, vote_id: int, reason: str) -> Vote:
+async def cancel_vote(caller: Caller, vote_id: int, reason: str) -> Vote:
+    services, actor = caller.services, caller.user
     reason = reason.strip()
     if not reason:
         raise Refused(ErrorCode.BAD_USER_INPUT, "input.required", "reason")
@@ -316,7 +330,7 @@ async def scan_votes(services: Services) -> int:
             status=VoteStatus.OPEN, closes_at__lte=soon, closes_at__gt=now, closing_reminded=False
         ).values_list("id", "tenant_id")
     steps = 0
-    for action, batch in ((open_vote, to_open), (close_vote, to_close)):
+    for action, batch in ((_open, to_open), (_close, to_close)):
         for vote_id, street_id in batch:
             with street_scope(street_id):
                 try:

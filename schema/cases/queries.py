@@ -8,7 +8,7 @@ from strawberry.scalars import JSON
 from models import cases as m
 from models.tenancy import Grid as GridRow
 from models.tenancy import Street as StreetRow
-from policies.capabilities.cases import CASE_COUNT, CASE_MAP, CASE_READ
+from policies.capabilities.cases import CASE_COUNT, CASE_DESK, CASE_MAP, CASE_READ
 from resolvers.cases import views
 from resolvers.cases.access import visible_case
 from schema.caller import caller
@@ -83,6 +83,21 @@ class CasesQuery:
         after: str | None = None,
     ) -> Connection[Case]:
         page = await views.queue(caller(info), kind, urgencies, first, after)
+        return Connection.from_page(page, Case.from_model)
+
+    @field(
+        requires=Can(CASE_DESK),
+        description="值班台: every open case of the street, newest first, of some urgencies "
+        "(reviewers and leaders; `caseDesk` pushes its changes live).",
+    )
+    async def case_desk_queue(
+        self,
+        info: Info,
+        urgencies: list[Urgency] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Case]:
+        page = await views.desk_queue(caller(info), urgencies, first, after)
         return Connection.from_page(page, Case.from_model)
 
     @field(

@@ -9,6 +9,7 @@ import strawberry
 from models.projects import Project as ProjectRow
 from policies.capabilities.projects import PROJECT_FUND, PROJECT_MANAGE, PROJECT_PROGRESS
 from resolvers.projects import funds, lifecycle, progress
+from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
 from schema.permissions import Can, mutation
@@ -99,11 +100,7 @@ class ProjectsMutation:
         "or consultation to a project, keeping the link.",
     )
     async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectPayload:
-        context = info.context
-
-        row = await lifecycle.create_project(
-            context.services, context.viewer.require_user(), _new_project(input)
-        )
+        row = await lifecycle.create_project(caller(info), _new_project(input))
         return ProjectSuccess(project=Project.from_model(row, info))
 
     @mutation(
@@ -113,11 +110,8 @@ class ProjectsMutation:
         "its before and after. ACCEPTED and REJECTED projects are closed: INVALID_TRANSITION.",
     )
     async def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectPayload:
-        context = info.context
-
         row = await lifecycle.update_project(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.project_id, "Project", "projectId"),
             _new_project(input),
             input.reason,
@@ -150,11 +144,8 @@ class ProjectsMutation:
         description="Plan a milestone; progress is derived again from the milestones.",
     )
     async def add_milestone(self, info: Info, input: AddMilestoneInput) -> MilestonePayload:
-        context = info.context
-
         row = await progress.add_milestone(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.project_id, "Project", "projectId"),
             input.title,
             input.planned_date,
@@ -171,11 +162,8 @@ class ProjectsMutation:
     async def complete_milestone(
         self, info: Info, input: CompleteMilestoneInput
     ) -> MilestonePayload:
-        context = info.context
-
         row = await progress.complete_milestone(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.milestone_id, "Milestone", "milestoneId"),
             input.done_date,
         )
@@ -190,11 +178,8 @@ class ProjectsMutation:
     async def set_project_progress(
         self, info: Info, input: SetProjectProgressInput
     ) -> ProjectPayload:
-        context = info.context
-
         row = await progress.set_progress(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.project_id, "Project", "projectId"),
             input.percent,
             input.reason,
@@ -209,11 +194,8 @@ class ProjectsMutation:
     async def post_progress_update(
         self, info: Info, input: PostProgressUpdateInput
     ) -> ProgressUpdatePayload:
-        context = info.context
-
         row = await progress.post_update(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.project_id, "Project", "projectId"),
             input.body,
             list(input.photos or []),
@@ -231,11 +213,8 @@ class ProjectsMutation:
     async def record_disbursement(
         self, info: Info, input: RecordDisbursementInput
     ) -> DisbursementPayload:
-        context = info.context
-
         row = await funds.record_disbursement(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.project_id, "Project", "projectId"),
             input.amount,
             input.paid_on,
@@ -252,11 +231,8 @@ class ProjectsMutation:
 async def _transition(
     info: Info, input: ChangeProjectStatusInput, allowed: dict
 ) -> ProjectSuccess | InputError:
-    context = info.context
-
     row = await lifecycle.change_status(
-        context.services,
-        context.viewer.require_user(),
+        caller(info),
         decode_id(input.project_id, "Project", "projectId"),
         input.to,
         input.reason,

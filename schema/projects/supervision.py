@@ -14,6 +14,7 @@ from policies.capabilities.projects import (
     PROJECT_SUPERVISE,
 )
 from resolvers.projects import supervision
+from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
 from schema.permissions import Can, mutation
@@ -64,11 +65,8 @@ class SupervisionMutation:
     async def post_supervision_opinion(
         self, info: Info, input: PostSupervisionOpinionInput
     ) -> OpinionPayload:
-        context = info.context
-
         row = await supervision.post_opinion(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.project_id, "Project", "projectId"),
             input.body,
         )
@@ -79,11 +77,8 @@ class SupervisionMutation:
         description="Answer a supervision opinion (once); its author is notified.",
     )
     async def reply_to_opinion(self, info: Info, input: ReplyToOpinionInput) -> OpinionPayload:
-        context = info.context
-
         row = await supervision.reply_to_opinion(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.opinion_id, "SupervisionOpinion", "opinionId"),
             input.body,
         )
@@ -94,11 +89,8 @@ class SupervisionMutation:
         description="Rate the reply to my own opinion, 1–5 (only the author may).",
     )
     async def rate_opinion_reply(self, info: Info, input: RateOpinionReplyInput) -> OpinionPayload:
-        context = info.context
-
         row = await supervision.rate_reply(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.opinion_id, "SupervisionOpinion", "opinionId"),
             input.score,
         )
@@ -109,11 +101,8 @@ class SupervisionMutation:
         description="Follow a project (or stop): followers are told when its status changes.",
     )
     async def follow_project(self, info: Info, input: FollowProjectInput) -> FollowProjectPayload:
-        context = info.context
-
         result = await supervision.set_following(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.project_id, "Project", "projectId"),
             input.follow,
         )
@@ -127,16 +116,13 @@ class SupervisionMutation:
         "per person, changeable until the project is ACCEPTED.",
     )
     async def rate_project(self, info: Info, input: RateProjectInput) -> RateProjectPayload:
-        context = info.context
-
         row = await supervision.rate_project(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.project_id, "Project", "projectId"),
             input.score,
             input.comment,
         )
-        project = await context.loaders.by_id(ProjectRow).load(row.project_id)
+        project = await info.context.loaders.by_id(ProjectRow).load(row.project_id)
         assert project is not None
         return RateProjectSuccess(
             rating=ProjectRating.from_model(row), project=Project.from_model(project, info)

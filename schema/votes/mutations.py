@@ -12,6 +12,7 @@ from core.ids import from_global_id
 from models.votes import Vote as VoteModel
 from policies.capabilities.votes import VOTE_CAST, VOTE_MANAGE
 from resolvers.votes import ballots, drafting, lifecycle
+from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
 from schema.permissions import Can, mutation
@@ -85,9 +86,8 @@ Step = Callable[..., Awaitable[VoteModel]]
 
 
 async def _step(info: Info, id: strawberry.ID, step: Step, *args: object) -> VoteSuccess:
-    context = info.context
     vote_id = decode_id(id, "Vote", "id")
-    row = await step(context.services, context.viewer.require_user(), vote_id, *args)
+    row = await step(caller(info), vote_id, *args)
     return VoteSuccess(vote=Vote.from_model(row))
 
 
@@ -112,8 +112,7 @@ class VotesMutation:
         description="Draft a vote (草拟): kind, ballot paper, electorate, rules, schedule.",
     )
     async def create_vote(self, info: Info, input: VoteInput) -> VotePayload:
-        user = info.context.viewer.require_user()
-        row = await drafting.save_draft(info.context.services, user, _draft(info, input))
+        row = await drafting.save_draft(caller(info), _draft(info, input))
         return VoteSuccess(vote=Vote.from_model(row))
 
     @mutation(
@@ -122,9 +121,8 @@ class VotesMutation:
         "(INVALID_TRANSITION).",
     )
     async def update_vote(self, info: Info, id: strawberry.ID, input: VoteInput) -> VotePayload:
-        user = info.context.viewer.require_user()
         vote_id = decode_id(id, "Vote", "id")
-        row = await drafting.save_draft(info.context.services, user, _draft(info, input), vote_id)
+        row = await drafting.save_draft(caller(info), _draft(info, input), vote_id)
         return VoteSuccess(vote=Vote.from_model(row))
 
     @mutation(
@@ -167,10 +165,8 @@ class VotesMutation:
         "written.",
     )
     async def cast_ballot(self, info: Info, input: CastBallotInput) -> CastBallotPayload:
-        context = info.context
         counted = await ballots.cast_ballot(
-            context.services,
-            context.viewer.require_user(),
+            caller(info),
             decode_id(input.vote_id, "Vote", "voteId"),
             [_mark(mark) for mark in input.choices],
             input.idempotency_key,

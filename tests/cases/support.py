@@ -41,7 +41,7 @@ from resolvers.cases.deadlines import scan_case_deadlines
 from resolvers.cases.media import Uploads
 from resolvers.services import Services
 from tenants.scoping import street_scope
-from tests.support import Api, StreetFixture, add_member, gid, make_street
+from tests.support import Api, StreetFixture, add_member, error_codes, gid, make_street
 
 # A Monday, 09:00 in Beijing: well inside the holiday calendar.
 MONDAY = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
@@ -275,9 +275,15 @@ query($id: ID!) { case(id: $id) { timeline(first: 100) { totalCount edges { node
 
 
 async def call(api: Api, cs: CaseStreet, user: User, query: str, variables: dict) -> dict:
-    if user.username == cs.street.admin_username:  # its password was made with the street
-        await api.login(user.username, cs.street.admin_password)
-    return await api.as_user(user.username, query, variables, tenant=cs.tenant)
+    """As ``user``, in the case street; signed in again when a clock jump expired the token."""
+    for _ in range(2):
+        if user.username == cs.street.admin_username:  # its password came with the street
+            await api.login(user.username, cs.street.admin_password)
+        body = await api.as_user(user.username, query, variables, tenant=cs.tenant)
+        if "TOKEN_EXPIRED" not in error_codes(body):
+            return body
+        api.tokens.pop(user.username, None)
+    return body
 
 
 async def run(api: Api, cs: CaseStreet, user: User, query: str, input: dict) -> dict:
@@ -401,3 +407,16 @@ class Chunks:
     async def read(self, size: int = -1) -> bytes:
         chunk, self.data = (self.data, b"") if size < 0 else (self.data[:size], self.data[size:])
         return chunk
+
+
+async def seed_cases(services: Services, street: Street, grid_id: int, staff: User) -> None:
+    """Cases for the N+1 guard (tests/platform/test_n_plus_one.py): six at the grid of
+    ``staff`` (who serves it), each with a timeline of several steps and a photo."""
+    as_staff = Caller(services, staff, street)
+    category = await CaseCategory.get(code="city")
+    for n in range(6):
+        new = reporting.NewCase(title=f"事项{n}", category_id=category.id, grid_id=grid_id)
+        case = await reporting.report_case(as_staff, new, Uploads(photos=[Chunks(PNG)]))
+        await handling.sign(as_staff, case.id, "签收")
+        if n % 2:
+            await handling.resolve(as_staff, case.id, "已处理")

@@ -210,3 +210,28 @@ def test_a_capability_or_code_declared_twice_is_refused() -> None:
 
     with pytest.raises(ValueError, match="VOTE_CLOSED"):
         seam.error_codes((*DOMAINS, Domain(name="again", codes=Again)))
+
+
+def _acts_for_a_person(function: ast.AsyncFunctionDef) -> bool:
+    """The old shape of an operation: ``(services, actor: User, …)``, services and a user apart."""
+    args = function.args.args
+    if len(args) < 2 or args[0].arg != "services":
+        return False
+    second = args[1].annotation
+    return second is not None and ast.unparse(second) in {"User", "User | None"}
+
+
+def test_every_domain_operation_takes_the_caller() -> None:
+    """A domain's public operations take one ``Caller`` (services, user, street), so a rule about
+    who may do what reads the same everywhere. Background work acting for nobody keeps a private
+    inner function with ``actor=None`` (``resolvers/votes/lifecycle.py``)."""
+    loose: list[str] = []
+    for path in sorted((ROOT / "resolvers").rglob("*.py")):
+        if path.parent == ROOT / "resolvers":  # the platform's own modules (accounts, auth, …)
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.AsyncFunctionDef) and not node.name.startswith("_"):
+                if _acts_for_a_person(node):
+                    loose.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert not loose, "take `caller: Caller` instead of (services, user):\n" + "\n".join(loose)

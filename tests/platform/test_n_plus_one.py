@@ -55,6 +55,7 @@ from resolvers.notices import send_notice
 from resolvers.services import Services
 from resolvers.votes import ballots, drafting, lifecycle
 from tenants.scoping import street_scope
+from tests.cases.support import seed_cases
 from tests.people.support import add_resident
 from tests.projects.support import (
     add_milestone,
@@ -307,9 +308,10 @@ async def seed_street(api: Api, services: Services) -> Seeded:
                     body=f"消息{n}",
                     created_at=now,
                 )
-        notices_by = Caller(services, caller, street)
+        await seed_cases(services, street, grid.id, caller)
+        as_caller = Caller(services, caller, street)
         for n in range(5):
-            await send_notice(notices_by, title=f"通知{n}", body="请查收")
+            await send_notice(as_caller, title=f"通知{n}", body="请查收")
         for n in range(5):
             await Notification.create(user=caller, kind="test", title=f"提醒{n}", created_at=now)
 
@@ -376,11 +378,11 @@ async def seed_street(api: Api, services: Services) -> Seeded:
                 secret=state == "open" and not newest,
                 items=project_items if newest else satisfaction,
             )
-            vote = await drafting.save_draft(services, caller, draft)
+            vote = await drafting.save_draft(as_caller, draft)
             vote_ids.append(vote.id)
             if state == "draft":
                 continue
-            await lifecycle.open_vote(services, caller, vote.id)
+            await lifecycle.open_vote(as_caller, vote.id)
             items = await VoteItem.filter(vote_id=vote.id).order_by("position")
             for voter in people:
                 marks = [
@@ -389,11 +391,11 @@ async def seed_street(api: Api, services: Services) -> Seeded:
                     else ballots.Mark(item_id=item.id, score=4)
                     for item in items
                 ]
-                await ballots.cast_ballot(services, voter, vote.id, marks)
+                await ballots.cast_ballot(Caller(services, voter, street), vote.id, marks)
             if state in ("closed", "published"):
-                await lifecycle.close_vote(services, caller, vote.id)
+                await lifecycle.close_vote(as_caller, vote.id)
             if state == "published":
-                await lifecycle.publish_vote(services, caller, vote.id)
+                await lifecycle.publish_vote(as_caller, vote.id)
     await services.authorizer.reload_users([caller.id, *(w.id for w in workers)])
     return Seeded(
         code,

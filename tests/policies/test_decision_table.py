@@ -90,7 +90,7 @@ DECISIONS = {
     "case:read":           "x  x  x  x  x  x  x  x  x  x  x  .  .  .  .  .  .",
     "case_count:read":     "x  x  x  x  x  x  x  x  x  x  x  .  .  .  .  x  .",
     "case_map:read":       "x  x  x  x  x  x  x  x  x  x  x  x  x  x  x  x  .",
-    "case_desk:read":      ".  .  .  .  .  x  .  x  .  .  .  .  .  .  .  .  .",
+    "case_desk:read":      ".  .  .  .  .  x  .  x  x  .  .  .  .  .  .  .  .",
     "case:report":         "x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .",
     "case:report_for":     ".  .  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .",
     "case:resolve_on_spot": ".  .  .  x  .  .  .  .  .  .  .  .  .  .  .  .  .",

@@ -241,6 +241,29 @@ HAND_PICKED: dict[str, Probe] = {
     "project:follow": with_input("followProject", f'projectId: "{no_such("Project")}"'),
     "vote:manage": mutation("openVote", f'id: "{no_such("Vote")}"'),
     "vote:cast": with_input("castBallot", f'voteId: "{no_such("Vote")}", choices: []'),
+    "case:report": with_input(
+        "reportCase", f'title: "权限测试", categoryId: "{no_such("CaseCategory")}"'
+    ),
+    "case:report_for": with_input(
+        "reportCaseFor", f'title: "权限测试", categoryId: "{no_such("CaseCategory")}"'
+    ),
+    "case:resolve_on_spot": with_input(
+        "reportResolvedCase",
+        f'title: "权限测试", categoryId: "{no_such("CaseCategory")}", result: "权限测试"',
+    ),
+    "case:handle": with_input("signCase", f'caseId: "{no_such("Case")}"'),
+    "case:dispatch": with_input("closeCaseDirectly", f'caseId: "{no_such("Case")}", result: "x"'),
+    "case:district_handle": with_input("signLinkedCase", f'caseId: "{no_such("Case")}"'),
+    "case:rate": with_input("rateCase", f'caseId: "{no_such("Case")}", satisfaction: SATISFIED'),
+    "case:call_back": with_input(
+        "recordCaseCallBack", f'caseId: "{no_such("Case")}", satisfaction: SATISFIED'
+    ),
+    "case:project": with_input(
+        "makeProjectFromCase",
+        f'caseId: "{no_such("Case")}", department: "x", plannedStart: {DAY}, '
+        f'plannedEnd: {DAY}, budget: "1.00"',
+    ),
+    "case:configure": with_input("createDepartment", 'code: "", name: ""'),
     "tenant:create": with_input(
         "createStreet", 'code: "", name: "", districtCode: "", adminUsername: ""'
     ),
@@ -257,6 +280,8 @@ HOLDERS = {
     "tenant:create": ("admin", None),
     # a named ballot's live count is seen on the votes of a demo street, which holds some
     "vote_tally:read": ("wulidun.congress_staff", None),
+    # the one write of a district account: a district department's, into a street of its district
+    "case:district_handle": ("gongshu.district_department", "mishixiang"),
 }
 LACKERS = {"vote_tally:read": ("wulidun.street_admin", None)}
 

@@ -11,7 +11,9 @@ from core.ids import from_global_id
 from models.accounts import Role, User
 from models.audit import AuditEntry
 from models.events import OutboxEvent
+from models.tenancy import Street
 from models.votes import Ballot, Elector, SealedBallot, Vote
+from resolvers.caller import Caller
 from resolvers.services import Services
 from resolvers.votes import ballots, drafting, lifecycle
 from resolvers.votes.common import open_ballot
@@ -175,6 +177,7 @@ async def seed_every_vote_row(services: Services, street_id: int, user: User) ->
     isolation tests): two satisfaction votes on a roster of one, voted, one of them closed
     (its ballot counted) and one still open (its ballot sealed)."""
     with street_scope(street_id):
+        staff = Caller(services, user, await Street.get(id=street_id))
         for title, close in (("隔离测试测评", True), ("隔离测试测评（进行中）", False)):
             draft = drafting.VoteDraft(
                 kind=drafting.VoteKind.SATISFACTION,
@@ -184,13 +187,13 @@ async def seed_every_vote_row(services: Services, street_id: int, user: User) ->
                 ),
                 items=[drafting.ItemDraft(label="城建办")],
             )
-            vote = await drafting.save_draft(services, user, draft)
-            await lifecycle.open_vote(services, user, vote.id)
+            vote = await drafting.save_draft(staff, draft)
+            await lifecycle.open_vote(staff, vote.id)
             item = await drafting.VoteItem.get(vote_id=vote.id)
             mark = ballots.Mark(item_id=item.id, score=4)
-            await ballots.cast_ballot(services, user, vote.id, [mark])
+            await ballots.cast_ballot(staff, vote.id, [mark])
             if close:
-                await lifecycle.close_vote(services, user, vote.id)
+                await lifecycle.close_vote(staff, vote.id)
 
 
 def pk(global_id: str) -> int:
