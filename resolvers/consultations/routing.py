@@ -57,4 +57,4 @@ async def open_case(services: Services, actor: User, c: Consultation, office_nam
         resident_id=c.resident_id,
         entered_by_id=actor.id,
     )
-    return await file_case(services, actor, new, who)
+    return await file_case(services, new, who, actor=actor)

@@ -17,6 +17,7 @@ street's own (terms are street-prefixed). So both give the same ranking, within 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -65,19 +66,6 @@ class Hit:
 _INDEX_SQLITE = Statement(
     'INSERT INTO "library_search" ("rowid", "search", "tenant_id") VALUES (:case, :search, :street)'
 )
-_SEARCH_SQLITE = Statement(
-    'SELECT "rowid" AS "case_id", bm25("library_search") AS "rank" FROM "library_search" '
-    'WHERE "library_search" MATCH :match ORDER BY "rank", "rowid" LIMIT :limit',
-    unscoped="an FTS5 match on street-prefixed terms (s<street>…), which only the street's own "
-    "cases hold; the cases found are then read in the street's scope. Filtering on the "
-    "table's tenant column would read every candidate's row and triple the cost",
-)
-_LIBRARY_SIZE = Statement(
-    'SELECT count(*) AS "n", coalesce(sum("search_length"), 0) AS "length" '
-    'FROM "library_case" WHERE "status" = \'PUBLISHED\'',
-    unscoped="BM25's document count and average length are the whole library's, as SQLite "
-    "FTS5 keeps them; no row of any street is read",
-)
 _SEARCH_POSTGRES = Statement(
     """
     WITH "hits" AS (
@@ -99,6 +87,27 @@ _SEARCH_POSTGRES = Statement(
 )
 
 
+@functools.cache
+def _search_sqlite() -> Statement:
+    return Statement(
+        'SELECT "rowid" AS "case_id", bm25("library_search") AS "rank" FROM "library_search" '
+        'WHERE "library_search" MATCH :match ORDER BY "rank", "rowid" LIMIT :limit',
+        unscoped="an FTS5 match on street-prefixed terms (s<street>…), which only the street's own "
+        "cases hold; the cases found are then read in the street's scope. Filtering on the "
+        "table's tenant column would read every candidate's row and triple the cost",
+    )
+
+
+@functools.cache
+def _library_size() -> Statement:
+    return Statement(
+        'SELECT count(*) AS "n", coalesce(sum("search_length"), 0) AS "length" '
+        'FROM "library_case" WHERE "status" = \'PUBLISHED\'',
+        unscoped="BM25's document count and average length are the whole library's, as SQLite "
+        "FTS5 keeps them; no row of any street is read",
+    )
+
+
 def _postgres() -> bool:
     return connections.get("default").capabilities.dialect == "postgres"
 
@@ -117,9 +126,9 @@ async def similar(street_id: int, text: str, limit: int) -> list[Hit]:
         return []
     if not _postgres():
         match = " OR ".join(f'"{t}"' for t in found)
-        rows = await _SEARCH_SQLITE.fetch(match=match, limit=limit)
+        rows = await _search_sqlite().fetch(match=match, limit=limit)
         return [Hit(int(r["case_id"]), -float(r["rank"])) for r in rows]
-    size = (await _LIBRARY_SIZE.fetch())[0]
+    size = (await _library_size().fetch())[0]
     docs, length = int(size["n"]), float(size["length"])
     if docs == 0:
         return []

@@ -42,6 +42,15 @@ UNSCOPED_STATEMENTS = {
     ("resolvers/outbox.py", "<module>"): (
         "an advisory lock of the relay (PostgreSQL), no street's rows"
     ),
+    ("resolvers/consultations/search.py", "_search_sqlite"): (
+        "an FTS5 match on street-prefixed terms (s<street>…), which only the street's own "
+        "cases hold; the cases found are then read in the street's scope. Filtering on the "
+        "table's tenant column would read every candidate's row and triple the cost"
+    ),
+    ("resolvers/consultations/search.py", "_library_size"): (
+        "BM25's document count and average length are the whole library's, as SQLite "
+        "FTS5 keeps them; no row of any street is read"
+    ),
 }
 
 # Raw execution outside the helper: where, what, how many times, and why it may stay.
@@ -63,6 +72,7 @@ OUTSIDE_THE_HELPER = {
     ),
     # The benchmarks create, fill and drop their own databases, and time a bare asyncpg
     # baseline; none of it runs in the app.
+    ("bench/consultations.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/fanout.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/notices.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/projects.py", "*", "*"): (None, "benchmark set-up on its own database"),
