@@ -1,17 +1,28 @@
-"""The one Tortoise settings dict, shared by the app, the CLI and the migration tool."""
+"""The one Tortoise settings dict, shared by the app, the CLI and the migration tool.
+
+On PostgreSQL the app connects with ``database_url`` through ``core.postgres``, whose
+statements carry the street scope of the code running them (row-level security,
+``docs/rls.md``); the migrate step connects as the tables' owner (``database_owner_url``).
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+from asyncpg.exceptions import _base as asyncpg_base
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.exceptions import ValidationError
 
+from core.postgres import PLATFORM, SCOPE, RowScopes
 from core.settings import Settings
 
 APP_LABEL = "gongzhi"
 MIGRATIONS_MODULE = "migrations"
+MIGRATIONS_TABLE = "tortoise_migrations"  # Tortoise's record of applied migrations
 
 
 def _prepare_sqlite(url: str) -> str:
@@ -32,8 +43,10 @@ async def _keep_session(connection: Any) -> None:
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def _connection(settings: Settings) -> str | dict[str, Any]:
-    url = settings.database_url
+def _connection(
+    settings: Settings, row_scopes: RowScopes | None, owner: bool
+) -> str | dict[str, Any]:
+    url = (settings.database_owner_url or settings.database_url) if owner else settings.database_url
     config = expand_db_url(_prepare_sqlite(url) if url.startswith("sqlite") else url)
     if config["engine"] == "tortoise.backends.sqlite":
         # Several processes on one file (workers, the CLI): WAL lets readers go on while one
@@ -45,13 +58,29 @@ def _connection(settings: Settings) -> str | dict[str, Any]:
         return config
     if config["engine"] == "tortoise.backends.asyncpg":
         config["credentials"].setdefault("reset", _keep_session)
+        if owner:
+            # The owner is held to the policies too (FORCE): a migration that reads or writes
+            # street-owned rows does it as the platform, on every connection of its session.
+            settings_of_session = config["credentials"].setdefault("server_settings", {})
+            settings_of_session[SCOPE] = PLATFORM
+        else:
+            config["engine"] = "core.postgres"
+            config["credentials"]["row_scopes"] = row_scopes
     return config
 
 
-def tortoise_config(settings: Settings, models: Sequence[str]) -> dict[str, Any]:
-    """Tortoise's settings for these model modules (every domain's: ``gongzhi.platform``)."""
+def tortoise_config(
+    settings: Settings,
+    models: Sequence[str],
+    *,
+    row_scopes: RowScopes | None = None,
+    owner: bool = False,
+) -> dict[str, Any]:
+    """Tortoise's settings for these model modules (every domain's: ``gongzhi.platform``):
+    the app's, whose statements carry ``row_scopes``, or the owner's (``owner=True``), for
+    the migrate step."""
     return {
-        "connections": {"default": _connection(settings)},
+        "connections": {"default": _connection(settings, row_scopes, owner)},
         "apps": {
             APP_LABEL: {
                 "models": list(models),
@@ -62,3 +91,51 @@ def tortoise_config(settings: Settings, models: Sequence[str]) -> dict[str, Any]
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+# A value the database (or the driver) could not take as it was given: too long for its column,
+# out of its range, not encodable (a lone surrogate, a NUL on PostgreSQL). The inputs' bounds
+# (``schema/inputs.py``, ``core/validators.py``) should keep every one of them away; one that
+# still arrives is a missing bound, answered as a refused input and logged as a bug.
+DATA_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions.DataError,  # PostgreSQL's class 22: data exception
+    asyncpg_base.DataError,  # asyncpg could not encode an argument (an int beyond int32)
+    sqlite3.DataError,
+    ValidationError,  # Tortoise's own check of a field (a CharField's max_length)
+    OverflowError,  # an integer beyond SQLite's 64 bits, a date beyond year 9999
+    UnicodeEncodeError,  # a lone surrogate on its way to UTF-8
+)
+
+
+def data_error(exc: BaseException) -> BaseException | None:
+    """The data error behind ``exc`` (itself, or what it was raised from), if there is one."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, DATA_ERRORS):
+            return found
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return None
+
+
+def constraint_broken(exc: BaseException) -> str | None:
+    """``"unique"`` or ``"foreign key"`` when ``exc`` (or what it was raised from) is the
+    database refusing a row for that constraint, else None. Under concurrency a unique
+    constraint is the last word on a name two requests both found free."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, asyncpg.exceptions.UniqueViolationError):
+            return "unique"
+        if isinstance(found, asyncpg.exceptions.ForeignKeyViolationError):
+            return "foreign key"
+        if isinstance(found, sqlite3.IntegrityError):
+            name = getattr(found, "sqlite_errorname", "")
+            if name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"):
+                return "unique"
+            if name == "SQLITE_CONSTRAINT_FOREIGNKEY":
+                return "foreign key"
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return None

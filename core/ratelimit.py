@@ -1,6 +1,10 @@
-"""Counting failures in a time window: per account and per client address.
+"""Counting in a time window: login attempts per account and per client address, and the
+request cost each person spends per minute.
 
-In-process counters by default; Redis counters (shared by all workers) when configured.
+In-process counters by default; Redis counters (shared by all workers) when configured. A
+login attempt is counted *before* its password is checked (``hit``: one atomic increment that
+answers the new count), so parallel attempts cannot all pass a check made before any of them
+was counted.
 """
 
 from __future__ import annotations
@@ -16,7 +20,12 @@ class FailureCounter(Protocol):
     async def count(self, key: str) -> tuple[int, int]:
         """Failures recorded under ``key`` in the window, and seconds until it resets."""
 
-    async def record(self, key: str) -> None: ...
+    async def hit(self, key: str) -> tuple[int, int]:
+        """Count one attempt now; the count with it, and seconds until the window resets."""
+
+    async def release(self, key: str) -> None:
+        """Take back one attempt counted by ``hit`` (it turned out to be no failure)."""
+
     async def clear(self, key: str) -> None: ...
 
 
@@ -40,9 +49,18 @@ class MemoryFailureCounter:
             return 0, 0
         return len(hits), max(1, int(hits[0] + self.window - time.monotonic()))
 
-    async def record(self, key: str) -> None:
+    async def hit(self, key: str) -> tuple[int, int]:
+        # Nothing awaited between reading and adding: atomic for every task of this process.
         self._live(key)
         self._hits.setdefault(key, []).append(time.monotonic())
+        return await self.count(key)
+
+    async def release(self, key: str) -> None:
+        hits = self._live(key)
+        if hits:
+            hits.pop()
+        if not hits:
+            self._hits.pop(key, None)
 
     async def clear(self, key: str) -> None:
         self._hits.pop(key, None)
@@ -71,17 +89,79 @@ class RedisFailureCounter:
         except (RedisError, OSError):
             return await self._fallback.count(key)
 
-    async def record(self, key: str) -> None:
+    async def hit(self, key: str) -> tuple[int, int]:
         try:
             async with self.redis.pipeline(transaction=True) as pipe:
                 pipe.incr(self._key(key))
                 pipe.expire(self._key(key), self.window, nx=True)
-                await pipe.execute()
+                pipe.ttl(self._key(key))
+                value, _, ttl = await pipe.execute()
+            return int(value), max(int(ttl), 0)
         except (RedisError, OSError):
-            await self._fallback.record(key)
+            return await self._fallback.hit(key)
+
+    async def release(self, key: str) -> None:
+        try:
+            if int(await self.redis.decr(self._key(key))) <= 0:
+                await self.redis.delete(self._key(key))
+        except (RedisError, OSError):
+            await self._fallback.release(key)
 
     async def clear(self, key: str) -> None:
         try:
             await self.redis.delete(self._key(key))
         except (RedisError, OSError):
             await self._fallback.clear(key)
+
+
+class Spending(Protocol):
+    async def spend(self, key: str, amount: int) -> tuple[int, int]:
+        """Add ``amount`` to what ``key`` spent in the current minute: the total, and the
+        seconds until the minute is over."""
+
+
+SPENDING_WINDOW_SECONDS = 60
+MAX_SPENDERS = 100_000  # in-process: the table starts over when this many are counted
+
+
+class MemorySpending:
+    """A fixed window per key, in this process (the embedded default, and Redis' fallback)."""
+
+    def __init__(self, window_seconds: int = SPENDING_WINDOW_SECONDS) -> None:
+        self.window = window_seconds
+        self._spent: dict[str, tuple[float, int]] = {}  # key -> (window start, total)
+
+    async def spend(self, key: str, amount: int) -> tuple[int, int]:
+        now = time.monotonic()
+        start, total = self._spent.get(key, (now, 0))
+        if now - start >= self.window:
+            start, total = now, 0
+        if len(self._spent) >= MAX_SPENDERS and key not in self._spent:
+            self._spent = {k: v for k, v in self._spent.items() if now - v[0] < self.window}
+        total += amount
+        self._spent[key] = (start, total)
+        return total, max(1, int(start + self.window - now))
+
+
+class RedisSpending:
+    """INCRBY + EXPIRE per key, shared by every worker; the local table when Redis is down."""
+
+    def __init__(
+        self, redis: aioredis.Redis, prefix: str, window_seconds: int = SPENDING_WINDOW_SECONDS
+    ) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self.window = window_seconds
+        self._fallback = MemorySpending(window_seconds)
+
+    async def spend(self, key: str, amount: int) -> tuple[int, int]:
+        name = f"{self.prefix}:cost:{key}"
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.incrby(name, amount)
+                pipe.expire(name, self.window, nx=True)
+                pipe.ttl(name)
+                total, _, ttl = await pipe.execute()
+            return int(total), max(int(ttl), 1)
+        except (RedisError, OSError):
+            return await self._fallback.spend(key, amount)

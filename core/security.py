@@ -20,6 +20,8 @@ _ALGORITHM = "HS256"
 _ISSUER = "gongzhi"
 _CLOCK_SKEW_SECONDS = 60
 MAX_VERIFIED_TOKENS = 20_000  # verified tokens kept; the set starts over when full
+PASSWORD_MAX_LENGTH = 128  # characters of a password a client may send
+TOKEN_MAX_LENGTH = 2048  # characters of a signed token (a refresh token is about 300)
 
 
 class Passwords:
@@ -162,6 +164,10 @@ class FileUrls:
         return f"{self.PREFIX}{quote(path)}?{query}"
 
     def check(self, path: str, expires: str, signature: str, now: datetime) -> bool:
-        if not expires.isdigit() or int(expires) <= now.timestamp():
+        """Is this a link we signed, not yet expired? ``expires`` is a Unix time of ASCII
+        digits (at most 12: not ``²``, not five thousand digits)."""
+        if not (expires.isascii() and expires.isdigit()) or len(expires) > 12:
+            return False
+        if int(expires) <= now.timestamp():
             return False
         return hmac.compare_digest(self._signature(path, int(expires)), signature)

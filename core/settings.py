@@ -60,6 +60,9 @@ class Settings(BaseSettings):
 
     env: Env = Env.PRODUCTION
     database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL: the tables' owner, for the migrate step (which creates the app's role, the
+    # one of database_url, and the row-security policies, docs/rls.md). Unset: database_url.
+    database_owner_url: str | None = None
     redis_url: str | None = None
     redis_prefix: str = "gongzhi"
     secret_key: str | None = None
@@ -71,13 +74,38 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_seconds: int = 900
     login_failure_delay_ms: int = 200
+    # The addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated IPs
+    # or networks, `*` for any). Empty: none, the client address is the peer's.
+    trusted_proxies: str = ""
 
     # Abuse limits on every GraphQL request.
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
     max_page_size: int = 100
-    introspection: bool = True
+    # Schema introspection: None is on in dev only; true or false says so everywhere.
+    introspection: bool | None = None
+
+    # Request cost (docs/limits.md): each field counts 1, a connection `first` (20 when not
+    # given) times its children, a plain list `query_cost_list_size` times its children. A
+    # document over the caller's budget is refused before it is validated or run.
+    query_cost_anonymous: int = 500
+    query_cost_resident: int = 3000
+    query_cost_staff: int = 50000
+    query_cost_list_size: int = 10
+    # What one person (an account, or a client address when signed out) may spend per minute.
+    query_cost_per_minute: int = 500000
+    # Queries and mutations costing at least this run `max_costly_operations` at a time per
+    # worker, and a new such document is validated in a thread (the event loop stays free).
+    query_cost_costly: int = 5000
+    max_costly_operations: int = 2
+    # A request's body (JSON, or a query string): at most this many bytes and this deep.
+    max_body_bytes: int = 1024 * 1024
+    max_json_depth: int = 32
+    # A multipart request (photos, a CSV file) may be this large in all.
+    max_upload_request_bytes: int = 50 * 1024 * 1024
+    # A password longer than this is refused before it is hashed.
+    max_password_length: int = 256
     # Persisted queries: `require` in production refuses any document outside the manifest
     # from mini-program and display clients (X-Client-Kind, or the DISPLAY role).
     trusted_documents: TrustedDocuments = TrustedDocuments.ALLOW
@@ -99,6 +127,8 @@ class Settings(BaseSettings):
     event_retention_hours: int = 72
     event_poll_seconds: float = 0.5
     max_subscriptions_per_connection: int = 20
+    # …and how many one person may hold over all their connections and every worker.
+    max_subscriptions_per_person: int = 40
 
     # A domain's settings given here by the name of its SettingsSection class, instead of the
     # environment (tests): {"VoteSettings": {"vote_scan_seconds": 1}}.
@@ -124,8 +154,49 @@ class Settings(BaseSettings):
         return self.env is Env.DEV
 
     @property
+    def introspection_enabled(self) -> bool:
+        """Introspection as set, else on in dev only."""
+        return self.is_dev if self.introspection is None else self.introspection
+
+    @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def security_report(self) -> dict[str, Any]:
+        """The security settings in effect (logged once at startup, docs/limits.md): what a
+        reviewer checks before opening a server to the internet. No secret is in it."""
+        return {
+            "env": self.env.value,
+            "secret_key": "dev-only" if self.secret_key == DEV_SECRET_KEY else "set",
+            "graphiql": self.is_dev,
+            "errors_masked": not self.is_dev,
+            "field_suggestions": self.is_dev,
+            "introspection": self.introspection_enabled,
+            "trusted_documents": self.trusted_documents.value,
+            "trusted_proxies": self.trusted_proxies.strip() or "none",
+            "shared_counters": "redis" if self.redis_url else "in-process",
+            "login_max_failures": self.login_max_failures,
+            "login_window_seconds": self.login_window_seconds,
+            "max_password_length": self.max_password_length,
+            "max_query_depth": self.max_query_depth,
+            "max_aliases": self.max_aliases,
+            "max_tokens": self.max_tokens,
+            "max_page_size": self.max_page_size,
+            "query_cost": {
+                "anonymous": self.query_cost_anonymous,
+                "resident": self.query_cost_resident,
+                "staff": self.query_cost_staff,
+                "per_minute": self.query_cost_per_minute,
+                "costly": self.query_cost_costly,
+                "costly_at_once": self.max_costly_operations,
+            },
+            "max_body_bytes": self.max_body_bytes,
+            "max_upload_request_bytes": self.max_upload_request_bytes,
+            "max_upload_bytes": self.max_upload_bytes,
+            "max_json_depth": self.max_json_depth,
+            "max_subscriptions_per_connection": self.max_subscriptions_per_connection,
+            "max_subscriptions_per_person": self.max_subscriptions_per_person,
+        }
 
     def require_safe_secret(self) -> None:
         """Refuse to serve outside dev with a missing or weak signing key."""

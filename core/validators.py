@@ -13,7 +13,7 @@ the refusal as ``InputError``.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
@@ -22,21 +22,72 @@ from core.identity import is_cn_mobile, is_valid_id_number, normalize_id_number,
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 MAX_AMOUNT = Decimal("999999999999.99")
-_AMOUNT_RE = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+_AMOUNT_RE = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
 BAD = ErrorCode.BAD_USER_INPUT
+
+# What no column can hold: NUL (PostgreSQL text refuses it) and a lone UTF-16 surrogate (no
+# UTF-8 encoding exists for one; JSON's "\ud800" escape makes one).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+"""Dates (and months) a client may give: 1900-01-01 to 2099-12-31 (a birth date, a project's
+planned end, a month of visits all fit; year 0 or 9999 is a typing error, not a plan)."""
+EARLIEST_INSTANT = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_INSTANT = datetime(2100, 1, 1, tzinfo=UTC) - timedelta(microseconds=1)
+"""Instants a client may give: the same days, read in UTC, with an explicit time zone."""
+
+
+def characters(value: str, field: str) -> str:
+    """Text a column can hold: no NUL character and no lone surrogate
+    (``input.bad_characters``). Every other character is kept, emoji included."""
+    if _UNSTORABLE.search(value):
+        raise Refused(BAD, "input.bad_characters", field)
+    return value
+
+
+def length(value: str, field: str, max_length: int) -> str:
+    """At most ``max_length`` characters (``input.too_long``), counted as typed."""
+    if len(value) > max_length:
+        raise Refused(BAD, "input.too_long", field, max=max_length)
+    return value
+
+
+def instant(value: datetime, field: str) -> datetime:
+    """A moment with its time zone (``2026-05-01T09:00:00+08:00``), within
+    ``EARLIEST_INSTANT``..``LATEST_INSTANT``; a time without a zone means nothing certain
+    (``input.datetime_zone``)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise Refused(BAD, "input.datetime_zone", field)
+    try:
+        inside = EARLIEST_INSTANT <= value <= LATEST_INSTANT
+    except OverflowError:  # an offset that carries it past year 1 or 9999
+        inside = False
+    if not inside:
+        raise Refused(
+            BAD, "input.datetime_range", field, min=EARLIEST_DAY.year, max=LATEST_DAY.year
+        )
+    return value
+
+
+def day(value: date, field: str) -> date:
+    """A date within ``EARLIEST_DAY``..``LATEST_DAY`` (``input.date_range``)."""
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise Refused(BAD, "input.date_range", field, min=EARLIEST_DAY.year, max=LATEST_DAY.year)
+    return value
 
 
 def text(value: str, field: str, max_length: int, *, required: bool = True) -> str:
     """Text of at most ``max_length`` characters (counted as typed), kept trimmed. Required
     text (a name, a title) that is empty or only spaces is refused (``input.required``);
-    optional text (an address, a note) may be empty."""
+    optional text (an address, a note) may be empty. NUL and lone surrogates are refused
+    (``characters``)."""
+    characters(value, field)
     if required and not value.strip():
         raise Refused(BAD, "input.required", field)
-    if len(value) > max_length:
-        raise Refused(BAD, "input.too_long", field, max=max_length)
-    return value.strip()
+    return length(value, field, max_length).strip()
 
 
 def code(value: str, field: str = "code") -> str:
@@ -76,6 +127,14 @@ def amount(raw: str, field: str) -> Decimal:
     return money
 
 
+def money_total(total: Decimal, field: str) -> Decimal:
+    """A running total (the spending of a project after one more payment) that its money
+    column can still hold: at most ``MAX_AMOUNT`` (``input.total_too_large``)."""
+    if total > MAX_AMOUNT:
+        raise Refused(BAD, "input.total_too_large", field, max=str(MAX_AMOUNT))
+    return total
+
+
 When = TypeVar("When", date, datetime)
 
 
@@ -90,11 +149,14 @@ def in_order(
 
 
 def month(value: str, field: str = "month") -> tuple[datetime, datetime]:
-    """A month written ``YYYY-MM``: its first instant and the next month's, in UTC."""
+    """A month written ``YYYY-MM`` (1900-01 to 2099-12): its first instant and the next
+    month's, in UTC."""
     found = MONTH_RE.match(value.strip())
     if not found:
         raise Refused(BAD, "input.month_format", field)
     year, mon = int(found.group(1)), int(found.group(2))
+    if not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
+        raise Refused(BAD, "input.date_range", field, min=EARLIEST_DAY.year, max=LATEST_DAY.year)
     start = datetime(year, mon, 1, tzinfo=UTC)
     end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=UTC)
     return start, end

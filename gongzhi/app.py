@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
+import logging
+import sys
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -21,12 +26,21 @@ from tortoise.connection import get_connection
 from core.broker import make_broker
 from core.clock import Clock
 from core.settings import Settings
+from gongzhi.edge import BodyLimit
 from gongzhi.files import serve_file
 from gongzhi.platform import database_config, make_schema, make_services
 from resolvers.services import Services
 from schema.domain import background_tasks
 from schema.domains import DOMAINS
 from schema.view import GraphQLEndpoint
+
+log = logging.getLogger("gongzhi.security")
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
+def report_security(settings: Settings) -> None:
+    """The effective security settings, one log line at startup (docs/limits.md)."""
+    log.info("security settings: %s", json.dumps(settings.security_report()))
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -61,6 +75,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        report_security(settings)
+        # A costly document is validated in a thread (schema/limits.py); the event loop's thread
+        # takes the GIL back after each socket call, and waits up to this long every time it
+        # does: 5 ms by default, which made /healthz wait 0.6 s behind two such threads.
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         await Tortoise.init(config=database_config(settings), _enable_global_fallback=True)
         await broker.start()
         await services.authorizer.load_from_database()
@@ -70,6 +89,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await services.sessions.start_watching(broker)
         await services.hub.start()
         await services.relay.start()
+        await services.presence.start()
         for task in tasks:
             await task.start()
         # Everything loaded so far (modules, the schema, the policies) lives as long as the
@@ -83,6 +103,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             gc.unfreeze()
             for task in reversed(tasks):
                 await task.stop()
+            await services.presence.stop()
             await services.relay.stop()
             await services.hub.stop()
             await services.sessions.stop_watching()
@@ -100,9 +121,25 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(BodyLimit, settings=settings)],
     )
     app.state.services = services
     return app
+
+
+def serve_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options from the settings (``gongzhi serve``).
+
+    Reverse proxies from ``GONGZHI_TRUSTED_PROXIES``: with none configured,
+    ``X-Forwarded-For`` is never read (uvicorn would otherwise believe it from 127.0.0.1), so
+    the client address (login throttling, the signed-out cost budget) is the peer's; with
+    some, only those peers' header is believed. A WebSocket message is at most
+    ``max_body_bytes``, like an HTTP body."""
+    trusted = settings.trusted_proxies.strip()
+    options: dict[str, Any] = {"ws_max_size": settings.max_body_bytes}
+    if not trusted:
+        return {**options, "proxy_headers": False, "forwarded_allow_ips": ""}
+    return {**options, "proxy_headers": True, "forwarded_allow_ips": trusted}
 
 
 def create_app_from_env() -> Starlette:

@@ -54,18 +54,24 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -
 
 
 async def apply_migrations(settings: Settings, quiet: bool = False) -> None:
+    """Tortoise's migrations, as the tables' owner; then, on PostgreSQL, the app's role and
+    row security on every street-owned table (``docs/rls.md``)."""
+    from tortoise import Tortoise
     from tortoise.migrations.api import migrate
 
-    from gongzhi.platform import database_config
+    from gongzhi.platform import database_config, secure_database
 
     def progress(event: str, app_label: str, name: str) -> None:
         if not quiet and event == "apply_done":
             click.echo(f"  applied {app_label}.{name}")
 
-    await migrate(config=database_config(settings), progress=progress)
-    from tortoise import Tortoise
-
-    await Tortoise.close_connections()
+    try:
+        await migrate(config=database_config(settings, owner=True), progress=progress)
+        note = await secure_database(settings)
+        if note and not quiet:
+            click.echo(f"  {note}")
+    finally:
+        await Tortoise.close_connections()
 
 
 @click.group()
@@ -106,6 +112,8 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     click.echo(
         f"gongzhi on http://{host}:{port}/graphql ({settings.env.value}, {workers} worker(s))"
     )
+    from gongzhi.app import serve_options
+
     uvicorn.run(
         "gongzhi.app:create_app_from_env",
         factory=True,
@@ -114,6 +122,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         workers=workers,
         lifespan="on",
         log_level="info",
+        **serve_options(settings),
     )
 
 
@@ -272,10 +281,13 @@ def votes() -> None:
 
 def _vote_pk(raw: str) -> int | None:
     from core.errors import DomainError
-    from core.ids import from_global_id
+    from core.ids import from_global_id, parse_key
 
     if raw.isdigit():
-        return int(raw)
+        try:
+            return parse_key(raw)
+        except ValueError:
+            return None
     try:
         kind, pk = from_global_id(raw)
     except DomainError:
@@ -342,6 +354,7 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
     from pathlib import Path
 
     from core.i18n import EN, translate
+    from core.validators import CODE_RE
     from gongzhi.platform import make_services
     from models.tenancy import Street
     from resolvers.people.importing import decode_csv
@@ -359,7 +372,8 @@ def import_residents(file: str, street_code: str, skip_invalid: bool) -> None:
     async def work() -> Any:
         from core.broker import make_broker
 
-        street = await Street.get_or_none(code=street_code.strip().lower())
+        code = street_code.strip().lower()
+        street = await Street.get_or_none(code=code) if CODE_RE.match(code) else None
         if street is None:
             raise LookupError(street_code)
         services = make_services(settings, make_broker(None, settings.redis_prefix))

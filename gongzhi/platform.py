@@ -10,8 +10,9 @@ import strawberry
 
 from core.broker import Broker, MemoryBroker
 from core.clock import Clock
-from core.database import tortoise_config
+from core.database import APP_LABEL, MIGRATIONS_TABLE, tortoise_config
 from core.settings import Env, Settings
+from models.row_security import ROW_SCOPES, grant_app_role, secure_tables
 from policies.vocabulary import Vocabulary
 from resolvers import demo
 from resolvers.services import Services, build_services
@@ -21,9 +22,42 @@ from schema.root import build_schema
 from tenants.registry import StreetHook
 
 
-def database_config(settings: Settings) -> dict[str, Any]:
-    """Tortoise's settings with every domain's models."""
-    return tortoise_config(settings, domain.model_modules(DOMAINS))
+def database_config(settings: Settings, *, owner: bool = False) -> dict[str, Any]:
+    """Tortoise's settings with every domain's models: the app's connection, whose statements
+    carry the street scope to PostgreSQL's row security, or the owner's, for migrating."""
+    return tortoise_config(
+        settings, domain.model_modules(DOMAINS), row_scopes=ROW_SCOPES, owner=owner
+    )
+
+
+async def secure_database(settings: Settings) -> str | None:
+    """The migrate step's end, on PostgreSQL, as the tables' owner (after ``migrate``, whose
+    connection and models it uses): the app's role (``database_url``'s) created when missing
+    and given the rows of every table, and row security on every street-owned table, in one
+    transaction. Returns a warning worth showing (an app role that bypasses row security)."""
+    from tortoise import Tortoise
+    from tortoise.backends.base.config_generator import expand_db_url
+    from tortoise.transactions import in_transaction
+
+    if settings.uses_sqlite:
+        return None
+    app = expand_db_url(settings.database_url)["credentials"]
+    owner = expand_db_url(settings.database_owner_url or settings.database_url)["credentials"]
+    async with in_transaction() as conn:
+        await secure_tables(conn, Tortoise.apps[APP_LABEL].values())
+        if app.get("user") != owner.get("user"):
+            await grant_app_role(conn, app["user"], app.get("password"), MIGRATIONS_TABLE)
+            return None
+        rows = await conn.execute_query_dict(
+            "SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = current_user"
+        )
+    if rows and rows[0]["bypasses"]:
+        return (
+            f"the app connects as {app.get('user')}, who bypasses row security: set "
+            "GONGZHI_DATABASE_OWNER_URL to the owner and GONGZHI_DATABASE_URL to a role of "
+            "its own (docs/rls.md)"
+        )
+    return None
 
 
 def make_services(settings: Settings, broker: Broker, clock: Clock | None = None) -> Services:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.validators import MaxLengthValidator
 
 from models.accounts import User
 from models.people import Resident
@@ -34,7 +35,7 @@ class Notice(TenantModel):
         "gongzhi.User", related_name=False, on_delete=fields.CASCADE
     )
     title = fields.CharField(max_length=100)
-    body = fields.TextField()
+    body = fields.TextField(validators=[MaxLengthValidator(5000)])
     has_tags = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()
 

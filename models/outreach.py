@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.validators import MaxLengthValidator
 
 from models.accounts import User
 from models.scoping import TenantModel, tenant_field
@@ -45,7 +46,7 @@ class Delegate(TenantModel):
     level = fields.CharEnumField(DelegateLevel, max_length=16, null=True)
     constituency = fields.CharField(max_length=100, default="")
     liaison_station = fields.CharField(max_length=100, default="")
-    introduction = fields.TextField(default="")
+    introduction = fields.TextField(validators=[MaxLengthValidator(2000)], default="")
     group: fields.ForeignKeyNullableRelation[DeliberatorGroup] = fields.ForeignKeyField(
         "gongzhi.DeliberatorGroup", related_name="members", null=True, on_delete=fields.SET_NULL
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.validators import MaxLengthValidator
 
 from models.accounts import User
 from models.scoping import TenantModel, tenant_field
@@ -219,7 +220,7 @@ class Message(TenantModel):
         "gongzhi.User", related_name=False, on_delete=fields.CASCADE
     )
     from_resident = fields.BooleanField()
-    body = fields.TextField()
+    body = fields.TextField(validators=[MaxLengthValidator(2000)])
     created_at = fields.DatetimeField()
 
     thread_id: int
@@ -242,8 +243,8 @@ class VisitLog(TenantModel):
         "gongzhi.Resident", related_name="visits", on_delete=fields.CASCADE
     )
     visited_at = fields.DatetimeField()
-    findings = fields.TextField()
-    follow_up = fields.TextField(default="")
+    findings = fields.TextField(validators=[MaxLengthValidator(2000)])
+    follow_up = fields.TextField(validators=[MaxLengthValidator(2000)], default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     worker_id: int

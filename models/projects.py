@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import TypedDict
 
 from tortoise import fields
+from tortoise.validators import MaxLengthValidator
 
 from models.accounts import User
 from models.scoping import TenantModel, tenant_field
@@ -66,7 +67,7 @@ class Project(TenantModel):
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[Street] = tenant_field("projects")
     title = fields.CharField(max_length=200)
-    description = fields.TextField(default="")
+    description = fields.TextField(validators=[MaxLengthValidator(4000)], default="")
     category = fields.CharField(max_length=40)
     community: fields.ForeignKeyNullableRelation[Community] = fields.ForeignKeyField(
         "gongzhi.Community", related_name="projects", null=True, on_delete=fields.RESTRICT
@@ -90,7 +91,7 @@ class Project(TenantModel):
     progress_source = fields.CharEnumField(
         ProgressSource, max_length=16, default=ProgressSource.MILESTONES
     )
-    progress_reason = fields.TextField(default="")
+    progress_reason = fields.TextField(validators=[MaxLengthValidator(1000)], default="")
     next_due = fields.DateField(
         default=NO_DUE_DATE, description="Earliest planned date of an open milestone"
     )
@@ -149,7 +150,7 @@ class ProgressUpdate(TenantModel):
     author: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
-    body = fields.TextField()
+    body = fields.TextField(validators=[MaxLengthValidator(4000)])
     created_at = fields.DatetimeField()
 
     project_id: int
@@ -172,7 +173,7 @@ class Disbursement(TenantModel):
     paid_on = fields.DateField()
     purpose = fields.CharField(max_length=200)
     over_budget = fields.BooleanField(default=False)
-    over_budget_reason = fields.TextField(default="")
+    over_budget_reason = fields.TextField(validators=[MaxLengthValidator(1000)], default="")
     recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
@@ -226,10 +227,10 @@ class Opinion(TenantModel):
     author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "gongzhi.User", related_name=False, on_delete=fields.RESTRICT
     )
-    body = fields.TextField()
+    body = fields.TextField(validators=[MaxLengthValidator(4000)])
     created_at = fields.DatetimeField()
     reply_due = fields.DateField()
-    reply = fields.TextField(null=True)
+    reply = fields.TextField(validators=[MaxLengthValidator(4000)], null=True)
     replied_at = fields.DatetimeField(null=True)
     replied_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
@@ -279,7 +280,7 @@ class Rating(TenantModel):
         "gongzhi.User", related_name=False, on_delete=fields.CASCADE
     )
     score = fields.SmallIntField()
-    comment = fields.TextField(default="")
+    comment = fields.TextField(validators=[MaxLengthValidator(1000)], default="")
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

@@ -9,7 +9,8 @@ A district roll-up (区级汇总) reads several streets at once in ``streets_sco
 queries are filtered to ``tenant_id IN (ids)`` and every write is refused. Request code enters a
 scope through ``tenants.scoping``; the CLI, migrations and the background workers that serve
 every street say ``unscoped()`` out loud. Hand-written SQL follows the same scopes through
-``models.sql``.
+``models.sql``, and on PostgreSQL the database holds every statement to them as well
+(row-level security, ``models.row_security``, ``docs/rls.md``).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
+from tortoise.validators import MaxLengthValidator
 
 from models.accounts import User
 from models.projects import Project
@@ -87,7 +88,7 @@ class Vote(TenantModel):
     tenant: fields.ForeignKeyRelation[Street] = tenant_field("votes")
     kind = fields.CharEnumField(VoteKind, max_length=16)
     title = fields.CharField(max_length=200)
-    description = fields.TextField(default="")
+    description = fields.TextField(validators=[MaxLengthValidator(4000)], default="")
     status = fields.CharEnumField(VoteStatus, max_length=16, default=VoteStatus.DRAFT)
     mode = fields.CharEnumField(BallotMode, max_length=16)
     secret = fields.BooleanField(default=True)
@@ -108,7 +109,7 @@ class Vote(TenantModel):
     closed_at = fields.DatetimeField(null=True)
     published_at = fields.DatetimeField(null=True)
     cancelled_at = fields.DatetimeField(null=True)
-    cancel_reason = fields.TextField(default="")
+    cancel_reason = fields.TextField(validators=[MaxLengthValidator(1000)], default="")
     closing_reminded = fields.BooleanField(default=False)
     result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     result_digest = fields.CharField(max_length=64, default="")

@@ -251,6 +251,8 @@ class Authorizer:
         self._decided_for: dict[int, list[tuple[int, str, str, str]]] = {}
         self._broker: Broker | None = None
         self._listener: asyncio.Task[None] | None = None
+        self.on_reload: list[Callable[[list[int]], None]] = []
+        """Told after these users' roles were read again (from any cause, in this worker)."""
 
     # -- loading -------------------------------------------------------------------
     def replace_user_rules(self, user_ids: Iterable[int], rules: Iterable[Rule]) -> None:
@@ -275,6 +277,11 @@ class Authorizer:
     async def reload_users(self, user_ids: Iterable[int]) -> None:
         ids = list(set(user_ids))
         self.replace_user_rules(ids, await assignment_rules(ids))
+        for tell in self.on_reload:
+            try:
+                tell(ids)
+            except Exception:
+                log.exception("could not act on a role change")
 
     async def recheck(self, user_id: int) -> dict[int, bool] | None:
         """Read one user's roles again because a request found a street missing; at most once

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core import validators
 from models.audit import GENESIS_HASH, AuditEntry, AuditHead, change_digest, expected_hash
 from models.tenancy import Street
 from resolvers.pagination import Page, keyset_page
@@ -81,7 +82,10 @@ async def verify(street_code: str | None = None) -> list[ChainReport]:
     with unscoped("checking the audit chain of every street"):
         query = Street.all().order_by("code")
         if street_code is not None:
-            query = query.filter(code=street_code.strip().lower())
+            code = street_code.strip().lower()
+            if not validators.CODE_RE.match(code):  # no street has it: not even a lookup
+                raise LookupError(street_code)
+            query = query.filter(code=code)
         streets = await query
     if street_code is not None and not streets:
         raise LookupError(street_code)

@@ -44,12 +44,25 @@ async def login(
 ) -> SignedIn:
     """Check a password. The answer for an unknown user and a wrong password is the same
     (``Refused``), costs the same, and counts against both the account name and the client
-    address; the failures counted are kept."""
+    address.
+
+    Each attempt is counted *before* its password is checked, by one atomic increment per key
+    (Redis ``INCR``, or the in-process counter with no await in between) whose answer decides
+    whether it is checked at all: of 32 attempts sent at once, the first
+    ``login_max_failures`` are checked and the rest refused unseen. A success takes its count
+    back (and clears the account's). A password longer than ``max_password_length`` is refused
+    before anything is hashed or counted."""
     settings = services.settings
+    if len(password) > settings.max_password_length:
+        raise Refused(
+            ErrorCode.BAD_USER_INPUT, "input.too_long", "password", max=settings.max_password_length
+        )
     keys = _throttle_keys(username, client_address)
+    attempts = 0
     for key in keys:
-        failures, retry_after = await services.login_failures.count(key)
-        if failures >= settings.login_max_failures:
+        count, retry_after = await services.login_failures.hit(key)
+        attempts = max(attempts, count)
+        if count > settings.login_max_failures:
             raise Refused(
                 ErrorCode.TOO_MANY_ATTEMPTS,
                 "auth.too_many_attempts",
@@ -61,12 +74,11 @@ async def login(
         services.passwords.verify, user.password_hash if user else None, password
     )
     if user is None or not password_ok or not user.is_active:
-        for key in keys:
-            await services.login_failures.record(key)
-        failures = max([(await services.login_failures.count(k))[0] for k in keys])
-        await asyncio.sleep(min(failures * settings.login_failure_delay_ms, 3000) / 1000)
+        await asyncio.sleep(min(attempts * settings.login_failure_delay_ms, 3000) / 1000)
         raise Refused(ErrorCode.INVALID_CREDENTIALS, "auth.invalid_credentials")
     await services.login_failures.clear(keys[0])
+    for key in keys[1:]:
+        await services.login_failures.release(key)
     if services.passwords.needs_rehash(user.password_hash):
         user.password_hash = await asyncio.to_thread(services.passwords.hash, password)
         await user.save(update_fields=["password_hash"])

@@ -12,7 +12,9 @@ from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from core.security import generate_password
 from models.accounts import STREET_ROLES, Membership, Role, User
+from models.columns import max_length
 from resolvers.events import changing
+from resolvers.owned import member
 from resolvers.pagination import Page, keyset_page
 from resolvers.services import Services
 
@@ -45,7 +47,7 @@ async def create_account(
 ) -> NewAccount:
     """A new staff or resident account in the current street, with a one-time password."""
     validators.username(username)
-    validators.text(display_name, "displayName", 100)
+    validators.text(display_name, "displayName", max_length(User, "display_name"))
     _check_street_role(role)
     if await User.exists(username=username):
         raise Refused(
@@ -76,8 +78,7 @@ async def create_account(
 async def grant_role(services: Services, actor: User, user_id: int, role: Role) -> Membership:
     """Give a role in this street to someone who already belongs to it."""
     _check_street_role(role)
-    if not await Membership.exists(user_id=user_id):
-        raise Refused(ErrorCode.NOT_FOUND, "input.user_not_found", "accountId")
+    await member(user_id, "accountId")
     if await Membership.exists(user_id=user_id, role=role):
         raise Refused(ErrorCode.ALREADY_EXISTS, "input.role_already_held", "role")
     try:

@@ -21,7 +21,7 @@ from core import validators
 from core.errors import ErrorCode, Refused
 from core.ids import from_global_id, to_global_id
 from models.accounts import Role
-from models.columns import column
+from models.columns import column, max_length
 from models.notices import Notice, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
@@ -35,7 +35,6 @@ from resolvers.people.residents import tags_by_ids
 from resolvers.services import Services
 from tenants.scoping import current_street_id, street_scope
 
-MAX_BODY = 5000
 NOTICE_SENT = "notice.sent"
 TARGET_TYPES = {
     TargetKind.STREET: "Street",
@@ -98,8 +97,8 @@ async def send_notice(
     tag_ids: Sequence[int] = (),
 ) -> Notice:
     """With no community and no grid, the notice goes to the whole street (by tag, if any)."""
-    validators.text(title, "title", 100)
-    validators.text(body, "body", MAX_BODY)
+    validators.text(title, "title", max_length(Notice, "title"))
+    validators.text(body, "body", max_length(Notice, "body"))
     communities = set(community_ids)
     grids = set(grid_ids)
     if communities and await Community.filter(id__in=list(communities)).count() != len(communities):

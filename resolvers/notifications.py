@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.accounts import User
+from models.columns import column
 from models.events import PRIVATE, Notification
 from models.sql import Statement
 from resolvers.events import Change, check_still_signed_in
 from resolvers.outbox import Event, stream
+from resolvers.owned import unusable
 from resolvers.pagination import Page, keyset_page
 from resolvers.services import Services
 
@@ -146,8 +148,14 @@ async def unread_count(user: User) -> int:
 
 
 async def mark_read(services: Services, user: User, ids: list[int] | None, everything: bool) -> int:
-    """Mark some (or all) of my notifications in this street read; returns how many changed."""
+    """Mark some (or all) of my notifications in this street read; returns how many changed.
+    An ID that is not one of my notifications here (another street's, another person's, none)
+    refuses them all: nothing is marked."""
     query = Notification.filter(user_id=user.id, read_at=None)
     if not everything:
-        query = query.filter(id__in=ids or [])
+        wanted = sorted(set(ids or []))
+        mine = await column(Notification.filter(user_id=user.id, id__in=wanted), "id", int)
+        if len(mine) != len(wanted):
+            raise unusable("ids", "notification.not_found")
+        query = query.filter(id__in=wanted)
     return await query.update(read_at=services.clock.now())

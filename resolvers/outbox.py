@@ -27,13 +27,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.broker import Broker
 from core.clock import Clock
 from core.errors import ErrorCode, Refused
+from core.ids import BIGINT_KEY_MAX, parse_key
+from models.columns import column
 from models.events import EventStream, OutboxEvent
 from models.sql import Statement
+from resolvers.periodic import each_in_street
 from tenants.scoping import street_scope, streets_scope, unscoped
 
 log = logging.getLogger(__name__)
@@ -131,13 +136,15 @@ def decode_cursor(cursor: str, street_id: int) -> int:
     """The position in this street's stream a cursor names; another street's cursor, or
     anything else, is refused."""
     try:
+        if len(cursor) > 80:
+            raise ValueError(cursor[:20])
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         if not raw.startswith(_CURSOR_PREFIX):
             raise ValueError(raw)
         street, _, position = raw[len(_CURSOR_PREFIX) :].partition(":")
-        if int(street) != street_id or int(position) < 0:
+        if parse_key(street) != street_id:
             raise ValueError(raw)
-        return int(position)
+        return parse_key(position, BIGINT_KEY_MAX, smallest=0)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Refused(ErrorCode.BAD_USER_INPUT, "error.bad_event_cursor", "after") from exc
 
@@ -219,15 +226,30 @@ class EventRelay:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
 
     async def pump(self) -> int:
-        """Sequence, then publish, until nothing is left; returns how many were published."""
-        published = 0
+        """Sequence, then publish, until nothing is left; returns how many were published.
+
+        Every street at once; when a row cannot be read (a poison written to the database),
+        street by street instead, each in its own error boundary (``each_in_street``): the
+        poison holds up its own street's stream, whose order it is part of, and no other."""
         with unscoped("the relay serves every street"):
-            while True:
-                sequenced = await self._sequence()
-                sent = await self._publish()
-                published += sent
-                if sequenced < BATCH and sent < BATCH:
-                    return published
+            try:
+                return await self._pump()
+            except UnreadableRows as exc:
+                log.warning("event relay: %s: street by street this round", exc.__cause__)
+            waiting = OutboxEvent.filter(Q(position=None) | Q(published_at=None))
+            street_ids = await column(waiting.distinct(), "tenant_id", int)
+        return await each_in_street(
+            "event relay street", [(sid, sid) for sid in street_ids], lambda _: self._pump()
+        )
+
+    async def _pump(self) -> int:
+        published = 0
+        while True:
+            sequenced = await self._sequence()
+            sent = await self._publish()
+            published += sent
+            if sequenced < BATCH and sent < BATCH:
+                return published
 
     async def _sequence(self) -> int:
         async with in_transaction() as conn:
@@ -235,8 +257,8 @@ class EventRelay:
                 rows = await _TRY_RELAY_LOCK.fetch(conn, lock=_RELAY_LOCK)
                 if not rows[0]["locked"]:
                     return 0  # another worker is sequencing right now
-            pending = (
-                await OutboxEvent.filter(position=None).order_by("id").limit(BATCH).using_db(conn)
+            pending = await _rows(
+                OutboxEvent.filter(position=None).order_by("id").limit(BATCH).using_db(conn)
             )
             if not pending:
                 return 0
@@ -263,8 +285,8 @@ class EventRelay:
 
     async def _publish(self) -> int:
         async with in_transaction() as conn:
-            rows = (
-                await OutboxEvent.filter(published_at=None, position__not_isnull=True)
+            rows = await _rows(
+                OutboxEvent.filter(published_at=None, position__not_isnull=True)
                 .order_by("tenant_id", "position")
                 .limit(BATCH)
                 .select_for_update(skip_locked=True)
@@ -293,6 +315,17 @@ class EventRelay:
             await OutboxEvent.filter(
                 occurred_at__lt=now - self.retention, published_at__not_isnull=True
             ).delete()
+
+
+class UnreadableRows(Exception):
+    """A batch of outbox rows the driver could not read (a value out of Python's range)."""
+
+
+async def _rows(query: QuerySet[OutboxEvent]) -> list[OutboxEvent]:
+    try:
+        return await query
+    except (ValueError, OverflowError, TypeError) as exc:
+        raise UnreadableRows(type(exc).__name__) from exc
 
 
 # -- the hub and its listeners ----------------------------------------------------------

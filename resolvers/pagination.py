@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from tortoise.fields import BigIntField
 from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from core.errors import ErrorCode, Refused
+from core.ids import BIGINT_KEY_MAX, INT_KEY_MAX, parse_key
 
 T = TypeVar("T", bound=Model)
 DEFAULT_PAGE_SIZE = 20
@@ -23,12 +25,21 @@ def encode_cursor(pk: int) -> str:
     return base64.urlsafe_b64encode(f"{_PREFIX}{pk}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> int:
+def key_limit(model: type[Model]) -> int:
+    """The largest key of the model's primary key column (a cursor beyond it is forged)."""
+    return BIGINT_KEY_MAX if isinstance(model._meta.pk, BigIntField) else INT_KEY_MAX
+
+
+def decode_cursor(cursor: str, largest: int = INT_KEY_MAX) -> int:
+    """The key a cursor names, within what the column holds (``largest``); anything else is
+    refused as a bad cursor."""
     try:
+        if len(cursor) > 40:
+            raise ValueError(cursor[:20])
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         if not raw.startswith(_PREFIX):
             raise ValueError(raw)
-        return int(raw[len(_PREFIX) :])
+        return parse_key(raw[len(_PREFIX) :], largest)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Refused(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", "after") from exc
 
@@ -64,7 +75,7 @@ async def keyset_page(
     total = await queryset.count()
     query = queryset
     if after:
-        pk = decode_cursor(after)
+        pk = decode_cursor(after, key_limit(queryset.model))
         query = query.filter(id__lt=pk) if newest_first else query.filter(id__gt=pk)
     rows = await query.order_by("-id" if newest_first else "id").limit(size + 1)
     return Page(
@@ -85,7 +96,7 @@ def page_key(parent_id: int, first: int | None, after: str | None, max_page_size
     """The key of one parent's page for a batch loader, its size and cursor checked here (a
     bad one is the caller's error, not the whole batch's)."""
     if after:
-        decode_cursor(after)
+        decode_cursor(after, BIGINT_KEY_MAX)  # against the model's own column in keyset_pages
     return (parent_id, check_page_size(first, max_page_size), after)
 
 
@@ -108,7 +119,7 @@ async def keyset_pages(
     for (size, after), group in _groups(keys).items():
         query = queryset.filter(**{f"{parent}__in": sorted(group)})
         if after:
-            pk = decode_cursor(after)
+            pk = decode_cursor(after, key_limit(queryset.model))
             query = query.filter(id__lt=pk) if newest_first else query.filter(id__gt=pk)
         ids = await _first_ids_per_parent(query, parent, size + 1, newest_first)
         rows: dict[int, list[T]] = {pid: [] for pid in group}

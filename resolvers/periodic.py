@@ -1,11 +1,25 @@
-"""A background task of each worker that runs one job again and again (scanners)."""
+"""Background work of each worker: a task that runs one job again and again (``Periodic``), and
+the error boundary every scanner puts around each item it handles (``each_in_street``).
+
+A scanner (the deadline warnings, the vote scheduler, any domain's ``tasks``) finds what is due
+across every street, as the platform (``unscoped``), and reads only IDs there: an ID and a
+street cannot be a poison. Then each item is handled by ``each_in_street``: in its street's
+scope, in its own error boundary. An item whose step raises (a row the handler cannot deal
+with: a date past the calendar, a broken reference, a bug) is logged with its ID and street
+and skipped; every other item, of its street and of every other street, goes on, this round
+and every next one. The first failure of an item is logged with its traceback, later ones in
+one line, so a poison left in the database does not flood the log.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+from tenants.scoping import street_scope
 
 log = logging.getLogger(__name__)
 
@@ -39,3 +53,52 @@ class Periodic:
             except Exception as exc:
                 log.warning("%s: %s: %s", self.name, type(exc).__name__, exc)
             await asyncio.sleep(self.seconds)
+
+
+@dataclass
+class Poisoned:
+    """The items of this process whose step has failed, and how often (for the log)."""
+
+    failures: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def count(self, step: str, item_id: int) -> int:
+        key = (step, item_id)
+        self.failures[key] = self.failures.get(key, 0) + 1
+        return self.failures[key]
+
+    def recovered(self, step: str, item_id: int) -> None:
+        self.failures.pop((step, item_id), None)
+
+
+POISONED = Poisoned()
+
+
+async def each_in_street(
+    step: str,
+    items: Iterable[tuple[int, int]],
+    handle: Callable[[int], Awaitable[int]],
+) -> int:
+    """``handle(item_id)`` for each ``(item_id, street_id)``, in that street's scope, each in
+    its own error boundary: one that raises is logged (``step``, its ID, its street) and
+    skipped, and the rest go on. Returns the sum of what the handled items returned (how many
+    things each did). Cancellation still stops it."""
+    done = 0
+    for item_id, street_id in items:
+        try:
+            with street_scope(street_id):
+                done += await handle(item_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            failures = POISONED.count(step, item_id)
+            if failures == 1:
+                log.exception("%s: item %s of street %s skipped", step, item_id, street_id)
+            else:
+                log.warning(
+                    "%s: item %s of street %s skipped again (%s times): %s: %s",
+                    *(step, item_id, street_id, failures, type(exc).__name__, exc),
+                )
+        else:
+            if POISONED.failures:
+                POISONED.recovered(step, item_id)
+    return done

@@ -10,6 +10,7 @@ from core import validators
 from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from models.accounts import User
+from models.columns import max_length
 from models.tenancy import Community, Grid, Street
 from resolvers.events import changing
 from resolvers.pagination import Page, PageKey, keyset_page, keyset_pages
@@ -19,7 +20,7 @@ from tenants.scoping import get_in_street
 
 def _check_place(code: str, name: str) -> None:
     validators.code(code)
-    validators.text(name, "name", 100)
+    validators.text(name, "name", max_length(Community, "name"))
 
 
 async def list_communities(
@@ -93,7 +94,7 @@ async def create_grid(
 
 
 async def rename_street(services: Services, actor: User, street: Street, name: str) -> Street:
-    validators.text(name, "name", 100)
+    validators.text(name, "name", max_length(Street, "name"))
     before = street.name
     async with changing(services, actor, street.id) as change:
         street.name = name.strip()

@@ -9,12 +9,20 @@ from typing import TypeVar
 
 from core.broker import Broker
 from core.clock import Clock, SystemClock
-from core.ratelimit import FailureCounter, MemoryFailureCounter, RedisFailureCounter
+from core.ratelimit import (
+    FailureCounter,
+    MemoryFailureCounter,
+    MemorySpending,
+    RedisFailureCounter,
+    RedisSpending,
+    Spending,
+)
 from core.security import FileUrls, Passwords, Tokens
 from core.settings import Settings
 from policies.enforcer import Authorizer
 from policies.vocabulary import Vocabulary
 from resolvers.outbox import EventHub, EventRelay
+from resolvers.presence import Presence
 from resolvers.sessions import SessionCache
 from tenants.registry import StreetHook
 from tenants.streets import StreetDirectory
@@ -33,9 +41,13 @@ class Services:
     tokens: Tokens
     files: FileUrls
     login_failures: FailureCounter
+    spending: Spending
+    """The request cost each person spent this minute (``schema/cost.py``)."""
     relay: EventRelay
     hub: EventHub
     vocabulary: Vocabulary
+    presence: Presence
+    """This worker's open WebSocket connections, per person (closed when a session ends)."""
     street_hooks: Sequence[StreetHook] = ()
     """What each domain writes into a new street (``tenants.registry.create_street``)."""
     sessions: SessionCache = field(default_factory=SessionCache)
@@ -67,12 +79,20 @@ def build_services(
         if redis is not None
         else MemoryFailureCounter(settings.login_window_seconds)
     )
+    spending: Spending = (
+        RedisSpending(redis, settings.redis_prefix) if redis is not None else MemorySpending()
+    )
     clock = clock or SystemClock()
+    authorizer = Authorizer(vocabulary)
+    sessions = SessionCache()
+    presence = Presence(authorizer, redis, settings.redis_prefix)
+    sessions.on_end.append(presence.sessions_ended)
+    authorizer.on_reload.append(presence.roles_changed)
     return Services(
         settings=settings,
         clock=clock,
         broker=broker,
-        authorizer=Authorizer(vocabulary),
+        authorizer=authorizer,
         streets=StreetDirectory(),
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
         tokens=Tokens(
@@ -82,6 +102,7 @@ def build_services(
         ),
         files=FileUrls(settings.secret_key, timedelta(minutes=settings.file_link_minutes)),
         login_failures=failures,
+        spending=spending,
         relay=EventRelay(
             broker,
             clock,
@@ -90,5 +111,7 @@ def build_services(
         ),
         hub=EventHub(broker, sweep_seconds=max(1.0, 2 * settings.event_poll_seconds)),
         vocabulary=vocabulary,
+        presence=presence,
         street_hooks=tuple(street_hooks),
+        sessions=sessions,
     )

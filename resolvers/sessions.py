@@ -7,7 +7,8 @@ expired, the account active, the token's user) is checked on every request as be
 
 Whoever revokes a session (logout, a reused refresh token, a handover ending all of a user's
 sessions) calls ``revoked`` once it is committed: this worker forgets at once, the others when
-the ``session-changed`` message reaches them. A role change (the authorizer's
+the ``session-changed`` message reaches them; in each, ``on_end`` closes the session's open
+WebSocket connections. A role change (the authorizer's
 ``policy-changed`` message) forgets that user's sessions as well. A row read from the database
 while something was being forgotten is not kept (its read may predate the revocation), and
 every entry expires after ``ttl`` seconds, which bounds what a message lost while the broker is
@@ -49,6 +50,9 @@ class SessionCache:
         self._generation = 0
         self._broker: Broker | None = None
         self._listeners: list[asyncio.Task[None]] = []
+        self.on_end: list[Callable[[list[int], list[int]], None]] = []
+        """Told of every revocation, here and from the other workers (sessions, users): the
+        open WebSocket connections of those sessions close (``resolvers/presence.py``)."""
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -92,12 +96,20 @@ class SessionCache:
         """Call after committing a revocation: forget here, tell the other workers."""
         sessions, users = sorted(set(session_ids)), sorted(set(user_ids))
         self.forget(sessions, users)
+        self._ended(sessions, users)
         if self._broker is not None:
             message = json.dumps({"sessions": sessions, "users": users}).encode()
             try:
                 await self._broker.publish(SESSION_CHANNEL, message)
             except Exception:  # the broker being down must not fail the mutation
                 log.warning("could not announce a revoked session; other workers expire it")
+
+    def _ended(self, sessions: list[int], users: list[int]) -> None:
+        for tell in self.on_end:
+            try:
+                tell(sessions, users)
+            except Exception:
+                log.exception("could not end the connections of a revoked session")
 
     # -- keeping workers in step -----------------------------------------------------
     async def start_watching(self, broker: Broker) -> None:
@@ -120,10 +132,10 @@ class SessionCache:
         async for message in broker.subscribe(SESSION_CHANNEL):
             try:
                 raw = json.loads(message)
-                self.forget(
-                    (int(i) for i in raw.get("sessions", ())),
-                    (int(i) for i in raw.get("users", ())),
-                )
+                sessions = [int(i) for i in raw.get("sessions", ())]
+                users = [int(i) for i in raw.get("users", ())]
+                self.forget(sessions, users)
+                self._ended(sessions, users)
             except Exception:
                 log.exception("could not apply a revoked session from another worker")
                 self.clear()

@@ -13,17 +13,49 @@ the payload never carries anything that was rolled back.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types.field import StrawberryField
+from tortoise.exceptions import IntegrityError, OperationalError
 
+from core.database import DATA_ERRORS, constraint_broken, data_error
 from core.errors import INPUT_CODES, DomainError, ErrorCode, Refused
 from core.i18n import translate
 from schema.context import Info
 
 if TYPE_CHECKING:  # the enum is made when the schema is built (schema/codes.py)
     from enum import StrEnum as SchemaErrorCode
+
+bounds_log = logging.getLogger("gongzhi.bounds")
+LAST_RESORT = "a data error reached the edge: an input has no bound for it (a bug)"
+"""What ``last_resort`` logs (``gongzhi.bounds``, ERROR): the fuzz test fails on it."""
+
+
+def constraint_refusal(exc: BaseException) -> Refused | None:
+    """A constraint of the database that refused a row, as the refusal it means: a unique
+    one is ``ALREADY_EXISTS`` (two requests found a name free; the second loses), a foreign
+    key ``NOT_FOUND`` (what the ID named is gone, or never was). A resolver that catches it
+    itself gives the more precise message (``input.name_taken``)."""
+    broken = constraint_broken(exc)
+    if broken == "unique":
+        return Refused(ErrorCode.ALREADY_EXISTS, "error.already_exists")
+    if broken == "foreign key":
+        return Refused(ErrorCode.NOT_FOUND, "error.not_found")
+    return None
+
+
+def last_resort(exc: BaseException) -> bool:
+    """Is ``exc`` a data error of the database (too long, out of range, not encodable)?
+    Then it is answered as a refused input (``BAD_USER_INPUT``), nothing having been written
+    (it rolled ``changing()`` back on its way), and logged as the bug it is: the input it
+    came from should have been bounded (``schema/inputs.py``)."""
+    found = data_error(exc)
+    if found is None:
+        return False
+    bounds_log.error(LAST_RESORT, exc_info=found)
+    return True
 
 
 @strawberry.interface(
@@ -53,16 +85,25 @@ def input_error(refusal: Refused | DomainError, locale: str) -> InputError:
 
 class RefusedInput(strawberry.ExceptionHandler):
     """Fields whose union has ``InputError``: a refusal (and a ``DomainError`` of
-    ``INPUT_CODES``) is that member; any other ``DomainError`` is declined."""
+    ``INPUT_CODES``) is that member; any other ``DomainError`` is declined. As a last
+    resort, a constraint the database enforced is its refusal (``constraint_refusal``) and a
+    data error of the database ``BAD_USER_INPUT`` (``last_resort``)."""
 
-    exception_type = (Refused, DomainError)
+    exception_type = (Refused, DomainError, IntegrityError, OperationalError, *DATA_ERRORS)
     error_type: Any = InputError
 
     def handle(
-        self, exception: Refused | DomainError, *, field: StrawberryField, info: Info
+        self, exception: Exception, *, field: StrawberryField, info: Info
     ) -> UserError | None:
         if isinstance(exception, DomainError) and exception.code not in INPUT_CODES:
             return None
+        if not isinstance(exception, Refused | DomainError):
+            refusal = constraint_refusal(exception)
+            if refusal is None:
+                if not last_resort(exception):
+                    return None
+                refusal = Refused(ErrorCode.BAD_USER_INPUT, "error.bad_user_input")
+            exception = refusal
         return input_error(exception, info.context.locale)
 
 
@@ -73,7 +114,7 @@ class RefusedTooOften(RefusedInput):
     error_type = TooManyAttempts
 
     def handle(
-        self, exception: Refused | DomainError, *, field: StrawberryField, info: Info
+        self, exception: Exception, *, field: StrawberryField, info: Info
     ) -> UserError | None:
         if isinstance(exception, Refused) and exception.code is ErrorCode.TOO_MANY_ATTEMPTS:
             found = input_error(exception, info.context.locale)

@@ -13,6 +13,7 @@ from strawberry.extensions import SchemaExtension
 from core.errors import DomainError, ErrorCode, Refused
 from core.i18n import translate
 from models.scoping import CrossTenantWriteError
+from schema.errors import constraint_refusal, last_resort
 from schema.limits import parse_failure_code
 from tenants.scoping import street_scope
 
@@ -48,6 +49,8 @@ def _classify(error: GraphQLError) -> tuple[StrEnum, str | None]:
       ``TypeError`` (a scalar refusing its value): the variables were refused, BAD_USER_INPUT;
     * not at a field, from graphql-core itself (no original error, or a ``GraphQLError``: an
       unknown operation name…): the request does not fit the schema, GRAPHQL_VALIDATION_FAILED;
+    * a data error of the database (too long, out of range, not encodable) is a missing
+      bound: BAD_USER_INPUT as a last resort (``schema.errors.last_resort`` logs it);
     * anything else (at a field, or another exception) is a bug: INTERNAL_SERVER_ERROR.
     """
     original = error.original_error
@@ -62,6 +65,10 @@ def _classify(error: GraphQLError) -> tuple[StrEnum, str | None]:
             return ErrorCode.BAD_USER_INPUT, None
         if original is None or isinstance(original, GraphQLError):
             return ErrorCode.GRAPHQL_VALIDATION_FAILED, None
+    if original is not None and (refusal := constraint_refusal(original)) is not None:
+        return refusal.code, refusal.message_key
+    if original is not None and last_resort(original):
+        return ErrorCode.BAD_USER_INPUT, "error.bad_user_input"
     return ErrorCode.INTERNAL_SERVER_ERROR, "error.internal_server_error"
 
 

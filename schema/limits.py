@@ -6,6 +6,12 @@ built once per schema and the verdict (the parsed document and its validation er
 per query text in a bounded LRU: a board polled a thousand times is parsed and validated once.
 The token limit is enforced by the parser, which only runs for a text not seen yet.
 
+Between parsing and validating, the operation's cost (``schema/cost.py``) is counted against
+the caller's budget for one request (refused: ``QUERY_TOO_COMPLEX``, not validated, not run)
+and then spent from their budget of the minute (spent: ``TOO_MANY_ATTEMPTS`` with
+``retryAfterSeconds``). A costly query or mutation waits for one of the worker's few slots
+for costly work (``CostlyGate``), and is validated in a thread when its text is new.
+
 Errors carry their code from where they arise, so nothing reads their message:
 
 * validation errors leave here with ``extensions.code``: ``QUERY_TOO_COMPLEX`` from the depth
@@ -18,9 +24,11 @@ Errors carry their code from where they arise, so nothing reads their message:
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import (
     ASTValidationRule,
@@ -35,9 +43,14 @@ from graphql import (
 from graphql.language import parser as graphql_parser
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+from strawberry.types.graphql import OperationType
 
 from core.errors import ErrorCode
+from core.i18n import translate
+from policies.vocabulary import PLATFORM_DOMAIN, street_domain
+from schema.cost import Budgets, OverBudget, document_cost
 
 Rules = tuple[type[ASTValidationRule], ...]
 
@@ -89,8 +102,16 @@ class Verdict:
     errors: tuple[GraphQLError, ...]
 
 
+@dataclass
+class _Parsed:
+    document: DocumentNode
+    verdicts: dict[Rules, Verdict] = field(default_factory=dict)
+
+
 class DocumentVerdicts:
-    """Parsed and validated documents by (query text, rules), least recently used dropped."""
+    """Parsed documents by query text, and their validation by rules; least recently used
+    dropped. A document is parsed when it arrives and validated only once its cost is known to
+    be within the caller's budget (``QueryLimits``)."""
 
     def __init__(
         self,
@@ -99,6 +120,7 @@ class DocumentVerdicts:
         max_aliases: int,
         max_tokens: int,
         introspection: bool,
+        hide_suggestions: bool = False,
         maxsize: int = 512,
     ) -> None:
         # The limiters' rule classes, built once: the same classes for every request.
@@ -111,82 +133,208 @@ class DocumentVerdicts:
             rules.append(NoSchemaIntrospectionCustomRule)
         self.rules: Rules = tuple(rules)
         self.max_tokens = max_tokens
+        self.hide_suggestions = hide_suggestions
         self.maxsize = maxsize
-        self._verdicts: OrderedDict[tuple[str, Rules], Verdict] = OrderedDict()
+        self._parsed: OrderedDict[str, _Parsed] = OrderedDict()
+        self._seen: OrderedDict[int, None] = OrderedDict()  # texts seen once, by hash
 
     def __len__(self) -> int:
-        return len(self._verdicts)
+        return len(self._parsed)
 
     def parse(self, query: str) -> DocumentNode:
         """Raises the parser's GraphQLError (syntax, too many tokens); failures are not kept."""
-        return parse(query, max_tokens=self.max_tokens)
+        return self._entry(query).document
+
+    def _entry(self, query: str) -> _Parsed:
+        entry = self._parsed.get(query)
+        if entry is not None:
+            self._parsed.move_to_end(query)
+            return entry
+        entry = _Parsed(parse(query, max_tokens=self.max_tokens))
+        # Kept from its second sighting on: a stream of documents each sent once (an attack
+        # that varies its text) would otherwise fill the cache with parsed trees that live
+        # long, and every full pass of the garbage collector walks them all (0.6 s stalls of
+        # the event loop, measured by bench.abuse).
+        key = hash(query)
+        if key in self._seen:
+            self._parsed[query] = entry
+            if len(self._parsed) > self.maxsize:
+                self._parsed.popitem(last=False)
+        else:
+            self._seen[key] = None
+            if len(self._seen) > self.maxsize * 4:
+                self._seen.popitem(last=False)
+        return entry
 
     def check(self, schema: GraphQLSchema, query: str, rules: Rules) -> Verdict:
-        key = (query, rules)
-        verdict = self._verdicts.get(key)
-        if verdict is not None:
-            self._verdicts.move_to_end(key)
-            return verdict
-        document = self.parse(query)
-        verdict = Verdict(document, self._validate(schema, document, rules))
-        self._verdicts[key] = verdict
-        if len(self._verdicts) > self.maxsize:
-            self._verdicts.popitem(last=False)
+        verdict = self.known(query, rules)
+        if verdict is None:
+            document = self.parse(query)
+            verdict = self.keep(query, rules, document, self.validate(schema, document, rules))
         return verdict
 
-    def _validate(
+    def known(self, query: str, rules: Rules) -> Verdict | None:
+        entry = self._parsed.get(query)
+        return entry.verdicts.get(rules) if entry is not None else None
+
+    def keep(
+        self, query: str, rules: Rules, document: DocumentNode, errors: tuple[GraphQLError, ...]
+    ) -> Verdict:
+        """The verdict on a parsed document, kept with it when the document is kept."""
+        verdict = Verdict(document, errors)
+        entry = self._parsed.get(query)
+        if entry is not None and entry.document is document:
+            entry.verdicts[rules] = verdict
+        return verdict
+
+    def validate(
         self, schema: GraphQLSchema, document: DocumentNode, rules: Rules
     ) -> tuple[GraphQLError, ...]:
-        """The limits' rules in a pass of their own, so each error leaves with its code."""
+        """The limits' rules in a pass of their own, so each error leaves with its code
+        (strawberry's own two rules, null and oneOf, run with the others)."""
         limits = tuple(rule for rule in rules if rule in self.too_complex)
-        others = tuple(rule for rule in rules if rule not in self.too_complex)
+        others = (
+            *(rule for rule in rules if rule not in self.too_complex),
+            MaybeNullValidationRule,
+            OneOfInputValidationRule,
+        )
+        hide = self.hide_suggestions
         errors = [
             with_code(e, ErrorCode.QUERY_TOO_COMPLEX)
-            for e in (validate(schema, document, limits) if limits else ())
+            for e in (validate(schema, document, limits, hide_suggestions=hide) if limits else ())
         ]
         errors += [
             with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED)
-            for e in validate_document(schema, document, others)
+            for e in validate(schema, document, others, hide_suggestions=hide)
         ]
         return tuple(errors)
 
 
+def too_complex(message: str, **extensions: Any) -> GraphQLError:
+    return GraphQLError(
+        message, extensions={"code": ErrorCode.QUERY_TOO_COMPLEX.value, **extensions}
+    )
+
+
+class CostlyGate:
+    """Operations that cost at least ``threshold`` run ``slots`` at a time in this worker (the
+    others wait their turn), and a new one is validated in a thread: the event loop keeps
+    answering everyone else (``/healthz`` included) between their steps."""
+
+    def __init__(self, threshold: int, slots: int) -> None:
+        self.threshold = threshold
+        self.slots = asyncio.Semaphore(max(1, slots))
+
+    def is_costly(self, cost: int) -> bool:
+        return cost >= self.threshold
+
+
 class QueryLimits(SchemaExtension):
-    """Parse and validate (with the depth, alias and introspection rules) through the cache.
+    """Parse through the cache; count the operation's cost against the caller's budgets
+    (``schema/cost.py``); only then validate (with the depth, alias and introspection rules),
+    through the cache as well.
 
     A text that does not parse is left to strawberry, which parses it again with the same
     token limit and reports the error the usual way."""
 
-    def __init__(self, verdicts: DocumentVerdicts) -> None:
+    def __init__(self, verdicts: DocumentVerdicts, budgets: Budgets, gate: CostlyGate) -> None:
         self.verdicts = verdicts
-        self._verdict: Verdict | None = None
+        self.budgets = budgets
+        self.gate = gate
+        self._parsed: DocumentNode | None = None
+        self._holding = False
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         context.parse_options["max_tokens"] = self.verdicts.max_tokens
         context.validation_rules = (*context.validation_rules, *self.verdicts.rules)
-        yield
+        try:
+            yield
+        finally:
+            if self._holding:
+                self._holding = False
+                self.gate.slots.release()
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is None and context.query:
             try:
-                self._verdict = self.verdicts.check(
-                    context.schema._schema, context.query, context.validation_rules
-                )
+                self._parsed = self.verdicts.parse(context.query)
             except GraphQLError:
-                self._verdict = None
+                self._parsed = None
             else:
-                context.graphql_document = self._verdict.document
+                context.graphql_document = self._parsed
         yield
 
-    def on_validate(self) -> Iterator[None]:
+    async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
-        if self._verdict is not None and context.graphql_document is self._verdict.document:
-            context.pre_execution_errors = list(self._verdict.errors)
+        if self._parsed is not None and context.graphql_document is self._parsed:
+            refused, cost = await self._over_budget()
+            if refused is not None:
+                context.pre_execution_errors = [refused]
+            else:
+                context.pre_execution_errors = list(await self._verdict(cost))
         yield
         # Validated without a verdict (strawberry's own pass): every error is a validation
         # error. In place: the result holds this very list.
         errors = context.pre_execution_errors
         if errors:
             errors[:] = [with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors]
+
+    async def _verdict(self, cost: int) -> tuple[GraphQLError, ...]:
+        """The validation errors (none: valid), through the cache; a costly query or mutation
+        first waits for its slot, and a costly new document is validated in a thread."""
+        context = self.execution_context
+        query, rules = context.query, context.validation_rules
+        assert query is not None and self._parsed is not None
+        costly = self.gate.is_costly(cost)
+        if costly and context.operation_type is not OperationType.SUBSCRIPTION:
+            await self.gate.slots.acquire()
+            self._holding = True
+        verdict = self.verdicts.known(query, rules)
+        if verdict is not None:
+            return verdict.errors
+        schema = context.schema._schema
+        if costly:
+            errors = await asyncio.to_thread(self.verdicts.validate, schema, self._parsed, rules)
+        else:
+            errors = self.verdicts.validate(schema, self._parsed, rules)
+        return self.verdicts.keep(query, rules, self._parsed, errors).errors
+
+    async def _over_budget(self) -> tuple[GraphQLError | None, int]:
+        """The refusal when the operation costs more than the caller may spend on one request
+        (QUERY_TOO_COMPLEX) or has left this minute (TOO_MANY_ATTEMPTS), and its cost."""
+        context = self.execution_context
+        request = context.context
+        viewer, services = request.viewer, request.services
+        user = viewer.user
+        roles: list[str] = []
+        if user is not None:
+            domain = street_domain(viewer.street.id) if viewer.street else PLATFORM_DOMAIN
+            roles = services.authorizer.roles(user.id, domain)
+        budget = self.budgets.per_request(user is not None, roles)
+        assert self._parsed is not None
+        try:
+            cost = document_cost(
+                context.schema._schema,
+                self._parsed,
+                context.operation_name,
+                context.variables,
+                self.budgets.rules,
+                budget,
+            )
+        except OverBudget:
+            message = translate("error.query_too_costly", request.locale, budget=budget)
+            return too_complex(message, budget=budget), budget + 1
+        who = f"user:{user.id}" if user is not None else f"addr:{request.client_address}"
+        spent, retry_after = await services.spending.spend(who, cost)
+        if spent > self.budgets.per_minute:
+            refused = GraphQLError(
+                translate("error.query_budget_spent", request.locale, seconds=retry_after),
+                extensions={
+                    "code": ErrorCode.TOO_MANY_ATTEMPTS.value,
+                    "retryAfterSeconds": retry_after,
+                },
+            )
+            return refused, cost
+        return None, cost

@@ -9,14 +9,19 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
 
 from core.settings import Settings
 from policies.vocabulary import Capability
+from schema.cost import Budgets
 from schema.domain import Domain, node_kinds, vocabulary
 from schema.errors import EXCEPTION_HANDLERS, InputError, TooManyAttempts
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
-from schema.limits import DocumentVerdicts, QueryLimits
+from schema.inputs import bound_fields
+from schema.limits import CostlyGate, DocumentVerdicts, QueryLimits
 from schema.node import node_query
 from schema.permissions import Can
 
@@ -33,6 +38,16 @@ def _root_type(name: str, description: str, parts: Sequence[type]) -> type:
     return strawberry.type(type(name, tuple(parts), {}), description=description)
 
 
+class QuietExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Outside dev, refused variables are not answered with the names the schema has ("Did
+    you mean 'RESIDENT'?"): the schema is not told to whoever probes it."""
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        kwargs["hide_suggestions"] = True
+        return super().build(*args, **kwargs)
+
+
 class GongzhiSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -40,6 +55,10 @@ class GongzhiSchema(strawberry.Schema):
         # Expected errors (denied, not found, bad input) are answers, not incidents; the
         # ErrorCodeExtension logs the unexpected ones.
         return None
+
+    def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
+        """Every field that takes arguments checks them at the edge (``schema/inputs.py``)."""
+        return bound_fields(super().get_fields(type_definition), is_input=type_definition.is_input)
 
 
 def build_schema(settings: Settings, domains: Sequence[Domain]) -> strawberry.Schema:
@@ -51,10 +70,13 @@ def build_schema(settings: Settings, domains: Sequence[Domain]) -> strawberry.Sc
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
-        introspection=settings.introspection,
+        introspection=settings.introspection_enabled,
+        hide_suggestions=not settings.is_dev,
     )
+    budgets = Budgets.from_settings(settings)
+    gate = CostlyGate(settings.query_cost_costly, settings.max_costly_operations)
     extensions: list[Any] = [
-        lambda: QueryLimits(verdicts),
+        lambda: QueryLimits(verdicts, budgets, gate),
         StreetScopeExtension,
         lambda: ErrorCodeExtension(mask_unexpected=mask),
     ]
@@ -81,6 +103,7 @@ def build_schema(settings: Settings, domains: Sequence[Domain]) -> strawberry.Sc
         extensions=extensions,
         exception_handlers=EXCEPTION_HANDLERS,
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=None if settings.is_dev else QuietExecutor,
     )
     undeclared = sorted(
         f"{type_name}.{field_name}: {capability}"

@@ -25,6 +25,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
     ErrorMessage,
     Message,
     SubscribeMessage,
@@ -32,8 +33,10 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from core.i18n import negotiate
-from policies.vocabulary import street_domain
+from core.errors import ErrorCode
+from core.i18n import negotiate, translate
+from policies.vocabulary import PLATFORM_DOMAIN, street_domain
+from resolvers.presence import Connection
 from resolvers.services import Services
 from resolvers.viewer import Viewer, authenticate
 from schema.context import Context
@@ -89,6 +92,29 @@ def is_restricted_client(context: Context, client_kind: object) -> bool:
     return is_restricted(client_kind if isinstance(client_kind, str) else None, roles)
 
 
+class JSONTooDeep(json.JSONDecodeError):
+    """JSON nested deeper than allowed: refused like JSON that does not parse."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"nested deeper than {limit}", "", 0)
+        self.limit = limit
+
+
+def json_deeper_than(value: object, limit: int) -> bool:
+    """Whether a parsed JSON value nests objects and arrays more than ``limit`` deep (read
+    without recursion)."""
+    stack: list[tuple[dict[str, Any] | list[Any], int]] = (
+        [(value, 1)] if isinstance(value, dict | list) else []
+    )
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def client_address(request: Request | WebSocket) -> str | None:
     return request.client.host if request.client else None
 
@@ -120,6 +146,57 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     this worker.
     """
 
+    presence: Connection | None = None
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        """Once acknowledged, the connection joins the worker's ``Presence``: it is closed
+        when its session ends or its roles are taken away (``resolvers/presence.py``)."""
+        await super().handle_connection_init(message)
+        viewer = self.context.viewer
+        if not self.connection_acknowledged or viewer.user is None or self.presence is not None:
+            return
+        assert viewer.session_id is not None
+        user_id = viewer.user.id
+        services = self.context.services
+        domain = street_domain(viewer.street.id) if viewer.street else PLATFORM_DOMAIN
+        self.presence = Connection(
+            user_id=user_id,
+            session_id=viewer.session_id,
+            domain=domain,
+            roles=frozenset(services.authorizer.roles(user_id, domain)),
+            close=self._close,
+            subscriptions=lambda: len(self.operations),
+        )
+        services.presence.join(self.presence)
+
+    async def _close(self, code: int, reason: str) -> None:
+        await self.websocket.close(code=code, reason=reason)
+
+    async def shutdown(self) -> None:
+        try:
+            await super().shutdown()
+        finally:
+            if self.presence is not None:
+                self.context.services.presence.leave(self.presence)
+
+    async def _within_cap(self, message: SubscribeMessage) -> bool:
+        """A person holds at most ``max_subscriptions_per_person`` over every connection and
+        worker; one more is refused with an ``error`` message for its id."""
+        if self.presence is None:
+            return True
+        presence = self.context.services.presence
+        cap = self.context.services.settings.max_subscriptions_per_person
+        if await presence.subscriptions(self.presence.user_id) < cap:
+            return True
+        error = GraphQLError(
+            translate("error.too_many_subscriptions", self.context.locale, max=cap),
+            extensions={"code": ErrorCode.TOO_MANY_ATTEMPTS.value, "max": cap},
+        )
+        await self.send_message(
+            ErrorMessage(id=message["id"], type="error", payload=[error.formatted])
+        )
+        return False
+
     async def handle_message(self, message: Message) -> None:
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             await self.handle_invalid_message("Failed to parse message")
@@ -130,8 +207,12 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             if problem := _subscribe_problem(message):
                 await self.handle_invalid_message(problem)
                 return
+            if message["id"] not in self.operations and not await self._within_cap(message):
+                return
         try:
             await super().handle_message(message)
+            if message["type"] == "subscribe" and self.presence is not None:
+                await self.context.services.presence.publish(self.presence.user_id)
         except WebSocketDisconnected:
             raise
         except Exception:
@@ -280,10 +361,27 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             client_address=client_address(request),
         )
 
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON at most ``max_json_depth`` deep (HTTP bodies, query strings, WebSocket
+        messages); deeper is refused as unreadable JSON."""
+        limit = self.services.settings.max_json_depth
+        try:
+            parsed = super().decode_json(data)
+        except RecursionError as exc:
+            raise JSONTooDeep(limit) from exc
+        if json_deeper_than(parsed, limit):
+            raise JSONTooDeep(limit)
+        return parsed
+
     def parse_json(self, data: str | bytes) -> Any:
         """A request body must be a JSON object (or a batch list): strawberry would crash with
         a 500 on ``"x"``, ``5`` or ``null``. (Query-string parameters arrive as ``str``.)"""
-        parsed = super().parse_json(data)
+        try:
+            parsed = self.decode_json(data)
+        except JSONTooDeep as exc:
+            raise HTTPException(400, translate("error.json_too_deep", max=exc.limit)) from exc
+        except json.JSONDecodeError as exc:
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
         if isinstance(data, bytes):
             if not isinstance(parsed, dict | list):
                 raise HTTPException(400, "The request body must be a JSON object.")

@@ -16,7 +16,7 @@ from core.ids import to_global_id
 from core.security import Passwords, generate_password
 from models.accounts import DistrictMembership, Membership, Role, User
 from models.audit import append_entry
-from models.columns import column
+from models.columns import column, max_length
 from models.events import record_event
 from models.scoping import unscoped
 from models.tenancy import District, Street
@@ -58,7 +58,7 @@ async def create_street(
     its creation."""
     code = code.strip().lower()
     validators.code(code)
-    validators.text(name, "name", 100)
+    validators.text(name, "name", max_length(Street, "name"))
     validators.code(district_code.strip().lower(), "districtCode")
     validators.username(admin_username, "adminUsername")
     district_code = district_code.strip().lower()

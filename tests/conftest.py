@@ -49,8 +49,16 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
-def _with_database(url: str, name: str) -> str:
+APP_ROLE = "gongzhi_app"
+"""The app's role in the PostgreSQL run: it owns nothing and cannot bypass row security (the
+migrate step creates it); the URL's own role migrates, as the tables' owner."""
+
+
+def _with_database(url: str, name: str, user: str | None = None) -> str:
     parts = urlsplit(url)
+    if user is not None:
+        host = parts.netloc.rpartition("@")[2]
+        parts = parts._replace(netloc=f"{user}@{host}")
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
@@ -78,15 +86,17 @@ async def _drop_pg_database(url: str, name: str) -> None:
 
 @pytest.fixture(scope="session")
 async def settings(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Settings]:
-    pg_name = None
+    pg_name = owner_url = None
     if PG_URL:
         pg_name = await _create_pg_database(PG_URL)
-        database_url = _with_database(PG_URL, pg_name)
+        owner_url = _with_database(PG_URL, pg_name)
+        database_url = _with_database(PG_URL, pg_name, user=APP_ROLE)
     else:
         database_url = f"sqlite://{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     yield Settings(
         env=Env.TEST,
         database_url=database_url,
+        database_owner_url=owner_url,
         redis_url=REDIS_URL,
         redis_prefix=f"gongzhi-test-{secrets.token_hex(4)}",
         secret_key=secrets.token_urlsafe(48),

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from core.settings import Settings
 from models.accounts import Membership, Role, User
 from models.scoping import unscoped
 from models.tenancy import Community, Grid
@@ -71,6 +72,15 @@ class Api:
         self, username: str, query: str, variables: dict | None = None, **kw: Any
     ) -> dict:
         return await self.gql(query, variables, token=await self.login(username), **kw)
+
+
+def database_env(settings: Settings) -> dict[str, str]:
+    """The run's database for a command run as an operator would: the app's role, and the
+    owner's for the migrate step commands begin with (PostgreSQL)."""
+    env = {"GONGZHI_DATABASE_URL": settings.database_url}
+    if settings.database_owner_url:
+        env["GONGZHI_DATABASE_OWNER_URL"] = settings.database_owner_url
+    return env
 
 
 def error_codes(body: dict) -> list[str]:

@@ -15,7 +15,7 @@ from tortoise.exceptions import IntegrityError
 from core import validators
 from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
-from models.columns import column
+from models.columns import column, max_length
 from models.outreach import (
     ContactCode,
     Delegate,
@@ -28,6 +28,7 @@ from models.scoping import unscoped
 from models.tenancy import Community, Grid, Street
 from resolvers.caller import Caller
 from resolvers.events import changing
+from resolvers.owned import all_in_street, in_street, member
 from resolvers.people.access import my_resident
 from resolvers.services import Services
 from tenants.scoping import street_scope
@@ -48,7 +49,7 @@ class DelegateDraft:
 
 
 async def create_group(caller: Caller, name: str) -> DeliberatorGroup:
-    name = validators.text(name, "name", 100)
+    name = validators.text(name, "name", max_length(DeliberatorGroup, "name"))
     if await DeliberatorGroup.exists(name=name):
         raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
     try:
@@ -65,19 +66,32 @@ async def create_group(caller: Caller, name: str) -> DeliberatorGroup:
 
 
 async def create_delegate(caller: Caller, draft: DelegateDraft) -> Delegate:
-    validators.text(draft.name, "name", 50)
+    validators.text(draft.name, "name", max_length(Delegate, "name"))
     if draft.kind is DelegateKind.REPRESENTATIVE and draft.level is None:
         raise Refused(ErrorCode.BAD_USER_INPUT, "input.level_required", "level")
-    validators.text(draft.constituency, "constituency", 100, required=False)
-    validators.text(draft.liaison_station, "liaisonStation", 100, required=False)
-    if draft.group_id is not None and not await DeliberatorGroup.exists(id=draft.group_id):
-        raise Refused(ErrorCode.NOT_FOUND, "input.group_not_found", "groupId")
-    communities = set(draft.community_ids)
-    if await Community.filter(id__in=list(communities)).count() != len(communities):
-        raise Refused(ErrorCode.NOT_FOUND, "input.community_not_found", "communityIds")
-    grids = await Grid.filter(id__in=list(set(draft.grid_ids))) if draft.grid_ids else []
-    if len(grids) != len(set(draft.grid_ids)):
-        raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridIds")
+    validators.text(
+        draft.constituency, "constituency", max_length(Delegate, "constituency"), required=False
+    )
+    validators.text(
+        draft.liaison_station,
+        "liaisonStation",
+        max_length(Delegate, "liaison_station"),
+        required=False,
+    )
+    validators.text(
+        draft.introduction, "introduction", max_length(Delegate, "introduction"), required=False
+    )
+    if draft.group_id is not None:
+        await in_street(DeliberatorGroup, draft.group_id, "groupId", "input.group_not_found")
+    communities = {
+        row.id
+        for row in await all_in_street(
+            Community, draft.community_ids, "communityIds", "input.community_not_found"
+        )
+    }
+    grids = await all_in_street(Grid, draft.grid_ids, "gridIds", "input.grid_not_found")
+    if draft.user_id is not None:  # an account of this street (never another street's)
+        await member(draft.user_id, "accountId")
     async with changing(caller.services, caller.user) as change:
         delegate = await Delegate.create(
             kind=draft.kind,

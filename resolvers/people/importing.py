@@ -15,10 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from core import validators
+from core.errors import Refused
 from core.identity import mask_id_number
 from core.ids import to_global_id
 from models.accounts import User
 from models.columns import column as column_values
+from models.columns import max_length
 from models.people import Building, Compound, Resident, ResidentTag, Tag
 from models.tenancy import Grid
 from resolvers.events import changing
@@ -157,9 +160,16 @@ async def import_residents(
             row_errors.append(
                 RowError(line, "id_number", "import.duplicate_in_file", {"line": seen[id_hash]})
             )
-        for text_column, limit in (("address", 200), ("household", 50)):
-            if len(get(text_column)) > limit:
-                row_errors.append(RowError(line, text_column, "input.too_long", {"max": limit}))
+        for text_column in ("address", "household"):
+            try:
+                validators.text(
+                    get(text_column),
+                    text_column,
+                    max_length(Resident, text_column),
+                    required=False,
+                )
+            except Refused as refused:
+                row_errors.append(RowError(line, text_column, refused.message_key, refused.params))
         if row_errors:
             report.errors.extend(row_errors)
         else:

@@ -8,7 +8,7 @@ from core import validators
 from core.errors import DomainError, ErrorCode, Refused
 from core.ids import to_global_id
 from models.accounts import Membership, Role
-from models.columns import column
+from models.columns import column, max_length
 from models.people import Building, CommunityAssignment, Compound, GridAssignment, GridDuty
 from models.tenancy import Community, Grid
 from resolvers.caller import Caller
@@ -20,7 +20,7 @@ GRID_ROLE = {GridDuty.CHIEF: Role.GRID_CHIEF, GridDuty.WORKER: Role.GRID_WORKER}
 
 
 def _name(name: str) -> str:
-    return validators.text(name, "name", 100)
+    return validators.text(name, "name", max_length(Compound, "name"))
 
 
 async def community_or_refused(pk: int, field: str = "communityId") -> Community:
@@ -65,17 +65,20 @@ async def create_building(
     grid = await grid_or_refused(grid_id) if grid_id is not None else None
     if await Building.exists(compound_id=compound.id, name=name):
         raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name)
-    async with changing(caller.services, caller.user) as change:
-        row = await Building.create(compound=compound, grid=grid, name=name)
-        await change.record(
-            "building.created",
-            to_global_id("Building", row.id),
-            {
-                "name": row.name,
-                "compound": to_global_id("Compound", compound.id),
-                "grid": to_global_id("Grid", grid.id) if grid else None,
-            },
-        )
+    try:
+        async with changing(caller.services, caller.user) as change:
+            row = await Building.create(compound=compound, grid=grid, name=name)
+            await change.record(
+                "building.created",
+                to_global_id("Building", row.id),
+                {
+                    "name": row.name,
+                    "compound": to_global_id("Compound", compound.id),
+                    "grid": to_global_id("Grid", grid.id) if grid else None,
+                },
+            )
+    except IntegrityError as exc:  # a concurrent request took the name first
+        raise Refused(ErrorCode.ALREADY_EXISTS, "input.name_taken", "name", name=name) from exc
     return row
 
 

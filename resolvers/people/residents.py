@@ -20,12 +20,12 @@ from core.identity import (
     normalize_phone,
 )
 from core.ids import to_global_id
-from models.accounts import Membership
-from models.columns import column
+from models.columns import column, max_length
 from models.people import DEFAULT_TAGS, Building, Resident, ResidentTag, Tag
 from models.tenancy import Grid, Street
 from resolvers.caller import Caller
 from resolvers.events import changing
+from resolvers.owned import member
 from resolvers.pagination import Page, keyset_page
 from resolvers.people.access import my_grid_ids, visible_grid_ids, visible_residents
 from resolvers.services import Services
@@ -54,7 +54,7 @@ class PersonFields:
 def check_person(name: str, phone: str, id_number: str) -> PersonFields:
     found = PersonFields(name.strip(), normalize_phone(phone), normalize_id_number(id_number))
     checks: list[Callable[[], object]] = [
-        lambda: validators.text(name, "name", 50),
+        lambda: validators.text(name, "name", max_length(Resident, "name")),
         lambda: validators.phone(phone),
         lambda: validators.id_number(id_number),
     ]
@@ -112,8 +112,10 @@ async def register_resident(
     person = check_person(name, phone, id_number)
     if person.refusals:
         raise person.refusals[0]
-    address = validators.text(address, "address", 200, required=False)
-    household = validators.text(household, "household", 50, required=False)
+    address = validators.text(address, "address", max_length(Resident, "address"), required=False)
+    household = validators.text(
+        household, "household", max_length(Resident, "household"), required=False
+    )
     place = await placement(grid_id, building_id)
     tags = await tags_by_ids(tag_ids)
     grids = await visible_grid_ids(caller)
@@ -239,8 +241,7 @@ async def set_tags(
 async def link_account(caller: Caller, resident_id: int, user_id: int) -> Resident:
     """A resident record becomes the record of a signed-in user (mini-program login)."""
     resident = await visible_resident(caller, resident_id)
-    if not await Membership.exists(user_id=user_id):
-        raise Refused(ErrorCode.NOT_FOUND, "input.user_not_found", "accountId")
+    await member(user_id, "accountId")
     if await Resident.filter(user_id=user_id).exclude(id=resident.id).exists():
         raise Refused(ErrorCode.ALREADY_EXISTS, "input.account_already_linked", "accountId")
     async with changing(caller.services, caller.user) as change:
@@ -261,7 +262,7 @@ async def list_tags() -> list[Tag]:
 
 
 def _tag_name(name: str) -> str:
-    return validators.text(name, "name", 40)
+    return validators.text(name, "name", max_length(Tag, "name"))
 
 
 async def create_tag(caller: Caller, name: str) -> Tag:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from core import validators
 from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
+from models.columns import max_length
 from models.events import PRIVATE
 from models.people import GridAssignment, GridDuty, Message, MessageThread, Resident
 from resolvers.caller import Caller
@@ -16,11 +17,9 @@ from resolvers.people.access import my_resident
 from resolvers.people.residents import visible_resident
 from resolvers.people.rows import RULES
 
-MAX_BODY = 2000
-
 
 def _body(body: str) -> str:
-    return validators.text(body, "body", MAX_BODY)
+    return validators.text(body, "body", max_length(Message, "body"))
 
 
 async def _post(

@@ -8,7 +8,7 @@ from datetime import datetime
 from core import validators
 from core.ids import to_global_id
 from models.accounts import Membership, Role, User
-from models.columns import column
+from models.columns import column, max_length
 from models.people import PeopleSettings, VisitLog
 from policies.rows import Scope
 from resolvers.caller import Caller
@@ -31,8 +31,10 @@ class WorkerMonth:
 async def record_visit(
     caller: Caller, resident_id: int, findings: str, follow_up: str, visited_at: datetime | None
 ) -> VisitLog:
-    findings = validators.text(findings, "findings", 2000)
-    follow_up = validators.text(follow_up, "followUp", 2000, required=False)
+    findings = validators.text(findings, "findings", max_length(VisitLog, "findings"))
+    follow_up = validators.text(
+        follow_up, "followUp", max_length(VisitLog, "follow_up"), required=False
+    )
     resident = await visible_resident(caller, resident_id)
     now = caller.services.clock.now()
     when = visited_at or now

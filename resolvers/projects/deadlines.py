@@ -16,11 +16,11 @@ from core.i18n import translate
 from models.projects import Milestone, Project
 from resolvers.events import changing
 from resolvers.notifications import notify
-from resolvers.periodic import Periodic
+from resolvers.periodic import Periodic, each_in_street
 from resolvers.projects.common import ACTIVE, Snapshot, project_gid, today
 from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
-from tenants.scoping import street_scope, unscoped
+from tenants.scoping import unscoped
 
 YELLOW = 1
 RED = 2
@@ -32,19 +32,18 @@ async def scan_deadlines(services: Services) -> int:
     on = today(services)
     horizon = on + timedelta(days=services.settings.section(ProjectSettings).project_yellow_days)
     with unscoped("the deadline scanner serves every street"):
-        candidates = await Milestone.filter(
-            done_date=None,
-            planned_date__lte=horizon,
-            warned_level__lt=RED,
-            project__status__in=list(ACTIVE),
-        ).values_list("id", "tenant_id", "warned_level", "planned_date")
-    sent = 0
-    for milestone_id, street_id, warned, planned in candidates:
-        level = RED if planned < on else YELLOW
-        if warned >= level:
-            continue
-        with street_scope(street_id):
-            sent += await _warn(services, milestone_id, level)
+        due = Milestone.filter(done_date=None, project__status__in=list(ACTIVE))
+        # IDs only: the scan reads nothing a poison row could break (each step reads its row).
+        red = await due.filter(planned_date__lt=on, warned_level__lt=RED).values_list(
+            "id", "tenant_id"
+        )
+        yellow = await due.filter(
+            planned_date__gte=on, planned_date__lte=horizon, warned_level__lt=YELLOW
+        ).values_list("id", "tenant_id")
+    sent = await each_in_street("red deadline", red, lambda mid: _warn(services, mid, RED))
+    sent += await each_in_street(
+        "yellow deadline", yellow, lambda mid: _warn(services, mid, YELLOW)
+    )
     return sent
 
 

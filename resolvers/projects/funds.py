@@ -6,6 +6,7 @@ from datetime import date
 
 from core import validators
 from core.errors import Refused
+from models.columns import max_length
 from models.projects import Disbursement
 from resolvers.caller import Caller
 from resolvers.events import changing
@@ -27,7 +28,7 @@ async def record_disbursement(
     """A payment; one that takes spending over the budget needs a reason and is flagged."""
     services, actor = caller.services, caller.user
     value = validators.amount(amount, "amount")
-    purpose = validators.text(purpose, "purpose", 200)
+    purpose = validators.text(purpose, "purpose", max_length(Disbursement, "purpose"))
     reason = over_budget_reason.strip()
     project = await require_project(project_id)
     check_open(project)
@@ -35,7 +36,7 @@ async def record_disbursement(
     async with staged(services, project.tenant_id, uploads, "voucher") as staging:
         async with changing(services, actor) as change:
             project = await require_project(project_id, for_update=True)
-            spent = project.spent + value
+            spent = validators.money_total(project.spent + value, "amount")
             over = spent > project.budget
             if over and not reason:
                 raise Refused(

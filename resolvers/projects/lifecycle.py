@@ -15,7 +15,7 @@ from core import validators
 from core.errors import ErrorCode, Refused
 from core.i18n import translate
 from models.accounts import Membership, Role
-from models.columns import column
+from models.columns import column, max_length
 from models.projects import Follow, Project, ProjectStatus, SourceKind
 from models.tenancy import Community
 from resolvers.caller import Caller
@@ -81,13 +81,15 @@ def _check_location(lon: float | None, lat: float | None) -> None:
 
 async def _checked(new: NewProject) -> dict[str, Any]:
     """The project's own fields from a new or edited project, or a typed error."""
-    title = validators.text(new.title, "title", 200)
-    category = validators.text(new.category, "category", 40)
-    department = validators.text(new.department, "department", 100)
+    title = validators.text(new.title, "title", max_length(Project, "title"))
+    category = validators.text(new.category, "category", max_length(Project, "category"))
+    department = validators.text(new.department, "department", max_length(Project, "department"))
     budget = validators.amount(new.budget, "budget")
     validators.in_order(new.planned_start, new.planned_end, "plannedEnd", "project.dates_order")
     _check_location(new.longitude, new.latitude)
-    address = validators.text(new.address, "address", 200, required=False)
+    address = validators.text(
+        new.address, "address", max_length(Project, "address"), required=False
+    )
     if new.community_id is not None and not await Community.exists(id=new.community_id):
         raise Refused(ErrorCode.NOT_FOUND, "input.community_not_found", "communityId")
     return {
@@ -112,7 +114,7 @@ async def create_project(caller: Caller, new: NewProject) -> Project:
     services, actor = caller.services, caller.user
     checked = await _checked(new)
     if new.source_kind is not None:
-        validators.text(new.source_ref, "source.reference", 200)
+        validators.text(new.source_ref, "source.reference", max_length(Project, "source_ref"))
     now = services.clock.now()
     async with changing(services, actor) as change:
         project = await Project.create(

@@ -11,6 +11,7 @@ from datetime import date
 
 from core import validators
 from core.errors import ErrorCode, Refused
+from models.columns import max_length
 from models.projects import (
     NO_DUE_DATE,
     Milestone,
@@ -71,7 +72,7 @@ async def add_milestone(
     weight: int,
 ) -> Milestone:
     services, actor = caller.services, caller.user
-    title = validators.text(title, "title", 200)
+    title = validators.text(title, "title", max_length(Milestone, "title"))
     validators.in_range(weight, 1, MAX_WEIGHT, "weight", "project.range")
     async with changing(services, actor) as change:
         project = await require_project(project_id, for_update=True)
@@ -162,7 +163,7 @@ async def post_update(
 ) -> ProgressUpdate:
     """A progress report with photos: files land on disk only once the rows are committed."""
     services, actor = caller.services, caller.user
-    body = validators.text(body, "body", 4000)
+    body = validators.text(body, "body", max_length(ProgressUpdate, "body"))
     project = await require_project(project_id)
     check_open(project)
     async with staged(services, project.tenant_id, photos, "photos") as staging:

@@ -18,6 +18,7 @@ from core.errors import ErrorCode, Refused
 from core.i18n import translate
 from core.ids import to_global_id
 from models.accounts import User
+from models.columns import max_length
 from models.projects import Follow, Opinion, Project, ProjectStatus, Rating
 from resolvers.caller import Caller
 from resolvers.events import changing
@@ -42,7 +43,7 @@ def is_overdue(services: Services, opinion: Opinion) -> bool:
 
 async def post_opinion(caller: Caller, project_id: int, body: str) -> Opinion:
     services, actor = caller.services, caller.user
-    body = validators.text(body, "body", 4000)
+    body = validators.text(body, "body", max_length(Opinion, "body"))
     async with changing(services, actor) as change:
         project = await require_project(project_id)
         due = add_working_days(
@@ -72,7 +73,7 @@ async def post_opinion(caller: Caller, project_id: int, body: str) -> Opinion:
 
 async def reply_to_opinion(caller: Caller, opinion_id: int, body: str) -> Opinion:
     services, actor = caller.services, caller.user
-    body = validators.text(body, "body", 4000)
+    body = validators.text(body, "body", max_length(Opinion, "reply"))
     async with changing(services, actor) as change:
         opinion = await get_in_street(Opinion, opinion_id, for_update=True)
         if opinion.replied_at is not None:
@@ -154,7 +155,9 @@ async def rate_project(caller: Caller, project_id: int, score: int, comment: str
     """One rating per person per project, while the project is COMPLETED (until accepted)."""
     services, actor = caller.services, caller.user
     validators.in_range(score, 1, 5, "score", "project.range")
-    comment = validators.text(comment.strip(), "comment", 1000, required=False)
+    comment = validators.text(
+        comment.strip(), "comment", max_length(Rating, "comment"), required=False
+    )
     for _attempt in range(2):
         try:
             return await _rate(services, actor, project_id, score, comment)

@@ -24,6 +24,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
 from core.errors import ErrorCode, Refused
+from core.ids import parse_key
 from models.projects import (
     ZERO,
     Disbursement,
@@ -91,6 +92,8 @@ def encode_board_cursor(project: Project, order: BoardOrder) -> str:
 
 def decode_board_cursor(cursor: str, order: BoardOrder) -> list[Any]:
     try:
+        if len(cursor) > 200:
+            raise ValueError(cursor[:20])
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         if not raw.startswith(_CURSOR_PREFIX):
             raise ValueError(raw)
@@ -100,7 +103,11 @@ def decode_board_cursor(cursor: str, order: BoardOrder) -> list[Any]:
             raise ValueError(raw)
         parsed: list[Any] = []
         for (field, _), value in zip(keys, values, strict=True):
-            parsed.append(date.fromisoformat(value) if field == "next_due" else int(value))
+            parsed.append(
+                date.fromisoformat(value)
+                if field == "next_due"
+                else parse_key(str(value), smallest=0)
+            )
         return parsed
     except (ValueError, TypeError, UnicodeDecodeError) as exc:
         raise Refused(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", "after") from exc

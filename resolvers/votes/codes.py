@@ -12,3 +12,6 @@ class VoteCode(StrEnum):
     VOTE_CLOSED = "VOTE_CLOSED"
     ALREADY_VOTED = "ALREADY_VOTED"
     TOO_MANY_CHOICES = "TOO_MANY_CHOICES"
+    RESULT_MISMATCH = "RESULT_MISMATCH"
+    """The stored result no longer matches the digest recorded when the vote closed: it was
+    changed outside the app, and is never published (``gongzhi votes recount`` tells more)."""

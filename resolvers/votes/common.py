@@ -22,6 +22,7 @@ from resolvers.votes.tally import Line, Rules
 from tenants.scoping import get_in_street
 
 RECEIPT_LENGTH = 20  # base32 characters: 100 bits
+RECEIPT_MAX_LENGTH = 64  # a receipt as a voter may type it (dashes, spaces)
 EDITABLE = frozenset({VoteStatus.DRAFT})
 FINISHED = frozenset({VoteStatus.CLOSED, VoteStatus.PUBLISHED, VoteStatus.CANCELLED})
 

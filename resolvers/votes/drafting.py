@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 from core import validators
 from core.errors import ErrorCode, Refused
 from models.accounts import Membership, Role, User
-from models.columns import column
+from models.columns import max_length
 from models.projects import Project, ProjectStatus
 from models.tenancy import Community, Grid
 from models.votes import (
@@ -28,11 +28,14 @@ from models.votes import (
 )
 from resolvers.caller import Caller
 from resolvers.events import changing
+from resolvers.owned import all_in_street, members, unusable
 from resolvers.services import Services
 from resolvers.votes.common import EDITABLE, invalid_transition, require_vote, vote_gid
 
 MAX_ITEMS = 100
 MAX_ROSTER = 20_000
+
+LABEL = max_length(VoteItem, "label")  # a line of the ballot paper
 
 
 @dataclass(frozen=True)
@@ -135,9 +138,11 @@ async def _rating_items(items: list[ItemDraft]) -> list[CheckedItem]:
                 raise Refused(ErrorCode.NOT_FOUND, "vote.representative_not_found", "items")
             user = await User.get(id=membership.user_id)
             label = item.label.strip() or user.display_name or user.username
-            checked.append(CheckedItem(validators.text(label, "items", 200), kind, None, user.id))
+            checked.append(CheckedItem(validators.text(label, "items", LABEL), kind, None, user.id))
         else:
-            checked.append(CheckedItem(validators.text(item.label, "items", 200), kind, None, None))
+            checked.append(
+                CheckedItem(validators.text(item.label, "items", LABEL), kind, None, None)
+            )
     return checked
 
 
@@ -146,7 +151,7 @@ async def _check_items(draft: VoteDraft) -> list[CheckedItem]:
         if len(draft.items) > 1:
             raise Refused(ErrorCode.BAD_USER_INPUT, "vote.one_motion", "items")
         label = draft.items[0].label if draft.items else draft.title
-        return [CheckedItem(validators.text(label, "items", 200), SubjectKind.MOTION, None, None)]
+        return [CheckedItem(validators.text(label, "items", LABEL), SubjectKind.MOTION, None, None)]
     if not draft.items:
         raise Refused(ErrorCode.BAD_USER_INPUT, "vote.no_items", "items")
     if len(draft.items) > MAX_ITEMS:
@@ -157,14 +162,18 @@ async def _check_items(draft: VoteDraft) -> list[CheckedItem]:
 
 
 async def _check_electorate(electorate: ElectorateDraft) -> dict[str, list[int]]:
+    """Every ID the electorate names is of this street and of use to its kind: places for
+    RESIDENTS, accounts for ROSTER; any other is refused like an unknown one."""
     kind = electorate.kind
+    if kind is not ElectorateKind.RESIDENTS and (electorate.community_ids or electorate.grid_ids):
+        raise unusable("electorate", "vote.places_unused", kind=kind.value)
+    if kind is not ElectorateKind.ROSTER and electorate.user_ids:
+        raise unusable("electorate", "vote.accounts_unused", kind=kind.value)
     if kind is ElectorateKind.RESIDENTS:
         communities = sorted(set(electorate.community_ids))
         grids = sorted(set(electorate.grid_ids))
-        if await Community.filter(id__in=communities).count() != len(communities):
-            raise Refused(ErrorCode.NOT_FOUND, "input.community_not_found", "electorate")
-        if await Grid.filter(id__in=grids).count() != len(grids):
-            raise Refused(ErrorCode.NOT_FOUND, "vote.grid_not_found", "electorate")
+        await all_in_street(Community, communities, "electorate", "input.community_not_found")
+        await all_in_street(Grid, grids, "electorate", "vote.grid_not_found")
         return {"communities": communities, "grids": grids}
     if kind is ElectorateKind.ROSTER:
         users = sorted(set(electorate.user_ids))
@@ -172,9 +181,7 @@ async def _check_electorate(electorate: ElectorateDraft) -> dict[str, list[int]]
             raise Refused(ErrorCode.BAD_USER_INPUT, "vote.empty_roster", "electorate")
         if len(users) > MAX_ROSTER:
             raise Refused(ErrorCode.BAD_USER_INPUT, "vote.roster_too_long", "electorate")
-        members = set(await column(Membership.filter(user_id__in=users).distinct(), "user_id", int))
-        if members != set(users):
-            raise Refused(ErrorCode.NOT_FOUND, "vote.not_a_member", "electorate")
+        await members(users, "electorate", "vote.not_a_member")
         return {"users": users}
     return {}
 
@@ -187,7 +194,7 @@ class _Checked(TypedDict):
 
 
 async def _checked(services: Services, draft: VoteDraft) -> _Checked:
-    title = validators.text(draft.title, "title", 200)
+    title = validators.text(draft.title, "title", max_length(Vote, "title"))
     mode = draft.mode or DEFAULT_MODE[draft.kind]
     if mode not in ALLOWED_MODES[draft.kind]:
         raise Refused(ErrorCode.BAD_USER_INPUT, "vote.mode", "mode", kind=draft.kind.value)

@@ -11,6 +11,7 @@ closing-soon reminder, once each with any number of workers.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from tortoise.expressions import Q, Subquery
@@ -37,9 +38,10 @@ from policies.vocabulary import street_domain
 from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
-from resolvers.periodic import Periodic
+from resolvers.periodic import Periodic, each_in_street
 from resolvers.projects.lifecycle import apply_status
 from resolvers.services import Services
+from resolvers.votes.codes import VoteCode
 from resolvers.votes.common import (
     ballot_paper,
     digest,
@@ -53,7 +55,7 @@ from resolvers.votes.common import (
 )
 from resolvers.votes.settings import VoteSettings
 from resolvers.votes.tally import Outcome, count
-from tenants.scoping import street_scope, unscoped
+from tenants.scoping import unscoped
 
 log = logging.getLogger(__name__)
 CAST = VOTE_CAST
@@ -241,6 +243,9 @@ async def publish_vote(caller: Caller, vote_id: int) -> Vote:
         if vote.status is not VoteStatus.CLOSED:
             raise invalid_transition(vote, VoteStatus.PUBLISHED)
         result = vote.result or {}
+        if vote.result is None or digest(vote.result) != vote.result_digest:
+            log.error("vote %s: stored result does not match its digest, not published", vote.id)
+            raise Refused(VoteCode.RESULT_MISMATCH, "vote.result_mismatch", "id")
         vote.status = VoteStatus.PUBLISHED
         vote.published_at = vote.updated_at = change.at
         await vote.save(update_fields=["status", "published_at", "updated_at"])
@@ -329,20 +334,30 @@ async def scan_votes(services: Services) -> int:
         to_remind = await Vote.filter(
             status=VoteStatus.OPEN, closes_at__lte=soon, closes_at__gt=now, closing_reminded=False
         ).values_list("id", "tenant_id")
-    steps = 0
-    for action, batch in ((_open, to_open), (_close, to_close)):
-        for vote_id, street_id in batch:
-            with street_scope(street_id):
-                try:
-                    await action(services, None, vote_id)
-                    steps += 1
-                except Refused as refusal:  # another worker did it, or it cannot open
-                    if refusal.code is not ErrorCode.INVALID_TRANSITION:
-                        log.warning("vote %s: %s", vote_id, refusal.message_key)
-    for vote_id, street_id in to_remind:
-        with street_scope(street_id):
-            steps += await remind_closing(services, vote_id)
+    steps = await each_in_street("open vote", to_open, _scheduled(services, _open))
+    steps += await each_in_street("close vote", to_close, _scheduled(services, _close))
+    steps += await each_in_street(
+        "remind vote", to_remind, lambda vote_id: remind_closing(services, vote_id)
+    )
     return steps
+
+
+def _scheduled(
+    services: Services, action: Callable[[Services, User | None, int], Awaitable[Vote]]
+) -> Callable[[int], Awaitable[int]]:
+    """A step of the scheduler on one vote: 1 when taken; 0 when another worker took it or
+    it cannot be taken (logged). Anything else it raises is the boundary's to log."""
+
+    async def step(vote_id: int) -> int:
+        try:
+            await action(services, None, vote_id)
+        except Refused as refusal:
+            if refusal.code is not ErrorCode.INVALID_TRANSITION:
+                log.warning("vote %s: %s", vote_id, refusal.message_key)
+            return 0
+        return 1
+
+    return step
 
 
 def vote_scheduler(services: Services) -> Periodic:

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
+from models.events import OutboxEvent
 from policies.capabilities.events import EVENT_READ
 from resolvers import events, notifications
 from schema.context import Info
 from schema.events.types import Notification, NotificationAdded, StreetEvent
+from schema.inputs import text_argument
 from schema.live import listener, shared
 from schema.permissions import Can, SignedIn, subscription
 
@@ -22,7 +25,10 @@ class EventsSubscription:
         "events: no gap, no duplicate. Events about accounts and roles also need `member:read`.",
     )
     async def street_events(
-        self, info: Info, types: list[str] | None = None, after: str | None = None
+        self,
+        info: Info,
+        types: Annotated[list[str] | None, text_argument(OutboxEvent, "type")] = None,
+        after: str | None = None,
     ) -> AsyncGenerator[StreetEvent, None]:
         me = listener(info, after)
         stream = events.street_events(

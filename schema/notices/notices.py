@@ -15,6 +15,7 @@ from resolvers.pagination import encode_cursor
 from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
+from schema.inputs import text
 from schema.live import listener, shared
 from schema.people.common import ids
 from schema.permissions import Can, field, mutation, subscription
@@ -103,8 +104,8 @@ class SentNotice(Node):
     "their own grids, community staff their communities, street leaders and admins anyone."
 )
 class SendNoticeInput:
-    title: str
-    body: str
+    title: str = text(o.Notice, "title")
+    body: str = text(o.Notice, "body")
     community_ids: list[strawberry.ID] | None = None
     grid_ids: list[strawberry.ID] | None = None
     tag_ids: list[strawberry.ID] | None = None

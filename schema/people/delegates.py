@@ -13,6 +13,7 @@ from resolvers.people import delegates
 from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
+from schema.inputs import text, text_argument
 from schema.people.common import ids, optional_id
 from schema.permissions import Can, Public, field, mutation
 from schema.relay import Node, decode_id, to_global_id
@@ -124,11 +125,11 @@ class PublicCard:
 @strawberry.input(description="A representative or deliberator profile.")
 class CreateDelegateInput:
     kind: DelegateKind
-    name: str
+    name: str = text(o.Delegate, "name")
     level: DelegateLevel | None = None
-    constituency: str = ""
-    liaison_station: str = ""
-    introduction: str = ""
+    constituency: str = text(o.Delegate, "constituency", default="")
+    liaison_station: str = text(o.Delegate, "liaison_station", default="")
+    introduction: str = text(o.Delegate, "introduction", default="")
     group_id: strawberry.ID | None = None
     community_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Communities served (whole community)."
@@ -141,7 +142,7 @@ class CreateDelegateInput:
 
 @strawberry.input
 class CreateDeliberatorGroupInput:
-    name: str
+    name: str = text(o.DeliberatorGroup, "name")
 
 
 @strawberry.input
@@ -208,7 +209,9 @@ class DelegatesQuery:
         description="扫码: the public card behind a contact QR token. A revoked token is a "
         "typed error (REVOKED), an unknown one NOT_FOUND.",
     )
-    async def contact_card(self, info: Info, token: str) -> PublicCardResult:
+    async def contact_card(
+        self, info: Info, token: Annotated[str, text_argument(o.ContactCode, "token")]
+    ) -> PublicCardResult:
         return PublicCard.from_card(await delegates.public_card(token))
 
 

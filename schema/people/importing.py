@@ -12,6 +12,7 @@ from policies.capabilities.people import RESIDENT_IMPORT
 from resolvers.people import importing
 from schema.context import Info
 from schema.errors import InputError, UserError
+from schema.inputs import text
 from schema.permissions import Can, mutation
 from schema.uploads import FileUpload
 
@@ -43,7 +44,8 @@ class ImportRejected(UserError):
     "GB18030 as Excel saves it, at most 20 MB): one of the two."
 )
 class ImportResidentsInput:
-    csv: str | None = strawberry.field(
+    csv: str | None = text(
+        max=importing.MAX_IMPORT_BYTES,
         default=None,
         description="Columns: name/姓名, id_number/身份证号, phone/手机号, grid/网格 (code), "
         "building/楼栋 (小区/楼栋), household/户号, address/地址, tags/标签 (separated by |).",

@@ -18,6 +18,7 @@ from schema.accounts.types import Account
 from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
+from schema.inputs import text
 from schema.permissions import Can, field, mutation
 from schema.relay import Connection, Node, decode_id, to_global_id
 from schema.tenancy.types import Community, Grid
@@ -132,13 +133,13 @@ class CommunityAssignment(Node):
 @strawberry.input(description="A new compound (小区) in a community.")
 class CreateCompoundInput:
     community_id: strawberry.ID
-    name: str
+    name: str = text(m.Compound, "name")
 
 
 @strawberry.input(description="A new building (楼栋) in a compound, optionally served by a grid.")
 class CreateBuildingInput:
     compound_id: strawberry.ID
-    name: str
+    name: str = text(m.Building, "name")
     grid_id: strawberry.ID | None = None
 
 

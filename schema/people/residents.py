@@ -24,6 +24,7 @@ from resolvers.people.residents import load_tags_of_residents
 from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
+from schema.inputs import SEARCH_MAX_LENGTH, TYPED_NUMBER_MAX_LENGTH, text
 from schema.people.common import ids, optional_id
 from schema.people.places import Building
 from schema.permissions import Can, SignedIn, field, mutation
@@ -112,7 +113,8 @@ class ResidentFilter:
     )
     building_id: strawberry.ID | None = None
     grid_id: strawberry.ID | None = None
-    search: str | None = strawberry.field(
+    search: str | None = text(
+        max=SEARCH_MAX_LENGTH,
         default=None,
         description="Name or household; a full ID number matches by hash; phone and address "
         "need pii.",
@@ -132,13 +134,14 @@ def _filter(flt: ResidentFilter | None, mine: bool) -> residents.ResidentFilter:
 
 @strawberry.input(description="Register a resident (居民登记).")
 class RegisterResidentInput:
-    name: str
-    id_number: str = strawberry.field(
-        description="18-digit ID-card number (checked, never stored)."
+    name: str = text(m.Resident, "name")
+    id_number: str = text(
+        max=TYPED_NUMBER_MAX_LENGTH,
+        description="18-digit ID-card number (checked, never stored).",
     )
-    phone: str = ""
-    address: str = ""
-    household: str = ""
+    phone: str = text(max=TYPED_NUMBER_MAX_LENGTH, default="")
+    address: str = text(m.Resident, "address", default="")
+    household: str = text(m.Resident, "household", default="")
     grid_id: strawberry.ID | None = None
     building_id: strawberry.ID | None = strawberry.field(
         default=None, description="A building alone implies its grid."
@@ -161,13 +164,13 @@ class LinkResidentAccountInput:
 
 @strawberry.input
 class CreateTagInput:
-    name: str
+    name: str = text(m.Tag, "name")
 
 
 @strawberry.input
 class RenameTagInput:
     tag_id: strawberry.ID
-    name: str
+    name: str = text(m.Tag, "name")
 
 
 @strawberry.input

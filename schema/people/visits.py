@@ -15,6 +15,7 @@ from schema.accounts.types import Account
 from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
+from schema.inputs import MONTH_MAX_LENGTH, text, text_argument
 from schema.permissions import Can, field, mutation
 from schema.relay import Node, decode_id, to_global_id
 
@@ -46,8 +47,8 @@ class WorkerVisits:
 @strawberry.input(description="Record a household visit (入户走访) to a resident of my grids.")
 class RecordVisitInput:
     resident_id: strawberry.ID
-    findings: str
-    follow_up: str = ""
+    findings: str = text(m.VisitLog, "findings")
+    follow_up: str = text(m.VisitLog, "follow_up", default="")
     visited_at: datetime | None = strawberry.field(
         default=None, description="When; now if omitted (never in the future)."
     )
@@ -83,7 +84,9 @@ class VisitsQuery:
         description="Visits per worker in a month (YYYY-MM, UTC) against the street's target "
         "(default 30). Grid staff see their own line only.",
     )
-    async def visit_counts(self, info: Info, month: str) -> list[WorkerVisits]:
+    async def visit_counts(
+        self, info: Info, month: Annotated[str, text_argument(max=MONTH_MAX_LENGTH)]
+    ) -> list[WorkerVisits]:
         rows = await visits.month_counts(caller(info), month)
         return [
             WorkerVisits(

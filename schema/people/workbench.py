@@ -17,6 +17,7 @@ from schema.accounts.types import Account
 from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
+from schema.inputs import text
 from schema.people.common import optional_id
 from schema.permissions import Can, field, mutation
 from schema.relay import Connection, Node, decode_id, to_global_id
@@ -81,7 +82,7 @@ class MessageThread(Node):
 @strawberry.input(description="Write to a resident of my grids.")
 class MessageResidentInput:
     resident_id: strawberry.ID
-    body: str
+    body: str = text(m.Message, "body")
 
 
 @strawberry.input(
@@ -89,7 +90,7 @@ class MessageResidentInput:
     "grid chief (网格长)."
 )
 class MessageGridChiefInput:
-    body: str
+    body: str = text(m.Message, "body")
     thread_id: strawberry.ID | None = None
 
 

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.scalars import JSON
 
+from models.projects import Project as ProjectModel
 from models.tenancy import Community as CommunityModel
 from policies.capabilities.projects import PROJECT_READ
 from resolvers.projects import views
 from resolvers.projects.common import require_project
 from schema.context import Info
+from schema.inputs import text_argument
 from schema.permissions import Can, field
 from schema.projects.aggregates import ProjectTotals, StatusCount
 from schema.projects.enums import BoardOrder, ProjectStatus
@@ -47,7 +51,7 @@ class ProjectsQuery:
         self,
         info: Info,
         status: list[ProjectStatus] | None = None,
-        category: str | None = None,
+        category: Annotated[str | None, text_argument(ProjectModel, "category")] = None,
         community_id: strawberry.ID | None = None,
         order: BoardOrder = BoardOrder.PROGRESS,
         first: int | None = None,

@@ -10,6 +10,11 @@ import strawberry
 from strawberry.types.arguments import InputContext
 from strawberry.types.base import get_object_definition
 
+from models.votes import Vote as VoteRow
+from models.votes import VoteItem as VoteItemRow
+from resolvers.votes.ballots import MAX_KEY
+from resolvers.votes.common import RECEIPT_MAX_LENGTH
+from schema.inputs import text
 from schema.votes.enums import (
     Answer,
     BallotMode,
@@ -27,8 +32,11 @@ class VoteItemInput:
         description="PROJECT_BALLOT: a CANDIDATE project (its title is the line). "
         "SATISFACTION: a project to rate.",
     )
-    label: str = strawberry.field(
-        default="", description="The motion (RESOLUTION), or the department to rate."
+    label: str = text(
+        VoteItemRow,
+        "label",
+        default="",
+        description="The motion (RESOLUTION), or the department to rate.",
     )
     subject_kind: SubjectKind | None = strawberry.field(
         default=None, description="SATISFACTION: what the line rates (DEPARTMENT by default)."
@@ -55,14 +63,14 @@ class ElectorateInput:
 @strawberry.input(description="A vote's contents. Defaults follow the kind.")
 class VoteInput:
     kind: VoteKind
-    title: str
+    title: str = text(VoteRow, "title")
     electorate: ElectorateInput
     items: list[VoteItemInput] = strawberry.field(
         default_factory=list,
         description="The ballot paper. RESOLUTION: at most one line, the motion (the title "
         "when empty).",
     )
-    description: str = ""
+    description: str = text(VoteRow, "description", default="")
     secret: bool = strawberry.field(default=True, description="Secret ballot (无记名投票).")
     allow_changes: bool = strawberry.field(
         default=False, description="Voters may change their ballot until the vote closes."
@@ -124,12 +132,14 @@ class CastBallotInput:
         description="YES_NO_ABSTAIN: unmarked lines abstain. APPROVAL: the ticked lines. "
         "RATING: the rated lines."
     )
-    idempotency_key: str | None = strawberry.field(
+    idempotency_key: str | None = text(
+        max=MAX_KEY,
         default=None,
         description="16–200 characters, new for each ballot (a UUID): sending the same "
         "ballot again with the same key returns the same receipt instead of ALREADY_VOTED.",
     )
-    previous_receipt: str | None = strawberry.field(
+    previous_receipt: str | None = text(
+        max=RECEIPT_MAX_LENGTH,
         default=None,
         description="Changing a secret ballot (where the vote allows it): the receipt of the "
         "ballot being replaced.",

@@ -15,6 +15,7 @@ from resolvers.votes import ballots, drafting, lifecycle
 from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
+from schema.inputs import text_argument
 from schema.permissions import Can, mutation
 from schema.relay import decode_id
 from schema.votes.inputs import BallotMarkInput, CastBallotInput, VoteInput
@@ -153,7 +154,12 @@ class VotesMutation:
         requires=MANAGE,
         description="Cancel a DRAFT or OPEN vote, with a reason (its ballots are never counted).",
     )
-    async def cancel_vote(self, info: Info, id: strawberry.ID, reason: str) -> VotePayload:
+    async def cancel_vote(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        reason: Annotated[str, text_argument(VoteModel, "cancel_reason")],
+    ) -> VotePayload:
         return await _step(info, id, lifecycle.cancel_vote, reason)
 
     @mutation(

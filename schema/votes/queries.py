@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from core.errors import ErrorCode, Refused
@@ -12,8 +14,9 @@ from policies.capabilities.votes import VOTE_MANAGE, VOTE_READ
 from policies.rows import ANYONE
 from resolvers.pagination import keyset_page
 from resolvers.votes import board, rows
-from resolvers.votes.common import require_vote
+from resolvers.votes.common import RECEIPT_MAX_LENGTH, require_vote
 from schema.context import Info
+from schema.inputs import text_argument
 from schema.permissions import Can, Public, field
 from schema.relay import Connection, decode_id
 from schema.votes.types import BoardEntry, BulletinBoard, ElectorEntry, Vote, VoteItem, VoteResult
@@ -107,7 +110,10 @@ class VotesQuery:
         "for, or null if none was counted under it.",
     )
     async def check_vote_receipt(
-        self, info: Info, id: strawberry.ID, receipt: str
+        self,
+        info: Info,
+        id: strawberry.ID,
+        receipt: Annotated[str, text_argument(max=RECEIPT_MAX_LENGTH)],
     ) -> BoardEntry | None:
         entry = await board.find_receipt(decode_id(id, "Vote", "id"), receipt)
         return (

@@ -13,7 +13,7 @@ from models.audit import AuditEntry, AuditHead
 from resolvers.events import changing
 from resolvers.services import Services
 from tenants.scoping import street_scope, unscoped
-from tests.support import Api, StreetFixture, add_member, error_codes, make_street
+from tests.support import Api, StreetFixture, add_member, database_env, error_codes, make_street
 
 TRAIL = """
 query($subject: ID!) {
@@ -44,7 +44,7 @@ RENAME = """mutation { updateStreet(input: {name: "新名字"}) { __typename } }
 
 
 async def run_verify(services: Services, street: str | None) -> tuple[int, str]:
-    env = {**os.environ, "GONGZHI_DATABASE_URL": services.settings.database_url}
+    env = {**os.environ, **database_env(services.settings)}
     env.pop("GONGZHI_REDIS_URL", None)
     args = ["-m", "gongzhi.cli", "audit", "verify"] + (["--street", street] if street else [])
     proc = await asyncio.create_subprocess_exec(

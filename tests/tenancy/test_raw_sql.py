@@ -66,9 +66,48 @@ OUTSIDE_THE_HELPER = {
         1,
         "the SQLite client: catches the driver's OperationalError when a lock is not free",
     ),
+    ("core/database.py", "<module>", "import asyncpg"): (
+        1,
+        "the drivers' data errors (too long, out of range), told from bugs: no statement",
+    ),
+    ("core/database.py", "<module>", "import asyncpg.exceptions"): (
+        1,
+        "asyncpg's own DataError (an argument it could not encode): no statement",
+    ),
+    ("core/database.py", "<module>", "import sqlite3"): (
+        1,
+        "SQLite's DataError among the drivers' data errors: no statement",
+    ),
     ("core/sqlite.py", "begin", "execute"): (
         1,
         "the SQLite client: BEGIN IMMEDIATE starts a transaction, no statement on rows",
+    ),
+    ("core/postgres.py", "_scope", "execute"): (
+        2,
+        "the PostgreSQL client: the row scope's set_config (after a BEGIN outside a "
+        "transaction) before a statement over street-owned tables, no rows",
+    ),
+    ("core/postgres.py", "__aexit__", "execute"): (
+        1,
+        "the PostgreSQL client: COMMIT or ROLLBACK of the transaction a plain statement was "
+        "given for its row scope",
+    ),
+    ("core/postgres.py", "execute", "execute"): (
+        1,
+        "the PostgreSQL client's scoped connection passes the ORM's statement on",
+    ),
+    ("core/postgres.py", "executemany", "executemany"): (
+        1,
+        "the PostgreSQL client's scoped connection passes the ORM's statement on",
+    ),
+    ("gongzhi/platform.py", "secure_database", "execute_query_dict"): (
+        1,
+        "the migrate step: whether the owner's role bypasses row security (pg_roles)",
+    ),
+    ("models/row_security.py", "*", "*"): (
+        None,
+        "the migrate step, as the owner: the app's role, its grants and the row-security "
+        "policies (catalogues and DDL, no street's rows)",
     ),
     # The benchmarks create, fill and drop their own databases, and time a bare asyncpg
     # baseline; none of it runs in the app.
@@ -77,6 +116,7 @@ OUTSIDE_THE_HELPER = {
     ("bench/notices.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/projects.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/projects_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
+    ("bench/rls.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/votes.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/votes_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
 }

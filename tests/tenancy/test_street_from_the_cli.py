@@ -17,7 +17,7 @@ from policies.enforcer import Authorizer
 from resolvers.services import Services
 from tests.conftest import needs_redis
 from tests.platform.test_cli import STRONG_KEY
-from tests.support import Api, add_member
+from tests.support import Api, add_member, database_env
 
 STREET = "{ street { code } }"
 
@@ -31,7 +31,7 @@ async def tenant_create(
     admin = f"{code}.admin"
     settings = services.settings
     env = {k: v for k, v in os.environ.items() if not k.startswith("GONGZHI_")}
-    env.update(GONGZHI_DATABASE_URL=settings.database_url, GONGZHI_SECRET_KEY=STRONG_KEY)
+    env.update(database_env(settings), GONGZHI_SECRET_KEY=STRONG_KEY)
     if announce:
         assert settings.redis_url
         env.update(GONGZHI_REDIS_URL=settings.redis_url, GONGZHI_REDIS_PREFIX=settings.redis_prefix)

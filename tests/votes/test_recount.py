@@ -19,7 +19,7 @@ from resolvers.votes.tally import count
 from tenants.scoping import unscoped
 from tests.audit.test_audit import run_verify
 from tests.projects.support import call, data
-from tests.support import Api, gid
+from tests.support import Api, database_env, gid
 from tests.votes.support import (
     CANCEL,
     CLOSE,
@@ -39,7 +39,7 @@ from tests.votes.support import (
 
 
 async def run_recount(services: Services, vote_id: str) -> tuple[int, str]:
-    env = {**os.environ, "GONGZHI_DATABASE_URL": services.settings.database_url}
+    env = {**os.environ, **database_env(services.settings)}
     env.pop("GONGZHI_REDIS_URL", None)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -8,13 +8,15 @@ that results, never on what one call of ``scan_votes`` returns.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from core.clock import LOCAL_TZ, FrozenClock
-from models.scoping import unscoped
+from models.scoping import street_scope, unscoped
+from models.sql import Statement
 from models.votes import Elector
 from resolvers.services import Services
 from resolvers.votes.lifecycle import scan_votes, vote_scheduler
@@ -30,6 +32,7 @@ from tests.votes.support import (
     cast,
     create_vote,
     inbox,
+    pk,
     step,
     vote_street,
 )
@@ -310,3 +313,64 @@ async def test_the_scheduler_task_opens_a_vote_whose_time_has_come(
         await scheduler.stop()
     assert (await state(api, vs, vote["id"]))["status"] == "OPEN"
     assert await inbox(api, vs.representatives[0], vote["id"]) == ["vote.opened"]
+
+
+# A closing time PostgreSQL holds but no Python datetime can (past 9999-12-31 in UTC), as a
+# bad write straight to the database would leave it; on SQLite the same text cannot be read
+# as a time in UTC either.
+_BROKEN_CLOSING = "9999-12-31T23:59:59-12:00"
+_BREAK = {
+    "postgres": Statement(
+        'UPDATE "vote" SET "closes_at" = CAST(CAST(:at AS TEXT) AS TIMESTAMPTZ) '
+        'WHERE "id" = :vote AND "tenant_id" = :street'
+    ),
+    "sqlite": Statement(
+        'UPDATE "vote" SET "closes_at" = :at WHERE "id" = :vote AND "tenant_id" = :street'
+    ),
+}
+_MEND = Statement(
+    """UPDATE "vote" SET "closes_at" = NULL, "status" = 'CANCELLED' """
+    'WHERE "id" = :vote AND "tenant_id" = :street'
+)
+
+
+async def test_a_broken_vote_holds_up_no_other_vote_of_any_street(
+    api: Api, services: Services, clock_back: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A vote whose row its handler cannot read is logged with its ID and skipped, round after
+    round; every other vote, of its own street and of another, opens and closes on time."""
+    from tortoise import connections
+
+    clock = clock_back
+    broken_street = await vote_street(api, services, representatives=1, projects=1)
+    other_street = await vote_street(api, services, representatives=1, projects=1)
+    opens = clock.now() + timedelta(hours=1)
+    closes = opens + timedelta(hours=2)
+    times = {"opensAt": iso(opens), "closesAt": iso(closes)}
+    broken = await create_vote(api, broken_street, **times)  # the first one found
+    same = await create_vote(api, broken_street, **times)
+    other = await create_vote(api, other_street, **times)
+    sid = broken_street.street.street_id
+    dialect = connections.get("default").capabilities.dialect
+    with street_scope(sid):
+        await _BREAK[dialect].run(at=_BROKEN_CLOSING, vote=pk(broken["id"]))
+    try:
+        move(api, clock, hours=1)  # their opening time
+        with caplog.at_level(logging.WARNING, logger="resolvers.periodic"):
+            await scan(services, workers=2)
+        for vs, vote in ((broken_street, same), (other_street, other)):
+            opened = await state(api, vs, vote["id"])
+            assert opened["status"] == "OPEN", vote
+            assert datetime.fromisoformat(opened["openedAt"]) == opens
+        skipped = f"open vote: item {pk(broken['id'])} of street {sid} skipped"
+        assert skipped in caplog.text
+
+        move(api, clock, closes)  # their closing time
+        await scan(services)
+        for vs, vote in ((broken_street, same), (other_street, other)):
+            closed = await state(api, vs, vote["id"])
+            assert closed["status"] == "CLOSED", vote
+            assert datetime.fromisoformat(closed["closedAt"]) == closes
+    finally:
+        with street_scope(sid):
+            await _MEND.run(vote=pk(broken["id"]))

@@ -1,0 +1,228 @@
+"""Tortoise's asyncpg client, with every statement in the row scope of the code that runs it.
+
+PostgreSQL's row-level security (行级安全, ``docs/rls.md``) shows a statement the rows of a
+street-owned table only when its transaction says whose rows they are, in three settings:
+
+* ``app.tenant_id``: one street (a request, a scanner's step in one street);
+* ``app.tenant_ids``: the streets of a district roll-up (区级汇总), read only;
+* ``app.scope = 'platform'``: work across every street, said out loud (``unscoped("why")``).
+
+Nothing set, nothing seen. This client sets them from what ``RowScopes`` (given in the
+connection's settings by ``core.database``) says of the running code, always with
+``set_config(..., true)``: local to the transaction, so a connection goes back to the pool (or
+pgbouncer gives the server connection to someone else) with nothing left on it.
+
+* Inside a transaction (``in_transaction()``, so ``changing()``): before the first statement
+  over a street-owned table, and again whenever the scope has changed since (a street's first
+  records written inside ``unscoped()``), one ``SELECT set_config(...)``. A rolled-back
+  savepoint takes its settings with it, so the next statement sets them again.
+* Outside a transaction (the ORM's plain reads), a statement over a street-owned table runs in
+  a transaction of its own on the connection it is given: ``BEGIN; SELECT set_config(...)``
+  (one round trip), the statement, ``COMMIT``. A statement over no street-owned table, or with
+  no scope active, runs as it is.
+
+``RowScopes.guards`` says which statements touch street-owned tables (by their names in the
+text). One it misses sees no row and writes none: the mistake shows, it does not leak.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, Protocol
+
+from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
+from tortoise.backends.base.client import (
+    NestedTransactionContext,
+    PoolConnectionWrapper,
+    TransactionContext,
+    TransactionContextPooled,
+)
+
+TENANT_ID = "app.tenant_id"
+TENANT_IDS = "app.tenant_ids"
+SCOPE = "app.scope"
+PLATFORM = "platform"
+
+RowSetting = tuple[str, str, str]
+"""The values of ``app.tenant_id``, ``app.tenant_ids`` and ``app.scope``."""
+
+NO_SCOPE: RowSetting = ("", "", "")
+
+_SAFE = (re.compile(r"\d*"), re.compile(r"(\d+(,\d+)*)?"), re.compile(f"({PLATFORM})?"))
+
+
+class RowScopes(Protocol):
+    """What the code running a statement may see (``models.row_security``)."""
+
+    def guards(self, sql: str) -> bool:
+        """Does this statement read or write a street-owned table?"""
+        ...
+
+    def active(self) -> RowSetting:
+        """The settings of the active scope (``NO_SCOPE`` without one)."""
+        ...
+
+
+@functools.lru_cache(maxsize=256)
+def set_config(setting: RowSetting) -> str:
+    """The one statement that gives a transaction these settings."""
+    for value, safe in zip(setting, _SAFE, strict=True):
+        if not safe.fullmatch(value):
+            raise ValueError(f"not a row setting: {setting!r}")
+    calls = ", ".join(
+        f"set_config('{name}', '{value}', true)"
+        for name, value in zip((TENANT_ID, TENANT_IDS, SCOPE), setting, strict=True)
+    )
+    return f"SELECT {calls}"
+
+
+class _Applied:
+    """What the current transaction of one connection has been given (None: not known)."""
+
+    __slots__ = ("setting",)
+
+    def __init__(self) -> None:
+        self.setting: RowSetting | None = None
+
+
+class _Scoped:
+    """An asyncpg connection whose statements first get the row scope they need."""
+
+    __slots__ = ("_applied", "_connection", "_scopes", "began")
+
+    def __init__(self, connection: Any, scopes: RowScopes, applied: _Applied) -> None:
+        self._connection = connection
+        self._scopes = scopes
+        self._applied = applied
+        self.began = False  # this wrapper began a transaction of its own for the statement
+
+    async def _scope(self, sql: str) -> None:
+        scopes = self._scopes
+        if not scopes.guards(sql):
+            return
+        setting = scopes.active()
+        applied = self._applied
+        if self._connection.is_in_transaction():
+            if applied.setting != setting:
+                await self._connection.execute(set_config(setting))
+                applied.setting = setting
+        elif setting != NO_SCOPE:
+            await self._connection.execute("BEGIN; " + set_config(setting))
+            applied.setting = setting
+            self.began = True
+
+    async def execute(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        await self._scope(query)
+        return await self._connection.execute(query, *args, **kwargs)
+
+    async def executemany(self, query: str, args: Any, **kwargs: Any) -> Any:
+        await self._scope(query)
+        return await self._connection.executemany(query, args, **kwargs)
+
+    async def fetch(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        await self._scope(query)
+        return await self._connection.fetch(query, *args, **kwargs)
+
+    async def fetchrow(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        await self._scope(query)
+        return await self._connection.fetchrow(query, *args, **kwargs)
+
+    async def fetchval(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        await self._scope(query)
+        return await self._connection.fetchval(query, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
+
+
+class _ScopedPoolConnection(PoolConnectionWrapper[Any]):
+    """A connection from the pool for one statement outside a transaction; ends the
+    transaction the statement was given for its scope, if it was."""
+
+    __slots__ = ("scoped",)
+
+    def __init__(self, client: PostgresClient) -> None:
+        super().__init__(client, client._pool_init_lock)
+        self.scoped: _Scoped | None = None
+
+    async def __aenter__(self) -> Any:
+        connection = await super().__aenter__()
+        assert isinstance(self.client, PostgresClient)
+        self.scoped = _Scoped(connection, self.client.row_scopes, _Applied())
+        return self.scoped
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        try:
+            if self.scoped is not None and self.scoped.began:
+                # On an error the pool's release rolls back whatever is still open.
+                await self.scoped._connection.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            await super().__aexit__(exc_type, exc_val, exc_tb)
+
+
+class _ScopedTransactionConnection:
+    """The transaction's connection, locked as Tortoise's ``ConnectionWrapper`` does, its
+    statements scoped with what the transaction has been given so far."""
+
+    __slots__ = ("_transaction",)
+
+    def __init__(self, transaction: _ScopedTransaction) -> None:
+        self._transaction = transaction
+
+    async def __aenter__(self) -> _Scoped:
+        transaction = self._transaction
+        await transaction._lock.acquire()
+        return _Scoped(transaction._connection, transaction.row_scopes, transaction.applied)
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        self._transaction._lock.release()
+
+
+class _ScopedTransaction(TransactionWrapper):
+    row_scopes: RowScopes
+    applied: _Applied
+
+    def __init__(self, connection: PostgresClient | _ScopedTransaction) -> None:
+        super().__init__(connection)
+        self.row_scopes = connection.row_scopes
+        # A savepoint shares its transaction's settings.
+        outer = connection if isinstance(connection, _ScopedTransaction) else None
+        self.applied = outer.applied if outer is not None else _Applied()
+
+    def _in_transaction(self) -> TransactionContext:
+        return NestedTransactionContext(_ScopedTransaction(self))
+
+    def acquire_connection(self) -> Any:
+        return _ScopedTransactionConnection(self)
+
+    async def rollback(self) -> None:
+        try:
+            await super().rollback()
+        finally:
+            self.applied.setting = None  # a savepoint's settings went with it
+
+
+class _NoScopes:
+    """Without ``row_scopes`` (a client made by hand): no statement is scoped."""
+
+    def guards(self, sql: str) -> bool:
+        return False
+
+    def active(self) -> RowSetting:
+        return NO_SCOPE
+
+
+class PostgresClient(AsyncpgDBClient):
+    def __init__(self, *args: Any, row_scopes: RowScopes | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.row_scopes: RowScopes = row_scopes or _NoScopes()
+
+    def acquire_connection(self) -> Any:
+        return _ScopedPoolConnection(self)
+
+    def _in_transaction(self) -> TransactionContext:
+        return TransactionContextPooled(_ScopedTransaction(self), self._pool_init_lock)
+
+
+client_class = PostgresClient

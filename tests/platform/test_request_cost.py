@@ -1,0 +1,152 @@
+"""Each request's cost is counted before it is validated or run: over the caller's budget it is
+refused (``QUERY_TOO_COMPLEX``), and each person spends from a budget per minute."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from graphql import parse
+
+from core.settings import Env, Settings
+from gongzhi.platform import make_schema
+from models.accounts import Role
+from resolvers.services import Services
+from schema.cost import CostRules, OverBudget, document_cost
+from tests.platform.test_bad_input import assert_refused
+from tests.support import Api, add_member, error_codes, make_street
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = CostRules(max_page_size=100, list_size=10)
+SCHEMA = make_schema(Settings(env=Env.DEV))._schema
+
+# The two documents of the abuse report: an anonymous 5 KB query repeating one field 400
+# times (no aliases), and a resident's 30 aliases of nested grid lists within the depth limit.
+REPEATED = "{ " + "me { username } " * 400 + "}"
+NESTED_GRIDS = (
+    "{ "
+    + " ".join(
+        f"a{n}: communities(first: 100) {{ edges {{ node {{ id name "
+        "grids(first: 100) { edges { node { id code name community { id name "
+        "grids(first: 100) { totalCount } } } } } } } }"
+        for n in range(30)
+    )
+    + " }"
+)
+
+
+def cost(query: str, variables: dict | None = None, limit: int = 10**9) -> int:
+    return document_cost(SCHEMA, parse(query), None, variables, RULES, limit)
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "expected"),
+    [
+        ("{ me { username } }", None, 2),
+        # Written three times: 3 × 2, and 3 pairs validation compares (100 each).
+        ("{ me { username } me { username } me { username } }", None, 306),
+        ("{ a: me { username } b: me { username } }", None, 4),
+        # Fragments are expanded where they are spread.
+        ("{ ...F } fragment F on Query { me { username } }", None, 2),
+        ("{ ...F ...F } fragment F on Query { me { username } }", None, 104),
+        # A connection: 1 + first × its children (its edges are the page).
+        ("{ communities(first: 7) { edges { node { code } } } }", None, 22),
+        ("query($n: Int) { communities(first: $n) { edges { node { code } } } }", {"n": 3}, 10),
+        ("{ communities { edges { node { code } } } }", None, 61),  # 20 when not given
+        ("{ communities(first: 5000) { edges { node { code } } } }", None, 301),  # at most 100
+        # Any other list of objects: its children ten times.
+        ("{ me { memberships { role } } }", None, 12),
+        # What the schema does not have still counts (validation refuses it afterwards).
+        ("{ nothing { at all } }", None, 3),
+    ],
+)
+def test_what_a_document_costs(query: str, variables: dict | None, expected: int) -> None:
+    assert cost(query, variables) == expected
+
+
+def test_the_count_stops_at_the_limit() -> None:
+    with pytest.raises(OverBudget):
+        cost(NESTED_GRIDS, limit=50_000)
+    assert cost(REPEATED) == 400 * 2 + 100 * (400 * 399 // 2)
+
+
+def test_a_fragment_spread_many_times_is_read_once() -> None:
+    """Fragments doubling at every level: the count stays linear in the document."""
+    fragments = ["fragment F0 on Query { me { username } }"] + [
+        f"fragment F{n} on Query {{ ...F{n - 1} ...F{n - 1} }}" for n in range(1, 40)
+    ]
+    with pytest.raises(OverBudget):
+        cost("{ ...F39 } " + " ".join(fragments), limit=10**6)
+
+
+async def test_the_repeated_field_of_the_report_is_refused_unrun(
+    api: Api, settings: Settings
+) -> None:
+    assert len(REPEATED) > 5000
+    body = await api.gql(REPEATED)
+    assert_refused(body, "QUERY_TOO_COMPLEX")
+    assert body["errors"][0]["extensions"]["budget"] == settings.query_cost_anonymous
+
+
+async def test_the_residents_nested_grids_of_the_report_are_refused(
+    api: Api, settings: Settings
+) -> None:
+    body = await api.as_user("wulidun.resident", NESTED_GRIDS)
+    assert_refused(body, "QUERY_TOO_COMPLEX")
+    assert body["errors"][0]["extensions"]["budget"] == settings.query_cost_resident
+    # The same document is too costly for staff as well.
+    staff = await api.as_user("wulidun.street_admin", NESTED_GRIDS)
+    assert_refused(staff, "QUERY_TOO_COMPLEX")
+
+
+def _client_operations() -> list[tuple[str, str]]:
+    manifest = json.loads((ROOT / "schema/trusted-documents.json").read_text(encoding="utf-8"))
+    return [(op["name"], op["body"]) for op in manifest["operations"]]
+
+
+def _demo_documents() -> list[str]:
+    """The GraphQL blocks the README and the client guide show."""
+    found = []
+    for page in (ROOT / "README.md", ROOT / "docs/clients.md"):
+        found += re.findall(r"```graphql\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+    return found
+
+
+@pytest.mark.parametrize(("name", "body"), _client_operations(), ids=lambda v: v[:20])
+def test_every_operation_of_the_clients_is_within_a_residents_budget(name: str, body: str) -> None:
+    settings = Settings()
+    spent = document_cost(SCHEMA, parse(body), name, {}, RULES, 10**9)
+    assert spent <= settings.query_cost_resident
+    if name == "Login":
+        assert spent <= settings.query_cost_anonymous
+
+
+def test_the_demo_documents_are_within_a_residents_budget() -> None:
+    documents = _demo_documents()
+    assert documents
+    for document in documents:
+        assert cost(document) <= Settings().query_cost_resident, document
+
+
+async def test_a_person_spends_from_a_budget_per_minute(api: Api, services: Services) -> None:
+    settings = services.settings
+    street = await make_street(services, "spend")
+    user = await add_member(services, street.street_id, Role.STREET_ADMIN)
+    query = (
+        "{ communities(first: 100) { edges { node { code grids(first: 100) { totalCount } } } } }"
+    )
+    each = cost(query)
+    assert each <= settings.query_cost_staff
+    allowed = settings.query_cost_per_minute // each
+    token = await api.login(user.username)
+    for _ in range(allowed):
+        assert "errors" not in await api.gql(query, token=token)
+    refused = await api.gql(query, token=token, lang="en")
+    assert error_codes(refused) == ["TOO_MANY_ATTEMPTS"]
+    assert 0 < refused["errors"][0]["extensions"]["retryAfterSeconds"] <= 60
+    assert refused["data"] is None
+    # Someone else is not held back by it.
+    other = await add_member(services, street.street_id, Role.STREET_ADMIN)
+    assert "errors" not in await api.gql(query, token=await api.login(other.username))
