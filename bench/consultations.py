@@ -56,7 +56,6 @@ from models.consultations import (
     Step,
 )
 from models.scoping import street_scope
-from models.sql import Statement
 from resolvers.consultations import search
 from tests.consultations.library_support import TEST_SET, publish_test_set
 from tests.consultations.support import bell_street
@@ -81,9 +80,6 @@ query($first: Int!) {
   }
 }
 """
-_FTS = Statement(
-    'INSERT INTO "library_search" ("rowid", "search", "tenant_id") VALUES (:case, :search, :street)'
-)
 
 
 def say(message: str) -> None:
@@ -173,10 +169,12 @@ async def fill_library(street_id: int, count: int, rng: random.Random, owner: in
                 )
             await LibraryCase.bulk_create(cases)
             if not postgres:
+                create, _, insert, _ = search._sqlite_statements(street_id)
+                await create.run()
                 made = await LibraryCase.filter(consultation_id__in=ids).values_list("id", "search")
                 for chunk in range(0, len(made), 300):
                     each = [{"case": i, "search": s} for i, s in made[chunk : chunk + 300]]
-                    await _FTS.run(each=[{"search": e["search"], "case": e["case"]} for e in each])
+                    await insert.run(each=each)
             done += batch
     say(f"  {done} cases in street {street_id}")
 

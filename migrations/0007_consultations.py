@@ -8,25 +8,18 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 async def _search_index(apps, schema_editor) -> None:
-    """The case library's search: PostgreSQL a GIN index on to_tsvector('simple', search),
-    SQLite an FTS5 table (its rowid the case's ID, its rows written as cases are published)."""
+    """The case library's search on PostgreSQL: a GIN index on to_tsvector('simple', search).
+    SQLite's FTS5 tables are the streets' own, made as each street publishes its first case."""
     if schema_editor.client.capabilities.dialect == "postgres":
         await schema_editor._run_sql(
             'CREATE INDEX "library_case_search_gin" ON "library_case" '
             "USING GIN (to_tsvector('simple', \"search\"))"
-        )
-    else:
-        await schema_editor._run_sql(
-            'CREATE VIRTUAL TABLE "library_search" USING fts5('
-            '"search", "tenant_id" UNINDEXED, tokenize = \'unicode61\')'
         )
 
 
 async def _drop_search_index(apps, schema_editor) -> None:
     if schema_editor.client.capabilities.dialect == "postgres":
         await schema_editor._run_sql('DROP INDEX IF EXISTS "library_case_search_gin"')
-    else:
-        await schema_editor._run_sql('DROP TABLE IF EXISTS "library_search"')
 
 
 class Migration(migrations.Migration):

@@ -299,8 +299,8 @@ class LibraryCase(TenantModel):
 
     ``search`` holds its text as search tokens (CJK character bigrams and single characters,
     street-prefixed, space separated) and ``search_length`` how many, for BM25: PostgreSQL
-    reads it through a GIN index on ``to_tsvector('simple', search)``, SQLite through the FTS5
-    table ``library_search``.
+    reads it through a GIN index on ``to_tsvector('simple', search)``, SQLite through the
+    street's FTS5 table ``library_search_<street>``.
     """
 
     id = fields.IntField(primary_key=True)

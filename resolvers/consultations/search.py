@@ -8,11 +8,11 @@ one token whatever their locale, and so that a term of one street never matches 
 
 The terms are stored in ``LibraryCase.search`` (space separated); a query asks for its bigrams
 (its single characters only when it has no bigram), ranked with BM25
-(k1 = 1.2, b = 0.75, as SQLite FTS5's ``bm25()``): on SQLite by FTS5 itself (the
-``library_search`` table, its rowid the case's ID), on PostgreSQL by the same formula over the
-rows a GIN index on ``to_tsvector('simple', search)`` finds. The document count and average
-length are the whole library's, as FTS5 keeps them; a term's document frequency is the
-street's own (terms are street-prefixed). So both give the same ranking, within rounding.
+(k1 = 1.2, b = 0.75, as SQLite FTS5's ``bm25()``): on SQLite by FTS5 itself, in the street's
+own table ``library_search_<street>`` (its rowid the case's ID, made when the street publishes
+its first case), on PostgreSQL by the same formula over the rows a GIN index on
+``to_tsvector('simple', search)`` finds. The document count, average length and each term's
+document frequency are the street's own on both. So both give the same ranking, within rounding.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from tortoise import connections
 
 from models.sql import Statement
+from tenants.scoping import current_street_id
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -63,8 +64,9 @@ class Hit:
     score: float  # higher is closer
 
 
-_INDEX_SQLITE = Statement(
-    'INSERT INTO "library_search" ("rowid", "search", "tenant_id") VALUES (:case, :search, :street)'
+_LIBRARY_SIZE = Statement(
+    'SELECT count(*) AS "n", coalesce(sum("search_length"), 0) AS "length" '
+    'FROM "library_case" WHERE "tenant_id" = :street AND "status" = \'PUBLISHED\''
 )
 _SEARCH_POSTGRES = Statement(
     """
@@ -87,25 +89,34 @@ _SEARCH_POSTGRES = Statement(
 )
 
 
-@functools.cache
-def _search_sqlite() -> Statement:
-    return Statement(
-        'SELECT "rowid" AS "case_id", bm25("library_search") AS "rank" FROM "library_search" '
-        'WHERE "library_search" MATCH :match ORDER BY "rank", "rowid" LIMIT :limit',
-        unscoped="an FTS5 match on street-prefixed terms (s<street>…), which only the street's own "
-        "cases hold; the cases found are then read in the street's scope. Filtering on the "
-        "table's tenant column would read every candidate's row and triple the cost",
-    )
+def fts_table(street_id: int) -> str:
+    """The street's own FTS5 table (SQLite): its statistics are the street's alone."""
+    return f"library_search_{int(street_id)}"
 
 
 @functools.cache
-def _library_size() -> Statement:
-    return Statement(
-        'SELECT count(*) AS "n", coalesce(sum("search_length"), 0) AS "length" '
-        'FROM "library_case" WHERE "status" = \'PUBLISHED\'',
-        unscoped="BM25's document count and average length are the whole library's, as SQLite "
-        "FTS5 keeps them; no row of any street is read",
+def _sqlite_statements(street_id: int) -> tuple[Statement, Statement, Statement, Statement]:
+    table = fts_table(street_id)
+    create = Statement(
+        f'CREATE VIRTUAL TABLE IF NOT EXISTS "{table}" '
+        'USING fts5("search", "tenant_id" UNINDEXED, tokenize = \'unicode61\')',
+        unscoped="the street's own FTS5 table (library_search_<street>), named after the "
+        "active street; no row is read",
     )
+    exists = Statement(
+        'SELECT count(*) AS "n" FROM "sqlite_master" WHERE "name" = :table',
+        unscoped="SQLite's catalogue: is there a library_search_<street> table yet",
+    )
+    insert = Statement(
+        f'INSERT INTO "{table}" ("rowid", "search", "tenant_id") VALUES (:case, :search, :street)'
+    )
+    search = Statement(
+        f'SELECT "rowid" AS "case_id", bm25("{table}") AS "rank" FROM "{table}" '
+        f'WHERE "{table}" MATCH :match ORDER BY "rank", "rowid" LIMIT :limit',
+        unscoped="the active street's own FTS5 table (library_search_<street>), which holds "
+        "only its cases; filtering on its tenant column would read every candidate's row",
+    )
+    return create, exists, insert, search
 
 
 def _postgres() -> bool:
@@ -116,7 +127,9 @@ async def index(case_id: int, search: str) -> None:
     """Make a published case findable (SQLite: its FTS5 row; PostgreSQL: the GIN index on the
     row itself keeps up)."""
     if not _postgres():
-        await _INDEX_SQLITE.run(search=search, case=case_id)
+        create, _, insert, _ = _sqlite_statements(current_street_id())
+        await create.run()
+        await insert.run(search=search, case=case_id)
 
 
 async def similar(street_id: int, text: str, limit: int) -> list[Hit]:
@@ -125,10 +138,13 @@ async def similar(street_id: int, text: str, limit: int) -> list[Hit]:
     if not found:
         return []
     if not _postgres():
+        _, exists, _, search = _sqlite_statements(street_id)
+        if not (await exists.fetch(table=fts_table(street_id)))[0]["n"]:
+            return []
         match = " OR ".join(f'"{t}"' for t in found)
-        rows = await _search_sqlite().fetch(match=match, limit=limit)
+        rows = await search.fetch(match=match, limit=limit)
         return [Hit(int(r["case_id"]), -float(r["rank"])) for r in rows]
-    size = (await _library_size().fetch())[0]
+    size = (await _LIBRARY_SIZE.fetch())[0]
     docs, length = int(size["n"]), float(size["length"])
     if docs == 0:
         return []

@@ -42,14 +42,9 @@ UNSCOPED_STATEMENTS = {
     ("resolvers/outbox.py", "<module>"): (
         "an advisory lock of the relay (PostgreSQL), no street's rows"
     ),
-    ("resolvers/consultations/search.py", "_search_sqlite"): (
-        "an FTS5 match on street-prefixed terms (s<street>…), which only the street's own "
-        "cases hold; the cases found are then read in the street's scope. Filtering on the "
-        "table's tenant column would read every candidate's row and triple the cost"
-    ),
-    ("resolvers/consultations/search.py", "_library_size"): (
-        "BM25's document count and average length are the whole library's, as SQLite "
-        "FTS5 keeps them; no row of any street is read"
+    ("resolvers/consultations/search.py", "_sqlite_statements"): (
+        "the active street's own FTS5 table (library_search_<street>), which holds only its "
+        "cases; filtering on its tenant column would read every candidate's row"
     ),
 }
 
