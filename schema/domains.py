@@ -6,6 +6,7 @@ from __future__ import annotations
 from schema.accounts.domain import DOMAIN as ACCOUNTS
 from schema.audit.domain import DOMAIN as AUDIT
 from schema.cases.domain import DOMAIN as CASES
+from schema.consultations.domain import DOMAIN as CONSULTATIONS
 from schema.domain import Domain
 from schema.events.domain import DOMAIN as EVENTS
 from schema.notices.domain import DOMAIN as NOTICES
@@ -24,4 +25,5 @@ DOMAINS: tuple[Domain, ...] = (
     PROJECTS,
     VOTES,
     CASES,
+    CONSULTATIONS,
 )

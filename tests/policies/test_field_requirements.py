@@ -264,6 +264,24 @@ HAND_PICKED: dict[str, Probe] = {
         f'plannedEnd: {DAY}, budget: "1.00"',
     ),
     "case:configure": with_input("createDepartment", 'code: "", name: ""'),
+    "consultation:ring": with_input("ringBell", 'title: "", description: "", category: ""'),
+    "consultation:handle": mutation("acceptConsultation", f'id: "{no_such("Consultation")}"'),
+    "consultation:respond": mutation(
+        "answerInvitation", f'id: "{no_such("Consultation")}", accept: true'
+    ),
+    "consultation:evaluate": mutation(
+        "evaluateOutcome", f'id: "{no_such("Consultation")}", rating: 5'
+    ),
+    "consultation:check_in": mutation(
+        "checkInAttendee", f'meetingId: "{no_such("ConsultationMeeting")}", token: "x"'
+    ),
+    "consultation_library:publish": mutation(
+        "publishLibraryCase", f'id: "{no_such("LibraryCase")}"'
+    ),
+    "bell_log:write": mutation("logBellWork", 'activity: VISIT, note: ""'),
+    "bell_terminal:manage": mutation(
+        "registerBellTerminal", f'communityId: "{no_such("Community")}", name: "x"'
+    ),
     "tenant:create": with_input(
         "createStreet", 'code: "", name: "", districtCode: "", adminUsername: ""'
     ),

@@ -42,6 +42,10 @@ UNSCOPED_STATEMENTS = {
     ("resolvers/outbox.py", "<module>"): (
         "an advisory lock of the relay (PostgreSQL), no street's rows"
     ),
+    ("resolvers/consultations/search.py", "_sqlite_statements"): (
+        "the active street's own FTS5 table (library_search_<street>), which holds only its "
+        "cases; filtering on its tenant column would read every candidate's row"
+    ),
 }
 
 # Raw execution outside the helper: where, what, how many times, and why it may stay.
@@ -110,6 +114,7 @@ OUTSIDE_THE_HELPER = {
     ("bench/cases.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/cases_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
     ("bench/audit.py", "*", "*"): (None, "benchmark set-up on its own database"),
+    ("bench/consultations.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/fanout.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/notices.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/projects.py", "*", "*"): (None, "benchmark set-up on its own database"),

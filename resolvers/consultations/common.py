@@ -1,0 +1,96 @@
+"""What every part of the bell shares: finding a consultation the caller may see, and taking
+a step (the consultation's timeline, the audit chain and the event, in one unit of work)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from core.clock import add_working_days as weekdays_after
+from core.clock import local_date
+from core.errors import DomainError, ErrorCode, Refused
+from core.ids import to_global_id
+from models.consultations import Consultation, ConsultationStep, Step
+from resolvers.caller import Caller
+from resolvers.cases import calendar
+from resolvers.consultations import rows
+from resolvers.consultations.settings import StreetBell
+from resolvers.consultations.steps import next_step
+from resolvers.events import Change
+
+NOT_FOUND = ErrorCode.NOT_FOUND
+
+
+def consultation_gid(consultation_id: int) -> str:
+    return to_global_id("Consultation", consultation_id)
+
+
+async def require_consultation(caller: Caller, consultation_id: int) -> Consultation:
+    """The consultation, if the caller may see it (row rules); NOT_FOUND otherwise."""
+    query = Consultation.filter(id=consultation_id)
+    found = await rows.RULES.rows(caller, query).first()
+    if found is None:
+        raise DomainError(NOT_FOUND, field="id")
+    return found
+
+
+async def lock(caller: Caller, consultation_id: int) -> Consultation:
+    """The consultation, read again inside the unit of work for update (one step at a time)."""
+    seen = await require_consultation(caller, consultation_id)
+    locked = await Consultation.filter(id=seen.id).select_for_update().first()
+    if locked is None:  # deleted in between: cannot happen (no deletes), say so plainly
+        raise DomainError(NOT_FOUND, field="id")
+    return locked
+
+
+def due_after(bell: StreetBell, step: Step, on: date) -> date | None:
+    """When the step after ``step`` is due, in working days from ``on`` (statutory holidays
+    and swapped weekends as in the cases domain's calendar; Monday to Friday beyond the years
+    that calendar knows, rather than refusing the step)."""
+    following = next_step(step)
+    if following is None:
+        return None
+    days = bell.step_days.get(following, 5)
+    try:
+        return calendar.add_working_days(on, days)
+    except Refused:
+        return weekdays_after(on, days)
+
+
+async def take_step(
+    change: Change,
+    consultation: Consultation,
+    step: Step,
+    bell: StreetBell,
+    *,
+    note: str = "",
+    detail: dict[str, Any] | None = None,
+    fields: dict[str, Any] | None = None,
+) -> ConsultationStep:
+    """Move the consultation to ``step``: its timeline row, its new state and deadline, the
+    audit entry and the event ``consultation.<step>``."""
+    detail = detail or {}
+    consultation.step = step
+    consultation.step_due = due_after(bell, step, local_date(change.at))
+    consultation.warned_level = 0
+    consultation.updated_at = change.at
+    for name, value in (fields or {}).items():
+        setattr(consultation, name, value)
+    await consultation.save()
+    record = await ConsultationStep.create(
+        tenant_id=change.street_id,
+        consultation=consultation,
+        step=step,
+        actor_id=change.actor_id,
+        at=change.at,
+        note=note,
+        detail=detail,
+    )
+    subject = consultation_gid(consultation.id)
+    await change.record(
+        f"consultation.{step.value.lower()}",
+        subject,
+        {"step": step.value, **({"note": note} if note else {}), **detail},
+        payload={"step": step.value, "community": consultation.community_id},
+    )
+    return record

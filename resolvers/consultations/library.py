@@ -1,0 +1,142 @@
+"""The case library (案例库): a solved consultation prepared as a reference case by its
+handler, reviewed and published by the street (审核发布) once no personal data is left in it,
+and found again by similar-case search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core import validators
+from core.errors import DomainError, ErrorCode, Refused
+from core.ids import to_global_id
+from models.accounts import User
+from models.columns import column
+from models.consultations import Consultation, Invitation, LibraryCase, LibraryStatus
+from models.people import Resident
+from resolvers.caller import Caller
+from resolvers.consultations import pii, search
+from resolvers.consultations.codes import ConsultationCode
+from resolvers.consultations.common import consultation_gid, lock
+from resolvers.consultations.steps import SOLVED
+from resolvers.events import changing
+from tenants.scoping import current_street_id
+
+BAD = ErrorCode.BAD_USER_INPUT
+
+
+def case_gid(case_id: int) -> str:
+    return to_global_id("LibraryCase", case_id)
+
+
+@dataclass(frozen=True)
+class CaseText:
+    title: str
+    summary: str
+    outcome: str
+
+
+def _checked(text: CaseText) -> CaseText:
+    return CaseText(
+        validators.text(text.title, "title", 200),
+        validators.text(text.summary, "summary", 5000),
+        validators.text(text.outcome, "outcome", 5000),
+    )
+
+
+async def known_names(c: Consultation) -> list[str]:
+    """Names the street knows to belong to this consultation: the requester's and the
+    entering worker's, the parties' contacts, the resident it is for and the compound's."""
+    user_ids = [u for u in (c.requester_id, c.entered_by_id) if u is not None]
+    user_ids += await column(Invitation.filter(consultation_id=c.id), "user_id", int)
+    names = await column(User.filter(id__in=user_ids), "display_name", str)
+    names += await column(Resident.filter(user_id__in=user_ids), "name", str)
+    if c.resident_id is not None:
+        names += await column(Resident.filter(id=c.resident_id), "name", str)
+    if c.compound_id is not None:
+        names += await column(Resident.filter(building__compound_id=c.compound_id), "name", str)
+    return [n for n in names if n]
+
+
+async def prepare(caller: Caller, consultation_id: int, text: CaseText) -> LibraryCase:
+    """Prepare a solved consultation as a library case, waiting for review (DRAFT)."""
+    text = _checked(text)
+    async with changing(caller.services, caller.user) as change:
+        c = await lock(caller, consultation_id)
+        if c.step not in SOLVED:
+            raise Refused(BAD, "consultation.not_solved", "consultationId")
+        if await LibraryCase.filter(consultation_id=c.id).exists():
+            raise Refused(
+                ErrorCode.ALREADY_EXISTS, "consultation.in_library_already", "consultationId"
+            )
+        case = await LibraryCase.create(
+            tenant_id=change.street_id,
+            consultation_id=c.id,
+            title=text.title,
+            category=c.category,
+            summary=text.summary,
+            outcome=text.outcome,
+            drafted_by_id=caller.user.id,
+            created_at=change.at,
+        )
+        await change.record("consultation.case_prepared", consultation_gid(c.id), {"case": case.id})
+    return case
+
+
+async def publish(caller: Caller, case_id: int, text: CaseText | None) -> LibraryCase:
+    """Review and publish a prepared case, optionally edited. Refused (PERSONAL_DATA, with
+    each span named) while a name, phone number or ID number is left in its text."""
+    async with changing(caller.services, caller.user) as change:
+        case = await LibraryCase.filter(id=case_id).select_for_update().first()
+        if case is None:
+            raise DomainError(ErrorCode.NOT_FOUND, field="id")
+        if case.status is not LibraryStatus.DRAFT:
+            raise Refused(BAD, "consultation.library_not_draft", "id")
+        if text is not None:
+            text = _checked(text)
+            case.title, case.summary, case.outcome = text.title, text.summary, text.outcome
+        consultation = await Consultation.get(id=case.consultation_id)
+        names = await known_names(consultation)
+        for field, value in (
+            ("title", case.title),
+            ("summary", case.summary),
+            ("outcome", case.outcome),
+        ):
+            spans = pii.find(value, names)
+            if spans:
+                raise Refused(
+                    ConsultationCode.PERSONAL_DATA,
+                    "consultation.personal_data",
+                    field,
+                    spans="、".join(map(str, spans)),
+                )
+        found = search.tokens(
+            change.street_id, f"{case.title} {case.category} {case.summary} {case.outcome}"
+        )
+        case.search = " ".join(found)
+        case.search_length = len(found)
+        case.status = LibraryStatus.PUBLISHED
+        case.published_by_id = caller.user.id
+        case.published_at = change.at
+        await case.save()
+        await search.index(case.id, case.search)
+        await change.record("consultation.case_published", case_gid(case.id), {"title": case.title})
+    return case
+
+
+async def similar(text: str, limit: int = 3) -> list[tuple[LibraryCase, float]]:
+    """The street's published cases closest to ``text``, best first, with their scores."""
+    text = validators.text(text, "text", 5000)
+    if not search.query_tokens(current_street_id(), text):
+        raise Refused(BAD, "consultation.query_empty", "text")
+    limit = validators.in_range(limit, 1, 20, "first", "consultation.too_many")
+    return await _cases(await search.similar(current_street_id(), text, limit))
+
+
+async def _cases(hits: list[search.Hit]) -> list[tuple[LibraryCase, float]]:
+    rows = {c.id: c for c in await LibraryCase.filter(id__in=[h.case_id for h in hits])}
+    return [(rows[h.case_id], h.score) for h in hits if h.case_id in rows]
+
+
+async def similar_to_ring(text: str) -> list[tuple[LibraryCase, float]]:
+    """The three closest cases to a new ring (none when its text gives no search term)."""
+    return await _cases(await search.similar(current_street_id(), text, 3))
