@@ -80,7 +80,7 @@ async def accept(
             detail = {"classification": Classification.NON_CONSULTATION.value, "office": office}
         values |= {"handler_id": caller.user.id, "accepted_at": change.at}
         if office is not None:
-            case = await open_case(caller.services, caller.user, c, bell.offices[office])
+            case = await open_case(caller, c, bell.offices[office])
             values["case_id"] = case.id
             detail["case"] = case_gid(case.id)
         await take_step(change, c, target, bell, note=note, detail=detail, fields=values)

@@ -6,12 +6,11 @@ taxonomy by name, else by the table below, else the first category of the taxono
 from __future__ import annotations
 
 from core.errors import ErrorCode, Refused
-from models.accounts import User
 from models.cases import Case, CaseCategory, CaseSource
 from models.consultations import Consultation
 from models.people import Building
+from resolvers.caller import Caller
 from resolvers.cases.reporting import NewCase, Reporter, file_case
-from resolvers.services import Services
 
 CASE_CATEGORY_OF = {
     "物业管理": "services",
@@ -37,8 +36,9 @@ async def case_category(category: str) -> CaseCategory:
     return found
 
 
-async def open_case(services: Services, actor: User, c: Consultation, office_name: str) -> Case:
+async def open_case(caller: Caller, c: Consultation, office_name: str) -> Case:
     """The case a routed ring becomes (inside the routing unit of work)."""
+    services, actor = caller.services, caller.user
     category = await case_category(c.category)
     grid_id = None
     if c.building_id is not None:
