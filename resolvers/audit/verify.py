@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import notes, tlog
+from core import notes, tlog, validators
 from models.audit import (
     GENESIS_HASH,
     AuditCheckpoint,
@@ -307,7 +307,10 @@ async def verify(
     with unscoped("checking the audit log of every street"):
         query = Street.all().order_by("code")
         if street_code is not None:
-            query = query.filter(code=street_code.strip().lower())
+            code = street_code.strip().lower()
+            if not validators.CODE_RE.match(code):  # no street has it: not even a lookup
+                raise LookupError(street_code)
+            query = query.filter(code=code)
         streets = await query
     if street_code is not None and not streets:
         raise LookupError(street_code)
