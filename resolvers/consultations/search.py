@@ -71,13 +71,13 @@ _LIBRARY_SIZE = Statement(
 _SEARCH_POSTGRES = Statement(
     """
     WITH "found" AS MATERIALIZED (
-        SELECT c."id", c."search_length", c."search" FROM "library_case" c
+        SELECT c."id", c."search_length", c."search_vector" FROM "library_case" c
         WHERE c."tenant_id" = :street AND c."status" = 'PUBLISHED'
-          AND to_tsvector('simple', c."search") @@ to_tsquery('simple', :tsquery)
+          AND c."search_vector" @@ to_tsquery('simple', :tsquery)
     ), "hits" AS (
         SELECT f."id", f."search_length" AS "dl", u.lexeme AS "term",
                array_length(u.positions, 1) AS "tf"
-        FROM "found" f, unnest(to_tsvector('simple', f."search")) AS u
+        FROM "found" f, unnest(f."search_vector") AS u
         WHERE u.lexeme IN (:terms)
     ), "df" AS (SELECT "term", count(*) AS "n" FROM "hits" GROUP BY "term")
     SELECT h."id" AS "case_id",
