@@ -8,18 +8,23 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 async def _search_index(apps, schema_editor) -> None:
-    """The case library's search on PostgreSQL: a GIN index on to_tsvector('simple', search).
+    """The case library's search on PostgreSQL: the stored column search_vector
+    (to_tsvector('simple', search), generated) and a GIN index on it.
     SQLite's FTS5 tables are the streets' own, made as each street publishes its first case."""
     if schema_editor.client.capabilities.dialect == "postgres":
         await schema_editor._run_sql(
-            'CREATE INDEX "library_case_search_gin" ON "library_case" '
-            "USING GIN (to_tsvector('simple', \"search\"))"
+            'ALTER TABLE "library_case" ADD COLUMN "search_vector" tsvector '
+            "GENERATED ALWAYS AS (to_tsvector('simple', \"search\")) STORED"
+        )
+        await schema_editor._run_sql(
+            'CREATE INDEX "library_case_search_gin" ON "library_case" USING GIN ("search_vector")'
         )
 
 
 async def _drop_search_index(apps, schema_editor) -> None:
     if schema_editor.client.capabilities.dialect == "postgres":
         await schema_editor._run_sql('DROP INDEX IF EXISTS "library_case_search_gin"')
+        await schema_editor._run_sql('ALTER TABLE "library_case" DROP COLUMN "search_vector"')
 
 
 class Migration(migrations.Migration):

@@ -70,13 +70,15 @@ _LIBRARY_SIZE = Statement(
 )
 _SEARCH_POSTGRES = Statement(
     """
-    WITH "hits" AS (
-        SELECT c."id", c."search_length" AS "dl", u.lexeme AS "term",
-               array_length(u.positions, 1) AS "tf"
-        FROM "library_case" c, unnest(to_tsvector('simple', c."search")) AS u
+    WITH "found" AS MATERIALIZED (
+        SELECT c."id", c."search_length", c."search_vector" FROM "library_case" c
         WHERE c."tenant_id" = :street AND c."status" = 'PUBLISHED'
-          AND to_tsvector('simple', c."search") @@ to_tsquery('simple', :tsquery)
-          AND u.lexeme IN (:terms)
+          AND c."search_vector" @@ to_tsquery('simple', :tsquery)
+    ), "hits" AS (
+        SELECT f."id", f."search_length" AS "dl", u.lexeme AS "term",
+               array_length(u.positions, 1) AS "tf"
+        FROM "found" f, unnest(f."search_vector") AS u
+        WHERE u.lexeme IN (:terms)
     ), "df" AS (SELECT "term", count(*) AS "n" FROM "hits" GROUP BY "term")
     SELECT h."id" AS "case_id",
            sum(greatest(ln((CAST(:docs AS float8) - d."n" + 0.5) / (d."n" + 0.5)), 0.000001)
