@@ -8,6 +8,7 @@ import strawberry
 
 from core.errors import DomainError, ErrorCode
 from models import audit as am
+from models.tenancy import Street
 from policies.capabilities.audit import AUDIT_READ
 from resolvers.audit import log
 from resolvers.audit.sequencer import audit_keys
@@ -20,6 +21,7 @@ from schema.audit.types import (
     inclusion,
 )
 from schema.context import Info
+from schema.inputs import text_argument
 from schema.permissions import Can, Public, field
 from schema.relay import Connection, decode_id, from_global_id
 
@@ -69,7 +71,9 @@ class AuditQuery:
         "keep it, and any later rewrite of the street's history shows. NOT_FOUND for an "
         "unknown street.",
     )
-    async def audit_checkpoint(self, info: Info, street: str) -> StreetCheckpoint:
+    async def audit_checkpoint(
+        self, info: Info, street: Annotated[str, text_argument(Street, "code")]
+    ) -> StreetCheckpoint:
         try:
             found, checkpoint = await log.public_checkpoint(street)
         except LookupError:
