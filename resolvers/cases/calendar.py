@@ -1,10 +1,21 @@
 """Working days (工作日) by China's statutory holidays and swapped working weekends (调休).
 
-The calendar is the ``chinese-calendar`` package: the State Council's yearly arrangement of
-public holidays, with the weekends that become working days. It knows the years from
-``FIRST_YEAR`` to ``LAST_YEAR`` (2004 to 2026 in chinese-calendar 1.11); a date outside them is
-refused with ``CALENDAR_RANGE``, never guessed from the weekdays (a new year's arrangement is
-published each November: update the package then).
+Two sources, in this order:
+
+* the ``chinese-calendar`` package: the State Council's yearly arrangement of public holidays
+  with the weekends that become working days, for ``FIRST_YEAR`` to ``LAST_YEAR`` (2004 to
+  2026 in chinese-calendar 1.11). This is the official calendar (``is_official``).
+* for a later year whose arrangement the package does not hold yet (it is published each
+  November), a *provisional* calendar: the statutory holidays as the law fixes them
+  (New Year's Day, the Spring Festival, Qingming, Labour Day, the Dragon Boat and Mid-Autumn
+  festivals, National Day, with their observed days) from the ``holidays`` package's China
+  calendar, and every weekend off; no swapped working weekend is known yet. A deadline
+  reaching into such a year is still set (a case reported on 28 December is not refused), and
+  ``is_official`` says it may move by a day or two once the year is published: update
+  ``chinese-calendar`` then.
+
+A date before ``FIRST_YEAR`` or after ``PROVISIONAL_LAST_YEAR`` is refused with
+``CALENDAR_RANGE``.
 
 A deadline of *n* working days counts from the day after the case arrives: it ends at the
 close of the *n*-th working day (midnight, Beijing time, at the start of the next day). Nothing
@@ -15,8 +26,10 @@ back in UTC, as they are stored.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 import chinese_calendar
+from holidays.countries.china import China
 
 from core.clock import LOCAL_TZ
 from core.errors import Refused
@@ -25,21 +38,36 @@ from resolvers.cases.codes import CaseCode
 _KNOWN = sorted(set(chinese_calendar.holidays) | set(chinese_calendar.workdays))
 FIRST_YEAR: int = _KNOWN[0].year
 LAST_YEAR: int = _KNOWN[-1].year
+PROVISIONAL_LAST_YEAR = 2099
+"""The last year a provisional calendar is given for (the inputs' own range ends there)."""
 DAY = timedelta(days=1)
+
+
+def is_official(day: date) -> bool:
+    """Whether the State Council's arrangement for ``day``'s year is known (else the day is
+    judged by the provisional calendar)."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+@cache
+def _provisional(year: int) -> China:
+    return China(years=year)
 
 
 def is_working_day(day: date, field: str = "date") -> bool:
     """A working day: Monday to Friday that is no holiday, or a swapped working weekend."""
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise Refused(
-            CaseCode.CALENDAR_RANGE,
-            "case.calendar_range",
-            field,
-            date=day.isoformat(),
-            first=FIRST_YEAR,
-            last=LAST_YEAR,
-        )
-    return bool(chinese_calendar.is_workday(day))
+    if is_official(day):
+        return bool(chinese_calendar.is_workday(day))
+    if LAST_YEAR < day.year <= PROVISIONAL_LAST_YEAR:
+        return day.weekday() < 5 and day not in _provisional(day.year)
+    raise Refused(
+        CaseCode.CALENDAR_RANGE,
+        "case.calendar_range",
+        field,
+        date=day.isoformat(),
+        first=FIRST_YEAR,
+        last=PROVISIONAL_LAST_YEAR,
+    )
 
 
 def add_working_days(start: date, days: int, field: str = "date") -> date:

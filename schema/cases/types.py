@@ -8,17 +8,18 @@ reporter, no contact and no resident.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import strawberry
 
+from core.clock import LOCAL_TZ
 from models import cases as m
 from models.accounts import User as UserRow
 from models.projects import Project as ProjectRow
 from models.tenancy import Community as CommunityRow
 from models.tenancy import Grid as GridRow
 from policies.capabilities.cases import CASE_DISPATCH, CASE_READ
-from resolvers.cases import views
+from resolvers.cases import calendar, views
 from resolvers.pagination import page_key
 from schema.accounts.types import Account
 from schema.caller import caller
@@ -296,6 +297,15 @@ class Case(Node):
         if self.row.due_at <= now:
             return WarningLevel.RED
         return WarningLevel.YELLOW if self.row.yellow_at <= now else WarningLevel.NONE
+
+    @strawberry.field(
+        description="Whether the deadline was counted by the State Council's published holiday "
+        "arrangement (false: a year not yet published, counted provisionally by the statutory "
+        "holidays with weekends off; it may move by a day or two once published)."
+    )
+    def deadline_official(self) -> bool:
+        last_day = (self.row.due_at - timedelta(microseconds=1)).astimezone(LOCAL_TZ).date()
+        return calendar.is_official(last_day)
 
     @strawberry.field(description="Open past its deadline, or resolved after it.")
     def overdue(self, info: Info) -> bool:

@@ -4,12 +4,10 @@ file is left on disk."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from core.clock import FrozenClock
 from resolvers.services import Services
 from tests.cases.support import (
     ESCALATE,
@@ -235,16 +233,6 @@ async def test_a_grid_outline_that_is_no_polygon(api: Api, cs: CaseStreet) -> No
             "field": "geometry",
         }
         assert await trace(cs.street.street_id) == before
-
-
-async def test_a_date_outside_the_holiday_calendar(
-    api: Api, cs: CaseStreet, monday: FrozenClock
-) -> None:
-    monday.current = datetime(2026, 12, 28, 1, 0, tzinfo=UTC)  # five working days reach 2027
-    payload = await refused(
-        api, cs, cs.resident, REPORT, report_input(cs), "CALENDAR_RANGE", "date"
-    )
-    assert "2027" in payload["message"] and "2026" in payload["message"]
 
 
 async def test_oversized_or_unsupported_media(api: Api, services: Services, cs: CaseStreet) -> None:

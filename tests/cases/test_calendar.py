@@ -1,6 +1,7 @@
 """Deadlines in working days (工作日): China's statutory holidays and swapped working weekends
-(调休), from the chinese-calendar package, which knows 2004 to 2026; outside those years a
-deadline is refused (CALENDAR_RANGE), never guessed.
+(调休), from the chinese-calendar package, which knows 2004 to 2026; later years, until
+their arrangement is published, by a provisional calendar (the statutory holidays, weekends
+off); before 2004 or after 2099 a deadline is refused (CALENDAR_RANGE).
 
 2025's National Day week: 1 to 8 October off, Sunday 28 September and Saturday 11 October
 worked instead."""
@@ -11,10 +12,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from core.clock import LOCAL_TZ
+from core.clock import LOCAL_TZ, FrozenClock
 from core.errors import Refused
 from resolvers.cases import calendar
 from resolvers.cases.rules import plan
+from tests.cases.support import CaseStreet, mutation, ok, report_input
+from tests.support import Api
 
 
 def local(*parts: int) -> datetime:
@@ -76,10 +79,33 @@ def test_the_yellow_line_is_a_share_of_working_time_not_of_the_holiday() -> None
     assert deadlines.sign_due_at == local(2025, 10, 10)
 
 
+def test_a_deadline_reaching_into_a_year_not_yet_published_is_provisional() -> None:
+    # Mon 28 Dec 2026 + 5: Tue 29, Wed 30, Thu 31 Dec; 1 January 2027 is New Year's Day, the
+    # weekend is off, then Mon 4 January: due at the end of Tue 5 January 2027.
+    assert calendar.deadline(local(2026, 12, 28, 9), 5) == local(2027, 1, 6)
+    assert calendar.is_official(date(2026, 12, 31))
+    assert not calendar.is_official(date(2027, 1, 4))
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2027, 1, 1), False),  # New Year's Day
+        (date(2027, 2, 8), False),  # the Spring Festival
+        (date(2027, 10, 1), False),  # National Day
+        (date(2027, 10, 8), True),  # a Friday after the holiday
+        (date(2027, 3, 6), False),  # a Saturday: no swapped weekend is known yet
+        (date(2027, 3, 8), True),  # a plain Monday
+    ],
+)
+def test_the_provisional_calendar_keeps_the_statutory_holidays(day: date, working: bool) -> None:
+    assert calendar.is_working_day(day) is working
+
+
 @pytest.mark.parametrize(
     ("start", "days"),
     [
-        (local(2026, 12, 28, 9), 5),  # runs into 2027, which the calendar does not know yet
+        (local(2099, 12, 28, 9), 5),  # runs into 2100
         (local(2003, 6, 2, 9), 1),
     ],
 )
@@ -87,4 +113,17 @@ def test_a_date_outside_the_calendar_is_refused(start: datetime, days: int) -> N
     with pytest.raises(Refused) as refused:
         calendar.deadline(start, days)
     assert refused.value.code == "CALENDAR_RANGE"
-    assert refused.value.params["first"] == 2004 and refused.value.params["last"] == 2026
+    assert refused.value.params["first"] == 2004 and refused.value.params["last"] == 2099
+
+
+async def test_a_report_late_in_december_gets_a_provisional_deadline(
+    api: Api, cs: CaseStreet, monday: FrozenClock
+) -> None:
+    # Monday 28 December 2026: the deadline reaches into 2027, whose arrangement the calendar
+    # does not hold yet; the report is taken and its deadline marked provisional.
+    query = mutation("reportCase", "ReportCaseInput", "dueAt deadlineOfficial")
+    case = await ok(api, cs, cs.resident, query, report_input(cs))
+    assert case["dueAt"].startswith("2026-06-") and case["deadlineOfficial"] is True
+    monday.current = datetime(2026, 12, 28, 1, 0, tzinfo=UTC)
+    case = await ok(api, cs, cs.resident, query, report_input(cs))
+    assert case["dueAt"].startswith("2027-") and case["deadlineOfficial"] is False

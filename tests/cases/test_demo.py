@@ -25,12 +25,13 @@ from models.cases import (
 )
 from models.scoping import unscoped
 from models.tenancy import Grid, Street
-from resolvers.audit import verify_street
 from resolvers.cases import figures as calc
 from resolvers.cases import geo
 from resolvers.cases.demo import MARK
 from resolvers.demo import DEMO_STREETS
+from resolvers.services import Services
 from tenants.scoping import street_scope
+from tests.audit.support import verify_here
 
 
 async def demo_streets() -> list[Street]:
@@ -77,7 +78,7 @@ async def test_each_located_case_is_in_the_grid_its_point_falls_in(app: object) 
                 assert found == case.grid_id, case.title
 
 
-async def test_the_demo_shows_in_the_figures_and_its_chain_verifies(app: object) -> None:
+async def test_the_demo_shows_in_the_figures_and_its_chain_verifies(services: Services) -> None:
     now = datetime.now(UTC)
     period = calc.period_of(None, None, now)
     for street in await demo_streets():
@@ -90,7 +91,7 @@ async def test_the_demo_shows_in_the_figures_and_its_chain_verifies(app: object)
         assert figures.at_source_rate is not None and figures.on_time_rate is not None
         assert all(g.received > 0 for g in grids)
         assert len(spots["features"]) >= 6
-        report = await verify_street(street)
+        report = await verify_here(services, street.code)
         assert report.intact, report
 
 
