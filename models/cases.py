@@ -21,6 +21,7 @@ from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+from tortoise.validators import MaxLengthValidator
 
 from models.accounts import User
 from models.people import Resident
@@ -141,7 +142,7 @@ class CaseCategory(TenantModel):
     code = fields.CharField(max_length=40)
     name = fields.CharField(max_length=100)
     kind = fields.CharEnumField(CategoryKind, max_length=16)
-    description = fields.TextField(default="")
+    description = fields.TextField(validators=[MaxLengthValidator(2000)], default="")
     keywords = fields.CharField(max_length=200, default="", description="Comma-separated")
     service_group = fields.CharField(max_length=100, default="", description="Open311 group")
     sort_order = fields.SmallIntField(default=0)
@@ -350,7 +351,7 @@ class Case(TenantModel):
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[Street] = tenant_field("cases")
     title = fields.CharField(max_length=200)
-    description = fields.TextField(default="")
+    description = fields.TextField(validators=[MaxLengthValidator(4000)], default="")
     category: fields.ForeignKeyRelation[CaseCategory] = fields.ForeignKeyField(
         "gongzhi.CaseCategory", related_name="cases", on_delete=fields.RESTRICT
     )
@@ -416,7 +417,7 @@ class Case(TenantModel):
     yellow_at = fields.DatetimeField()
     warned_level = fields.SmallIntField(default=0, description="0 none, 1 yellow, 2 red")
     # the outcome
-    result = fields.TextField(default="")
+    result = fields.TextField(validators=[MaxLengthValidator(4000)], default="")
     resolved_at = fields.DatetimeField(null=True)
     resolved_level: CaseLevel | None = fields.IntEnumField(CaseLevel, null=True)  # type: ignore[assignment]  # nullable
     resolved_late = fields.BooleanField(default=False)
@@ -479,7 +480,11 @@ class CaseStep(TenantModel):
     to_level = fields.IntEnumField(CaseLevel, null=True, description="The level it went to")
     state = fields.CharEnumField(CaseState, max_length=16, description="The state after it")
     round = fields.SmallIntField(default=1)
-    note = fields.TextField(default="")
+    note = fields.TextField(
+        validators=[MaxLengthValidator(4000)],
+        default="",
+        description="A note or reason given with the step; a resolution's result",
+    )
     detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     at = fields.DatetimeField()
 
@@ -513,7 +518,9 @@ class CaseAssignment(TenantModel):
         )
     )
     role = fields.CharEnumField(AssignmentRole, max_length=16)
-    part = fields.TextField(default="", description="Its own part of the work")
+    part = fields.TextField(
+        validators=[MaxLengthValidator(2000)], default="", description="Its own part of the work"
+    )
     stint = fields.SmallIntField()
     active = fields.BooleanField(default=True)
     signed_at = fields.DatetimeField(null=True)
@@ -521,7 +528,7 @@ class CaseAssignment(TenantModel):
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     done_at = fields.DatetimeField(null=True)
-    done_note = fields.TextField(default="")
+    done_note = fields.TextField(validators=[MaxLengthValidator(2000)], default="")
     created_at = fields.DatetimeField()
 
     case_id: int
@@ -549,7 +556,7 @@ class CaseRating(TenantModel):
     )
     round = fields.SmallIntField()
     satisfaction = fields.CharEnumField(Satisfaction, max_length=24)
-    comment = fields.TextField(default="")
+    comment = fields.TextField(validators=[MaxLengthValidator(2000)], default="")
     rated_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
@@ -576,7 +583,7 @@ class CaseCallBack(TenantModel):
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     satisfaction = fields.CharEnumField(Satisfaction, max_length=24)
-    comment = fields.TextField(default="")
+    comment = fields.TextField(validators=[MaxLengthValidator(2000)], default="")
     created_at = fields.DatetimeField()
 
     case_id: int

@@ -17,12 +17,23 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
+from tortoise.validators import MaxLengthValidator
 
 from models.accounts import User
 from models.cases import Case
 from models.people import Building, Compound, Resident
 from models.scoping import TenantModel, tenant_field
 from models.tenancy import Community, Street
+
+# The strings of the JSON lists (no column of their own keeps them):
+PHOTO_MAX_LENGTH = 500
+"""One of a ring's photos (``Consultation.photos``): an uploaded file's reference."""
+ATTACHMENT_MAX_LENGTH = 500
+"""One of the minutes' attachments (``ConsultationMeeting.attachments``)."""
+DECISION_MAX_LENGTH = 1000
+"""The text of one decision of the minutes (``ConsultationMeeting.decisions``)."""
+OFFICE_NAME_MAX_LENGTH = 40
+"""The name of a street office (``BellSettings.offices``; its code is ``Consultation.office``)."""
 
 
 class Step(StrEnum):
@@ -110,7 +121,7 @@ class Consultation(TenantModel):
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[Street] = tenant_field("consultations")
     title = fields.CharField(max_length=200)
-    description = fields.TextField()
+    description = fields.TextField(validators=[MaxLengthValidator(5000)])
     category = fields.CharField(max_length=40)
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "gongzhi.Community", related_name=False, on_delete=fields.RESTRICT
@@ -144,13 +155,13 @@ class Consultation(TenantModel):
     case: fields.ForeignKeyNullableRelation[Case] = fields.ForeignKeyField(
         "gongzhi.Case", related_name=False, null=True, on_delete=fields.SET_NULL
     )
-    not_accepted_reason = fields.TextField(default="")
+    not_accepted_reason = fields.TextField(validators=[MaxLengthValidator(2000)], default="")
     handler: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
-    agenda = fields.TextField(default="")
-    outcome = fields.TextField(default="")
-    announcement = fields.TextField(default="")
+    agenda = fields.TextField(validators=[MaxLengthValidator(10000)], default="")
+    outcome = fields.TextField(validators=[MaxLengthValidator(10000)], default="")
+    announcement = fields.TextField(validators=[MaxLengthValidator(10000)], default="")
     step_due = fields.DateField(null=True)
     warned_level = fields.SmallIntField(default=0)
     submitted_at = fields.DatetimeField()
@@ -191,7 +202,7 @@ class ConsultationStep(TenantModel):
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     at = fields.DatetimeField()
-    note = fields.TextField(default="")
+    note = fields.TextField(validators=[MaxLengthValidator(2000)], default="")
     detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
 
     consultation_id: int
@@ -222,13 +233,13 @@ class Invitation(TenantModel):
         "gongzhi.User", related_name=False, on_delete=fields.CASCADE
     )
     status = fields.CharEnumField(InvitationStatus, max_length=16, default=InvitationStatus.INVITED)
-    reason = fields.TextField(default="")
-    position = fields.TextField(default="")
+    reason = fields.TextField(validators=[MaxLengthValidator(5000)], default="")
+    position = fields.TextField(validators=[MaxLengthValidator(5000)], default="")
     attending = fields.BooleanField(default=False)
     checkin_nonce = fields.CharField(max_length=32, default="")
     checked_in_at = fields.DatetimeField(null=True)
     verdict = fields.CharEnumField(Verdict, max_length=16, null=True)
-    verdict_reason = fields.TextField(default="")
+    verdict_reason = fields.TextField(validators=[MaxLengthValidator(5000)], default="")
     invited_at = fields.DatetimeField()
     answered_at = fields.DatetimeField(null=True)
 
@@ -255,10 +266,10 @@ class ConsultationMeeting(TenantModel):
     ends_at = fields.DatetimeField()
     place = fields.CharField(max_length=200, default="")
     online_link = fields.CharField(max_length=500, default="")
-    agenda = fields.TextField(default="")
+    agenda = fields.TextField(validators=[MaxLengthValidator(5000)], default="")
     code = fields.CharField(max_length=12)
     held_at = fields.DatetimeField(null=True)
-    minutes = fields.TextField(default="")
+    minutes = fields.TextField(validators=[MaxLengthValidator(10000)], default="")
     decisions: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     attachments: fields.JSONField[list[str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField()
@@ -282,7 +293,7 @@ class Evaluation(TenantModel):
         "gongzhi.User", related_name=False, on_delete=fields.CASCADE
     )
     rating = fields.SmallIntField()
-    comment = fields.TextField(default="")
+    comment = fields.TextField(validators=[MaxLengthValidator(2000)], default="")
     by_requester = fields.BooleanField(default=False)
     at = fields.DatetimeField()
 
@@ -310,8 +321,8 @@ class LibraryCase(TenantModel):
     )
     title = fields.CharField(max_length=200)
     category = fields.CharField(max_length=40)
-    summary = fields.TextField()
-    outcome = fields.TextField()
+    summary = fields.TextField(validators=[MaxLengthValidator(5000)])
+    outcome = fields.TextField(validators=[MaxLengthValidator(5000)])
     status = fields.CharEnumField(LibraryStatus, max_length=16, default=LibraryStatus.DRAFT)
     search = fields.TextField(default="")
     search_length = fields.IntField(default=0)
@@ -347,7 +358,7 @@ class BellLogEntry(TenantModel):
         "gongzhi.Consultation", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     activity = fields.CharEnumField(BellActivity, max_length=16)
-    note = fields.TextField()
+    note = fields.TextField(validators=[MaxLengthValidator(2000)])
     at = fields.DatetimeField()
 
     worker_id: int

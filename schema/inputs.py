@@ -84,15 +84,18 @@ def text(
     max: int | None = None,
     description: str | None = None,
     default: Any = UNSET,
+    default_factory: Callable[[], Any] | None = None,
 ) -> Any:
     """An input field of text, at most as long as the model's column
     (``name: str = text(Building, "name")``), or ``max=`` characters for text no column
-    keeps (a password, a search)."""
-    return strawberry.field(
-        description=description,
-        default=default,
-        metadata={MAX_LENGTH: _bound(model, column, max)},
-    )
+    keeps (a password, a search). On a list of text (``default_factory=list``) it bounds
+    each string."""
+    metadata = {MAX_LENGTH: _bound(model, column, max)}
+    if default_factory is not None:
+        return strawberry.field(
+            description=description, default_factory=default_factory, metadata=metadata
+        )
+    return strawberry.field(description=description, default=default, metadata=metadata)
 
 
 def text_argument(

@@ -28,12 +28,13 @@ from models.cases import (
     CaseLevel,
     CaseMedia,
     CaseState,
+    CaseStep,
     Department,
     DepartmentMember,
     DistrictDepartment,
     StepAction,
 )
-from models.columns import column
+from models.columns import column, max_length
 from models.people import Resident
 from models.tenancy import Street
 from resolvers.caller import Caller
@@ -176,7 +177,7 @@ async def hand_over(change: Change, caller: Caller, case: Case, holder: Holder) 
 
 
 def _reason(text: str, field: str = "reason") -> str:
-    return validators.text(text, field, 2000)
+    return validators.text(text, field, max_length(CaseStep, "note"))
 
 
 # -- at every level --------------------------------------------------------------------------
@@ -184,7 +185,7 @@ def _reason(text: str, field: str = "reason") -> str:
 
 async def sign(caller: Caller, case_id: int, note: str = "", *, district: bool = False) -> Case:
     """签收: the handling party takes the case on; its signer becomes the handler."""
-    note = validators.text(note, "note", 2000, required=False)
+    note = validators.text(note, "note", max_length(CaseStep, "note"), required=False)
 
     async def apply(doing: Doing) -> None:
         change, case, nxt = doing.change, doing.case, doing.next
@@ -213,7 +214,7 @@ async def resolve(
 ) -> Case:
     """办结: resolved with a result note (and photos, optionally); the reporter is asked to
     rate it."""
-    result = validators.text(result, "result", 4000)
+    result = validators.text(result, "result", max_length(Case, "result"))
     return await act(
         caller,
         case_id,
@@ -289,7 +290,7 @@ async def send_back(caller: Caller, case_id: int, reason: str, *, district: bool
 
 async def close_directly(caller: Caller, case_id: int, result: str) -> Case:
     """直接结案: the desk resolves the case itself."""
-    result = validators.text(result, "result", 4000)
+    result = validators.text(result, "result", max_length(Case, "result"))
     return await act(caller, case_id, Action.CLOSE_DIRECTLY, _resolving(caller, result, True))
 
 
@@ -310,11 +311,12 @@ async def transfer(
 ) -> Case:
     """内部流转: to one street department, or several jointly: the lead department (牵头) and
     assisting ones (协办), each with its own part."""
-    note = validators.text(note, "note", 2000, required=False)
+    note = validators.text(note, "note", max_length(CaseStep, "note"), required=False)
     ids = [lead.department_id, *(p.department_id for p in assisting)]
     if len(set(ids)) != len(ids):
         raise Refused(ErrorCode.BAD_USER_INPUT, "case.department_twice", "assisting")
-    parts = [validators.text(p.part, "part", 2000, required=False) for p in (lead, *assisting)]
+    most = max_length(CaseAssignment, "part")
+    parts = [validators.text(p.part, "part", most, required=False) for p in (lead, *assisting)]
 
     async def apply(doing: Doing) -> None:
         change, case = doing.change, doing.case
@@ -363,7 +365,7 @@ async def link_district(
     caller: Caller, case_id: int, district_department_id: int, note: str = ""
 ) -> Case:
     """外部联动: to a department of the street's district, the fourth level."""
-    note = validators.text(note, "note", 2000, required=False)
+    note = validators.text(note, "note", max_length(CaseStep, "note"), required=False)
 
     async def apply(doing: Doing) -> None:
         change, case = doing.change, doing.case
@@ -399,7 +401,7 @@ async def link_district(
 
 async def part_done(caller: Caller, case_id: int, note: str) -> Case:
     """协办完成: an assisting department reports its part done (the lead resolves the case)."""
-    note = validators.text(note, "note", 2000)
+    note = validators.text(note, "note", max_length(CaseAssignment, "done_note"))
 
     async def apply(doing: Doing) -> None:
         change, case = doing.change, doing.case

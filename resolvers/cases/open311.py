@@ -30,6 +30,7 @@ from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from models.cases import Case, CaseCategory, CaseLevel, CaseMedia, CaseSource, CaseState, MediaKind
 from models.cases_keys import Open311Key
+from models.columns import max_length
 from models.tenancy import Street
 from resolvers.caller import Caller
 from resolvers.cases import open311_wire as wire
@@ -66,7 +67,7 @@ async def issue_key(caller: Caller, name: str) -> tuple[Open311Key, str]:
     """A new key for one outside system, named (the name the cases it reports carry as their
     source); the key is returned once and only its hash kept. Two active keys of a street
     never share a name."""
-    name = validators.text(name, "name", 100)
+    name = validators.text(name, "name", max_length(Open311Key, "name"))
     if await Open311Key.exists(name=name, revoked_at=None):
         raise Refused(ErrorCode.ALREADY_EXISTS, "open311.key_name_taken", "name", name=name)
     raw = KEY_PREFIX + secrets.token_urlsafe(32)

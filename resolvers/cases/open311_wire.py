@@ -23,6 +23,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.clock import LOCAL_TZ
+from models.cases import Case
+from models.columns import max_length
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 JSON, XML = "json", "xml"
@@ -33,8 +35,8 @@ MEDIA_TYPES = {
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
-MAX_DESCRIPTION = 4000
-MAX_ADDRESS = 200
+MAX_DESCRIPTION = max_length(Case, "description")
+MAX_ADDRESS = max_length(Case, "address")
 # The plural elements of XML answers and the element of each of their items.
 ITEMS = {
     "services": "service",

@@ -24,10 +24,12 @@ from models.cases import (
     CaseLevel,
     CaseRating,
     CaseState,
+    CaseStep,
     LeaderDuty,
     Satisfaction,
     StepAction,
 )
+from models.columns import max_length
 from models.projects import SourceKind
 from resolvers.caller import Caller
 from resolvers.cases.access import leader_for, visible_case
@@ -50,7 +52,7 @@ async def rate(
 ) -> Case:
     """The reporter rates this round's result; staff rate for a reporter without an account
     after calling them back (``on_behalf``)."""
-    comment = validators.text(comment, "comment", 2000, required=False)
+    comment = validators.text(comment, "comment", max_length(CaseRating, "comment"), required=False)
 
     async def apply(doing: Doing) -> None:
         change, case = doing.change, doing.case
@@ -89,7 +91,7 @@ async def rate(
 async def rereport(caller: Caller, case_id: int, reason: str) -> Case:
     """二次/三次上报: an unsatisfied reporter reports the case again, to the street's leader in
     charge (second round) or head (third)."""
-    reason = validators.text(reason, "reason", 2000)
+    reason = validators.text(reason, "reason", max_length(CaseStep, "note"))
 
     async def apply(doing: Doing) -> None:
         change, case = doing.change, doing.case
@@ -131,7 +133,9 @@ async def call_back(
     caller: Caller, case_id: int, satisfaction: Satisfaction, comment: str = ""
 ) -> CaseCallBack:
     """回访: staff call a reporter back after the result and record what they said."""
-    comment = validators.text(comment, "comment", 2000, required=False)
+    comment = validators.text(
+        comment, "comment", max_length(CaseCallBack, "comment"), required=False
+    )
     async with changing(caller.services, caller.user) as change:
         case = await visible_case(caller, case_id, for_update=True)
         if case.state not in (CaseState.RESOLVED, CaseState.CLOSED):

@@ -26,6 +26,7 @@ from models.cases import (
     StepAction,
     Urgency,
 )
+from models.columns import max_length
 from models.people import Resident
 from models.tenancy import Grid
 from policies.capabilities.cases import CASE_REPORT_FOR
@@ -106,10 +107,14 @@ async def file_case(
     signed-in ``actor``), or one with no account behind it (an Open311 client's key, the
     demo). With ``solved`` (what was done) it is recorded as resolved at the grid on the
     spot."""
-    title = validators.text(new.title, "title", 200)
-    description = validators.text(new.description, "description", 4000, required=False)
-    address = validators.text(new.address, "address", 200, required=False)
-    contact_name = validators.text(new.contact_name, "contactName", 50, required=False)
+    title = validators.text(new.title, "title", max_length(Case, "title"))
+    description = validators.text(
+        new.description, "description", max_length(Case, "description"), required=False
+    )
+    address = validators.text(new.address, "address", max_length(Case, "address"), required=False)
+    contact_name = validators.text(
+        new.contact_name, "contactName", max_length(Case, "contact_name"), required=False
+    )
     contact_phone = validators.phone(new.contact_phone, "contactPhone")
     geo.check_point(new.longitude, new.latitude)
     category = await CaseCategory.filter(id=new.category_id, active=True).first()
@@ -123,7 +128,7 @@ async def file_case(
         community_id = grid.community_id
     level = CaseLevel.GRID if grid_id is not None else CaseLevel.STREET
     if solved is not None:
-        solved = validators.text(solved, "result", 4000)
+        solved = validators.text(solved, "result", max_length(Case, "result"))
         if grid_id is None:
             raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId")
         if await lowest_level(new.urgency, category.id) > CaseLevel.GRID:

@@ -29,6 +29,7 @@ from models.cases import (
     LeaderDuty,
     Urgency,
 )
+from models.columns import max_length
 from models.tenancy import Grid
 from resolvers.caller import Caller
 from resolvers.cases import geo
@@ -63,10 +64,16 @@ async def save_category(
     """Add a category to the street's taxonomy, or edit one (a category in use is kept:
     deactivate it instead)."""
     code = validators.code(new.code.strip().lower())
-    name = validators.text(new.name, "name", 100)
-    description = validators.text(new.description, "description", 2000, required=False)
-    keywords = validators.text(new.keywords, "keywords", 200, required=False)
-    group = validators.text(new.service_group, "serviceGroup", 100, required=False)
+    name = validators.text(new.name, "name", max_length(CaseCategory, "name"))
+    description = validators.text(
+        new.description, "description", max_length(CaseCategory, "description"), required=False
+    )
+    keywords = validators.text(
+        new.keywords, "keywords", max_length(CaseCategory, "keywords"), required=False
+    )
+    group = validators.text(
+        new.service_group, "serviceGroup", max_length(CaseCategory, "service_group"), required=False
+    )
     async with changing(caller.services, caller.user) as change:
         if category_id is None:
             row = CaseCategory(code=code)
@@ -94,7 +101,7 @@ async def save_category(
 
 async def create_department(caller: Caller, code: str, name: str) -> Department:
     code = validators.code(code.strip().lower())
-    name = validators.text(name, "name", 100)
+    name = validators.text(name, "name", max_length(Department, "name"))
     async with changing(caller.services, caller.user) as change:
         if await Department.filter(code=code).exists():
             raise Refused(ErrorCode.ALREADY_EXISTS, "input.code_taken", "code", code=code)

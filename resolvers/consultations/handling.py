@@ -10,11 +10,14 @@ from core import validators
 from core.errors import ErrorCode, Refused
 from core.i18n import translate
 from models.accounts import Membership
-from models.columns import column
+from models.columns import column, max_length
 from models.consultations import (
+    ATTACHMENT_MAX_LENGTH,
+    DECISION_MAX_LENGTH,
     Classification,
     Consultation,
     ConsultationMeeting,
+    ConsultationStep,
     Evaluation,
     Invitation,
     InvitationStatus,
@@ -34,8 +37,6 @@ from resolvers.events import Change, changing
 from resolvers.notifications import notify
 
 BAD = ErrorCode.BAD_USER_INPUT
-MAX_NOTE = 2000
-MAX_TEXT = 10000
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ async def accept(
 ) -> Consultation:
     """受理: a consultation matter (``office`` None), or a non-consultation matter routed to
     one of the street's offices (六办三中心): it stops here and becomes a case, linked."""
-    note = validators.text(note, "note", MAX_NOTE, required=False)
+    note = validators.text(note, "note", max_length(ConsultationStep, "note"), required=False)
     bell = await street_bell()
     async with changing(caller.services, caller.user) as change:
         c = await lock(caller, consultation_id)
@@ -96,7 +97,7 @@ async def accept(
 
 async def decline(caller: Caller, consultation_id: int, reason: str) -> Consultation:
     """不予受理, with the reason the requester is told."""
-    reason = validators.text(reason, "reason", MAX_NOTE)
+    reason = validators.text(reason, "reason", max_length(Consultation, "not_accepted_reason"))
     bell = await street_bell()
     async with changing(caller.services, caller.user) as change:
         c = await lock(caller, consultation_id)
@@ -119,7 +120,8 @@ async def invite(caller: Caller, consultation_id: int, parties: list[PartyDraft]
         raise Refused(BAD, "input.required", "parties")
     if len(parties) > 30:
         raise Refused(BAD, "consultation.too_many", "parties", max=30)
-    names = [validators.text(p.name, f"parties[{i}].name", 100) for i, p in enumerate(parties)]
+    longest = max_length(Invitation, "party_name")
+    names = [validators.text(p.name, f"parties[{i}].name", longest) for i, p in enumerate(parties)]
     seen: set[int] = set()
     for i, party in enumerate(parties):
         if party.user_id in seen:
@@ -167,7 +169,7 @@ async def _invitations(c: Consultation) -> list[Invitation]:
 async def coordinate(caller: Caller, consultation_id: int, agenda: str) -> Consultation:
     """对接协商事项: the agenda, once every party has answered and each that accepted has
     given its position."""
-    agenda = validators.text(agenda, "agenda", MAX_TEXT)
+    agenda = validators.text(agenda, "agenda", max_length(Consultation, "agenda"))
     bell = await street_bell()
     async with changing(caller.services, caller.user) as change:
         c = await lock(caller, consultation_id)
@@ -223,11 +225,17 @@ async def meet(
 ) -> Consultation:
     """召开协商会议: the minutes, with the decisions and who agreed to each. Not before the
     meeting has begun."""
-    minutes = validators.text(minutes, "minutes", MAX_TEXT)
+    minutes = validators.text(minutes, "minutes", max_length(ConsultationMeeting, "minutes"))
     if not decisions:
         raise Refused(BAD, "input.required", "decisions")
-    texts = [validators.text(d.text, f"decisions[{n}].text", 1000) for n, d in enumerate(decisions)]
-    files = [validators.text(a, f"attachments[{n}]", 500) for n, a in enumerate(attachments)]
+    texts = [
+        validators.text(d.text, f"decisions[{n}].text", DECISION_MAX_LENGTH)
+        for n, d in enumerate(decisions)
+    ]
+    files = [
+        validators.text(a, f"attachments[{n}]", ATTACHMENT_MAX_LENGTH)
+        for n, a in enumerate(attachments)
+    ]
     bell = await street_bell()
     async with changing(caller.services, caller.user) as change:
         c = await lock(caller, consultation_id)
@@ -254,7 +262,7 @@ async def meet(
 async def review(caller: Caller, consultation_id: int, outcome: str) -> Consultation:
     """联审协商结果: the outcome, once every party at the meeting has signed off or objected
     (objections and their reasons stay on the record)."""
-    outcome = validators.text(outcome, "outcome", MAX_TEXT)
+    outcome = validators.text(outcome, "outcome", max_length(Consultation, "outcome"))
     bell = await street_bell()
     async with changing(caller.services, caller.user) as change:
         c = await lock(caller, consultation_id)
@@ -275,7 +283,7 @@ async def review(caller: Caller, consultation_id: int, outcome: str) -> Consulta
 
 async def announce(caller: Caller, consultation_id: int, text: str) -> Consultation:
     """通报协商结果: to the requester, the parties and the residents of the compound."""
-    text = validators.text(text, "text", MAX_TEXT)
+    text = validators.text(text, "text", max_length(Consultation, "announcement"))
     bell = await street_bell()
     async with changing(caller.services, caller.user) as change:
         c = await lock(caller, consultation_id)
@@ -314,7 +322,7 @@ async def evaluate(caller: Caller, consultation_id: int, rating: int, comment: s
     """评价协商结果: once each, from the announcement on. The requester's rating (or, for a
     ring with no account behind it, the first) completes the ninth step."""
     rating = validators.in_range(rating, 1, 5, "rating", "consultation.rating_range")
-    comment = validators.text(comment, "comment", MAX_NOTE, required=False)
+    comment = validators.text(comment, "comment", max_length(Evaluation, "comment"), required=False)
     bell = await street_bell()
     async with changing(caller.services, caller.user) as change:
         c = await lock(caller, consultation_id)

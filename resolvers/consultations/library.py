@@ -10,7 +10,7 @@ from core import validators
 from core.errors import DomainError, ErrorCode, Refused
 from core.ids import to_global_id
 from models.accounts import User
-from models.columns import column
+from models.columns import column, max_length
 from models.consultations import Consultation, Invitation, LibraryCase, LibraryStatus
 from models.people import Resident
 from resolvers.caller import Caller
@@ -37,9 +37,9 @@ class CaseText:
 
 def _checked(text: CaseText) -> CaseText:
     return CaseText(
-        validators.text(text.title, "title", 200),
-        validators.text(text.summary, "summary", 5000),
-        validators.text(text.outcome, "outcome", 5000),
+        validators.text(text.title, "title", max_length(LibraryCase, "title")),
+        validators.text(text.summary, "summary", max_length(LibraryCase, "summary")),
+        validators.text(text.outcome, "outcome", max_length(LibraryCase, "outcome")),
     )
 
 
@@ -125,7 +125,7 @@ async def publish(caller: Caller, case_id: int, text: CaseText | None) -> Librar
 
 async def similar(text: str, limit: int = 3) -> list[tuple[LibraryCase, float]]:
     """The street's published cases closest to ``text``, best first, with their scores."""
-    text = validators.text(text, "text", 5000)
+    text = validators.text(text, "text", max_length(Consultation, "description"))
     if not search.query_tokens(current_street_id(), text):
         raise Refused(BAD, "consultation.query_empty", "text")
     limit = validators.in_range(limit, 1, 20, "first", "consultation.too_many")

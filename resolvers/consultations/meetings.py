@@ -22,6 +22,7 @@ from icalendar import Calendar, Event, vText
 
 from core import validators
 from core.errors import ErrorCode, Refused
+from models.columns import max_length
 from models.consultations import (
     Consultation,
     ConsultationMeeting,
@@ -39,6 +40,8 @@ BAD = ErrorCode.BAD_USER_INPUT
 LINK_GRACE = timedelta(hours=2)
 """A check-in link is good until this long after the meeting's planned end."""
 CHECK_IN_PATH = "/bell/check-in/"
+CHECK_IN_TOKEN_MAX_LENGTH = 500
+"""A check-in link as scanned (the path and the signed token; no column keeps it)."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,18 @@ async def schedule(
         "consultation.meeting_ends_first",
         same_allowed=False,
     )
-    place = validators.text(draft.place, "place", 200, required=False)
-    link = validators.text(draft.online_link, "onlineLink", 500, required=False)
-    agenda = validators.text(draft.agenda, "agenda", 5000, required=False)
+    place = validators.text(
+        draft.place, "place", max_length(ConsultationMeeting, "place"), required=False
+    )
+    link = validators.text(
+        draft.online_link,
+        "onlineLink",
+        max_length(ConsultationMeeting, "online_link"),
+        required=False,
+    )
+    agenda = validators.text(
+        draft.agenda, "agenda", max_length(ConsultationMeeting, "agenda"), required=False
+    )
     if not place and not link:
         raise Refused(BAD, "consultation.meeting_place_required", "place")
     if link and not link.startswith(("https://", "http://")):
@@ -186,7 +198,7 @@ def _read(services: Services, token: str) -> _Claim:
 async def check_in(caller: Caller, meeting_id: int, token: str) -> Invitation:
     """Scanned at the door of ``meeting_id`` by staff: the invitee is marked present, once."""
     services = caller.services
-    claim = _read(services, validators.text(token, "token", 500))
+    claim = _read(services, validators.text(token, "token", CHECK_IN_TOKEN_MAX_LENGTH))
     async with changing(services, caller.user) as change:
         meeting = await ConsultationMeeting.filter(id=meeting_id).first()
         if meeting is None:

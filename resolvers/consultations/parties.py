@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core import validators
 from core.errors import ErrorCode, Refused
+from models.columns import max_length
 from models.consultations import Consultation, Invitation, InvitationStatus, Step, Verdict
 from resolvers.caller import Caller
 from resolvers.consultations.codes import ConsultationCode
@@ -13,7 +14,6 @@ from resolvers.consultations.common import consultation_gid, lock
 from resolvers.events import changing
 
 BAD = ErrorCode.BAD_USER_INPUT
-MAX_TEXT = 5000
 
 
 async def my_invitation(caller: Caller, c: Consultation) -> Invitation:
@@ -60,7 +60,9 @@ async def _answer(
 async def answer(caller: Caller, consultation_id: int, accept: bool, reason: str) -> Invitation:
     """Accept or decline the invitation, while the parties are being invited (a decline
     says why)."""
-    reason = validators.text(reason, "reason", MAX_TEXT, required=not accept)
+    reason = validators.text(
+        reason, "reason", max_length(Invitation, "reason"), required=not accept
+    )
 
     def check(c: Consultation, invitation: Invitation) -> None:
         _at(c, {Step.INVITED}, "answer")
@@ -75,7 +77,7 @@ async def answer(caller: Caller, consultation_id: int, accept: bool, reason: str
 
 async def give_position(caller: Caller, consultation_id: int, position: str) -> Invitation:
     """对接协商事项: the party's position on the matter, before the agenda is set."""
-    position = validators.text(position, "position", MAX_TEXT)
+    position = validators.text(position, "position", max_length(Invitation, "position"))
 
     def check(c: Consultation, invitation: Invitation) -> None:
         _at(c, {Step.INVITED}, "position")
@@ -102,7 +104,12 @@ async def give_verdict(
     caller: Caller, consultation_id: int, verdict: Verdict, reason: str
 ) -> Invitation:
     """联审: sign off on the meeting's minutes, or object with a reason; once."""
-    reason = validators.text(reason, "reason", MAX_TEXT, required=verdict is Verdict.OBJECTED)
+    reason = validators.text(
+        reason,
+        "reason",
+        max_length(Invitation, "verdict_reason"),
+        required=verdict is Verdict.OBJECTED,
+    )
 
     def check(c: Consultation, invitation: Invitation) -> None:
         _at(c, {Step.MET}, "verdict")

@@ -11,8 +11,16 @@ from core import validators
 from core.errors import DomainError, ErrorCode, Refused
 from core.i18n import translate
 from models.accounts import Role, User
-from models.columns import column
-from models.consultations import BellTerminal, Channel, Consultation, RequesterKind, Step
+from models.columns import column, max_length
+from models.consultations import (
+    PHOTO_MAX_LENGTH,
+    BellTerminal,
+    Channel,
+    Consultation,
+    Invitation,
+    RequesterKind,
+    Step,
+)
 from models.people import Building, CommunityAssignment, Compound, Resident
 from models.tenancy import Community
 from resolvers.caller import Caller
@@ -26,6 +34,9 @@ from tenants.scoping import street_scope, unscoped
 BAD = ErrorCode.BAD_USER_INPUT
 MAX_PHOTOS = 9
 MAX_PARTIES = 10
+KEY_MAX_LENGTH = 64
+"""A terminal's key as it may be sent (the keys issued are 35 characters; only their hash is
+kept)."""
 COMMUNITY_ROLES = {Role.GRID_WORKER, Role.GRID_CHIEF, Role.COMMUNITY_STAFF}
 STREET_BODY_ROLES = {Role.STREET_DEPARTMENT}
 
@@ -80,16 +91,21 @@ async def _place(draft: RingDraft) -> tuple[int, int | None, int | None]:
 
 async def _checked(draft: RingDraft) -> dict[str, object]:
     bell = await street_bell()
-    title = validators.text(draft.title, "title", 200)
-    description = validators.text(draft.description, "description", 5000)
+    title = validators.text(draft.title, "title", max_length(Consultation, "title"))
+    description = validators.text(
+        draft.description, "description", max_length(Consultation, "description")
+    )
     if draft.category not in bell.categories:
         raise Refused(BAD, "consultation.unknown_category", "category", category=draft.category)
     if len(draft.photos) > MAX_PHOTOS:
         raise Refused(BAD, "consultation.too_many", "photos", max=MAX_PHOTOS)
     if len(draft.parties) > MAX_PARTIES:
         raise Refused(BAD, "consultation.too_many", "parties", max=MAX_PARTIES)
-    photos = [validators.text(p, f"photos[{i}]", 500) for i, p in enumerate(draft.photos)]
-    parties = [validators.text(p, f"parties[{i}]", 100) for i, p in enumerate(draft.parties)]
+    photos = [
+        validators.text(p, f"photos[{i}]", PHOTO_MAX_LENGTH) for i, p in enumerate(draft.photos)
+    ]
+    party = max_length(Invitation, "party_name")
+    parties = [validators.text(p, f"parties[{i}]", party) for i, p in enumerate(draft.parties)]
     phone = validators.phone(draft.contact_phone, "contactPhone") if draft.contact_phone else ""
     community_id, compound_id, building_id = await _place(draft)
     return {
@@ -182,7 +198,7 @@ async def register_terminal(
     caller: Caller, community_id: int, name: str
 ) -> tuple[BellTerminal, str]:
     """A new terminal for a community centre and its key (shown once: only its hash is kept)."""
-    name = validators.text(name, "name", 100)
+    name = validators.text(name, "name", max_length(BellTerminal, "name"))
     if not await Community.filter(id=community_id).exists():
         raise Refused(ErrorCode.NOT_FOUND, "error.not_found", "communityId")
     key = "bt_" + secrets.token_urlsafe(24)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from core import validators
 from core.errors import ErrorCode, Refused
-from models.consultations import BellSettings, Step
+from models.columns import max_length
+from models.consultations import OFFICE_NAME_MAX_LENGTH, BellSettings, Consultation, Step
 from resolvers.caller import Caller
 from resolvers.events import changing
 
@@ -88,7 +89,7 @@ async def save(
         checked_offices = [
             {
                 "code": validators.code(code, f"offices[{n}].code"),
-                "name": validators.text(name, f"offices[{n}].name", 40),
+                "name": validators.text(name, f"offices[{n}].name", OFFICE_NAME_MAX_LENGTH),
             }
             for n, (code, name) in enumerate(offices)
         ]
@@ -96,8 +97,9 @@ async def save(
     if categories is not None:
         if not categories:
             raise Refused(BAD, "input.required", "categories")
+        category = max_length(Consultation, "category")
         checked_categories = [
-            validators.text(c, f"categories[{n}]", 40) for n, c in enumerate(categories)
+            validators.text(c, f"categories[{n}]", category) for n, c in enumerate(categories)
         ]
     days = {
         step.value: validators.in_range(

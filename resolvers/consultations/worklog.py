@@ -11,6 +11,7 @@ from tortoise.queryset import QuerySet
 from core import validators
 from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
+from models.columns import max_length
 from models.consultations import BellActivity, BellLogEntry, Consultation
 from models.tenancy import Community
 from policies.capabilities.consultations import BELL_LOG_READ
@@ -32,7 +33,7 @@ async def log_work(
     consultation_id: int | None,
     at: datetime | None,
 ) -> BellLogEntry:
-    note = validators.text(note, "note", 2000)
+    note = validators.text(note, "note", max_length(BellLogEntry, "note"))
     if community_id is not None and not await Community.filter(id=community_id).exists():
         raise Refused(ErrorCode.NOT_FOUND, "error.not_found", "communityId")
     if consultation_id is not None:

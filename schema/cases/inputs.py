@@ -6,6 +6,8 @@ from datetime import date
 
 import strawberry
 
+from models import cases as m
+from models import projects as p
 from schema.cases.enums import (
     CaseLevel,
     CaseSource,
@@ -15,20 +17,21 @@ from schema.cases.enums import (
     Satisfaction,
     Urgency,
 )
+from schema.inputs import MONEY_MAX_LENGTH, SEARCH_MAX_LENGTH, TYPED_NUMBER_MAX_LENGTH, text
 from schema.projects.inputs import LocationInput
 from schema.uploads import FileUpload
 
 
 @strawberry.input(description="A matter as reported (一事一报).")
 class CaseDetailsInput:
-    title: str
+    title: str = text(m.Case, "title")
     category_id: strawberry.ID = strawberry.field(description="A category of the street.")
-    description: str = ""
+    description: str = text(m.Case, "description", default="")
     urgency: Urgency = Urgency.ORDINARY
     location: LocationInput | None = strawberry.field(
         default=None, description="Where: the grid is found from it when grids have outlines."
     )
-    address: str = ""
+    address: str = text(m.Case, "address", default="")
     grid_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="Staff: the grid, when no point places it (ignored for residents).",
@@ -60,38 +63,38 @@ class ReportCaseForInput(CaseDetailsInput):
         default=None, description="The resident it is for (one the staff member may read)."
     )
     source: CaseSource = CaseSource.ON_BEHALF
-    contact_name: str = ""
-    contact_phone: str = ""
+    contact_name: str = text(m.Case, "contact_name", default="")
+    contact_phone: str = text(max=TYPED_NUMBER_MAX_LENGTH, default="")
 
 
 @strawberry.input(description="Record a matter solved on the spot (事事必报, 上报为已办结).")
 class ReportResolvedCaseInput(CaseDetailsInput):
-    result: str = strawberry.field(description="What was done.")
+    result: str = text(m.Case, "result", description="What was done.")
 
 
 @strawberry.input
 class CaseNoteInput:
     case_id: strawberry.ID
-    note: str = ""
+    note: str = text(m.CaseStep, "note", default="")
 
 
 @strawberry.input
 class CaseReasonInput:
     case_id: strawberry.ID
-    reason: str = strawberry.field(description="Why (required).")
+    reason: str = text(m.CaseStep, "note", description="Why (required).")
 
 
 @strawberry.input
 class ResolveCaseInput:
     case_id: strawberry.ID
-    result: str = strawberry.field(description="What was done (办理结果, required).")
+    result: str = text(m.Case, "result", description="What was done (办理结果, required).")
     photos: list[FileUpload] = strawberry.field(default_factory=list)
 
 
 @strawberry.input(description="A department's part of a joint transfer.")
 class DepartmentPartInput:
     department_id: strawberry.ID
-    part: str = ""
+    part: str = text(m.CaseAssignment, "part", default="")
 
 
 @strawberry.input(description="内部流转: to a lead department, and assisting ones.")
@@ -99,31 +102,33 @@ class TransferCaseInput:
     case_id: strawberry.ID
     lead: DepartmentPartInput
     assisting: list[DepartmentPartInput] = strawberry.field(default_factory=list)
-    note: str = ""
+    note: str = text(m.CaseStep, "note", default="")
 
 
 @strawberry.input(description="外部联动: to a department of the street's district.")
 class LinkCaseInput:
     case_id: strawberry.ID
     district_department_id: strawberry.ID
-    note: str = ""
+    note: str = text(m.CaseStep, "note", default="")
 
 
 @strawberry.input
 class RateCaseInput:
     case_id: strawberry.ID
     satisfaction: Satisfaction
-    comment: str = ""
+    comment: str = text(m.CaseRating, "comment", default="")
 
 
 @strawberry.input(description="转为民生实事: the project's own details (the rest from the case).")
 class MakeProjectInput:
     case_id: strawberry.ID
-    department: str
+    department: str = text(p.Project, "department")
     planned_start: date
     planned_end: date
-    budget: str = strawberry.field(description="Amount in yuan as a string, e.g. `250000.00`.")
-    category: str | None = None
+    budget: str = text(
+        max=MONEY_MAX_LENGTH, description="Amount in yuan as a string, e.g. `250000.00`."
+    )
+    category: str | None = text(p.Project, "category", default=None)
 
 
 @strawberry.input(description="The street list's filters, all optional.")
@@ -136,19 +141,19 @@ class CaseFilterInput:
     overdue: bool | None = None
     reported_from: date | None = None
     reported_to: date | None = None
-    text: str | None = strawberry.field(
-        default=None, description="In the title, description or address."
+    text: str | None = text(
+        max=SEARCH_MAX_LENGTH, default=None, description="In the title, description or address."
     )
 
 
 @strawberry.input
 class CaseCategoryInput:
-    code: str
-    name: str
+    code: str = text(m.CaseCategory, "code")
+    name: str = text(m.CaseCategory, "name")
     kind: CategoryKind
-    description: str = ""
-    keywords: str = ""
-    service_group: str = ""
+    description: str = text(m.CaseCategory, "description", default="")
+    keywords: str = text(m.CaseCategory, "keywords", default="")
+    service_group: str = text(m.CaseCategory, "service_group", default="")
     active: bool = True
     category_id: strawberry.ID | None = strawberry.field(
         default=None, description="To edit an existing category."
@@ -157,8 +162,8 @@ class CaseCategoryInput:
 
 @strawberry.input
 class CreateDepartmentInput:
-    code: str
-    name: str
+    code: str = text(m.Department, "code")
+    name: str = text(m.Department, "name")
 
 
 @strawberry.input

@@ -13,6 +13,7 @@ from resolvers.cases import open311
 from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
+from schema.inputs import text
 from schema.permissions import Can, field, mutation
 from schema.relay import decode_id
 
@@ -44,7 +45,7 @@ class Open311Key:
 
 @strawberry.input
 class IssueOpen311KeyInput:
-    name: str = strawberry.field(description="The outside system, e.g. `12345 热线`.")
+    name: str = text(KeyRow, "name", description="The outside system, e.g. `12345 热线`.")
 
 
 @strawberry.input

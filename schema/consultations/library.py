@@ -22,6 +22,7 @@ from schema.caller import caller
 from schema.consultations.enums import LibraryStatus, Step
 from schema.context import Info
 from schema.errors import InputError
+from schema.inputs import text, text_argument
 from schema.permissions import Can, field, mutation
 from schema.relay import Connection, Node, decode_id, to_global_id
 
@@ -62,9 +63,9 @@ class SimilarCase:
 
 @strawberry.input
 class LibraryCaseInput:
-    title: str
-    summary: str = strawberry.field(description="The matter, without personal data.")
-    outcome: str = strawberry.field(description="How it was solved.")
+    title: str = text(m.LibraryCase, "title")
+    summary: str = text(m.LibraryCase, "summary", description="The matter, without personal data.")
+    outcome: str = text(m.LibraryCase, "outcome", description="How it was solved.")
 
 
 @strawberry.type
@@ -123,7 +124,12 @@ class LibraryQuery:
         description="相似案例: the street's published cases closest to a text (a new ring's "
         "title and description), best first, ranked by BM25 over CJK bigrams and characters.",
     )
-    async def similar_cases(self, info: Info, text: str, first: int = 3) -> list[SimilarCase]:
+    async def similar_cases(
+        self,
+        info: Info,
+        text: Annotated[str, text_argument(m.Consultation, "description")],
+        first: int = 3,
+    ) -> list[SimilarCase]:
         found = await library.similar(text, first)
         return [SimilarCase(case=LibraryCase.from_model(c), score=round(s, 4)) for c, s in found]
 

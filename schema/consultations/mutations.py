@@ -13,6 +13,7 @@ from typing import Annotated
 
 import strawberry
 
+from models import consultations as m
 from models.consultations import Consultation as ConsultationRow
 from policies.capabilities.consultations import (
     BELL_LOG_WRITE,
@@ -25,12 +26,15 @@ from policies.capabilities.consultations import (
 )
 from resolvers.consultations import handling, library, meetings, parties, ringing, worklog
 from resolvers.consultations.common import require_consultation
+from resolvers.consultations.meetings import CHECK_IN_TOKEN_MAX_LENGTH
+from resolvers.consultations.ringing import KEY_MAX_LENGTH
 from schema.caller import caller
 from schema.consultations.enums import BellActivity, PartyKind, Verdict
 from schema.consultations.library import LibraryCase, SimilarCase
 from schema.consultations.types import BellLogEntry, Consultation, Invitation
 from schema.context import Info
 from schema.errors import InputError
+from schema.inputs import TYPED_NUMBER_MAX_LENGTH, text, text_argument
 from schema.permissions import Can, Public, mutation
 from schema.relay import decode_id, to_global_id
 from tenants.scoping import street_scope
@@ -41,19 +45,28 @@ RESPOND = Can(CONSULTATION_RESPOND)
 
 @strawberry.input(description="提出协商申请: what the bell is rung about.")
 class RingInput:
-    title: str
-    description: str
-    category: str = strawberry.field(description="One of the street's categories (bellSetup).")
+    title: str = text(m.Consultation, "title")
+    description: str = text(m.Consultation, "description")
+    category: str = text(
+        m.Consultation, "category", description="One of the street's categories (bellSetup)."
+    )
     community_id: strawberry.ID | None = strawberry.field(
         default=None, description="Where: the community (or give the compound or building)."
     )
     compound_id: strawberry.ID | None = None
     building_id: strawberry.ID | None = None
-    photos: list[str] = strawberry.field(default_factory=list, description="Uploaded photos.")
-    parties: list[str] = strawberry.field(
-        default_factory=list, description="The parties the requester thinks are involved."
+    photos: list[str] = text(
+        max=m.PHOTO_MAX_LENGTH, default_factory=list, description="Uploaded photos."
     )
-    contact_phone: str = strawberry.field(default="", description="A contact number.")
+    parties: list[str] = text(
+        m.Invitation,
+        "party_name",
+        default_factory=list,
+        description="The parties the requester thinks are involved.",
+    )
+    contact_phone: str = text(
+        max=TYPED_NUMBER_MAX_LENGTH, default="", description="A contact number."
+    )
     on_behalf_of: strawberry.ID | None = strawberry.field(
         default=None,
         description="A resident (居民) a community worker rings for (社工代为申请): the resident "
@@ -64,7 +77,9 @@ class RingInput:
 @strawberry.input(description="One party to invite (三方办公, departments, professionals).")
 class PartyInput:
     kind: PartyKind
-    name: str = strawberry.field(description="The party as it is called (某某物业公司).")
+    name: str = text(
+        m.Invitation, "party_name", description="The party as it is called (某某物业公司)."
+    )
     account_id: strawberry.ID = strawberry.field(description="The account that answers for it.")
 
 
@@ -72,14 +87,14 @@ class PartyInput:
 class MeetingInput:
     starts_at: datetime
     ends_at: datetime
-    place: str = ""
-    online_link: str = ""
-    agenda: str = ""
+    place: str = text(m.ConsultationMeeting, "place", default="")
+    online_link: str = text(m.ConsultationMeeting, "online_link", default="")
+    agenda: str = text(m.ConsultationMeeting, "agenda", default="")
 
 
 @strawberry.input(description="A decision of the minutes and the invitations that agreed.")
 class DecisionInput:
-    text: str
+    text: str = text(max=m.DECISION_MAX_LENGTH)
     agreed_by: list[strawberry.ID] = strawberry.field(default_factory=list)
 
 
@@ -184,7 +199,10 @@ class ConsultationsMutation:
         "the requester's phone number is the contact. The terminal may do nothing else.",
     )
     async def ring_at_terminal(
-        self, info: Info, terminal_key: str, input: RingInput
+        self,
+        info: Info,
+        terminal_key: Annotated[str, text_argument(max=KEY_MAX_LENGTH)],
+        input: RingInput,
     ) -> RingPayload:
         row = await ringing.ring_at_terminal(info.context.services, terminal_key, _draft(input))
         with street_scope(row.tenant_id):
@@ -195,7 +213,10 @@ class ConsultationsMutation:
         description="Register a community centre's terminal; its key is shown this once.",
     )
     async def register_bell_terminal(
-        self, info: Info, community_id: strawberry.ID, name: str
+        self,
+        info: Info,
+        community_id: strawberry.ID,
+        name: Annotated[str, text_argument(m.BellTerminal, "name")],
     ) -> BellTerminalPayload:
         terminal, key = await ringing.register_terminal(
             caller(info), decode_id(community_id, "Community", "communityId"), name
@@ -210,13 +231,20 @@ class ConsultationsMutation:
         "as a non-consultation matter routed to that street office (ROUTED, linked to a case).",
     )
     async def accept_consultation(
-        self, info: Info, id: strawberry.ID, office: str | None = None, note: str = ""
+        self,
+        info: Info,
+        id: strawberry.ID,
+        office: Annotated[str | None, text_argument(m.Consultation, "office")] = None,
+        note: Annotated[str, text_argument(m.ConsultationStep, "note")] = "",
     ) -> ConsultationPayload:
         return _done(await handling.accept(caller(info), _id(id), office, note))
 
     @mutation(requires=HANDLE, description="不予受理: decline a SUBMITTED ring, with the reason.")
     async def decline_consultation(
-        self, info: Info, id: strawberry.ID, reason: str
+        self,
+        info: Info,
+        id: strawberry.ID,
+        reason: Annotated[str, text_argument(m.Consultation, "not_accepted_reason")],
     ) -> ConsultationPayload:
         return _done(await handling.decline(caller(info), _id(id), reason))
 
@@ -255,7 +283,10 @@ class ConsultationsMutation:
         "accepted gave its position.",
     )
     async def coordinate_consultation(
-        self, info: Info, id: strawberry.ID, agenda: str
+        self,
+        info: Info,
+        id: strawberry.ID,
+        agenda: Annotated[str, text_argument(m.Consultation, "agenda")],
     ) -> ConsultationPayload:
         return _done(await handling.coordinate(caller(info), _id(id), agenda))
 
@@ -276,9 +307,9 @@ class ConsultationsMutation:
         self,
         info: Info,
         id: strawberry.ID,
-        minutes: str,
+        minutes: Annotated[str, text_argument(m.ConsultationMeeting, "minutes")],
         decisions: list[DecisionInput],
-        attachments: list[str] | None = None,
+        attachments: Annotated[list[str] | None, text_argument(max=m.ATTACHMENT_MAX_LENGTH)] = None,
     ) -> ConsultationPayload:
         found = [
             handling.Decision(
@@ -299,7 +330,10 @@ class ConsultationsMutation:
         "party signed off or objected.",
     )
     async def review_outcome(
-        self, info: Info, id: strawberry.ID, outcome: str
+        self,
+        info: Info,
+        id: strawberry.ID,
+        outcome: Annotated[str, text_argument(m.Consultation, "outcome")],
     ) -> ConsultationPayload:
         return _done(await handling.review(caller(info), _id(id), outcome))
 
@@ -309,7 +343,10 @@ class ConsultationsMutation:
         "residents of the compound.",
     )
     async def announce_outcome(
-        self, info: Info, id: strawberry.ID, text: str
+        self,
+        info: Info,
+        id: strawberry.ID,
+        text: Annotated[str, text_argument(m.Consultation, "announcement")],
     ) -> ConsultationPayload:
         return _done(await handling.announce(caller(info), _id(id), text))
 
@@ -319,7 +356,11 @@ class ConsultationsMutation:
         "resident of the compound.",
     )
     async def evaluate_outcome(
-        self, info: Info, id: strawberry.ID, rating: int, comment: str = ""
+        self,
+        info: Info,
+        id: strawberry.ID,
+        rating: int,
+        comment: Annotated[str, text_argument(m.Evaluation, "comment")] = "",
     ) -> ConsultationPayload:
         who = caller(info)
         await handling.evaluate(who, _id(id), rating, comment)
@@ -330,14 +371,21 @@ class ConsultationsMutation:
         description="Accept or decline my invitation (a decline says why).",
     )
     async def answer_invitation(
-        self, info: Info, id: strawberry.ID, accept: bool, reason: str = ""
+        self,
+        info: Info,
+        id: strawberry.ID,
+        accept: bool,
+        reason: Annotated[str, text_argument(m.Invitation, "reason")] = "",
     ) -> InvitationPayload:
         row = await parties.answer(caller(info), _id(id), accept, reason)
         return InvitationSuccess(invitation=Invitation.from_model(row))
 
     @mutation(requires=RESPOND, description="对接协商事项: my party's position on the matter.")
     async def give_position(
-        self, info: Info, id: strawberry.ID, position: str
+        self,
+        info: Info,
+        id: strawberry.ID,
+        position: Annotated[str, text_argument(m.Invitation, "position")],
     ) -> InvitationPayload:
         row = await parties.give_position(caller(info), _id(id), position)
         return InvitationSuccess(invitation=Invitation.from_model(row))
@@ -354,7 +402,11 @@ class ConsultationsMutation:
         description="联审: sign off on the minutes, or object with a reason; once.",
     )
     async def give_verdict(
-        self, info: Info, id: strawberry.ID, verdict: Verdict, reason: str = ""
+        self,
+        info: Info,
+        id: strawberry.ID,
+        verdict: Verdict,
+        reason: Annotated[str, text_argument(m.Invitation, "verdict_reason")] = "",
     ) -> InvitationPayload:
         row = await parties.give_verdict(caller(info), _id(id), verdict, reason)
         return InvitationSuccess(invitation=Invitation.from_model(row))
@@ -365,7 +417,10 @@ class ConsultationsMutation:
         "CHECK_IN_REFUSED for a forged, expired or used link, or one of another meeting.",
     )
     async def check_in_attendee(
-        self, info: Info, meeting_id: strawberry.ID, token: str
+        self,
+        info: Info,
+        meeting_id: strawberry.ID,
+        token: Annotated[str, text_argument(max=CHECK_IN_TOKEN_MAX_LENGTH)],
     ) -> CheckInPayload:
         row = await meetings.check_in(
             caller(info), decode_id(meeting_id, "ConsultationMeeting", "meetingId"), token
@@ -380,7 +435,7 @@ class ConsultationsMutation:
         self,
         info: Info,
         activity: BellActivity,
-        note: str,
+        note: Annotated[str, text_argument(m.BellLogEntry, "note")],
         community_id: strawberry.ID | None = None,
         consultation_id: strawberry.ID | None = None,
         at: datetime | None = None,

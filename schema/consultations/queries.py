@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from models import consultations as m
 from policies.capabilities.consultations import (
     BELL_LOG_READ,
     CONSULTATION_READ,
@@ -22,6 +23,7 @@ from schema.consultations.enums import Step
 from schema.consultations.types import BellLogEntry, Consultation
 from schema.context import Info
 from schema.errors import InputError
+from schema.inputs import text, text_argument
 from schema.permissions import Can, field, mutation
 from schema.relay import Connection, decode_id
 
@@ -113,8 +115,8 @@ class ConsultationsQuery:
 
 @strawberry.input(description="A street office (六办三中心).")
 class BellOfficeInput:
-    code: str
-    name: str
+    code: str = text(m.Consultation, "office")
+    name: str = text(max=m.OFFICE_NAME_MAX_LENGTH)
 
 
 @strawberry.input(description="Working days a step may take, by the step it leads to.")
@@ -134,7 +136,7 @@ class BellSettingsMutation:
         self,
         info: Info,
         offices: list[BellOfficeInput] | None = None,
-        categories: list[str] | None = None,
+        categories: Annotated[list[str] | None, text_argument(m.Consultation, "category")] = None,
         step_days: list[StepDaysInput] | None = None,
     ) -> BellSetupPayload:
         await settings.save(
