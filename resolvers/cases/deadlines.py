@@ -28,7 +28,7 @@ from models.cases import (
     StepAction,
     WarningLevel,
 )
-from resolvers.cases.access import warned_users
+from resolvers.cases.access import warned_users_of
 from resolvers.cases.common import VISIBILITY, case_gid, level_name, level_text
 from resolvers.cases.settings import CaseDomainSettings
 from resolvers.events import Change, changing
@@ -148,8 +148,9 @@ async def _tell(
 ) -> None:
     """One notification per recipient and colour: the case, or the list of their cases."""
     inbox: dict[tuple[int, WarningLevel], list[Case]] = defaultdict(list)
+    recipients = await warned_users_of(services, [case for case, _ in claimed])
     for case, level in claimed:
-        for user_id in await warned_users(services, case):
+        for user_id in recipients[case.id]:
             inbox[user_id, level].append(case)
     for (user_id, level), cases in sorted(inbox.items(), key=lambda item: item[0]):
         name = NAMES[level]
