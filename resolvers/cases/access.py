@@ -199,8 +199,10 @@ async def warned_users_of(services: Services, cases: Sequence[Case]) -> dict[int
     if any(holder is Holder.DESK for holder in holders.values()):
         query = Membership.filter(role__in=roles_granted(services, CASE_DISPATCH))
         desk = await column(query, "user_id", int)
-    leaders = await CaseLeader.filter(duty=LeaderDuty.IN_CHARGE).order_by("id").values_list(
-        "user_id", "category_id"
+    leaders = (
+        await CaseLeader.filter(duty=LeaderDuty.IN_CHARGE)
+        .order_by("id")
+        .values_list("user_id", "category_id")
     )
     found: dict[int, list[int]] = {}
     for case in cases:

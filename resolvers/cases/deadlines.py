@@ -37,7 +37,13 @@ from resolvers.periodic import Periodic
 from resolvers.services import Services
 from tenants.scoping import street_scope, unscoped
 
-BATCH = 200
+BATCH = 500
+# What a warning reads of a claimed case (its step, its audit entry, who is told, the text).
+_CLAIMED = (
+    "id", "title", "category_id", "level", "state", "round", "stint", "due_at", "warned_level",
+    "handler_id", "grid_id", "community_id", "department_id", "district_department_id",
+    "leader_id",
+)  # fmt: skip
 NAMES = {WarningLevel.YELLOW: "yellow", WarningLevel.RED: "red"}
 
 
@@ -71,6 +77,7 @@ async def _warn(services: Services, ids: Sequence[int]) -> int:
             )
             .select_for_update(skip_locked=True)
             .order_by("id")
+            .only(*_CLAIMED)
         )
         claimed: list[tuple[Case, WarningLevel]] = []
         for case in cases:
