@@ -9,6 +9,10 @@ notifications of a new case, a hand-over and a warning.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
 from core.errors import DomainError, ErrorCode
 from models.accounts import Membership
 from models.cases import (
@@ -146,6 +150,89 @@ async def leader_for(category_id: int, duty: LeaderDuty) -> int | None:
     """The street leader with this duty for the category (one for the category first, else
     one for every category)."""
     rows = await CaseLeader.filter(duty=duty).order_by("id").values_list("user_id", "category_id")
+    return _leader_among(rows, category_id)
+
+
+async def warned_users(services: Services, case: Case) -> list[int]:
+    """Who a deadline warning goes to: the handler (who signed, else the handling party) and
+    their leader in charge (分管领导)."""
+    return (await warned_users_of(services, [case]))[case.id]
+
+
+async def _members(query: Any, key: str, ids: set[int]) -> dict[int, list[int]]:
+    """``user_id`` of the rows whose ``key`` is one of ``ids``, by that key (one query)."""
+    found: dict[int, list[int]] = defaultdict(list)
+    if ids:
+        for owner, user_id in await query.filter(**{f"{key}__in": sorted(ids)}).values_list(
+            key, "user_id"
+        ):
+            found[int(owner)].append(int(user_id))
+    return found
+
+
+async def warned_users_of(services: Services, cases: Sequence[Case]) -> dict[int, list[int]]:
+    """``warned_users`` of many cases at once, by case id: a query per kind of handling party
+    and one for the leaders in charge, however many cases (the deadline scanner's batch)."""
+    unsigned = [case for case in cases if case.handler_id is None]
+    holders = {case.id: holder_of(case) for case in unsigned}
+
+    def wanted(holder: Holder, attribute: str) -> set[int]:
+        return {
+            value
+            for case in unsigned
+            if holders[case.id] is holder and (value := getattr(case, attribute)) is not None
+        }
+
+    grids = await _members(GridAssignment.all(), "grid_id", wanted(Holder.GRID, "grid_id"))
+    communities = await _members(
+        CommunityAssignment.all(), "community_id", wanted(Holder.COMMUNITY, "community_id")
+    )
+    departments = await _members(
+        DepartmentMember.all(), "department_id", wanted(Holder.DEPARTMENT, "department_id")
+    )
+    districts = await _members(
+        DistrictDepartmentMember.all(),
+        "department_id",
+        wanted(Holder.DISTRICT, "district_department_id"),
+    )
+    desk: list[int] = []
+    if any(holder is Holder.DESK for holder in holders.values()):
+        query = Membership.filter(role__in=roles_granted(services, CASE_DISPATCH))
+        desk = await column(query, "user_id", int)
+    leaders = (
+        await CaseLeader.filter(duty=LeaderDuty.IN_CHARGE)
+        .order_by("id")
+        .values_list("user_id", "category_id")
+    )
+    found: dict[int, list[int]] = {}
+    for case in cases:
+        recipients: set[int] = set()
+        if case.handler_id is not None:
+            recipients.add(case.handler_id)
+        else:
+            holder = holders[case.id]
+            if holder is Holder.GRID:
+                recipients.update(grids.get(case.grid_id or 0, []))
+            elif holder is Holder.COMMUNITY:
+                recipients.update(communities.get(case.community_id or 0, []))
+            elif holder is Holder.LEADER:
+                recipients.update([case.leader_id] if case.leader_id else [])
+            elif holder is Holder.DEPARTMENT:
+                recipients.update(departments.get(case.department_id or 0, []))
+            elif holder is Holder.DISTRICT:
+                recipients.update(districts.get(case.district_department_id or 0, []))
+            else:
+                recipients.update(desk)
+        leader = _leader_among(leaders, case.category_id)
+        if leader is not None:
+            recipients.add(leader)
+        found[case.id] = sorted(recipients)
+    return found
+
+
+def _leader_among(rows: Sequence[tuple[Any, Any]], category_id: int) -> int | None:
+    """``leader_for`` over rows read once: the category's own leader first, else the first
+    for every category."""
     general = None
     for user_id, category in rows:
         if category == category_id:
@@ -153,17 +240,3 @@ async def leader_for(category_id: int, duty: LeaderDuty) -> int | None:
         if category is None and general is None:
             general = int(user_id)
     return general
-
-
-async def warned_users(services: Services, case: Case) -> list[int]:
-    """Who a deadline warning goes to: the handler (who signed, else the handling party) and
-    their leader in charge (分管领导)."""
-    recipients: set[int] = set()
-    if case.handler_id is not None:
-        recipients.add(case.handler_id)
-    else:
-        recipients.update(await party_users(services, case))
-    leader = await leader_for(case.category_id, LeaderDuty.IN_CHARGE)
-    if leader is not None:
-        recipients.add(leader)
-    return sorted(recipients)

@@ -28,7 +28,7 @@ from models.cases import (
     StepAction,
     WarningLevel,
 )
-from resolvers.cases.access import warned_users
+from resolvers.cases.access import warned_users_of
 from resolvers.cases.common import VISIBILITY, case_gid, level_name, level_text
 from resolvers.cases.settings import CaseDomainSettings
 from resolvers.events import Change, changing
@@ -37,7 +37,13 @@ from resolvers.periodic import Periodic
 from resolvers.services import Services
 from tenants.scoping import street_scope, unscoped
 
-BATCH = 200
+BATCH = 500
+# What a warning reads of a claimed case (its step, its audit entry, who is told, the text).
+_CLAIMED = (
+    "id", "title", "category_id", "level", "state", "round", "stint", "due_at", "warned_level",
+    "handler_id", "grid_id", "community_id", "department_id", "district_department_id",
+    "leader_id",
+)  # fmt: skip
 NAMES = {WarningLevel.YELLOW: "yellow", WarningLevel.RED: "red"}
 
 
@@ -71,6 +77,7 @@ async def _warn(services: Services, ids: Sequence[int]) -> int:
             )
             .select_for_update(skip_locked=True)
             .order_by("id")
+            .only(*_CLAIMED)
         )
         claimed: list[tuple[Case, WarningLevel]] = []
         for case in cases:
@@ -148,8 +155,9 @@ async def _tell(
 ) -> None:
     """One notification per recipient and colour: the case, or the list of their cases."""
     inbox: dict[tuple[int, WarningLevel], list[Case]] = defaultdict(list)
+    recipients = await warned_users_of(services, [case for case, _ in claimed])
     for case, level in claimed:
-        for user_id in await warned_users(services, case):
+        for user_id in recipients[case.id]:
             inbox[user_id, level].append(case)
     for (user_id, level), cases in sorted(inbox.items(), key=lambda item: item[0]):
         name = NAMES[level]

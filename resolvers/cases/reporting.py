@@ -11,6 +11,9 @@ before the transaction, so a refused report writes nothing, files included.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
 
 from core import validators
 from core.errors import ErrorCode, Refused
@@ -81,11 +84,12 @@ class Reporter:
 
 
 async def _grid(new: NewCase, hint: int | None, require_grid: bool) -> int | None:
-    if new.longitude is not None and new.latitude is not None and await geo.streets_have_outlines():
+    if new.longitude is not None and new.latitude is not None:
+        # A grid found means the street has outlines: ask whether it has any only when not.
         found = await geo.grid_of_point(new.longitude, new.latitude)
         if found is not None:
             return found
-        if require_grid:
+        if require_grid and await geo.streets_have_outlines():
             raise Refused(CaseCode.OUTSIDE_GRIDS, "case.outside_grids", "location")
     if new.grid_id is not None:
         if not await Grid.exists(id=new.grid_id):
@@ -94,19 +98,12 @@ async def _grid(new: NewCase, hint: int | None, require_grid: bool) -> int | Non
     return hint
 
 
-async def file_case(
-    services: Services,
-    new: NewCase,
-    who: Reporter,
-    uploads: Uploads = Uploads(),
-    *,
-    actor: User | None = None,
-    solved: str | None = None,
-) -> Case:
-    """Create a case in the current street, from any channel: the operations below (for a
-    signed-in ``actor``), or one with no account behind it (an Open311 client's key, the
-    demo). With ``solved`` (what was done) it is recorded as resolved at the grid on the
-    spot."""
+async def _checked(
+    new: NewCase, who: Reporter, solved: str | None, now: datetime
+) -> tuple[Case, str | None]:
+    """The unsaved case, every check passed and its first deadlines computed (refuses a date
+    beyond the holiday calendar), and what was done, checked; the street's settings read
+    once."""
     title = validators.text(new.title, "title", max_length(Case, "title"))
     description = validators.text(
         new.description, "description", max_length(Case, "description"), required=False
@@ -133,7 +130,6 @@ async def file_case(
             raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId")
         if await lowest_level(new.urgency, category.id) > CaseLevel.GRID:
             raise Refused(CaseCode.CLOSURE_LEVEL, "case.closure_level", "urgency")
-    now = services.clock.now()
     case = Case(
         title=title,
         description=description,
@@ -159,7 +155,27 @@ async def file_case(
         reported_at=now,
         updated_at=now,
     )
-    await new_stint(case, level, now)  # refuses a date beyond the holiday calendar
+    await new_stint(case, level, now, rules)
+    return case, solved
+
+
+async def file_case(
+    services: Services,
+    new: NewCase,
+    who: Reporter,
+    uploads: Uploads = Uploads(),
+    *,
+    actor: User | None = None,
+    solved: str | None = None,
+) -> Case:
+    """Create a case in the current street, from any channel: the operations below (for a
+    signed-in ``actor``), or one with no account behind it (an Open311 client's key, the
+    demo). With ``solved`` (what was done) it is recorded as resolved at the grid on the
+    spot."""
+    now = services.clock.now()
+    async with in_transaction():  # the checks' reads: one row scope (PostgreSQL) for them all
+        case, solved = await _checked(new, who, solved, now)
+    level = CaseLevel(case.level)
     async with staged_media(services, current_street_id(), uploads) as media:
         async with changing(services, actor) as change:
             await case.save()

@@ -138,10 +138,14 @@ def plan(at: datetime, days: tuple[int, int], yellow_percent: int) -> Deadlines:
     )
 
 
-async def new_stint(case: Case, level: CaseLevel, at: datetime) -> Deadlines:
+async def new_stint(
+    case: Case, level: CaseLevel, at: datetime, rules: StreetRules | None = None
+) -> Deadlines:
     """Start a new handling stint of ``case`` at ``level`` (unsaved): new deadlines, the warning
-    counter back to none. Raises ``CALENDAR_RANGE`` beyond the holiday calendar."""
-    rules = await street_rules()
+    counter back to none. Raises ``CALENDAR_RANGE`` beyond the holiday calendar. ``rules``: the
+    street's settings when the caller has read them already (read once per request)."""
+    if rules is None:
+        rules = await street_rules()
     found = plan(at, await days_for(level, case.urgency, case.category_id), rules.yellow_percent)
     case.level = level
     case.arrived_at = at

@@ -19,6 +19,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
 from core.clock import LOCAL_TZ
 from core.errors import ErrorCode, Refused
@@ -155,20 +156,21 @@ async def queue(
     """The handler's queue (我的待办): to sign, in progress, overdue, by urgency."""
     services = caller.services
     now = services.clock.now()
-    query = RULES.rows(caller, Case.filter(state__in=list(OPEN_STATES))).filter(
-        await mine_to_handle(caller)
-    )
-    if kind is QueueKind.TO_SIGN:
-        query = query.filter(state=CaseState.PENDING)
-    elif kind is QueueKind.IN_PROGRESS:
-        query = query.filter(state=CaseState.HANDLING)
-    elif kind is QueueKind.OVERDUE:
-        query = query.filter(due_at__lt=now)
-    if urgencies:
-        query = query.filter(urgency__in=list(urgencies))
-    return await keyset_page(
-        query, first, after, services.settings.max_page_size, newest_first=True
-    )
+    async with in_transaction():  # its reads: one row scope (PostgreSQL) for them all
+        query = RULES.rows(caller, Case.filter(state__in=list(OPEN_STATES))).filter(
+            await mine_to_handle(caller)
+        )
+        if kind is QueueKind.TO_SIGN:
+            query = query.filter(state=CaseState.PENDING)
+        elif kind is QueueKind.IN_PROGRESS:
+            query = query.filter(state=CaseState.HANDLING)
+        elif kind is QueueKind.OVERDUE:
+            query = query.filter(due_at__lt=now)
+        if urgencies:
+            query = query.filter(urgency__in=list(urgencies))
+        return await keyset_page(
+            query, first, after, services.settings.max_page_size, newest_first=True
+        )
 
 
 async def desk_queue(

@@ -95,6 +95,24 @@ async def test_an_escalation_starts_the_warnings_again(
     assert await deadline_mail(cs, cs.community.id) == [("case.deadline.red", case)]
 
 
+async def test_cases_turning_together_each_warn_their_own_handling_party(
+    api: Api, services: Services, cs: CaseStreet, monday: FrozenClock
+) -> None:
+    signed = (await reported(api, cs))["id"]
+    await ok(api, cs, cs.chief, SIGN, {"caseId": signed})
+    at_grid = (await reported(api, cs))["id"]
+    at_community = (await reported(api, cs))["id"]
+    await ok(api, cs, cs.chief, SIGN, {"caseId": at_community})
+    await ok(api, cs, cs.chief, ESCALATE, {"caseId": at_community, "reason": "需社区协调"})
+    monday.advance(days=10)
+    assert await scan_case_deadlines(services) == 3  # one pass, one batch
+    red = "case.deadline.red"
+    assert await deadline_mail(cs, cs.worker.id) == [(red, at_grid)]  # the grid, unsigned
+    assert await deadline_mail(cs, cs.community.id) == [(red, at_community)]
+    assert await deadline_mail(cs, cs.chief.id) == [(red, None)]  # signed one + grid: a list
+    assert await deadline_mail(cs, cs.leader.id) == [(red, None)]  # all three: a list
+
+
 @needs_postgres
 async def test_two_scanners_racing_send_each_warning_exactly_once(
     api: Api, services: Services, cs: CaseStreet, monday: FrozenClock
