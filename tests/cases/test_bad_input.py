@@ -4,10 +4,12 @@ file is left on disk."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from core.clock import FrozenClock
 from resolvers.services import Services
 from tests.cases.support import (
     ESCALATE,
@@ -233,6 +235,18 @@ async def test_a_grid_outline_that_is_no_polygon(api: Api, cs: CaseStreet) -> No
             "field": "geometry",
         }
         assert await trace(cs.street.street_id) == before
+
+
+async def test_a_date_outside_the_holiday_calendar(
+    api: Api, cs: CaseStreet, monday: FrozenClock
+) -> None:
+    # The calendar ends with 2099 (the provisional one included): five working days from
+    # Monday 28 December 2099 reach 2100.
+    monday.current = datetime(2099, 12, 28, 1, 0, tzinfo=UTC)
+    payload = await refused(
+        api, cs, cs.resident, REPORT, report_input(cs), "CALENDAR_RANGE", "date"
+    )
+    assert "2100" in payload["message"] and "2099" in payload["message"]
 
 
 async def test_oversized_or_unsupported_media(api: Api, services: Services, cs: CaseStreet) -> None:
