@@ -69,7 +69,9 @@ async def scan_step_deadlines(services: Services) -> int:
             .values_list("id", "tenant_id")
         )
     items = [(int(cid), int(street_id)) for cid, street_id in rows]
-    return await each_in_street("bell step deadline", items, lambda cid: warn_consultation(services, cid))
+    return await each_in_street(
+        "bell step deadline", items, lambda cid: warn_consultation(services, cid)
+    )
 
 
 def level_at(c: Consultation, now: datetime) -> StepWarningLevel:
