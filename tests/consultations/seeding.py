@@ -91,6 +91,6 @@ async def seed_bell(services: Services, fixture: StreetFixture, index: int) -> N
         saved = clock.current  # type: ignore[attr-defined]
         clock.advance(days=30)  # type: ignore[attr-defined]
         try:
-            assert await deadlines.warn_consultation(services, late.id) == 1
+            await deadlines.warn_consultation(services, late.id)  # or the background scanner
         finally:
             clock.current = saved  # type: ignore[attr-defined]

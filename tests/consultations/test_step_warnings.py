@@ -45,6 +45,9 @@ query($id: ID!) {
   }
 }
 """
+STEP_FIGURES = """
+query($since: Date) { consultationFigures(since: $since) { stepDays { step averageDays count } } }
+"""
 
 
 @pytest.fixture
@@ -134,6 +137,11 @@ async def test_yellow_then_red_once_each_across_a_holiday(
     accepted = await ok(api, bs.staff, ACCEPT, id=cid)
     assert (accepted["stepDue"], accepted["lateness"]) == ("2026-06-26", "ON_TIME")
     assert (await shown(api, bs, cid))["warning"] == "NONE"
+    # the warnings on the timeline are no steps: 受理 took 5 days 15 hours from the ring
+    body = await call(api, bs.display, STEP_FIGURES, {"since": "2026-06-01"})
+    assert body["data"]["consultationFigures"]["stepDays"] == [
+        {"step": "ACCEPTED", "averageDays": 5.62, "count": 1}
+    ]
     await scan_step_deadlines(services)
     assert len(await warnings_of(bs, cid)) == 2
     move(api, wednesday, datetime(2026, 6, 26, 16, 0, tzinfo=UTC))  # Saturday 00:00
