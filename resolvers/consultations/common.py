@@ -73,8 +73,12 @@ def deadline_after(bell: StreetBell, step: Step, at: datetime) -> StepDeadline |
     path). Working days as ``due_after``; beyond the calendar's years the yellow line is the
     plain share of the time."""
     on = due_after(bell, step, local_date(at))
-    if on is None:
-        return None
+    return None if on is None else deadline_on(bell, on, at)
+
+
+def deadline_on(bell: StreetBell, on: date, at: datetime) -> StepDeadline:
+    """The deadline at the close of the day ``on`` for a step taken at ``at``, with its
+    yellow line."""
     due_at = calendar.local_midnight(on + calendar.DAY).astimezone(UTC)
     try:
         yellow_at = calendar.share_of(at, due_at, bell.yellow_percent)

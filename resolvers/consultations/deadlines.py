@@ -15,12 +15,16 @@ sends each warning. The next step sets ``warned_level`` back to 0 with its own d
 
 The scan reads only IDs and streets across every street, then handles each consultation in
 its street's scope and its own error boundary (``each_in_street``): one that cannot be read
-is logged and skipped, and every other, of its street and of any other, is warned.
+is logged and skipped, and every other, of its street and of any other, is warned. A
+consultation whose step was taken before the deadlines had instants (migration 0012: a
+``step_due`` day, no ``step_due_at``) gets them first, from its day and its last step taken.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from core.clock import local_date
 from core.i18n import translate
@@ -34,7 +38,8 @@ from models.consultations import (
     StepWarningLevel,
 )
 from models.people import CommunityAssignment
-from resolvers.consultations.common import consultation_gid
+from resolvers.consultations.common import consultation_gid, deadline_on
+from resolvers.consultations.settings import street_bell
 from resolvers.consultations.steps import OPEN, next_step
 from resolvers.consultations.views import STEP_NAMES
 from resolvers.events import Change, changing
@@ -59,7 +64,12 @@ async def scan_step_deadlines(services: Services) -> int:
     now = services.clock.now()
     with unscoped("the bell's step scanner serves every street"):
         # IDs only: the scan reads nothing a poison row could break (each item reads its row).
-        rows = (
+        undated = await Consultation.filter(
+            step__in=list(OPEN), step_due__not_isnull=True, step_due_at__isnull=True
+        ).values_list("id", "tenant_id")
+    await each_in_street("bell step deadline instants", _items(undated), _fill_instants)
+    with unscoped("the bell's step scanner serves every street"):
+        due = (
             await Consultation.filter(
                 step__in=list(OPEN),
                 warned_level__lt=StepWarningLevel.RED,
@@ -68,10 +78,35 @@ async def scan_step_deadlines(services: Services) -> int:
             .order_by("tenant_id", "id")
             .values_list("id", "tenant_id")
         )
-    items = [(int(cid), int(street_id)) for cid, street_id in rows]
     return await each_in_street(
-        "bell step deadline", items, lambda cid: warn_consultation(services, cid)
+        "bell step deadline", _items(due), lambda cid: warn_consultation(services, cid)
     )
+
+
+def _items(rows: Sequence[tuple[Any, ...]]) -> list[tuple[int, int]]:
+    """(consultation, street) pairs, street by street."""
+    pairs = [(int(row[0]), int(row[1])) for row in rows]
+    return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
+
+
+async def _fill_instants(consultation_id: int) -> int:
+    """The deadline instants of a step taken before they were kept: its ``step_due`` day's
+    close, and the yellow line from when the step was taken. Sends nothing (0)."""
+    c = await Consultation.filter(id=consultation_id, step_due_at=None).first()
+    if c is None or c.step_due is None:
+        return 0
+    taken = (
+        await ConsultationStep.filter(
+            consultation_id=c.id, step=c.step, warning=StepWarningLevel.NONE
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    due = deadline_on(await street_bell(), c.step_due, taken.at if taken else c.updated_at)
+    await Consultation.filter(id=c.id, step_due_at=None).update(
+        step_due_at=due.due_at, step_yellow_at=due.yellow_at
+    )
+    return 0
 
 
 def level_at(c: Consultation, now: datetime) -> StepWarningLevel:

@@ -219,3 +219,20 @@ async def test_a_broken_consultation_holds_up_no_other_street(
     finally:  # the background scanner would try it again
         with street_scope(sid):
             await _MEND.run(id=pk(broken))
+
+
+async def test_a_step_taken_before_deadlines_had_instants_is_warned_too(
+    api: Api, services: Services, wednesday: FrozenClock
+) -> None:
+    """A consultation left by migration 0012 with its ``step_due`` day and no instants gets
+    them from that day and its last step, then its warnings."""
+    bs = await warned_street(services, "legacy")
+    cid = (await ring(api, bs))["id"]
+    with street_scope(bs.sid):
+        await _MEND.run(id=pk(cid))
+    assert (await shown(api, bs, cid))["stepDueAt"] is None
+    move(api, wednesday, MONDAY_1130)
+    await scan_step_deadlines(services)
+    c = await shown(api, bs, cid)
+    assert datetime.fromisoformat(c["stepDueAt"]) == TUESDAY
+    assert (c["warning"], await warnings_of(bs, cid)) == ("YELLOW", [("ACCEPTED", 1)])
