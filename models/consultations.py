@@ -13,7 +13,7 @@ centre's terminal (``BellTerminal``) may only ring.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from tortoise import fields
@@ -107,6 +107,15 @@ class BellActivity(StrEnum):
     OTHER = "OTHER"
 
 
+class StepWarningLevel(IntEnum):
+    """A step's deadline warning: NONE, YELLOW 黄线提醒 (a share of its working time gone),
+    RED 红线示警 (its deadline passed)."""
+
+    NONE = 0
+    YELLOW = 1  # 黄线提醒
+    RED = 2  # 红线示警
+
+
 class Consultation(TenantModel):
     """One ring of the bell and its nine steps (协商事项).
 
@@ -115,7 +124,10 @@ class Consultation(TenantModel):
     elderly resident's behalf (``resident`` the resident it is for). ``office`` is the street
     office a non-consultation matter was routed to, ``case_id`` the case it became in the
     cases domain. ``step_due`` is the date the next step is due (working days per the street's
-    settings) and ``warned_level`` the deadline warning sent for it (1 yellow, 2 red).
+    settings), ``step_due_at`` the instant it ends (the close of that working day) and
+    ``step_yellow_at`` its yellow line (黄线: a share of the working time to it);
+    ``warned_level`` the deadline warning sent for it (1 yellow, 2 red), raised by the step
+    scanner under a row lock and set back to 0 by the next step.
     """
 
     id = fields.IntField(primary_key=True)
@@ -163,6 +175,8 @@ class Consultation(TenantModel):
     outcome = fields.TextField(validators=[MaxLengthValidator(10000)], default="")
     announcement = fields.TextField(validators=[MaxLengthValidator(10000)], default="")
     step_due = fields.DateField(null=True)
+    step_due_at = fields.DatetimeField(null=True)
+    step_yellow_at = fields.DatetimeField(null=True)
     warned_level = fields.SmallIntField(default=0)
     submitted_at = fields.DatetimeField()
     accepted_at = fields.DatetimeField(null=True)
@@ -185,12 +199,14 @@ class Consultation(TenantModel):
             ("tenant_id", "step"),
             ("tenant_id", "community_id"),
             ("tenant_id", "submitted_at"),
+            ("warned_level", "step_yellow_at"),
         )
 
 
 class ConsultationStep(TenantModel):
     """One step of a consultation's timeline (留痕): which step, who took it, when, a note and
-    what it recorded. The same step is also in the street's hash-chained audit log."""
+    what it recorded. The same step is also in the street's hash-chained audit log. An entry
+    with a ``warning`` is no step taken but a deadline warning sent while at ``step``."""
 
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[Street] = tenant_field("consultation_steps")
@@ -204,6 +220,7 @@ class ConsultationStep(TenantModel):
     at = fields.DatetimeField()
     note = fields.TextField(validators=[MaxLengthValidator(2000)], default="")
     detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    warning = fields.IntEnumField(StepWarningLevel, default=StepWarningLevel.NONE)
 
     consultation_id: int
     actor_id: int | None
@@ -211,6 +228,28 @@ class ConsultationStep(TenantModel):
     class Meta:
         table = "consultation_step"
         indexes = (("consultation_id", "at"),)
+
+
+class StepWarning(TenantModel):
+    """A step's deadline warning sent (黄线提醒 or 红线示警): at most one per consultation,
+    step and colour, so of several scanners racing only one writes it. ``step`` is the step
+    that was due (the one after the consultation's current step)."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("consultation_step_warnings")
+    consultation: fields.ForeignKeyRelation[Consultation] = fields.ForeignKeyField(
+        "gongzhi.Consultation", related_name="step_warnings", on_delete=fields.CASCADE
+    )
+    step = fields.CharEnumField(Step, max_length=16)
+    level = fields.IntEnumField(StepWarningLevel)
+    due_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField()
+
+    consultation_id: int
+
+    class Meta:
+        table = "consultation_step_warning"
+        unique_together = (("consultation", "step", "level"),)
 
 
 class Invitation(TenantModel):
@@ -392,7 +431,8 @@ class BellTerminal(TenantModel):
 
 class BellSettings(TenantModel):
     """A street's bell settings: its offices (六办三中心) for non-consultation matters, its
-    categories, and the working days each step may take (by the step it leads to)."""
+    categories, and the working days each step may take (by the step it leads to), with the
+    share of them after which the step's yellow line (黄线) is crossed."""
 
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[Street] = tenant_field("bell_settings")
@@ -400,6 +440,7 @@ class BellSettings(TenantModel):
     categories: fields.JSONField[list[str]] = fields.JSONField(default=list)
     step_days: fields.JSONField[dict[str, int]] = fields.JSONField(default=dict)
     yellow_days = fields.SmallIntField(default=1)
+    yellow_percent = fields.SmallIntField(default=80)
 
     class Meta:
         table = "bell_settings"

@@ -3,7 +3,8 @@ a step (the consultation's timeline, the audit chain and the event, in one unit 
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from core.clock import add_working_days as weekdays_after
@@ -57,6 +58,35 @@ def due_after(bell: StreetBell, step: Step, on: date) -> date | None:
         return weekdays_after(on, days)
 
 
+@dataclass(frozen=True)
+class StepDeadline:
+    """When the step after the current one is due: its day, the instant that day ends, and
+    its yellow line (黄线), a share of the working time to it."""
+
+    on: date
+    due_at: datetime
+    yellow_at: datetime
+
+
+def deadline_after(bell: StreetBell, step: Step, at: datetime) -> StepDeadline | None:
+    """The deadline of the step after ``step``, taken at ``at`` (None at the end or off the
+    path). Working days as ``due_after``; beyond the calendar's years the yellow line is the
+    plain share of the time."""
+    on = due_after(bell, step, local_date(at))
+    return None if on is None else deadline_on(bell, on, at)
+
+
+def deadline_on(bell: StreetBell, on: date, at: datetime) -> StepDeadline:
+    """The deadline at the close of the day ``on`` for a step taken at ``at``, with its
+    yellow line."""
+    due_at = calendar.local_midnight(on + calendar.DAY).astimezone(UTC)
+    try:
+        yellow_at = calendar.share_of(at, due_at, bell.yellow_percent)
+    except Refused:
+        yellow_at = at + (due_at - at) * bell.yellow_percent / 100
+    return StepDeadline(on, due_at, yellow_at)
+
+
 async def take_step(
     change: Change,
     consultation: Consultation,
@@ -71,7 +101,10 @@ async def take_step(
     audit entry and the event ``consultation.<step>``."""
     detail = detail or {}
     consultation.step = step
-    consultation.step_due = due_after(bell, step, local_date(change.at))
+    due = deadline_after(bell, step, change.at)
+    consultation.step_due = due.on if due else None
+    consultation.step_due_at = due.due_at if due else None
+    consultation.step_yellow_at = due.yellow_at if due else None
     consultation.warned_level = 0
     consultation.updated_at = change.at
     for name, value in (fields or {}).items():

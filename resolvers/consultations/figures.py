@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.columns import column
-from models.consultations import Classification, Consultation, ConsultationStep, Evaluation, Step
+from models.consultations import (
+    Classification,
+    Consultation,
+    ConsultationStep,
+    Evaluation,
+    Step,
+    StepWarningLevel,
+)
 from resolvers.consultations.steps import NINE_STEPS, SOLVED
 
 SATISFIED = 4
@@ -93,9 +100,10 @@ async def figures(
 async def _step_days(ids: list[int]) -> list[StepDays]:
     """For each of the nine steps after the ring: the average days from the step before."""
     timeline: dict[int, dict[Step, datetime]] = defaultdict(dict)
-    for cid, step, at in await ConsultationStep.filter(consultation_id__in=ids).values_list(
-        "consultation_id", "step", "at"
-    ):
+    taken_steps = ConsultationStep.filter(
+        consultation_id__in=ids, warning=StepWarningLevel.NONE
+    )  # a deadline warning on the timeline is no step taken
+    for cid, step, at in await taken_steps.values_list("consultation_id", "step", "at"):
         timeline[cid].setdefault(Step(step), at)
     spans: dict[Step, list[float]] = defaultdict(list)
     for taken in timeline.values():

@@ -47,6 +47,8 @@ DEFAULT_STEP_DAYS = {
     Step.EVALUATED: 10,
 }
 """Working days from one step to the next, by the step it leads to (受理 2 个工作日…)."""
+DEFAULT_YELLOW_PERCENT = 80
+"""The yellow line (黄线): this share of a step's working time gone."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class StreetBell:
     categories: tuple[str, ...]
     step_days: dict[Step, int]
     yellow_days: int
+    yellow_percent: int = DEFAULT_YELLOW_PERCENT
 
 
 async def street_bell() -> StreetBell:
@@ -64,6 +67,7 @@ async def street_bell() -> StreetBell:
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     step_days = dict(DEFAULT_STEP_DAYS)
     yellow = 1
+    percent = DEFAULT_YELLOW_PERCENT
     if row is not None:
         if row.offices:
             offices = {o["code"]: o["name"] for o in row.offices}
@@ -71,7 +75,8 @@ async def street_bell() -> StreetBell:
             categories = tuple(row.categories)
         step_days.update({Step(k): int(v) for k, v in row.step_days.items()})
         yellow = row.yellow_days
-    return StreetBell(offices, categories, step_days, yellow)
+        percent = row.yellow_percent
+    return StreetBell(offices, categories, step_days, yellow, percent)
 
 
 async def save(
@@ -79,9 +84,10 @@ async def save(
     offices: list[tuple[str, str]] | None,
     categories: list[str] | None,
     step_days: dict[Step, int] | None,
+    yellow_percent: int | None = None,
 ) -> BellSettings:
-    """A street's own offices, categories and step deadlines (each left as it is when
-    not given)."""
+    """A street's own offices, categories, step deadlines and yellow line (each left as it
+    is when not given)."""
     checked_offices = None
     if offices is not None:
         if not offices:
@@ -107,6 +113,10 @@ async def save(
         )
         for step, n in (step_days or {}).items()
     }
+    if yellow_percent is not None:
+        yellow_percent = validators.in_range(
+            yellow_percent, 1, 99, "yellowPercent", "consultation.yellow_percent"
+        )
     async with changing(caller.services, caller.user) as change:
         row = await BellSettings.first()
         if row is None:
@@ -116,10 +126,17 @@ async def save(
         if checked_categories is not None:
             row.categories = checked_categories
         row.step_days = {**row.step_days, **days}
+        if yellow_percent is not None:
+            row.yellow_percent = yellow_percent
         await row.save()
         await change.audit(
             "consultation.settings_changed",
             f"Street:{change.street_id}",
-            {"offices": len(row.offices), "categories": len(row.categories), "stepDays": days},
+            {
+                "offices": len(row.offices),
+                "categories": len(row.categories),
+                "stepDays": days,
+                **({"yellowPercent": yellow_percent} if yellow_percent is not None else {}),
+            },
         )
     return row

@@ -17,6 +17,7 @@ from models.consultations import (
     Evaluation,
     Invitation,
     Step,
+    StepWarning,
 )
 from resolvers.caller import Caller
 from resolvers.consultations import rows
@@ -42,6 +43,13 @@ def lateness(c: Consultation, on: date, yellow_days: int) -> Lateness:
 async def load_timelines(ids: Sequence[int]) -> list[list[ConsultationStep]]:
     found: dict[int, list[ConsultationStep]] = defaultdict(list)
     for row in await ConsultationStep.filter(consultation_id__in=list(ids)).order_by("at", "id"):
+        found[row.consultation_id].append(row)
+    return [found[i] for i in ids]
+
+
+async def load_step_warnings(ids: Sequence[int]) -> list[list[StepWarning]]:
+    found: dict[int, list[StepWarning]] = defaultdict(list)
+    for row in await StepWarning.filter(consultation_id__in=list(ids)).order_by("sent_at", "id"):
         found[row.consultation_id].append(row)
     return [found[i] for i in ids]
 

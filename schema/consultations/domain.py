@@ -3,11 +3,15 @@ meetings with QR check-in and minutes, the case library, the bell work log."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from core.errors import DomainError
 from policies.capabilities import consultations as capabilities
 from resolvers.consultations.codes import ConsultationCode
 from resolvers.consultations.common import require_consultation
+from resolvers.consultations.deadlines import BellDomainSettings, step_deadline_scanner
 from resolvers.consultations.demo import load_bell_demo
+from resolvers.services import Services
 from schema.caller import caller
 from schema.consultations.library import LibraryMutation, LibraryQuery
 from schema.consultations.mutations import ConsultationsMutation
@@ -15,7 +19,7 @@ from schema.consultations.queries import BellSettingsMutation, ConsultationsQuer
 from schema.consultations.subscriptions import ConsultationsSubscription
 from schema.consultations.types import Consultation
 from schema.context import Info
-from schema.domain import Domain, NodeKind
+from schema.domain import Domain, NodeKind, Task
 from schema.permissions import Can
 
 
@@ -25,6 +29,10 @@ async def _consultation(info: Info, pk: int) -> Consultation | None:
     except DomainError:
         return None
     return Consultation.from_model(row)
+
+
+def _tasks(services: Services) -> Sequence[Task]:
+    return (step_deadline_scanner(services),)
 
 
 DOMAIN = Domain(
@@ -37,5 +45,7 @@ DOMAIN = Domain(
     nodes={"Consultation": NodeKind(Can(capabilities.CONSULTATION_READ), _consultation)},
     capabilities=capabilities.CAPABILITIES,
     codes=ConsultationCode,
+    settings=BellDomainSettings,
+    tasks=_tasks,
     demo=load_bell_demo,
 )

@@ -13,6 +13,7 @@ from models.consultations import (
     PartyKind,
     RequesterKind,
     Step,
+    StepWarningLevel,
     Verdict,
 )
 
@@ -69,6 +70,12 @@ strawberry.enum(
     name="BellActivity",
     description="VISIT 走访 · CALL 电话 · COORDINATION 协调 · PROMOTION 宣传 · OTHER 其他.",
 )
+strawberry.enum(
+    StepWarningLevel,
+    name="StepWarningLevel",
+    description="A step's deadline: NONE 未到黄线 · YELLOW 黄线提醒 (most of its working time "
+    "gone) · RED 红线示警 (overdue).",
+)
 
 __all__ = [
     "BellActivity",
@@ -79,5 +86,6 @@ __all__ = [
     "PartyKind",
     "RequesterKind",
     "Step",
+    "StepWarningLevel",
     "Verdict",
 ]

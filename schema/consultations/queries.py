@@ -45,6 +45,9 @@ class BellSetup:
     categories: list[str]
     offices: list[BellOffice]
     step_days: list[StepDays]
+    yellow_percent: int = strawberry.field(
+        description="The yellow line (黄线): this percent of a step's working time gone."
+    )
 
 
 BellSetupPayload = Annotated[BellSetup | InputError, strawberry.union("BellSetupPayload")]
@@ -56,6 +59,7 @@ async def _setup() -> BellSetup:
         categories=list(bell.categories),
         offices=[BellOffice(code=c, name=n) for c, n in bell.offices.items()],
         step_days=[StepDays(step=s, working_days=n) for s, n in bell.step_days.items()],
+        yellow_percent=bell.yellow_percent,
     )
 
 
@@ -130,7 +134,8 @@ class BellSettingsMutation:
     @mutation(
         requires=Can(STREET_UPDATE),
         description="The street's own bell settings: offices for non-consultation matters, "
-        "categories, and the working days each step may take (given parts only).",
+        "categories, the working days each step may take and the yellow line, in percent "
+        "of them (given parts only).",
     )
     async def update_bell_settings(
         self,
@@ -138,11 +143,13 @@ class BellSettingsMutation:
         offices: list[BellOfficeInput] | None = None,
         categories: Annotated[list[str] | None, text_argument(m.Consultation, "category")] = None,
         step_days: list[StepDaysInput] | None = None,
+        yellow_percent: int | None = None,
     ) -> BellSetupPayload:
         await settings.save(
             caller(info),
             [(o.code, o.name) for o in offices] if offices is not None else None,
             list(categories) if categories is not None else None,
             {d.step: d.working_days for d in step_days} if step_days is not None else None,
+            yellow_percent,
         )
         return await _setup()

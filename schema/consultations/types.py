@@ -18,6 +18,7 @@ from models.accounts import User as UserRow
 from models.tenancy import Community as CommunityRow
 from policies.capabilities.consultations import CONSULTATION_HANDLE
 from resolvers.consultations import meetings, views
+from resolvers.consultations.deadlines import level_at
 from resolvers.consultations.settings import DEFAULT_OFFICES
 from schema.accounts.types import Account
 from schema.consultations.enums import (
@@ -28,6 +29,7 @@ from schema.consultations.enums import (
     PartyKind,
     RequesterKind,
     Step,
+    StepWarningLevel,
     Verdict,
 )
 from schema.context import Info
@@ -53,6 +55,10 @@ class TimelineEntry:
     step_name: str = strawberry.field(description="The step's name (提出协商申请, 受理…).")
     at: datetime
     note: str
+    warning: StepWarningLevel = strawberry.field(
+        description="NONE for a step taken; YELLOW or RED for a deadline warning sent while "
+        "at this step (黄线提醒、红线示警)."
+    )
     actor_id: strawberry.Private[int | None]
 
     @strawberry.field(description="Who took the step (none for a ring at a terminal).")
@@ -66,7 +72,25 @@ class TimelineEntry:
             step_name=views.STEP_NAMES[row.step],
             at=row.at,
             note=row.note,
+            warning=StepWarningLevel(row.warning),
             actor_id=row.actor_id,
+        )
+
+
+@strawberry.type(description="A step's deadline warning sent: 黄线提醒 or 红线示警, once each.")
+class StepWarning:
+    step: Step = strawberry.field(description="The step that was due.")
+    level: StepWarningLevel
+    due_at: datetime
+    sent_at: datetime
+
+    @classmethod
+    def from_model(cls, row: m.StepWarning) -> StepWarning:
+        return cls(
+            step=row.step,
+            level=StepWarningLevel(row.level),
+            due_at=row.due_at,
+            sent_at=row.sent_at,
         )
 
 
@@ -205,6 +229,9 @@ class Consultation(Node):
     announcement: str
     not_accepted_reason: str
     step_due: date | None = strawberry.field(description="When the next step is due.")
+    step_due_at: datetime | None = strawberry.field(
+        description="The instant the next step is due: the close of its last working day."
+    )
     submitted_at: datetime
     accepted_at: datetime | None
     announced_at: datetime | None
@@ -222,6 +249,18 @@ class Consultation(Node):
     def lateness(self, info: Info) -> Lateness:
         on = local_date(info.context.services.clock.now())
         return views.lateness(self.row, on, 1)
+
+    @strawberry.field(
+        description="The next step's deadline now: NONE, YELLOW once its yellow line (黄线, a "
+        "share of its working time) has passed, RED once it is overdue (红线)."
+    )
+    def warning(self, info: Info) -> StepWarningLevel:
+        return level_at(self.row, info.context.services.clock.now())
+
+    @strawberry.field(description="The step deadline warnings sent (黄线提醒、红线示警).")
+    async def step_warnings(self, info: Info) -> list[StepWarning]:
+        rows = await info.context.loaders.of(views.load_step_warnings).load(self.row.id)
+        return [StepWarning.from_model(r) for r in rows]
 
     @strawberry.field(description="The linked case (诉求) of a non-consultation matter.")
     def case_id(self) -> strawberry.ID | None:
@@ -288,6 +327,7 @@ class Consultation(Node):
             announcement=row.announcement,
             not_accepted_reason=row.not_accepted_reason,
             step_due=row.step_due,
+            step_due_at=row.step_due_at,
             submitted_at=row.submitted_at,
             accepted_at=row.accepted_at,
             announced_at=row.announced_at,

@@ -1,7 +1,7 @@
 """One row of every bell model in a street, by the bell's own operations (for the
 whole-model isolation test): the street's settings, a terminal, a ring taken through all nine
 steps by its handler and parties (timeline, invitations, meeting, evaluation), published to
-the library, and a bell log entry."""
+the library, a bell log entry, and a ring left past its deadline (a step warning)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from models.people import Building, CommunityAssignment, Compound, GridAssignmen
 from models.tenancy import Street
 from resolvers.caller import Caller
 from resolvers.consultations import (
+    deadlines,
     handling,
     library,
     meetings,
@@ -85,3 +86,11 @@ async def seed_bell(services: Services, fixture: StreetFixture, index: int) -> N
         )
         await library.publish(who(reviewer), case.id, None)
         await worklog.log_work(who(worker), worklog.BellActivity.VISIT, "走访1幢", None, c.id, None)
+        late = await ringing.ring(who(resident_user), draft)
+        clock = services.clock
+        saved = clock.current  # type: ignore[attr-defined]
+        clock.advance(days=30)  # type: ignore[attr-defined]
+        try:
+            await deadlines.warn_consultation(services, late.id)  # or the background scanner
+        finally:
+            clock.current = saved  # type: ignore[attr-defined]

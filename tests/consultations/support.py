@@ -19,6 +19,7 @@ from models.consultations import (
     Evaluation,
     Invitation,
     LibraryCase,
+    StepWarning,
 )
 from models.events import OutboxEvent
 from models.people import Building, CommunityAssignment, Compound, GridAssignment, GridDuty
@@ -305,6 +306,7 @@ MODELS = (
     Evaluation,
     LibraryCase,
     BellLogEntry,
+    StepWarning,
 )
 
 
