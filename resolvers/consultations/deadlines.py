@@ -16,7 +16,7 @@ sends each warning. The next step sets ``warned_level`` back to 0 with its own d
 The scan reads only IDs and streets across every street, then handles each consultation in
 its street's scope and its own error boundary (``each_in_street``): one that cannot be read
 is logged and skipped, and every other, of its street and of any other, is warned. A
-consultation whose step was taken before the deadlines had instants (migration 0012: a
+consultation whose step was taken before the deadlines had instants (migration 0011: a
 ``step_due`` day, no ``step_due_at``) gets them first, from its day and its last step taken.
 """
 

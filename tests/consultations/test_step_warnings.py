@@ -224,7 +224,7 @@ async def test_a_broken_consultation_holds_up_no_other_street(
 async def test_a_step_taken_before_deadlines_had_instants_is_warned_too(
     api: Api, services: Services, wednesday: FrozenClock
 ) -> None:
-    """A consultation left by migration 0012 with its ``step_due`` day and no instants gets
+    """A consultation left by migration 0011 with its ``step_due`` day and no instants gets
     them from that day and its last step, then its warnings."""
     bs = await warned_street(services, "legacy")
     cid = (await ring(api, bs))["id"]
