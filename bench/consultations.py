@@ -65,6 +65,10 @@ LIBRARY = int(os.environ.get("BENCH_LIBRARY", "50000"))
 NOISE_STREETS = int(os.environ.get("BENCH_NOISE_STREETS", "2"))
 NOISE = int(os.environ.get("BENCH_NOISE", "5000"))
 QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
+KEEP = (
+    os.environ.get("BENCH_KEEP_DATABASE") == "1"
+)  # keep the PostgreSQL database (its name to stderr)
+SQLITE = os.environ.get("BENCH_SQLITE", "1") != "0"  # 0: PostgreSQL only
 LIST_ROWS = 120
 SIMILAR = "query($t: String!) { similarCases(text: $t) { score case { id } } }"
 LIST = """
@@ -300,11 +304,15 @@ async def main() -> None:
             base = pg_url.rsplit("/", 1)[0]
             figures["postgres"] = await run(f"{base}/{name}", "postgres")
         finally:
-            conn = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://", 1))
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await conn.close()
-    with tempfile.TemporaryDirectory() as folder:
-        figures["sqlite"] = await run(f"sqlite://{folder}/bench.sqlite3", "sqlite")
+            if KEEP:
+                say(f"postgres: kept database {name}")
+            else:
+                conn = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://", 1))
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await conn.close()
+    if SQLITE:
+        with tempfile.TemporaryDirectory() as folder:
+            figures["sqlite"] = await run(f"sqlite://{folder}/bench.sqlite3", "sqlite")
     print(json.dumps(figures, ensure_ascii=False))
 
 

@@ -68,21 +68,40 @@ _LIBRARY_SIZE = Statement(
     'SELECT count(*) AS "n", coalesce(sum("search_length"), 0) AS "length" '
     'FROM "library_case" WHERE "tenant_id" = :street AND "status" = \'PUBLISHED\''
 )
+CANDIDATES = 200
+"""On PostgreSQL, BM25 is computed in two passes. First each query term's cases are read
+from the GIN index (one index scan a term), which gives its document frequency, and the cases
+are ranked by BM25 as if every term frequency were 1 (IDF and length normalization: no
+case's vector is opened). Then only the best CANDIDATES of them are scored by the full BM25
+(term frequencies from their vectors). Opening the vector of every case that shares one
+term with the query (a frequent bigram is in thousands) was what made a large library slow;
+the cases a query should find share its rare terms, and are among the candidates."""
+
+_IDF = 'greatest(ln((CAST(:docs AS float8) - d."n" + 0.5) / (d."n" + 0.5)), 0.000001)'
 _SEARCH_POSTGRES = Statement(
-    """
-    WITH "found" AS MATERIALIZED (
-        SELECT c."id", c."search_length", c."search_vector" FROM "library_case" c
-        WHERE c."tenant_id" = :street AND c."status" = 'PUBLISHED'
-          AND c."search_vector" @@ to_tsquery('simple', :tsquery)
+    f"""
+    WITH "posting" AS MATERIALIZED (
+        SELECT q."term", c."id", c."search_length" AS "dl"
+        FROM unnest(CAST(ARRAY[:terms] AS text[])) AS q("term")
+        JOIN "library_case" c ON c."tenant_id" = :street AND c."status" = 'PUBLISHED'
+          AND c."search_vector" @@ to_tsquery('simple', q."term")
+    ), "df" AS MATERIALIZED (
+        SELECT "term", count(*) AS "n" FROM "posting" GROUP BY "term"
+    ), "candidate" AS MATERIALIZED (
+        SELECT p."id" FROM "posting" p JOIN "df" d ON d."term" = p."term"
+        GROUP BY p."id" ORDER BY sum({_IDF} * (CAST(:k1 AS float8) + 1)
+            / (1 + CAST(:k1 AS float8) * (1 - CAST(:b AS float8)
+               + CAST(:b AS float8) * p."dl" / CAST(:avgdl AS float8)))) DESC, p."id"
+        LIMIT :candidates
     ), "hits" AS (
-        SELECT f."id", f."search_length" AS "dl", u.lexeme AS "term",
+        SELECT c."id", c."search_length" AS "dl", u.lexeme AS "term",
                array_length(u.positions, 1) AS "tf"
-        FROM "found" f, unnest(f."search_vector") AS u
-        WHERE u.lexeme IN (:terms)
-    ), "df" AS (SELECT "term", count(*) AS "n" FROM "hits" GROUP BY "term")
+        FROM "library_case" c, unnest(c."search_vector") AS u
+        WHERE c."tenant_id" = :street AND c."id" IN (SELECT "id" FROM "candidate")
+          AND u.lexeme IN (:terms)
+    )
     SELECT h."id" AS "case_id",
-           sum(greatest(ln((CAST(:docs AS float8) - d."n" + 0.5) / (d."n" + 0.5)), 0.000001)
-               * h."tf" * (CAST(:k1 AS float8) + 1)
+           sum({_IDF} * h."tf" * (CAST(:k1 AS float8) + 1)
                / (h."tf" + CAST(:k1 AS float8) * (1 - CAST(:b AS float8)
                   + CAST(:b AS float8) * h."dl" / CAST(:avgdl AS float8)))) AS "score"
     FROM "hits" h JOIN "df" d ON d."term" = h."term"
@@ -151,8 +170,8 @@ async def similar(street_id: int, text: str, limit: int) -> list[Hit]:
     if docs == 0:
         return []
     rows = await _SEARCH_POSTGRES.fetch(
-        tsquery=" | ".join(found),
         terms=found,
+        candidates=CANDIDATES,
         docs=float(docs),
         avgdl=length / docs,
         k1=K1,
