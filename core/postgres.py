@@ -12,10 +12,13 @@ connection's settings by ``core.database``) says of the running code, always wit
 ``set_config(..., true)``: local to the transaction, so a connection goes back to the pool (or
 pgbouncer gives the server connection to someone else) with nothing left on it.
 
-* Inside a transaction (``in_transaction()``, so ``changing()``): before the first statement
-  over a street-owned table, and again whenever the scope has changed since (a street's first
-  records written inside ``unscoped()``), one ``SELECT set_config(...)``. A rolled-back
-  savepoint takes its settings with it, so the next statement sets them again.
+* Inside a transaction (``in_transaction()``, so ``changing()``): the scope active when it
+  begins goes with its ``BEGIN``, in the same round trip (``BEGIN; SELECT set_config(...)``,
+  the simple protocol); again, one ``SELECT set_config(...)``, before a statement over a
+  street-owned table only when the scope has changed since (a street's first records written
+  inside ``unscoped()``). A transaction begun with no scope sets it before its first such
+  statement. A rolled-back savepoint takes its settings with it, so the next statement sets
+  them again.
 * Outside a transaction (the ORM's plain reads), a statement over a street-owned table runs in
   a transaction of its own on the connection it is given: ``BEGIN; SELECT set_config(...)``
   (one round trip), the statement, ``COMMIT``. A statement over no street-owned table, or with
@@ -31,6 +34,7 @@ import functools
 import re
 from typing import Any, Protocol
 
+import asyncpg
 from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
 from tortoise.backends.base.client import (
     NestedTransactionContext,
@@ -38,6 +42,7 @@ from tortoise.backends.base.client import (
     TransactionContext,
     TransactionContextPooled,
 )
+from tortoise.backends.base_postgres.client import translate_exceptions
 
 TENANT_ID = "app.tenant_id"
 TENANT_IDS = "app.tenant_ids"
@@ -75,6 +80,31 @@ def set_config(setting: RowSetting) -> str:
         for name, value in zip((TENANT_ID, TENANT_IDS, SCOPE), setting, strict=True)
     )
     return f"SELECT {calls}"
+
+
+class ScopedConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg is untyped
+    """asyncpg's connection, whose next ``BEGIN`` can carry a statement of the simple protocol
+    with it (the transaction's row settings): one round trip, not two. asyncpg's own
+    transaction object still begins, commits and rolls back, and knows its state."""
+
+    _begin_with: str | None = None
+
+    async def begin_with(self, transaction: Any, statement: str) -> None:
+        """Start asyncpg's ``transaction`` (a top-level one, on this connection), its
+        ``BEGIN`` followed by ``statement``."""
+        self._begin_with = statement
+        try:
+            await transaction.start()
+        finally:
+            self._begin_with = None
+
+    async def execute(self, query: str, *args: Any, **kwargs: Any) -> str:
+        statement = self._begin_with
+        if statement is not None and not args and query == "BEGIN;":
+            self._begin_with = None
+            query = f"BEGIN; {statement}"
+        status: str = await super().execute(query, *args, **kwargs)
+        return status
 
 
 class _Applied:
@@ -196,6 +226,20 @@ class _ScopedTransaction(TransactionWrapper):
     def acquire_connection(self) -> Any:
         return _ScopedTransactionConnection(self)
 
+    @translate_exceptions
+    async def begin(self) -> None:
+        """Begin, with the active scope's settings in the same round trip (a savepoint, or a
+        transaction begun with no scope, sets them before its first statement that needs
+        them)."""
+        setting = self.row_scopes.active()
+        begin_with = getattr(self._connection, "begin_with", None)
+        if setting == NO_SCOPE or begin_with is None or self._connection.is_in_transaction():
+            await super().begin()
+            return
+        self.transaction = self._connection.transaction()
+        await begin_with(self.transaction, set_config(setting))
+        self.applied.setting = setting
+
     async def rollback(self) -> None:
         try:
             await super().rollback()
@@ -214,6 +258,8 @@ class _NoScopes:
 
 
 class PostgresClient(AsyncpgDBClient):
+    connection_class = ScopedConnection
+
     def __init__(self, *args: Any, row_scopes: RowScopes | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.row_scopes: RowScopes = row_scopes or _NoScopes()

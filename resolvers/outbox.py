@@ -257,8 +257,14 @@ class EventRelay:
                 rows = await _TRY_RELAY_LOCK.fetch(conn, lock=_RELAY_LOCK)
                 if not rows[0]["locked"]:
                     return 0  # another worker is sequencing right now
+            # An unsequenced row is unpublished too (publishing takes sequenced rows only): said
+            # here, the few unpublished rows are found through ``published_at``'s index, where
+            # ``position IS NULL`` alone scans every event kept (the log's whole retention).
             pending = await _rows(
-                OutboxEvent.filter(position=None).order_by("id").limit(BATCH).using_db(conn)
+                OutboxEvent.filter(position=None, published_at=None)
+                .order_by("id")
+                .limit(BATCH)
+                .using_db(conn)
             )
             if not pending:
                 return 0
