@@ -34,6 +34,7 @@ from pathlib import Path
 import httpx
 
 from bench.fanout import free_port, login, say, wait_http
+from core import notes
 
 REPEATS = 31  # within the staff budget: 31 × 2 + 100 × (31 × 30 / 2) = 46,562
 PAGES = """query($n: Int!) {
@@ -115,6 +116,7 @@ async def run(seconds: float, clients: int, mix: str) -> dict[str, object]:
         "GONGZHI_ENV": "production",
         "GONGZHI_DATABASE_URL": f"sqlite://{folder / 'abuse.sqlite3'}",
         "GONGZHI_SECRET_KEY": secrets.token_urlsafe(48),
+        "GONGZHI_AUDIT_SIGNING_KEY": notes.generate_signer("bench.gongzhi/audit").text,
         "GONGZHI_UPLOAD_DIR": str(folder / "uploads"),
         # The bench's clients are one person sending for a while: not the per-minute budget.
         "GONGZHI_QUERY_COST_PER_MINUTE": str(10**9),
