@@ -88,8 +88,14 @@ OUTSIDE_THE_HELPER = {
         "given for its row scope",
     ),
     ("core/postgres.py", "execute", "execute"): (
+        2,
+        "the PostgreSQL client's scoped connection passes the ORM's statement on; asyncpg's "
+        "connection sends a transaction's BEGIN with its row settings in one round trip",
+    ),
+    ("core/postgres.py", "<module>", "import asyncpg"): (
         1,
-        "the PostgreSQL client's scoped connection passes the ORM's statement on",
+        "the PostgreSQL client: its asyncpg connection class (the BEGIN that carries the row "
+        "settings)",
     ),
     ("core/postgres.py", "executemany", "executemany"): (
         1,
