@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from core.clock import add_working_days as weekdays_after
 from core.clock import local_date
-from core.errors import DomainError, ErrorCode, Refused
+from core.errors import DomainError, ErrorCode
 from core.ids import to_global_id
 from models.consultations import Consultation, ConsultationStep, Step
 from resolvers.caller import Caller
@@ -46,16 +45,13 @@ async def lock(caller: Caller, consultation_id: int) -> Consultation:
 
 def due_after(bell: StreetBell, step: Step, on: date) -> date | None:
     """When the step after ``step`` is due, in working days from ``on`` (statutory holidays
-    and swapped weekends as in the cases domain's calendar; Monday to Friday beyond the years
-    that calendar knows, rather than refusing the step)."""
+    and swapped weekends, the cases domain's calendar: provisional for a year not yet
+    published, refused with ``CALENDAR_RANGE`` after 2099)."""
     following = next_step(step)
     if following is None:
         return None
     days = bell.step_days.get(following, 5)
-    try:
-        return calendar.add_working_days(on, days)
-    except Refused:
-        return weekdays_after(on, days)
+    return calendar.add_working_days(on, days)
 
 
 @dataclass(frozen=True)
@@ -70,8 +66,7 @@ class StepDeadline:
 
 def deadline_after(bell: StreetBell, step: Step, at: datetime) -> StepDeadline | None:
     """The deadline of the step after ``step``, taken at ``at`` (None at the end or off the
-    path). Working days as ``due_after``; beyond the calendar's years the yellow line is the
-    plain share of the time."""
+    path). Working days as ``due_after``."""
     on = due_after(bell, step, local_date(at))
     return None if on is None else deadline_on(bell, on, at)
 
@@ -80,10 +75,7 @@ def deadline_on(bell: StreetBell, on: date, at: datetime) -> StepDeadline:
     """The deadline at the close of the day ``on`` for a step taken at ``at``, with its
     yellow line."""
     due_at = calendar.local_midnight(on + calendar.DAY).astimezone(UTC)
-    try:
-        yellow_at = calendar.share_of(at, due_at, bell.yellow_percent)
-    except Refused:
-        yellow_at = at + (due_at - at) * bell.yellow_percent / 100
+    yellow_at = calendar.share_of(at, due_at, bell.yellow_percent)
     return StepDeadline(on, due_at, yellow_at)
 
 
