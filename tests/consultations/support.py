@@ -319,7 +319,9 @@ async def written(street_id: int) -> dict[str, Any]:
             for model in MODELS
         }
         found["audit"] = await AuditEntry.filter(tenant_id=street_id).count()
-        found["events"] = await OutboxEvent.filter(tenant_id=street_id).count()
+        # The newest event, not their number: the relay prunes old published events.
+        newest = await OutboxEvent.filter(tenant_id=street_id).order_by("-id").first()
+        found["events"] = newest.id if newest else None
     return found
 
 

@@ -229,7 +229,11 @@ async def written(street_id: int, vote_id: str) -> dict[str, Any]:
             "turnout": await turnout_of(vote),
             "status": vote.status.value,
             "audit": await AuditEntry.filter(tenant_id=street_id).count(),
-            "events": await OutboxEvent.filter(tenant_id=street_id).count(),
+            # the newest event, not their number: the relay prunes old published events
+            "events": await OutboxEvent.filter(tenant_id=street_id)
+            .order_by("-id")
+            .first()
+            .values_list("id", flat=True),
         }
 
 
