@@ -56,6 +56,7 @@ from models.consultations import (
     Step,
 )
 from models.scoping import street_scope
+from models.sql import Statement
 from resolvers.consultations import search
 from tests.consultations.library_support import TEST_SET, publish_test_set
 from tests.consultations.support import bell_street
@@ -110,6 +111,23 @@ def clauses() -> list[str]:
         for text in (case["title"], case["summary"], case["outcome"]):
             found += [c for c in text.replace("。", "，").split("，") if c]
     return found
+
+
+POSTINGS = Statement(
+    'INSERT INTO "library_posting" ("tenant_id", "case_id", "term", "tf", "dl") '
+    'SELECT c."tenant_id", c."id", substr(t."term", length(\'s\' || c."tenant_id") + 1), '
+    'count(*), c."search_length" '
+    'FROM "library_case" c CROSS JOIN LATERAL unnest(string_to_array(c."search", \' \')) '
+    'AS t("term") WHERE c."tenant_id" = :street AND c."consultation_id" IN (:ids) '
+    'GROUP BY c."tenant_id", c."id", t."term", c."search_length"'
+)
+
+STATS = Statement(
+    'INSERT INTO "library_stats" ("tenant_id", "documents", "length") '
+    'VALUES (:street, :n, :length) ON CONFLICT ("tenant_id") DO UPDATE SET '
+    '"documents" = "library_stats"."documents" + excluded."documents", '
+    '"length" = "library_stats"."length" + excluded."length"'
+)
 
 
 async def fill_library(street_id: int, count: int, rng: random.Random, owner: int) -> None:
@@ -172,7 +190,10 @@ async def fill_library(street_id: int, count: int, rng: random.Random, owner: in
                     )
                 )
             await LibraryCase.bulk_create(cases)
-            if not postgres:
+            await STATS.run(n=len(cases), length=sum(c.search_length for c in cases))
+            if postgres:  # their postings, as publishing writes them (SQLite's search: FTS5)
+                await POSTINGS.run(ids=ids)
+            else:
                 create, _, insert, _ = search._sqlite_statements(street_id)
                 await create.run()
                 made = await LibraryCase.filter(consultation_id__in=ids).values_list("id", "search")
@@ -243,7 +264,7 @@ async def run(database_url: str, label: str) -> dict[str, Any]:
                     pass
                 await fill_library(noise.street_id, NOISE, rng, bs.resident.id)
             if label == "postgres":  # as autovacuum would have, after a bulk load
-                await Tortoise.get_connection("default").execute_script("ANALYZE")
+                await Tortoise.get_connection("default").execute_script("VACUUM ANALYZE")
             say(f"{label}: similar cases")
             token = await api.login(bs.resident.username)
             queries = TEST_SET["queries"]

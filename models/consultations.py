@@ -349,8 +349,8 @@ class LibraryCase(TenantModel):
 
     ``search`` holds its text as search tokens (CJK character bigrams and single characters,
     street-prefixed, space separated) and ``search_length`` how many, for BM25: PostgreSQL
-    reads it through a GIN index on ``to_tsvector('simple', search)``, SQLite through the
-    street's FTS5 table ``library_search_<street>``.
+    reads its postings (``LibraryPosting``), SQLite the street's FTS5 table
+    ``library_search_<street>``.
     """
 
     id = fields.IntField(primary_key=True)
@@ -379,6 +379,42 @@ class LibraryCase(TenantModel):
     class Meta:
         table = "library_case"
         indexes = (("tenant_id", "status"),)
+
+
+class LibraryPosting(TenantModel):
+    """案例库检索词: one search term of a published library case, how often the case has it
+    (``tf``) and the case's length in terms (``dl``), for BM25 on PostgreSQL, which reads a
+    query's terms from one covering index (street, term) and never opens a case's row."""
+
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("library_postings")
+    case: fields.ForeignKeyRelation[LibraryCase] = fields.ForeignKeyField(
+        "gongzhi.LibraryCase", related_name="postings", on_delete=fields.CASCADE
+    )
+    term = fields.CharField(max_length=72)
+    tf = fields.IntField()
+    dl = fields.IntField()
+
+    case_id: int
+
+    class Meta:
+        table = "library_posting"
+
+
+class LibraryStats(TenantModel):
+    """案例库统计: how many cases the street's library has published and their total length in
+    search terms (BM25's document count and average length), kept by publishing, so a search
+    does not count the library first."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = fields.OneToOneField(
+        "gongzhi.Street", related_name="library_stats", on_delete=fields.RESTRICT
+    )
+    documents = fields.IntField(default=0)
+    length = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "library_stats"
 
 
 class BellLogEntry(TenantModel):

@@ -118,7 +118,7 @@ async def publish(caller: Caller, case_id: int, text: CaseText | None) -> Librar
         case.published_by_id = caller.user.id
         case.published_at = change.at
         await case.save()
-        await search.index(case.id, case.search)
+        await search.index(case.id, case.search, case.search_length)
         await change.record("consultation.case_published", case_gid(case.id), {"title": case.title})
     return case
 

@@ -10,9 +10,11 @@ The terms are stored in ``LibraryCase.search`` (space separated); a query asks f
 (its single characters only when it has no bigram), ranked with BM25
 (k1 = 1.2, b = 0.75, as SQLite FTS5's ``bm25()``): on SQLite by FTS5 itself, in the street's
 own table ``library_search_<street>`` (its rowid the case's ID, made when the street publishes
-its first case), on PostgreSQL by the same formula over the rows a GIN index on
-``to_tsvector('simple', search)`` finds. The document count, average length and each term's
-document frequency are the street's own on both. So both give the same ranking, within rounding.
+its first case), on PostgreSQL by the same formula over the street's postings
+(``library_posting``: term, case, term frequency, case length), which one covering index
+(street, term) gives without opening a case. The document count, average length and each
+term's document frequency are the street's own on both. So both give the same ranking, within
+rounding.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from tortoise import connections
 
+from models.consultations import LibraryPosting, LibraryStats
 from models.sql import Statement
 from tenants.scoping import current_street_id
 
@@ -31,6 +35,8 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 K1, B = 1.2, 0.75
 MAX_QUERY_TERMS = 200
+MAX_WORD = 64
+"""A longer run of letters or digits (a pasted link) is one term of its first 64."""
 
 
 def terms(text: str) -> list[str]:
@@ -40,7 +46,7 @@ def terms(text: str) -> list[str]:
         codes = [f"{ord(ch):x}" for ch in run]
         found.extend(f"u{c}" for c in codes)
         found.extend(f"b{a}x{b}" for a, b in itertools.pairwise(codes))
-    found.extend(f"w{word.lower()}" for word in _WORD.findall(_CJK.sub(" ", text)))
+    found.extend(f"w{word.lower()[:MAX_WORD]}" for word in _WORD.findall(_CJK.sub(" ", text)))
     return found
 
 
@@ -64,50 +70,34 @@ class Hit:
     score: float  # higher is closer
 
 
-_LIBRARY_SIZE = Statement(
-    'SELECT count(*) AS "n", coalesce(sum("search_length"), 0) AS "length" '
-    'FROM "library_case" WHERE "tenant_id" = :street AND "status" = \'PUBLISHED\''
+_COUNT_PUBLISHED = Statement(
+    'INSERT INTO "library_stats" ("tenant_id", "documents", "length") VALUES (:street, 1, :length) '
+    'ON CONFLICT ("tenant_id") DO UPDATE SET "documents" = "library_stats"."documents" + 1, '
+    '"length" = "library_stats"."length" + excluded."length"'
 )
-CANDIDATES = 200
-"""On PostgreSQL, BM25 is computed in two passes. First each query term's cases are read
-from the GIN index (one index scan a term), which gives its document frequency, and the cases
-are ranked by BM25 as if every term frequency were 1 (IDF and length normalization: no
-case's vector is opened). Then only the best CANDIDATES of them are scored by the full BM25
-(term frequencies from their vectors). Opening the vector of every case that shares one
-term with the query (a frequent bigram is in thousands) was what made a large library slow;
-the cases a query should find share its rare terms, and are among the candidates."""
+"""One more published case in the street's library size: one statement, safe when two
+reviewers publish at once (the row is the street's, made by its first case)."""
 
-_IDF = 'greatest(ln((CAST(:docs AS float8) - d."n" + 0.5) / (d."n" + 0.5)), 0.000001)'
 _SEARCH_POSTGRES = Statement(
-    f"""
+    """
     WITH "posting" AS MATERIALIZED (
-        SELECT q."term", c."id", c."search_length" AS "dl"
-        FROM unnest(CAST(ARRAY[:terms] AS text[])) AS q("term")
-        JOIN "library_case" c ON c."tenant_id" = :street AND c."status" = 'PUBLISHED'
-          AND c."search_vector" @@ to_tsquery('simple', q."term")
-    ), "df" AS MATERIALIZED (
-        SELECT "term", count(*) AS "n" FROM "posting" GROUP BY "term"
-    ), "candidate" AS MATERIALIZED (
-        SELECT p."id" FROM "posting" p JOIN "df" d ON d."term" = p."term"
-        GROUP BY p."id" ORDER BY sum({_IDF} * (CAST(:k1 AS float8) + 1)
-            / (1 + CAST(:k1 AS float8) * (1 - CAST(:b AS float8)
-               + CAST(:b AS float8) * p."dl" / CAST(:avgdl AS float8)))) DESC, p."id"
-        LIMIT :candidates
-    ), "hits" AS (
-        SELECT c."id", c."search_length" AS "dl", u.lexeme AS "term",
-               array_length(u.positions, 1) AS "tf"
-        FROM "library_case" c, unnest(c."search_vector") AS u
-        WHERE c."tenant_id" = :street AND c."id" IN (SELECT "id" FROM "candidate")
-          AND u.lexeme IN (:terms)
+        SELECT "term", "case_id", CAST("tf" AS float8) AS "tf", CAST("dl" AS float8) AS "dl"
+        FROM "library_posting" WHERE "tenant_id" = :street AND "term" IN (:terms)
+    ), "idf" AS (
+        SELECT "term", greatest(ln((CAST(:docs AS float8) - count(*) + 0.5)
+                                   / (count(*) + 0.5)), 0.000001) AS "idf"
+        FROM "posting" GROUP BY "term"
     )
-    SELECT h."id" AS "case_id",
-           sum({_IDF} * h."tf" * (CAST(:k1 AS float8) + 1)
-               / (h."tf" + CAST(:k1 AS float8) * (1 - CAST(:b AS float8)
-                  + CAST(:b AS float8) * h."dl" / CAST(:avgdl AS float8)))) AS "score"
-    FROM "hits" h JOIN "df" d ON d."term" = h."term"
-    GROUP BY h."id" ORDER BY "score" DESC, h."id" LIMIT :limit
+    SELECT p."case_id", sum(i."idf" * p."tf" * (CAST(:k1 AS float8) + 1)
+               / (p."tf" + CAST(:k1 AS float8) * (1 - CAST(:b AS float8)
+                  + CAST(:b AS float8) * p."dl" / CAST(:avgdl AS float8)))) AS "score"
+    FROM "posting" p JOIN "idf" i ON i."term" = p."term"
+    GROUP BY p."case_id" ORDER BY "score" DESC, p."case_id" LIMIT :limit
     """
 )
+"""BM25 in one pass over the query terms' postings: each term's are one range of the covering
+index (an index-only scan), which gives its document frequency too; the arithmetic is in
+float8 (numeric arithmetic over tens of thousands of postings was most of the time)."""
 
 
 def fts_table(street_id: int) -> str:
@@ -144,11 +134,18 @@ def _postgres() -> bool:
     return connections.get("default").capabilities.dialect == "postgres"
 
 
-async def index(case_id: int, search: str) -> None:
-    """Make a published case findable (SQLite: its FTS5 row; PostgreSQL: the GIN index on the
-    row itself keeps up)."""
+async def index(case_id: int, search: str, length: int) -> None:
+    """Make a published case findable: its postings (what PostgreSQL reads; SQLite keeps them
+    too, so both hold the same rows) and, on SQLite, its FTS5 row."""
+    street_id = current_street_id()
+    prefix = f"s{street_id}"
+    counts = Counter(t[len(prefix) :] for t in search.split() if t.startswith(prefix))
+    await LibraryPosting.bulk_create(
+        [LibraryPosting(case_id=case_id, term=t, tf=n, dl=length) for t, n in counts.items()]
+    )
+    await _COUNT_PUBLISHED.run(length=length)
     if not _postgres():
-        create, _, insert, _ = _sqlite_statements(current_street_id())
+        create, _, insert, _ = _sqlite_statements(street_id)
         await create.run()
         await insert.run(search=search, case=case_id)
 
@@ -165,13 +162,13 @@ async def similar(street_id: int, text: str, limit: int) -> list[Hit]:
         match = " OR ".join(f'"{t}"' for t in found)
         rows = await search.fetch(match=match, limit=limit)
         return [Hit(int(r["case_id"]), -float(r["rank"])) for r in rows]
-    size = (await _LIBRARY_SIZE.fetch())[0]
-    docs, length = int(size["n"]), float(size["length"])
-    if docs == 0:
+    size = await LibraryStats.first()
+    if size is None or size.documents == 0:
         return []
+    docs, length = size.documents, float(size.length)
+    prefix = len(f"s{street_id}")
     rows = await _SEARCH_POSTGRES.fetch(
-        terms=found,
-        candidates=CANDIDATES,
+        terms=[token[prefix:] for token in found],
         docs=float(docs),
         avgdl=length / docs,
         k1=K1,

@@ -115,6 +115,19 @@ OUTSIDE_THE_HELPER = {
         "a migration on SQLite only: recreates two indexes of audit_entry its table rebuild "
         "dropped, no statement on rows",
     ),
+    ("migrations/0012_library_postings.py", "_postings", "execute_query"): (
+        1,
+        "a migration on SQLite, as the owner: reads every street's published library cases "
+        "once, to write their postings",
+    ),
+    ("migrations/0012_library_postings.py", "_postings", "execute_many"): (
+        1,
+        "a migration on SQLite, as the owner: each published case's postings, with its street",
+    ),
+    ("migrations/0012_library_postings.py", "_postings", "execute_script"): (
+        1,
+        "a migration on SQLite, as the owner: each street's library size, by street",
+    ),
     # The benchmarks create, fill and drop their own databases, and time a bare asyncpg
     # baseline; none of it runs in the app.
     ("bench/cases.py", "*", "*"): (None, "benchmark set-up on its own database"),
