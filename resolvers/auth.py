@@ -30,7 +30,7 @@ def _throttle_keys(username: str, client_address: str | None) -> list[str]:
     return keys
 
 
-async def _issue(services: Services, session: Session, user: User) -> SignedIn:
+async def issue_tokens(services: Services, session: Session, user: User) -> SignedIn:
     now = services.clock.now()
     access, access_exp = services.tokens.issue(user.id, session.id, "access", now)
     refresh, refresh_exp = services.tokens.issue(
@@ -86,7 +86,7 @@ async def login(
     session = await Session.create(
         user=user, created_at=now, expires_at=now + services.tokens.refresh_ttl
     )
-    return await _issue(services, session, user)
+    return await issue_tokens(services, session, user)
 
 
 def _invalid_refresh() -> Refused:
@@ -125,7 +125,7 @@ async def refresh(services: Services, refresh_token: str) -> SignedIn:
     if reused:  # committed: now every worker forgets the session
         await services.sessions.revoked(session_ids=[session.id])
         raise _invalid_refresh()
-    return await _issue(services, session, user)
+    return await issue_tokens(services, session, user)
 
 
 async def logout(services: Services, session_id: int) -> None:

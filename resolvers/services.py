@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from core.broker import Broker
 from core.clock import Clock, SystemClock
@@ -26,6 +26,9 @@ from resolvers.presence import Presence
 from resolvers.sessions import SessionCache
 from tenants.registry import StreetHook
 from tenants.streets import StreetDirectory
+
+if TYPE_CHECKING:
+    from resolvers.panels import PanelKind
 
 K = TypeVar("K")
 
@@ -50,6 +53,8 @@ class Services:
     """This worker's open WebSocket connections, per person (closed when a session ends)."""
     street_hooks: Sequence[StreetHook] = ()
     """What each domain writes into a new street (``tenants.registry.create_street``)."""
+    panels: Sequence[PanelKind] = ()
+    """Each domain's panel of the dashboard (``resolvers.panels``), in screen order."""
     sessions: SessionCache = field(default_factory=SessionCache)
     keep: dict[type, object] = field(default_factory=dict)
     """Per-process state a domain keeps, one object per class, made on first use
@@ -70,6 +75,7 @@ def build_services(
     *,
     vocabulary: Vocabulary,
     street_hooks: Sequence[StreetHook] = (),
+    panels: Sequence[PanelKind] = (),
 ) -> Services:
     settings.require_safe_secret()
     assert settings.secret_key
@@ -113,5 +119,6 @@ def build_services(
         vocabulary=vocabulary,
         presence=presence,
         street_hooks=tuple(street_hooks),
+        panels=tuple(sorted(panels, key=lambda kind: (kind.order, kind.key))),
         sessions=sessions,
     )

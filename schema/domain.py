@@ -21,6 +21,7 @@ from core.errors import ErrorCode as PlatformCode
 from core.settings import Settings, SettingsSection
 from policies.vocabulary import Capability, Vocabulary
 from resolvers.demo import DemoLoader
+from resolvers.panels import PanelKind
 from resolvers.services import Services
 from schema.context import Info
 from schema.permissions import Requirement
@@ -78,6 +79,9 @@ class Domain:
     on_street_created: StreetHook | None = None
     """Writes what a new street starts with (in the street's creating transaction) and
     returns what it wrote, for the street's first audit entry."""
+    panels: Sequence[PanelKind] = ()
+    """Its panels of the dashboard and the big screen (``resolvers/panels.py``): counts
+    and rates of a scope and period, never a person."""
     routes: Sequence[BaseRoute] = ()
     """HTTP routes it serves beside ``/graphql`` (a Starlette ``Route`` or ``Mount``, e.g. a
     standard API other systems speak), mounted by the app; a handler finds the services at
@@ -129,6 +133,17 @@ def demo_loaders(domains: Sequence[Domain]) -> list[DemoLoader]:
 
 def street_hooks(domains: Sequence[Domain]) -> list[StreetHook]:
     return [hook for domain in domains if (hook := domain.on_street_created) is not None]
+
+
+def panel_kinds(domains: Sequence[Domain]) -> list[PanelKind]:
+    """Every domain's dashboard panels; a panel key declared twice is refused."""
+    found: dict[str, PanelKind] = {}
+    for domain in domains:
+        for kind in domain.panels:
+            if kind.key in found:
+                raise ValueError(f"panel {kind.key} is declared twice ({domain.name})")
+            found[kind.key] = kind
+    return list(found.values())
 
 
 def background_tasks(domains: Sequence[Domain], services: Services) -> list[Task]:

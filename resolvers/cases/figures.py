@@ -25,14 +25,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 import geojson
 from tortoise import connections
 
-from core.clock import LOCAL_TZ, local_date
+from core.clock import local_date
+from core.periods import Period
 from core.validators import in_order, in_range
 from models.cases import Case, CaseLevel, CaseState
 from models.sql import Statement
@@ -65,22 +66,6 @@ _UNITS: dict[Unit, tuple[str, str, str]] = {
     Unit.COMMUNITY: ("community", "tenant_id", "community_id"),
     Unit.STREET: ("street", "id", "tenant_id"),
 }
-
-
-@dataclass(frozen=True)
-class Period:
-    """From one local date to another, both included, as the instants that bound it."""
-
-    first_day: date
-    last_day: date
-
-    @property
-    def since(self) -> datetime:
-        return datetime.combine(self.first_day, time(), LOCAL_TZ).astimezone(UTC)
-
-    @property
-    def until(self) -> datetime:
-        return datetime.combine(self.last_day + timedelta(days=1), time(), LOCAL_TZ).astimezone(UTC)
 
 
 def period_of(first_day: date | None, last_day: date | None, now: datetime) -> Period:

@@ -12,9 +12,11 @@ from resolvers.cases.access import visible_case
 from resolvers.cases.codes import CaseCode
 from resolvers.cases.deadlines import case_deadline_scanner
 from resolvers.cases.demo import load_cases_demo
+from resolvers.cases.panel import cases_panel
 from resolvers.cases.rules import load_case_rules_demo, start_street
 from resolvers.cases.settings import CaseDomainSettings
 from resolvers.demo import DemoStreetData
+from resolvers.panels import PanelKind
 from resolvers.services import Services
 from schema.caller import caller
 from schema.cases.figures import CaseFiguresQuery
@@ -74,5 +76,6 @@ DOMAIN = Domain(
     tasks=_tasks,
     demo=_demo,
     on_street_created=start_street,
+    panels=(PanelKind("cases", 10, cases_panel),),
     routes=(OPEN311,),
 )

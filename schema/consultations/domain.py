@@ -11,6 +11,8 @@ from resolvers.consultations.codes import ConsultationCode
 from resolvers.consultations.common import require_consultation
 from resolvers.consultations.deadlines import BellDomainSettings, step_deadline_scanner
 from resolvers.consultations.demo import load_bell_demo
+from resolvers.consultations.panel import consultations_panel
+from resolvers.panels import PanelKind
 from resolvers.services import Services
 from schema.caller import caller
 from schema.consultations.library import LibraryMutation, LibraryQuery
@@ -48,4 +50,5 @@ DOMAIN = Domain(
     settings=BellDomainSettings,
     tasks=_tasks,
     demo=load_bell_demo,
+    panels=(PanelKind("consultations", 20, consultations_panel),),
 )

@@ -113,6 +113,8 @@ DECISIONS = {
     "bell_log:write":      ".  .  x  x  .  .  .  .  .  .  .  .  .  .  .  .  .",
     "bell_log:read":       ".  .  x  x  x  x  .  x  x  .  .  .  .  .  .  .  .",
     "bell_terminal:manage":".  .  .  .  x  .  .  .  x  .  .  .  .  .  .  .  .",
+    "dashboard:read":     ".  .  .  .  x  x  .  x  x  x  x  .  .  x  .  x  .",
+    "screen:manage":      ".  .  .  .  .  .  .  .  x  .  .  .  .  .  .  .  .",
     "tenant:create":       ".  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  p",
     "tenant:read":         ".  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  p",
 }

@@ -1,0 +1,154 @@
+"""The dashboard (一屏统览): every domain's panel for one scope and period.
+
+A scope is the caller's street, one of its communities, or (for district accounts) the
+district: its streets read together in the read-only multi-street scope, never ``unscoped()``.
+A paired screen reads only the scope it was paired for. A period is today, this week (from
+Monday), this month, or a range of local dates (at most ``MAX_DAYS``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from core.clock import local_date
+from core.errors import DomainError, ErrorCode, Refused
+from core.validators import in_order, in_range
+from models.columns import column
+from models.scoping import street_scope, streets_scope
+from models.tenancy import Community, District, Street
+from policies.capabilities.tenancy import DISTRICT_READ
+from resolvers.caller import Caller
+from resolvers.cases.figures import Period
+from resolvers.owned import in_street
+from resolvers.panels import Panel, Scope, ScopeKind
+from resolvers.stats.codes import StatsCode
+from resolvers.stats.screens import screen_of
+
+MAX_DAYS = 366
+CACHE_SECONDS = 1.0
+
+
+class PeriodKind(StrEnum):
+    TODAY = "TODAY"  # 今日
+    THIS_WEEK = "THIS_WEEK"  # 本周 (from Monday)
+    THIS_MONTH = "THIS_MONTH"  # 本月
+    RANGE = "RANGE"  # 自定义: firstDay to lastDay
+
+
+def period_of(kind: PeriodKind, first: date | None, last: date | None, today: date) -> Period:
+    if kind is PeriodKind.TODAY:
+        return Period(today, today)
+    if kind is PeriodKind.THIS_WEEK:
+        return Period(today - timedelta(days=today.weekday()), today)
+    if kind is PeriodKind.THIS_MONTH:
+        return Period(today.replace(day=1), today)
+    if first is None or last is None:
+        raise Refused(ErrorCode.BAD_USER_INPUT, "stats.range_needs_dates", "firstDay")
+    in_order(first, last, "lastDay", "stats.period_order")
+    in_range((last - first).days + 1, 1, MAX_DAYS, "lastDay", "stats.period_too_long")
+    return Period(first, last)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    kind: ScopeKind
+    name: str
+    period: Period
+    panels: list[Panel]
+
+
+async def scope_of(
+    caller: Caller, kind: ScopeKind, community_id: int | None, period: Period
+) -> tuple[Scope, str]:
+    """The scope asked, checked: a screen's own, a community of the street, the district for
+    district accounts only."""
+    screen = await screen_of(caller.user)
+    if screen is not None:
+        own = ScopeKind.COMMUNITY if screen.community_id else ScopeKind.STREET
+        if kind is not own or (community_id or None) != screen.community_id:
+            raise Refused(StatsCode.SCREEN_SCOPE, "stats.screen_scope", "scope")
+    now = caller.services.clock.now()
+    street = caller.street
+    if kind is ScopeKind.DISTRICT:
+        if not caller.can(DISTRICT_READ.resource, DISTRICT_READ.action):
+            raise DomainError(ErrorCode.FORBIDDEN, field="scope")
+        ids = await column(Street.filter(district_id=street.district_id), "id", int)
+        district = await District.get(id=street.district_id)
+        return Scope(kind, tuple(sorted(ids)), None, period, now), district.name
+    if kind is ScopeKind.COMMUNITY:
+        if community_id is None:
+            raise Refused(ErrorCode.BAD_USER_INPUT, "stats.community_required", "communityId")
+        community = await in_street(Community, community_id, "communityId")
+        return Scope(kind, (street.id,), community.id, period, now), community.name
+    return Scope(kind, (street.id,), None, period, now), street.name
+
+
+async def build(
+    caller: Caller, scope: Scope, name: str, computed_after: float | None = None
+) -> Dashboard:
+    """Every domain's panel, in the scope's streets (the district's read-only together). A
+    live push (``computed_after``, the ``time.monotonic()`` of the event that woke it) takes
+    this worker's copy of the same scope and period when one was computed since: two hundred
+    screens woken by one case cost one computation. A query always computes."""
+    cache = caller.services.kept(DashboardCache)
+    key = (scope.kind, scope.street_ids, scope.community_id, scope.period)
+    if computed_after is not None:
+        found = cache.get(key, computed_after)
+        if found is not None:
+            return found
+    started = time.monotonic()
+    panels: list[Panel] = []
+    if scope.kind is ScopeKind.DISTRICT:
+        with streets_scope(scope.street_ids, "the district's dashboard (区级一屏)"):
+            for kind in caller.services.panels:
+                panels.append(await kind.build(scope))
+    else:
+        with street_scope(scope.street_ids[0], writable=False):
+            for kind in caller.services.panels:
+                panels.append(await kind.build(scope))
+    dashboard = Dashboard(scope.kind, name, scope.period, panels)
+    cache.put(key, dashboard, started)
+    return dashboard
+
+
+async def dashboard(
+    caller: Caller,
+    kind: ScopeKind,
+    community_id: int | None,
+    period: PeriodKind,
+    first_day: date | None,
+    last_day: date | None,
+) -> Dashboard:
+    today = local_date(caller.services.clock.now())
+    scope, name = await scope_of(
+        caller, kind, community_id, period_of(period, first_day, last_day, today)
+    )
+    return await build(caller, scope, name)
+
+
+class DashboardCache:
+    """A worker's dashboards of the last second, by scope and period: two hundred screens of
+    one street, pushed after the same case, cost one computation."""
+
+    def __init__(self) -> None:
+        self._kept: dict[object, tuple[float, Dashboard]] = {}
+
+    def get(self, key: object, computed_after: float | None = None) -> Dashboard | None:
+        found = self._kept.get(key)
+        if found is None or time.monotonic() - found[0] > CACHE_SECONDS:
+            return None
+        if computed_after is not None and found[0] < computed_after:
+            return None
+        return found[1]
+
+    def put(self, key: object, dashboard: Dashboard, started: float) -> None:
+        now = time.monotonic()
+        if len(self._kept) > 1000:
+            self._kept = {k: v for k, v in self._kept.items() if now - v[0] <= CACHE_SECONDS}
+        self._kept[key] = (started, dashboard)
+
+    def forget(self) -> None:
+        self._kept.clear()

@@ -1,0 +1,91 @@
+"""The dashboard through the API: a reported case moves today's figures; the scopes a caller
+may not ask for, and periods that are reversed or too long, are refused with their codes; and
+nothing a DISPLAY can read names a person."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from core.ids import to_global_id
+from tests.cases.support import CaseStreet, call, reported
+from tests.stats.support import DASHBOARD, figure, paired_screen
+from tests.support import Api, error_codes
+
+
+async def dashboard(api: Api, cs: CaseStreet, user: object, **variables: object) -> dict:
+    body = await call(api, cs, user, DASHBOARD, variables)  # type: ignore[arg-type]
+    assert "errors" not in body, body
+    return body["data"]["dashboard"]
+
+
+async def test_a_reported_case_counts_today_in_street_community_and_district(
+    api: Api, cs: CaseStreet
+) -> None:
+    community = {
+        "kind": "COMMUNITY",
+        "communityId": to_global_id("Community", cs.street.community_id),
+    }
+    before = await dashboard(api, cs, cs.leader)
+    in_community = await dashboard(api, cs, cs.leader, scope=community)
+    district = await dashboard(api, cs, cs.district_admin, scope={"kind": "DISTRICT"})
+    await reported(api, cs)
+    after = await dashboard(api, cs, cs.leader)
+    assert figure(after, "cases", "received") == figure(before, "cases", "received") + 1
+    assert figure(after, "cases", "open") == figure(before, "cases", "open") + 1
+    assert after["panels"][0]["items"][0]["title"] == "城市管理"  # its category, not its text
+    now_in_community = await dashboard(api, cs, cs.leader, scope=community)
+    assert (
+        figure(now_in_community, "cases", "received")
+        == figure(in_community, "cases", "received") + 1
+    )
+    now_district = await dashboard(api, cs, cs.district_admin, scope={"kind": "DISTRICT"})
+    assert now_district["kind"] == "DISTRICT"
+    assert figure(now_district, "cases", "received") == figure(district, "cases", "received") + 1
+
+
+async def test_scopes_and_periods_refused(api: Api, cs: CaseStreet) -> None:
+    body = await call(api, cs, cs.leader, DASHBOARD, {"scope": {"kind": "DISTRICT"}})
+    assert error_codes(body) == ["FORBIDDEN"], body  # a street account asks for the district
+    body = await call(api, cs, cs.resident, DASHBOARD, {})
+    assert error_codes(body) == ["FORBIDDEN"], body
+    today = date(2026, 6, 1)
+    reversed_range = {
+        "period": "RANGE",
+        "first": str(today),
+        "last": str(today - timedelta(days=1)),
+    }
+    body = await call(api, cs, cs.leader, DASHBOARD, reversed_range)
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    too_long = {"period": "RANGE", "first": str(today - timedelta(days=400)), "last": str(today)}
+    body = await call(api, cs, cs.leader, DASHBOARD, too_long)
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    body = await call(api, cs, cs.leader, DASHBOARD, {"period": "RANGE"})
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    other = {"kind": "COMMUNITY", "communityId": to_global_id("Community", 999_999)}
+    body = await call(api, cs, cs.leader, DASHBOARD, {"scope": other})
+    assert error_codes(body) == ["NOT_FOUND"], body
+    week = await dashboard(api, cs, cs.leader, period="THIS_WEEK")
+    assert (week["firstDay"], week["lastDay"]) == ("2026-06-01", "2026-06-01")  # a Monday
+    month = await dashboard(api, cs, cs.leader, period="THIS_MONTH")
+    assert month["firstDay"] == "2026-06-01"
+
+
+async def test_nothing_a_screen_reads_names_a_person(api: Api, cs: CaseStreet) -> None:
+    secret_title = "张三丰家门口漏水"
+    phone = "13912345678"
+    await reported(
+        api,
+        cs,
+        title=secret_title,
+        description=f"联系人张三丰 {phone}",
+        address="张三丰家 3 单元",
+    )
+    token = await api.login(cs.street.admin_username, cs.street.admin_password)
+    _, display = await paired_screen(api, token, cs.tenant)
+    body = await api.gql(DASHBOARD, {}, token=display)
+    assert "errors" not in body, body
+    text = json.dumps(body, ensure_ascii=False)
+    assert figure(body["data"]["dashboard"], "cases", "received") >= 1
+    for personal in ("张三丰", phone, secret_title, cs.resident.username, cs.resident.display_name):
+        assert personal not in text, personal
