@@ -1,0 +1,151 @@
+"""Reading the station: suggestions, tasks, the watch list and the review queue, the figures,
+and the public page of a representative's card."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from models import station as m
+from models.outreach import ContactCode
+from policies.capabilities.station import (
+    REVIEW_DECIDE,
+    STATION_FIGURES,
+    STATION_MANAGE,
+    STATION_TASK_READ,
+    SUGGESTION_READ,
+    WATCH_LIST_MANAGE,
+)
+from resolvers.pagination import keyset_page
+from resolvers.station import figures, suggestions, tasks
+from resolvers.station.settings import street_station
+from schema.caller import caller
+from schema.context import Info
+from schema.errors import InputError
+from schema.inputs import text_argument
+from schema.permissions import Can, Public, field
+from schema.relay import Connection, decode_id, to_global_id
+from schema.station.types import (
+    Addressee,
+    DelegateSuggestionFigures,
+    PublicAnswer,
+    ReviewItem,
+    StationBoard,
+    StationFigures,
+    StationSetup,
+    StationTask,
+    Suggestion,
+    SuggestionCounts,
+    WatchEntry,
+)
+
+StationBoardResult = Annotated[StationBoard | InputError, strawberry.union("StationBoardResult")]
+
+
+def _max(info: Info) -> int:
+    return info.context.services.settings.max_page_size
+
+
+@strawberry.type
+class StationQuery:
+    @field(requires=Can(SUGGESTION_READ), description="One suggestion (代表建议).")
+    async def suggestion(self, info: Info, id: strawberry.ID) -> Suggestion:
+        row = await suggestions.require(caller(info), decode_id(id, "Suggestion", "id"))
+        return Suggestion.from_model(row)
+
+    @field(
+        requires=Can(SUGGESTION_READ),
+        description="The suggestions I may see, newest first: those I wrote, those addressed "
+        "to me, those forwarded to my department, or the street's (congress staff, leaders).",
+    )
+    async def suggestions(
+        self,
+        info: Info,
+        status: list[m.SuggestionStatus] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Suggestion]:
+        query = suggestions.visible(caller(info))
+        if status:
+            query = query.filter(status__in=list(status))
+        page = await keyset_page(query, first, after, _max(info), newest_first=True)
+        return Connection.from_page(page, Suggestion.from_model)
+
+    @field(
+        requires=Can(STATION_FIGURES),
+        description="Each representative's and deliberator's suggestions: received, answered, "
+        "on time, satisfaction.",
+    )
+    async def delegate_suggestion_figures(self, info: Info) -> list[DelegateSuggestionFigures]:
+        return [
+            DelegateSuggestionFigures(
+                delegate=Addressee(
+                    id=to_global_id("Delegate", f.delegate.id), name=f.delegate.name
+                ),
+                counts=SuggestionCounts.of(f.counts),
+            )
+            for f in await figures.per_delegate()
+        ]
+
+    @field(
+        requires=Can(STATION_FIGURES),
+        description="The station's figures for the one-screen display: suggestions received, "
+        "answered, on time, reply and satisfaction rates, tasks claimed, difficult matters open.",
+    )
+    async def station_figures(self, info: Info) -> StationFigures:
+        return StationFigures.of(await figures.station_figures())
+
+    @field(
+        requires=Public(),
+        description="The public page of a representative's card (扫码找代表): their figures and "
+        "their answers made public, reviewed content only. No sign-in.",
+    )
+    async def station_board(
+        self, info: Info, token: Annotated[str, text_argument(ContactCode, "token")]
+    ) -> StationBoardResult:
+        board = await figures.public_board(token)
+        return StationBoard(
+            name=board.name,
+            counts=SuggestionCounts.of(board.counts),
+            answers=[PublicAnswer(summary=s, answered_at=at) for s, at in board.answers],
+        )
+
+    @field(requires=Can(STATION_TASK_READ), description="The station's tasks (抢单), newest first.")
+    async def station_tasks(
+        self,
+        info: Info,
+        status: m.TaskStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[StationTask]:
+        page = await keyset_page(tasks.listed(status), first, after, _max(info), newest_first=True)
+        return Connection.from_page(page, StationTask.from_model)
+
+    @field(requires=Can(WATCH_LIST_MANAGE), description="The street's watch list (重点词).")
+    async def watch_list(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[WatchEntry]:
+        page = await keyset_page(m.WatchEntry.all(), first, after, _max(info))
+        return Connection.from_page(page, WatchEntry.from_model)
+
+    @field(
+        requires=Can(REVIEW_DECIDE),
+        description="The review queue (审核), newest first (PENDING by default).",
+    )
+    async def review_queue(
+        self,
+        info: Info,
+        status: m.ReviewStatus | None = m.ReviewStatus.PENDING,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ReviewItem]:
+        query = m.ReviewItem.all()
+        if status is not None:
+            query = query.filter(status=status)
+        page = await keyset_page(query, first, after, _max(info), newest_first=True)
+        return Connection.from_page(page, ReviewItem.from_model)
+
+    @field(requires=Can(STATION_MANAGE), description="The street's station settings.")
+    async def station_setup(self, info: Info) -> StationSetup:
+        return StationSetup.from_model(await street_station())
