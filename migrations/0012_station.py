@@ -29,6 +29,18 @@ class Migration(migrations.Migration):
             bases=['TenantModel'],
         ),
         ops.CreateModel(
+            name='DifficultRollUp',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='difficult_roll_ups', on_delete=OnDelete.RESTRICT)),
+                ('month', fields.CharField(max_length=7)),
+                ('open_count', fields.IntField()),
+                ('sent_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'station_difficult_roll_up', 'app': 'gongzhi', 'unique_together': (('tenant', 'month'),), 'pk_attr': 'id', 'table_description': "The monthly roll-up of the difficult-matters list sent to the street's leaders, once"},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
             name='ReviewItem',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

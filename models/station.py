@@ -274,3 +274,18 @@ class DifficultMatter(TenantModel):
     class Meta:
         table = "station_difficult_matter"
         unique_together = (("tenant", "kind", "subject_id"),)
+
+
+class DifficultRollUp(TenantModel):
+    """The monthly roll-up of the difficult-matters list sent to the street's leaders, once
+    per street and month."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("difficult_roll_ups")
+    month = fields.CharField(max_length=7)
+    open_count = fields.IntField()
+    sent_at = fields.DatetimeField()
+
+    class Meta:
+        table = "station_difficult_roll_up"
+        unique_together = (("tenant", "month"),)

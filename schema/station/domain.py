@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from core.errors import DomainError
 from policies.capabilities import station as capabilities
 from resolvers.services import Services
-from resolvers.station import suggestions
+from resolvers.station import difficult, suggestions
 from resolvers.station.codes import StationCode
 from resolvers.station.deadlines import StationDomainSettings, reply_deadline_scanner
 from schema.caller import caller
@@ -29,7 +29,8 @@ async def _suggestion(info: Info, pk: int) -> Suggestion | None:
 
 
 def _tasks(services: Services) -> Sequence[Task]:
-    return (reply_deadline_scanner(services),)
+    seconds = services.settings.section(StationDomainSettings).station_scan_seconds
+    return (reply_deadline_scanner(services), difficult.roll_up_task(services, seconds))
 
 
 DOMAIN = Domain(

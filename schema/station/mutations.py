@@ -21,7 +21,7 @@ from policies.capabilities.station import (
     SUGGESTION_WRITE,
     WATCH_LIST_MANAGE,
 )
-from resolvers.station import review, settings, suggestions, tasks
+from resolvers.station import difficult, review, settings, suggestions, tasks
 from resolvers.station.suggestions import SuggestionDraft
 from schema.caller import caller
 from schema.context import Info
@@ -29,7 +29,7 @@ from schema.errors import InputError
 from schema.inputs import text as bounded
 from schema.inputs import text_argument
 from schema.permissions import Can, mutation
-from schema.relay import decode_id
+from schema.relay import decode_id, to_global_id
 from schema.station.types import (
     ReviewItem,
     StationSetup,
@@ -82,6 +82,12 @@ class WatchEntryRemoved:
 
 
 @strawberry.type
+class DifficultMatterSuccess:
+    id: strawberry.ID
+    resolved: bool
+
+
+@strawberry.type
 class ReviewItemSuccess:
     item: ReviewItem
 
@@ -96,6 +102,9 @@ WatchEntryRemovedPayload = Annotated[
     WatchEntryRemoved | InputError, strawberry.union("WatchEntryRemovedPayload")
 ]
 ReviewItemPayload = Annotated[ReviewItemSuccess | InputError, strawberry.union("ReviewItemPayload")]
+DifficultMatterPayload = Annotated[
+    DifficultMatterSuccess | InputError, strawberry.union("DifficultMatterPayload")
+]
 StationSetupPayload = Annotated[StationSetup | InputError, strawberry.union("StationSetupPayload")]
 
 ANSWER_TEXT = text_argument(m.Suggestion, "answer")
@@ -282,3 +291,25 @@ class StationMutation:
     ) -> StationSetupPayload:
         row = await settings.save(caller(info), reply_days, yellow_percent, always_review)
         return StationSetup.from_model(row)
+
+    @mutation(
+        requires=MANAGE,
+        description="Put a suggestion, case or project on the difficult-matters list (疑难).",
+    )
+    async def mark_difficult(
+        self,
+        info: Info,
+        kind: m.MatterKind,
+        subject_id: strawberry.ID,
+        note: Annotated[str, text_argument(m.DifficultMatter, "note")] = "",
+    ) -> DifficultMatterPayload:
+        pk = decode_id(subject_id, difficult.TYPE_NAMES[kind], "subjectId")
+        row = await difficult.mark(caller(info), kind, pk, note)
+        return DifficultMatterSuccess(
+            id=to_global_id("DifficultMatter", row.id), resolved=row.resolved_at is not None
+        )
+
+    @mutation(requires=MANAGE, description="Take a matter off the open list (办结).")
+    async def resolve_difficult(self, info: Info, id: strawberry.ID) -> DifficultMatterPayload:
+        await difficult.resolve(caller(info), decode_id(id, "DifficultMatter", "id"))
+        return DifficultMatterSuccess(id=id, resolved=True)

@@ -18,7 +18,7 @@ from policies.capabilities.station import (
     WATCH_LIST_MANAGE,
 )
 from resolvers.pagination import keyset_page
-from resolvers.station import figures, suggestions, tasks
+from resolvers.station import difficult, figures, suggestions, tasks
 from resolvers.station.settings import street_station
 from schema.caller import caller
 from schema.context import Info
@@ -29,6 +29,7 @@ from schema.relay import Connection, decode_id, to_global_id
 from schema.station.types import (
     Addressee,
     DelegateSuggestionFigures,
+    DifficultMatter,
     PublicAnswer,
     ReviewItem,
     StationBoard,
@@ -149,3 +150,40 @@ class StationQuery:
     @field(requires=Can(STATION_MANAGE), description="The street's station settings.")
     async def station_setup(self, info: Info) -> StationSetup:
         return StationSetup.from_model(await street_station())
+
+    @field(
+        requires=Can(STATION_FIGURES),
+        description="办理疑难清单: matters marked difficult, oldest first, with their age, owner "
+        "and last action (open ones only by default).",
+    )
+    async def difficult_matters(
+        self,
+        info: Info,
+        open_only: bool = True,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[DifficultMatter]:
+        page = await keyset_page(difficult.listed(open_only), first, after, _max(info))
+        views = dict(
+            zip((r.id for r in page.items), await difficult.views_of(page.items), strict=True)
+        )
+        now = info.context.services.clock.now()
+
+        def convert(row: m.DifficultMatter) -> DifficultMatter:
+            view = views[row.id]
+            return DifficultMatter(
+                id=to_global_id("DifficultMatter", row.id),
+                kind=row.kind,
+                subject_id=to_global_id(difficult.TYPE_NAMES[row.kind], row.subject_id),
+                title=view.title,
+                note=row.note,
+                since=view.since,
+                age_days=max(0, (now - view.since).days),
+                owner=view.owner,
+                last_action=view.last_action,
+                last_action_at=view.last_action_at,
+                marked_at=row.marked_at,
+                resolved_at=row.resolved_at,
+            )
+
+        return Connection.from_page(page, convert)

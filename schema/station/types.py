@@ -339,3 +339,31 @@ class StationSetup:
             yellow_percent=row.yellow_percent,
             always_review=[m.ContentKind(k) for k in row.always_review or []],
         )
+
+
+strawberry.enum(
+    m.MatterKind,
+    name="DifficultMatterKind",
+    description="SUGGESTION 代表建议 · CASE 民情事项 · PROJECT 民生项目.",
+)
+
+
+@strawberry.type(
+    description="办理疑难清单: a matter marked difficult, its age, owner and last action."
+)
+class DifficultMatter(Node):
+    kind: m.MatterKind
+    subject_id: strawberry.ID = strawberry.field(description="The suggestion, case or project.")
+    title: str
+    note: str
+    since: datetime = strawberry.field(
+        description="When the matter arrived (its age counts from here)."
+    )
+    age_days: int
+    owner: str = strawberry.field(
+        description="Who must act: the representative, handler or department."
+    )
+    last_action: str = strawberry.field(description="The newest audit action about it.")
+    last_action_at: datetime | None
+    marked_at: datetime
+    resolved_at: datetime | None
