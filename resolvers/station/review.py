@@ -169,7 +169,9 @@ async def submit(change: Change, kind: ContentKind, subject_id: int, text: str) 
             change,
             sorted(reviewers),
             "review.alert" if found else "review.waiting",
-            translate("station.review_alert_title" if found else "station.review_waiting_title"),
+            translate("station.review_alert_title")
+            if found
+            else translate("station.review_waiting_title"),
             "、".join(found),
             item_gid(row.id),
         )
@@ -218,9 +220,9 @@ async def decide(
                 change,
                 [row.author_id],
                 action,
-                translate(
-                    "station.review_approved_title" if approve else "station.review_rejected_title"
-                ),
+                translate("station.review_approved_title")
+                if approve
+                else translate("station.review_rejected_title"),
                 reason,
                 item_gid(row.id),
             )

@@ -332,10 +332,9 @@ async def record_warning(change: Change, row: Suggestion, level_name: str) -> No
         change,
         users,
         f"suggestion.deadline.{level_name}",
-        translate(
-            "station.warning_red_title" if level_name == "red" else "station.warning_yellow_title",
-            name=delegate.name,
-        ),
+        translate("station.warning_red_title", name=delegate.name)
+        if level_name == "red"
+        else translate("station.warning_yellow_title", name=delegate.name),
         translate("station.warning_body", due=row.due_on.isoformat()),
         suggestion_gid(row.id),
     )
