@@ -2,7 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from models.station import ContentKind, MatterKind, ReviewStatus, SuggestionStatus, TaskStatus
+from models.station import ActivityKind, ContentKind, MatterKind, ReviewStatus, SignupStatus, SuggestionStatus, TaskStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -13,6 +13,42 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='Activity',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='station_activities', on_delete=OnDelete.RESTRICT)),
+                ('kind', fields.CharEnumField(description='RECEPTION_DAY: RECEPTION_DAY\nINSPECTION: INSPECTION\nCOUNCIL_MEETING: COUNCIL_MEETING\nOTHER: OTHER', enum_type=ActivityKind, max_length=16)),
+                ('title', fields.CharField(max_length=200)),
+                ('notice', fields.TextField(default='', unique=False)),
+                ('place', fields.CharField(max_length=200)),
+                ('starts_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('ends_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('capacity', fields.IntField()),
+                ('taken', fields.IntField(default=0)),
+                ('audience', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('cancelled_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_by', fields.ForeignKeyField('gongzhi.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'station_activity', 'app': 'gongzhi', 'indexes': [Index(fields=['tenant_id', 'starts_at'])], 'pk_attr': 'id', 'table_description': '活动: an activity congress staff publish, with a capacity and who may join.'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='ActivitySignup',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='station_activity_signups', on_delete=OnDelete.RESTRICT)),
+                ('activity', fields.ForeignKeyField('gongzhi.Activity', source_field='activity_id', db_constraint=True, to_field='id', related_name='signups', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('gongzhi.User', source_field='user_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('status', fields.CharEnumField(description='SIGNED_UP: SIGNED_UP\nWAITING: WAITING\nCANCELLED: CANCELLED', enum_type=SignupStatus, max_length=16)),
+                ('signed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('checkin_nonce', fields.CharField(max_length=32)),
+                ('checked_in_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'station_activity_signup', 'app': 'gongzhi', 'unique_together': (('activity', 'user'),), 'indexes': [Index(fields=['tenant_id', 'user_id'])], 'pk_attr': 'id', 'table_description': 'A sign-up for an activity: a place, or a place on the waiting list (in order of'},
+            bases=['TenantModel'],
+        ),
         ops.CreateModel(
             name='DifficultMatter',
             fields=[
@@ -45,7 +81,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='review_items', on_delete=OnDelete.RESTRICT)),
-                ('kind', fields.CharEnumField(description='SUGGESTION_SUMMARY: SUGGESTION_SUMMARY\nTASK_NOTICE: TASK_NOTICE', enum_type=ContentKind, max_length=32)),
+                ('kind', fields.CharEnumField(description='SUGGESTION_SUMMARY: SUGGESTION_SUMMARY\nTASK_NOTICE: TASK_NOTICE\nACTIVITY_NOTICE: ACTIVITY_NOTICE', enum_type=ContentKind, max_length=32)),
                 ('subject_id', fields.IntField()),
                 ('text', fields.TextField(unique=False)),
                 ('status', fields.CharEnumField(description='PENDING: PENDING\nAPPROVED: APPROVED\nREJECTED: REJECTED', enum_type=ReviewStatus, max_length=16)),

@@ -210,6 +210,7 @@ class ContentKind(StrEnum):
 
     SUGGESTION_SUMMARY = "SUGGESTION_SUMMARY"  # 建议公开摘要
     TASK_NOTICE = "TASK_NOTICE"  # 抢单任务公告
+    ACTIVITY_NOTICE = "ACTIVITY_NOTICE"  # 活动通知
 
 
 class ReviewStatus(StrEnum):
@@ -289,3 +290,70 @@ class DifficultRollUp(TenantModel):
     class Meta:
         table = "station_difficult_roll_up"
         unique_together = (("tenant", "month"),)
+
+
+class ActivityKind(StrEnum):
+    RECEPTION_DAY = "RECEPTION_DAY"  # 代表接待日
+    INSPECTION = "INSPECTION"  # 视察调研
+    COUNCIL_MEETING = "COUNCIL_MEETING"  # 议事会
+    OTHER = "OTHER"
+
+
+class Activity(TenantModel):
+    """活动: an activity congress staff publish, with a capacity and who may join.
+    ``taken`` only rises by a conditional update below ``capacity``."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("station_activities")
+    kind = fields.CharEnumField(ActivityKind, max_length=16)
+    title = fields.CharField(max_length=200)
+    notice = fields.TextField(validators=[MaxLengthValidator(2000)], default="")
+    place = fields.CharField(max_length=200)
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    capacity = fields.IntField()
+    taken = fields.IntField(default=0)
+    audience: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    cancelled_at = fields.DatetimeField(null=True)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+
+    created_by_id: int | None
+
+    class Meta:
+        table = "station_activity"
+        indexes = (("tenant_id", "starts_at"),)
+
+
+class SignupStatus(StrEnum):
+    SIGNED_UP = "SIGNED_UP"  # 已报名
+    WAITING = "WAITING"  # 候补
+    CANCELLED = "CANCELLED"  # 已取消
+
+
+class ActivitySignup(TenantModel):
+    """A sign-up for an activity: a place, or a place on the waiting list (in order of
+    sign-up), with the nonce of its check-in link."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("station_activity_signups")
+    activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
+        "gongzhi.Activity", related_name="signups", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "gongzhi.User", related_name=False, on_delete=fields.CASCADE
+    )
+    status = fields.CharEnumField(SignupStatus, max_length=16)
+    signed_at = fields.DatetimeField()
+    checkin_nonce = fields.CharField(max_length=32)
+    checked_in_at = fields.DatetimeField(null=True)
+
+    activity_id: int
+    user_id: int
+
+    class Meta:
+        table = "station_activity_signup"
+        unique_together = (("activity", "user"),)
+        indexes = (("tenant_id", "user_id"),)

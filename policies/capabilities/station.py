@@ -48,6 +48,13 @@ STATION_FIGURES = Capability(
     "see the station's figures and the difficult-matters list, no personal data (联络站数据)",
 )
 
+ACTIVITY_READ = Capability(
+    "activity", "read", "see the station's activities and their attendance (活动)"
+)
+ACTIVITY_JOIN = Capability(
+    "activity", "join", "sign up for an activity open to one, or give up one's place (报名)"
+)
+
 CAPABILITIES = (
     SUGGESTION_READ,
     SUGGESTION_WRITE,
@@ -60,4 +67,6 @@ CAPABILITIES = (
     WATCH_LIST_MANAGE,
     REVIEW_DECIDE,
     STATION_FIGURES,
+    ACTIVITY_READ,
+    ACTIVITY_JOIN,
 )

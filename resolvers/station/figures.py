@@ -9,6 +9,8 @@ from datetime import datetime
 
 from models.outreach import Delegate
 from models.station import (
+    Activity,
+    ActivitySignup,
     ContentKind,
     DifficultMatter,
     ReviewItem,
@@ -108,10 +110,20 @@ class StationFigures:
     tasks_done: int
     difficult_open: int
     reviews_pending: int
+    activities_held: int
+    attendance: int
 
 
-async def station_figures() -> StationFigures:
+async def _activities(now: datetime) -> tuple[int, int]:
+    held = Activity.filter(cancelled_at=None, starts_at__lte=now)
+    attended = ActivitySignup.filter(checked_in_at__not_isnull=True)
+    return await held.count(), await attended.count()
+
+
+async def station_figures(now: datetime) -> StationFigures:
+    """Activities held: those begun and not cancelled by ``now``."""
     by_delegate = await _triples()
+    held, attended = await _activities(now)
     every = [row for rows in by_delegate.values() for row in rows]
     return StationFigures(
         suggestions=count(every),
@@ -120,6 +132,8 @@ async def station_figures() -> StationFigures:
         tasks_done=await TaskClaim.filter(confirmed_at__not_isnull=True).count(),
         difficult_open=await DifficultMatter.filter(resolved_at=None).count(),
         reviews_pending=await ReviewItem.filter(status=ReviewStatus.PENDING).count(),
+        activities_held=held,
+        attendance=attended,
     )
 
 

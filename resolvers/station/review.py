@@ -16,7 +16,9 @@ entry) or rejects with a reason, never their own content (OWN_POST), and decides
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import ahocorasick
 import zhconv
@@ -235,3 +237,17 @@ async def public_text(kind: ContentKind, subject_id: int) -> str | None:
         kind=kind, subject_id=subject_id, status=ReviewStatus.APPROVED
     ).first()
     return row.text if row else None
+
+
+@cache
+def approved_texts_of(kind: ContentKind) -> Callable[[Sequence[int]], Awaitable[list[str | None]]]:
+    """The batch of approved texts of ``kind`` by subject (one per kind, for the loader)."""
+
+    async def load(subject_ids: Sequence[int]) -> list[str | None]:
+        rows = await ReviewItem.filter(
+            kind=kind, status=ReviewStatus.APPROVED, subject_id__in=list(subject_ids)
+        ).values_list("subject_id", "text")
+        found = {int(pk): str(text) for pk, text in rows}
+        return [found.get(pk) for pk in subject_ids]
+
+    return load

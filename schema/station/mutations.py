@@ -5,6 +5,7 @@ REVIEW_DECIDED, or a platform code) and changes nothing."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -12,6 +13,7 @@ import strawberry
 from models import station as m
 from models.outreach import ContactCode
 from policies.capabilities.station import (
+    ACTIVITY_JOIN,
     REVIEW_DECIDE,
     STATION_MANAGE,
     STATION_TASK_CLAIM,
@@ -21,7 +23,8 @@ from policies.capabilities.station import (
     SUGGESTION_WRITE,
     WATCH_LIST_MANAGE,
 )
-from resolvers.station import difficult, review, settings, suggestions, tasks
+from resolvers.station import activities, difficult, review, settings, suggestions, tasks
+from resolvers.station.activities import CHECK_IN_TOKEN_MAX_LENGTH, ActivityDraft
 from resolvers.station.suggestions import SuggestionDraft
 from schema.caller import caller
 from schema.context import Info
@@ -31,6 +34,8 @@ from schema.inputs import text_argument
 from schema.permissions import Can, mutation
 from schema.relay import decode_id, to_global_id
 from schema.station.types import (
+    Activity,
+    ActivitySignup,
     ReviewItem,
     StationSetup,
     StationTask,
@@ -54,6 +59,31 @@ class WriteSuggestionInput:
         default=False,
         description="隐私保护: hide the writer from everyone except the representative.",
     )
+
+
+@strawberry.input(description="An activity to publish (发布活动).")
+class PublishActivityInput:
+    kind: m.ActivityKind
+    title: str = bounded(m.Activity, "title")
+    place: str = bounded(m.Activity, "place")
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    audience: list[str] = bounded(
+        max=20, default_factory=list, description="RESIDENTS, REPRESENTATIVES, DELIBERATORS."
+    )
+    notice: str = bounded(m.Activity, "notice", default="")
+
+
+@strawberry.type
+class ActivitySuccess:
+    activity: Activity
+
+
+@strawberry.type
+class ActivitySignupSuccess:
+    signup: ActivitySignup
+    activity: Activity
 
 
 @strawberry.type
@@ -104,6 +134,10 @@ WatchEntryRemovedPayload = Annotated[
 ReviewItemPayload = Annotated[ReviewItemSuccess | InputError, strawberry.union("ReviewItemPayload")]
 DifficultMatterPayload = Annotated[
     DifficultMatterSuccess | InputError, strawberry.union("DifficultMatterPayload")
+]
+ActivityPayload = Annotated[ActivitySuccess | InputError, strawberry.union("ActivityPayload")]
+ActivitySignupPayload = Annotated[
+    ActivitySignupSuccess | InputError, strawberry.union("ActivitySignupPayload")
 ]
 StationSetupPayload = Annotated[StationSetup | InputError, strawberry.union("StationSetupPayload")]
 
@@ -313,3 +347,71 @@ class StationMutation:
     async def resolve_difficult(self, info: Info, id: strawberry.ID) -> DifficultMatterPayload:
         await difficult.resolve(caller(info), decode_id(id, "DifficultMatter", "id"))
         return DifficultMatterSuccess(id=id, resolved=True)
+
+    @mutation(
+        requires=MANAGE,
+        description="Publish an activity (发布活动): its notice is public once reviewed.",
+    )
+    async def publish_activity(self, info: Info, input: PublishActivityInput) -> ActivityPayload:
+        row = await activities.publish(
+            caller(info),
+            ActivityDraft(
+                kind=input.kind,
+                title=input.title,
+                place=input.place,
+                starts_at=input.starts_at,
+                ends_at=input.ends_at,
+                capacity=input.capacity,
+                audience=list(input.audience),
+                notice=input.notice,
+            ),
+        )
+        return ActivitySuccess(activity=Activity.from_model(row))
+
+    @mutation(
+        requires=Can(ACTIVITY_JOIN),
+        description="Sign up for an activity (扫码报名): a place if one is left, else the "
+        "waiting list.",
+    )
+    async def sign_up_for_activity(
+        self, info: Info, activity_id: strawberry.ID
+    ) -> ActivitySignupPayload:
+        pk = decode_id(activity_id, "Activity", "activityId")
+        row = await activities.sign_up(caller(info), pk)
+        activity = await activities.require(caller(info), pk, "activityId")
+        return ActivitySignupSuccess(
+            signup=ActivitySignup.of(row, activity), activity=Activity.from_model(activity)
+        )
+
+    @mutation(
+        requires=Can(ACTIVITY_JOIN),
+        description="Give up my place (or my turn on the waiting list): the first waiting "
+        "moves up.",
+    )
+    async def cancel_activity_sign_up(
+        self, info: Info, activity_id: strawberry.ID
+    ) -> ActivitySignupPayload:
+        pk = decode_id(activity_id, "Activity", "activityId")
+        row = await activities.cancel(caller(info), pk)
+        activity = await activities.require(caller(info), pk, "activityId")
+        return ActivitySignupSuccess(
+            signup=ActivitySignup.of(row, activity), activity=Activity.from_model(activity)
+        )
+
+    @mutation(
+        requires=MANAGE,
+        description="Scan a participant's check-in link at the door (签到): once, for this "
+        "activity, a place only.",
+    )
+    async def check_in_participant(
+        self,
+        info: Info,
+        activity_id: strawberry.ID,
+        token: Annotated[str, text_argument(max=CHECK_IN_TOKEN_MAX_LENGTH)],
+    ) -> ActivitySignupPayload:
+        pk = decode_id(activity_id, "Activity", "activityId")
+        row = await activities.check_in(caller(info), pk, token)
+        activity = await activities.require(caller(info), pk, "activityId")
+        return ActivitySignupSuccess(
+            signup=ActivitySignup.of(row, activity), activity=Activity.from_model(activity)
+        )

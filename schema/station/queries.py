@@ -10,6 +10,7 @@ import strawberry
 from models import station as m
 from models.outreach import ContactCode
 from policies.capabilities.station import (
+    ACTIVITY_READ,
     REVIEW_DECIDE,
     STATION_FIGURES,
     STATION_MANAGE,
@@ -18,7 +19,7 @@ from policies.capabilities.station import (
     WATCH_LIST_MANAGE,
 )
 from resolvers.pagination import keyset_page
-from resolvers.station import difficult, figures, suggestions, tasks
+from resolvers.station import activities, difficult, figures, suggestions, tasks
 from resolvers.station.settings import street_station
 from schema.caller import caller
 from schema.context import Info
@@ -27,6 +28,7 @@ from schema.inputs import text_argument
 from schema.permissions import Can, Public, field
 from schema.relay import Connection, decode_id, to_global_id
 from schema.station.types import (
+    Activity,
     Addressee,
     DelegateSuggestionFigures,
     DifficultMatter,
@@ -95,7 +97,7 @@ class StationQuery:
         "answered, on time, reply and satisfaction rates, tasks claimed, difficult matters open.",
     )
     async def station_figures(self, info: Info) -> StationFigures:
-        return StationFigures.of(await figures.station_figures())
+        return StationFigures.of(await figures.station_figures(info.context.services.clock.now()))
 
     @field(
         requires=Public(),
@@ -187,3 +189,25 @@ class StationQuery:
             )
 
         return Connection.from_page(page, convert)
+
+    @field(
+        requires=Can(ACTIVITY_READ),
+        description="The station's activities, newest first (staff: every one; others: those "
+        "whose notice was approved). `upcoming`: only those not yet ended.",
+    )
+    async def activities(
+        self,
+        info: Info,
+        upcoming: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Activity]:
+        now = info.context.services.clock.now() if upcoming else None
+        query = activities.listed(caller(info), now)
+        page = await keyset_page(query, first, after, _max(info), newest_first=True)
+        return Connection.from_page(page, Activity.from_model)
+
+    @field(requires=Can(ACTIVITY_READ), description="One activity (活动).")
+    async def activity(self, info: Info, id: strawberry.ID) -> Activity:
+        row = await activities.require(caller(info), decode_id(id, "Activity", "id"))
+        return Activity.from_model(row)

@@ -15,7 +15,8 @@ import strawberry
 from models import station as m
 from models.accounts import User as UserRow
 from models.outreach import Delegate as DelegateRow
-from resolvers.station import figures, tasks
+from resolvers.consultations import meetings
+from resolvers.station import activities, figures, review, tasks
 from resolvers.station.deadlines import level_at
 from schema.accounts.types import Account
 from schema.caller import caller
@@ -293,6 +294,8 @@ class StationFigures:
     tasks_done: int = strawberry.field(description="Claims reported back and confirmed.")
     difficult_open: int = strawberry.field(description="Difficult matters not yet resolved.")
     reviews_pending: int
+    activities_held: int = strawberry.field(description="Activities begun, not cancelled.")
+    attendance: int = strawberry.field(description="Check-ins over every activity.")
 
     @classmethod
     def of(cls, f: figures.StationFigures) -> StationFigures:
@@ -303,6 +306,8 @@ class StationFigures:
             tasks_done=f.tasks_done,
             difficult_open=f.difficult_open,
             reviews_pending=f.reviews_pending,
+            activities_held=f.activities_held,
+            attendance=f.attendance,
         )
 
 
@@ -367,3 +372,102 @@ class DifficultMatter(Node):
     last_action_at: datetime | None
     marked_at: datetime
     resolved_at: datetime | None
+
+
+strawberry.enum(
+    m.ActivityKind,
+    name="ActivityKind",
+    description="RECEPTION_DAY 代表接待日 · INSPECTION 视察调研 · COUNCIL_MEETING 议事会 · OTHER.",
+)
+strawberry.enum(
+    m.SignupStatus,
+    name="ActivitySignupStatus",
+    description="SIGNED_UP 已报名 (a place) · WAITING 候补 (moves up when someone cancels) · "
+    "CANCELLED 已取消.",
+)
+
+
+@strawberry.type(description="An activity's attendance: places taken, waiting, checked in.")
+class Attendance:
+    signed_up: int
+    waiting: int
+    checked_in: int
+
+
+@strawberry.type(description="My sign-up for an activity, and my check-in link (mine alone).")
+class ActivitySignup:
+    status: m.SignupStatus
+    signed_at: datetime
+    checked_in_at: datetime | None
+    row: strawberry.Private[m.ActivitySignup]
+    activity_row: strawberry.Private[m.Activity]
+
+    @strawberry.field(
+        description="签到码: the signed link staff scan at the door (a place only, else null)."
+    )
+    def check_in_link(self, info: Info) -> str | None:
+        if self.row.status is not m.SignupStatus.SIGNED_UP:
+            return None
+        return activities.check_in_link(info.context.services, self.activity_row, self.row)
+
+    @strawberry.field(description="The check-in link as a QR code (an SVG data URI).")
+    def check_in_qr(self, info: Info) -> str | None:
+        link = self.check_in_link(info)
+        return meetings.qr_svg(link) if link else None
+
+    @classmethod
+    def of(cls, row: m.ActivitySignup, activity: m.Activity) -> ActivitySignup:
+        return cls(
+            status=row.status,
+            signed_at=row.signed_at,
+            checked_in_at=row.checked_in_at,
+            row=row,
+            activity_row=activity,
+        )
+
+
+@strawberry.type(description="活动: an activity of the station, with its capacity and attendance.")
+class Activity(Node):
+    kind: m.ActivityKind
+    title: str
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    audience: list[str] = strawberry.field(
+        description="Who may join: RESIDENTS, REPRESENTATIVES, DELIBERATORS."
+    )
+    cancelled_at: datetime | None
+    row: strawberry.Private[m.Activity]
+
+    @strawberry.field(description="The notice as reviewed (null until the review approves it).")
+    async def notice(self, info: Info) -> str | None:
+        return await info.context.loaders.of(
+            review.approved_texts_of(m.ContentKind.ACTIVITY_NOTICE)
+        ).load(self.row.id)
+
+    @strawberry.field(description="Places taken, waiting, checked in.")
+    async def attendance(self, info: Info) -> Attendance:
+        a = await info.context.loaders.of(activities.attendance_of).load(self.row.id)
+        return Attendance(signed_up=a.signed_up, waiting=a.waiting, checked_in=a.checked_in)
+
+    @strawberry.field(description="My sign-up, if I signed up.")
+    async def my_signup(self, info: Info) -> ActivitySignup | None:
+        key = (caller(info).user.id, self.row.id)
+        row = await info.context.loaders.of(activities.signups_of).load(key)
+        return ActivitySignup.of(row, self.row) if row else None
+
+    @classmethod
+    def from_model(cls, row: m.Activity) -> Activity:
+        return cls(
+            id=to_global_id("Activity", row.id),
+            kind=row.kind,
+            title=row.title,
+            place=row.place,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            capacity=row.capacity,
+            audience=list(row.audience or []),
+            cancelled_at=row.cancelled_at,
+            row=row,
+        )
