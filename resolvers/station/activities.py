@@ -39,10 +39,10 @@ from models.station import (
     SignupStatus,
 )
 from resolvers.caller import Caller
+from resolvers.consultations.codes import ConsultationCode
 from resolvers.events import changing
 from resolvers.notifications import notify
 from resolvers.services import Services
-from resolvers.consultations.codes import ConsultationCode
 from resolvers.station import review
 from resolvers.station.codes import StationCode
 
@@ -235,8 +235,23 @@ def check_in_link(services: Services, activity: Activity, signup: ActivitySignup
     return CHECK_IN_PATH + signed_links.sign(services.settings.secret_key or "", PURPOSE, parts)
 
 
-def _refused(key: str) -> Refused:
-    return Refused(ConsultationCode.CHECK_IN_REFUSED, key, "token")  # the bell's code
+REFUSED = ConsultationCode.CHECK_IN_REFUSED  # the bell's code: the same refusal
+
+
+def _forged() -> Refused:
+    return Refused(REFUSED, "station.check_in_forged", "token")
+
+
+def _expired() -> Refused:
+    return Refused(REFUSED, "station.check_in_expired", "token")
+
+
+def _reused() -> Refused:
+    return Refused(REFUSED, "station.check_in_reused", "token")
+
+
+def _other_activity() -> Refused:
+    return Refused(REFUSED, "station.check_in_other_activity", "token")
 
 
 async def check_in(caller: Caller, activity_id: int, token: str) -> ActivitySignup:
@@ -244,7 +259,7 @@ async def check_in(caller: Caller, activity_id: int, token: str) -> ActivitySign
     token = validators.text(token, "token", CHECK_IN_TOKEN_MAX_LENGTH).removeprefix(CHECK_IN_PATH)
     parts = signed_links.read(caller.services.settings.secret_key or "", PURPOSE, token, 5)
     if parts is None:
-        raise _refused("station.check_in_forged")
+        raise _forged()
     try:
         street, activity_pk, signup_pk, nonce, expiry = (
             int(parts[0]),
@@ -254,25 +269,25 @@ async def check_in(caller: Caller, activity_id: int, token: str) -> ActivitySign
             int(parts[4]),
         )
     except ValueError as exc:
-        raise _refused("station.check_in_forged") from exc
+        raise _forged() from exc
     async with changing(caller.services, caller.user) as change:
         activity = await require(caller, activity_id, "activityId")
         if street != change.street_id or activity_pk != activity.id:
-            raise _refused("station.check_in_other_activity")
+            raise _other_activity()
         if change.at.timestamp() > expiry:
-            raise _refused("station.check_in_expired")
+            raise _expired()
         row = await ActivitySignup.filter(id=signup_pk, activity_id=activity.id).first()
         if row is None:
-            raise _refused("station.check_in_forged")
+            raise _forged()
         if row.status is not SignupStatus.SIGNED_UP:
             raise Refused(StationCode.NOT_SIGNED_UP, "station.not_signed_up", "token")
         if row.checkin_nonce != nonce:
-            raise _refused("station.check_in_expired")
+            raise _expired()
         claimed = await ActivitySignup.filter(id=row.id, checked_in_at=None).update(
             checked_in_at=change.at
         )
         if not claimed:
-            raise _refused("station.check_in_reused")
+            raise _reused()
         row.checked_in_at = change.at
         await change.record("activity.checked_in", activity_gid(activity.id), {})
     return row

@@ -233,8 +233,16 @@ async def seed_every_row(services: Services, fixture: StreetFixture, index: int)
     written by the station's own operations."""
     from datetime import timedelta
 
-    from models.station import MatterKind
-    from resolvers.station import deadlines, difficult, review, settings, suggestions, tasks
+    from models.station import ActivityKind, MatterKind
+    from resolvers.station import (
+        activities,
+        deadlines,
+        difficult,
+        review,
+        settings,
+        suggestions,
+        tasks,
+    )
     from tests.cases.support import clock_at
 
     sid = fixture.street_id
@@ -265,6 +273,21 @@ async def seed_every_row(services: Services, fixture: StreetFixture, index: int)
         task = await tasks.post(who(congress), "隔离任务", "", 2)
         await tasks.claim(who(rep), task.id)
         await difficult.mark(who(congress), MatterKind.SUGGESTION, late.id, "多方推诿")
+        await difficult.roll_up_street(services, sid)
+        start = services.clock.now() + timedelta(days=2)
+        activity = await activities.publish(
+            who(congress),
+            activities.ActivityDraft(
+                kind=ActivityKind.RECEPTION_DAY,
+                title="隔离活动",
+                place="联络站",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                capacity=5,
+                audience=["RESIDENTS"],
+            ),
+        )
+        await activities.sign_up(who(resident), activity.id)
     later = services.clock.now() + timedelta(days=60)
     with clock_at(services.clock, later), street_scope(sid):  # type: ignore[arg-type]  # tests
         await deadlines.warn_suggestion(services, late.id)
