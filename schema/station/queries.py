@@ -3,6 +3,7 @@ and the public page of a representative's card."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -19,7 +20,7 @@ from policies.capabilities.station import (
     WATCH_LIST_MANAGE,
 )
 from resolvers.pagination import keyset_page
-from resolvers.station import activities, difficult, figures, suggestions, tasks
+from resolvers.station import activities, difficult, figures, indices, suggestions, tasks
 from resolvers.station.settings import street_station
 from schema.caller import caller
 from schema.context import Info
@@ -30,10 +31,13 @@ from schema.relay import Connection, decode_id, to_global_id
 from schema.station.types import (
     Activity,
     Addressee,
+    DelegateActivity,
     DelegateSuggestionFigures,
     DifficultMatter,
     PublicAnswer,
+    RatingPart,
     ReviewItem,
+    SatisfactionIndex,
     StationBoard,
     StationFigures,
     StationSetup,
@@ -211,3 +215,47 @@ class StationQuery:
     async def activity(self, info: Info, id: strawberry.ID) -> Activity:
         row = await activities.require(caller(info), decode_id(id, "Activity", "id"))
         return Activity.from_model(row)
+
+    @field(
+        requires=Can(STATION_FIGURES),
+        description="居民满意度指数 of the street (or one community) over the days [start, end]: "
+        "100 × (Σ points) ÷ (number of ratings), each part shown. BAD_PERIOD for a period that "
+        "ends before it starts or after today.",
+    )
+    async def satisfaction_index(
+        self, info: Info, start: date, end: date, community_id: strawberry.ID | None = None
+    ) -> SatisfactionIndex:
+        p = indices.period(start, end, info.context.services.clock.now())
+        community = decode_id(community_id, "Community", "communityId") if community_id else None
+        found = await indices.satisfaction(p, community)
+        return SatisfactionIndex(
+            index=found.index,
+            count=found.count,
+            points=round(found.points, 4),
+            parts=[
+                RatingPart(source=x.source, count=x.count, points=x.points) for x in found.parts
+            ],
+        )
+
+    @field(
+        requires=Can(STATION_FIGURES),
+        description="代表履职指数 of each representative and deliberator over the days [start, "
+        "end]: 3 × answered on time + 1 × visits + 2 × activities attended + 3 × tasks done + "
+        "2 × supervision opinions, each part shown. BAD_PERIOD as satisfactionIndex.",
+    )
+    async def activity_index(self, info: Info, start: date, end: date) -> list[DelegateActivity]:
+        p = indices.period(start, end, info.context.services.clock.now())
+        return [
+            DelegateActivity(
+                delegate=Addressee(
+                    id=to_global_id("Delegate", a.delegate.id), name=a.delegate.name
+                ),
+                index=a.index,
+                answered_on_time=a.answered_on_time,
+                visits=a.visits,
+                activities_attended=a.activities_attended,
+                tasks_done=a.tasks_done,
+                opinions=a.opinions,
+            )
+            for a in await indices.activity(p)
+        ]

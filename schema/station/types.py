@@ -471,3 +471,39 @@ class Activity(Node):
             cancelled_at=row.cancelled_at,
             row=row,
         )
+
+
+@strawberry.type(description="One source of ratings of the satisfaction index.")
+class RatingPart:
+    source: str = strawberry.field(description="CASE, SUGGESTION, PROJECT or CONSULTATION.")
+    count: int
+    points: float = strawberry.field(
+        description="Σ points: a case 满意 1, 基本满意 0.5, 不满意 0; a 1-5 score (s − 1) ÷ 4."
+    )
+
+
+@strawberry.type(
+    description="居民满意度指数 = 100 × (Σ points) ÷ (number of ratings), over every rating "
+    "given in the period: case ratings (满意 1, 基本满意 0.5, 不满意 0), suggestion and project "
+    "ratings and consultation evaluations (a 1-5 score s gives (s − 1) ÷ 4). A community's takes "
+    "its cases, consultations and projects. Null when nothing was rated."
+)
+class SatisfactionIndex:
+    index: float | None
+    count: int
+    points: float
+    parts: list[RatingPart]
+
+
+@strawberry.type(
+    description="代表履职指数 = 3 × suggestions answered on time + 1 × visits logged + 2 × "
+    "activities attended + 3 × tasks done + 2 × supervision opinions, in the period."
+)
+class DelegateActivity:
+    delegate: Addressee
+    index: int
+    answered_on_time: int
+    visits: int
+    activities_attended: int
+    tasks_done: int
+    opinions: int
