@@ -123,7 +123,12 @@ async def load(url: str) -> tuple[int, list[int], list[tuple[int, int]]]:
     return street.id, [t.id for t in tasks], [(u, s) for u, s in accounts if s is not None]
 
 
-async def claims(base: str, task_ids: list[int], tokens: list[str]) -> dict[str, Any]:
+BASELINE = "query { stationTasks(first: 1) { totalCount } }"
+
+
+async def claims(
+    base: str, task_ids: list[int], tokens: list[str], query: str = CLAIM
+) -> dict[str, Any]:
     from schema.relay import to_global_id
 
     gate = asyncio.Semaphore(CONCURRENCY)
@@ -138,20 +143,25 @@ async def claims(base: str, task_ids: list[int], tokens: list[str]) -> dict[str,
                 started = time.perf_counter()
                 response = await http.post(
                     "/graphql",
-                    json={"query": CLAIM, "variables": {"task": task}},
+                    json={"query": query, "variables": {"task": task} if query is CLAIM else {}},
                     headers={"authorization": f"Bearer {token}"},
                 )
                 timings.append((time.perf_counter() - started) * 1000)
             body = response.json()
+            if query is not CLAIM:
+                outcomes.append("TaskClaimSuccess" if "errors" not in body else str(body)[:80])
+                return
             payload = (body.get("data") or {}).get("claimStationTask") or {}
             outcomes.append(payload.get("code") or payload.get("__typename") or str(body)[:80])
 
         order = list(range(len(tokens)))
         RNG.shuffle(order)
+        started = time.perf_counter()
         await asyncio.gather(*(one(n, tokens[n]) for n in order))
+        seconds = time.perf_counter() - started
     granted = outcomes.count("TaskClaimSuccess")
     refused = {o: outcomes.count(o) for o in set(outcomes) if o != "TaskClaimSuccess"}
-    return {"granted": granted, "refused": refused, "p95": p95(timings)}
+    return {"granted": granted, "refused": refused, "p95": p95(timings), "seconds": seconds}
 
 
 async def main() -> None:
@@ -187,6 +197,9 @@ async def main() -> None:
         say(f"gongzhi: {len(bearer)} claims on {len(task_ids)} tasks, {CONCURRENCY} at a time")
         async with server(["--factory", "gongzhi.app:create_app_from_env"], env) as base:
             result = await claims(base, task_ids, bearer)
+            say(f"  {len(bearer)} claims in {result['seconds']:.1f} s")
+            baseline = await claims(base, task_ids, bearer, BASELINE)
+            say(f"  baseline (the task list, same callers): p95 {baseline['p95']:.1f} ms")
         conn = await asyncpg.connect(pg(url))
         try:
             stored = await conn.fetchval(
@@ -207,6 +220,8 @@ async def main() -> None:
                 "claims_granted": result["granted"],
                 "claims_stored": stored,
                 "claim_p95_ms": round(result["p95"], 1),
+                "claims_seconds": round(result["seconds"], 1),
+                "baseline_p95_ms": round(baseline["p95"], 1),
             }
         )
     finally:
