@@ -3,6 +3,8 @@ line, and the content kinds that always pass review before publishing."""
 
 from __future__ import annotations
 
+from tortoise.exceptions import IntegrityError
+
 from core import validators
 from models.station import ContentKind, StationSettings
 from resolvers.caller import Caller
@@ -21,6 +23,20 @@ async def street_station() -> StationSettings:
 
 
 async def save(
+    caller: Caller,
+    reply_days: int | None,
+    yellow_percent: int | None,
+    always_review: list[ContentKind] | None,
+) -> StationSettings:
+    """Save the given parts. The street's first save creates its row: one that loses the
+    race for it (the row is unique per street) saves again onto the winner's."""
+    try:
+        return await _save(caller, reply_days, yellow_percent, always_review)
+    except IntegrityError:
+        return await _save(caller, reply_days, yellow_percent, always_review)
+
+
+async def _save(
     caller: Caller,
     reply_days: int | None,
     yellow_percent: int | None,

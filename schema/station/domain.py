@@ -11,6 +11,7 @@ from resolvers.services import Services
 from resolvers.station import difficult, suggestions
 from resolvers.station.codes import StationCode
 from resolvers.station.deadlines import StationDomainSettings, reply_deadline_scanner
+from resolvers.station.demo import load_station_demo
 from schema.caller import caller
 from schema.context import Info
 from schema.domain import Domain, NodeKind, Task
@@ -44,4 +45,5 @@ DOMAIN = Domain(
     codes=StationCode,
     settings=StationDomainSettings,
     tasks=_tasks,
+    demo=load_station_demo,
 )
