@@ -48,6 +48,11 @@ STATION_FIGURES = Capability(
     "see the station's figures and the difficult-matters list, no personal data (联络站数据)",
 )
 
+DIFFICULT_READ = Capability(
+    "difficult_matter",
+    "read",
+    "see the difficult-matters list (办理疑难清单): titles, owners, last actions",
+)
 ACTIVITY_READ = Capability(
     "activity", "read", "see the station's activities and their attendance (活动)"
 )
@@ -67,6 +72,7 @@ CAPABILITIES = (
     WATCH_LIST_MANAGE,
     REVIEW_DECIDE,
     STATION_FIGURES,
+    DIFFICULT_READ,
     ACTIVITY_READ,
     ACTIVITY_JOIN,
 )

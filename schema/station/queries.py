@@ -12,6 +12,7 @@ from models import station as m
 from models.outreach import ContactCode
 from policies.capabilities.station import (
     ACTIVITY_READ,
+    DIFFICULT_READ,
     REVIEW_DECIDE,
     STATION_FIGURES,
     STATION_MANAGE,
@@ -158,7 +159,7 @@ class StationQuery:
         return StationSetup.from_model(await street_station())
 
     @field(
-        requires=Can(STATION_FIGURES),
+        requires=Can(DIFFICULT_READ),
         description="办理疑难清单: matters marked difficult, oldest first, with their age, owner "
         "and last action (open ones only by default).",
     )

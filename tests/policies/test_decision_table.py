@@ -124,6 +124,7 @@ DECISIONS = {
     "watch_list:manage":   ".  .  .  .  .  x  .  .  .  .  .  .  .  x  .  .  .",
     "review:decide":       ".  .  .  .  .  x  .  x  .  .  .  .  .  x  .  .  .",
     "station_figures:read":".  .  .  .  .  x  .  x  .  .  .  .  .  x  .  x  .",
+    "difficult_matter:read":".  .  .  .  .  x  .  x  .  .  .  .  .  x  .  .  .",
     "activity:read":       "x  x  .  .  .  .  .  .  .  .  .  x  x  x  .  .  .",
     "activity:join":       "x  x  .  .  .  .  .  .  .  .  .  x  x  .  .  .  .",
     "tenant:create":       ".  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  p",
