@@ -14,13 +14,15 @@ import json
 import logging
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from tortoise import Tortoise
 from tortoise.connection import get_connection
 
@@ -33,7 +35,10 @@ from gongzhi.platform import database_config, make_schema, make_services
 from resolvers.services import Services
 from schema.domain import background_tasks, http_routes
 from schema.domains import DOMAINS
-from schema.view import GraphQLEndpoint
+from schema.view import GRAPHIQL_ASSETS, GraphQLEndpoint
+
+GRAPHIQL_FILES = Path(__file__).resolve().parent / "graphiql"
+"""GraphiQL's vendored files (``update.sh`` there copies them from npm)."""
 
 log = logging.getLogger("gongzhi.security")
 SWITCH_INTERVAL_SECONDS = 0.0005
@@ -119,6 +124,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/files/{path:path}", serve_file, methods=["GET", "HEAD"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Mount(GRAPHIQL_ASSETS, app=StaticFiles(directory=GRAPHIQL_FILES), name="graphiql"),
             WebSocketRoute("/graphql", graphql),
             *http_routes(DOMAINS),
         ],

@@ -12,6 +12,7 @@ from schema.events.domain import DOMAIN as EVENTS
 from schema.notices.domain import DOMAIN as NOTICES
 from schema.people.domain import DOMAIN as PEOPLE
 from schema.projects.domain import DOMAIN as PROJECTS
+from schema.station.domain import DOMAIN as STATION
 from schema.stats.domain import DOMAIN as STATS
 from schema.tenancy.domain import DOMAIN as TENANCY
 from schema.votes.domain import DOMAIN as VOTES
@@ -27,5 +28,6 @@ DOMAINS: tuple[Domain, ...] = (
     VOTES,
     CASES,
     CONSULTATIONS,
+    STATION,
     STATS,
 )

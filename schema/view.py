@@ -271,8 +271,40 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             raise WebSocketDisconnected from exc
 
 
+GRAPHIQL_ASSETS = "/graphiql"
+"""Where the app serves GraphiQL's vendored files (``gongzhi/graphiql/``)."""
+_GRAPHIQL_FILES = {
+    "https://unpkg.com/react@18.2.0/umd/react.production.min.js": "react.production.min.js",
+    "https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js": (
+        "react-dom.production.min.js"
+    ),
+    "https://unpkg.com/js-cookie@3.0.5/dist/js.cookie.min.js": "js.cookie.min.js",
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.css": "graphiql.min.css",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/style.css": "plugin-explorer.css",
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.js": "graphiql.min.js",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/index.umd.js": (
+        "plugin-explorer.umd.js"
+    ),
+}
+
+
+def offline_graphiql(html: str) -> str:
+    """strawberry's GraphiQL page with its seven CDN files served by the app itself (the same
+    files: the page's integrity hashes still hold). A file the page names that is not
+    vendored is refused here, so an upgrade of strawberry cannot go back to a CDN unseen."""
+    for url, name in _GRAPHIQL_FILES.items():
+        html = html.replace(url, f"{GRAPHIQL_ASSETS}/{name}")
+    if "https://unpkg.com" in html:
+        raise RuntimeError("GraphiQL's page names a CDN file that is not vendored")
+    return html
+
+
 class GraphQLEndpoint(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return offline_graphiql(super().graphql_ide_html)
 
     def __init__(self, schema: Any, services: Services) -> None:
         super().__init__(

@@ -282,6 +282,15 @@ HAND_PICKED: dict[str, Probe] = {
     "bell_terminal:manage": mutation(
         "registerBellTerminal", f'communityId: "{no_such("Community")}", name: "x"'
     ),
+    "suggestion:write": with_input("writeSuggestion", 'token: "no-such-card", text: "x"'),
+    "suggestion:answer": mutation("acceptSuggestion", f'id: "{no_such("Suggestion")}"'),
+    "suggestion:department_reply": mutation(
+        "replyToSuggestion", f'id: "{no_such("Suggestion")}", reply: "x"'
+    ),
+    "suggestion:rate": mutation("rateSuggestion", f'id: "{no_such("Suggestion")}", rating: 5'),
+    "station_task:claim": mutation("claimStationTask", f'taskId: "{no_such("StationTask")}"'),
+    "review:decide": mutation("decideReview", f'id: "{no_such("ReviewItem")}", approve: true'),
+    "activity:join": mutation("signUpForActivity", f'activityId: "{no_such("Activity")}"'),
     "tenant:create": with_input(
         "createStreet", 'code: "", name: "", districtCode: "", adminUsername: ""'
     ),

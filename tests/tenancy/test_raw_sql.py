@@ -139,6 +139,7 @@ OUTSIDE_THE_HELPER = {
     ("bench/projects.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/projects_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
     ("bench/rls.py", "*", "*"): (None, "benchmark set-up on its own database"),
+    ("bench/station.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/votes.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/votes_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
 }

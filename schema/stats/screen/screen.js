@@ -26,6 +26,7 @@ const HOT_SPOTS = `query ScreenHotSpots($unit: CaseFigureUnit, $unitId: ID) {
 const SHOWN = {
   cases: ["received", "resolved", "resolutionRate", "satisfactionRate", "open", "overdue"],
   consultations: ["rings", "accepted", "solved", "completionRate", "satisfactionRate"],
+  station: ["suggestionsReceived", "replyRate", "satisfactionRate", "tasksClaimed", "activitiesHeld", "difficultOpen"],
 };
 
 const state = { panels: {}, client: null };

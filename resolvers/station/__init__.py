@@ -1,0 +1,1 @@
+"""The liaison station (基层单元, 代表联络站)."""
