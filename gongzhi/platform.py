@@ -70,6 +70,7 @@ def make_services(settings: Settings, broker: Broker, clock: Clock | None = None
         clock,
         vocabulary=domain.vocabulary(DOMAINS),
         street_hooks=domain.street_hooks(DOMAINS),
+        hand_over_hooks=domain.hand_over_hooks(DOMAINS),
     )
 
 

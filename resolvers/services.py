@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.broker import Broker
 from core.clock import Clock, SystemClock
@@ -27,7 +27,15 @@ from resolvers.sessions import SessionCache
 from tenants.registry import StreetHook
 from tenants.streets import StreetDirectory
 
+if TYPE_CHECKING:
+    from resolvers.events import Change
+
 K = TypeVar("K")
+
+HandOverHook = Callable[["Change", int, int], Awaitable[dict[str, Any]]]
+"""What a domain moves from a leaving account to its successor (账号继承), inside the
+hand-over's transaction (``change``, the leaver's ID, the successor's); returns what it moved,
+for the hand-over's audit entry (e.g. the groups domain's group chats)."""
 
 
 @dataclass
@@ -50,6 +58,8 @@ class Services:
     """This worker's open WebSocket connections, per person (closed when a session ends)."""
     street_hooks: Sequence[StreetHook] = ()
     """What each domain writes into a new street (``tenants.registry.create_street``)."""
+    hand_over_hooks: Sequence[HandOverHook] = ()
+    """What each domain moves in a hand-over (``resolvers.people.handover``)."""
     sessions: SessionCache = field(default_factory=SessionCache)
     keep: dict[type, object] = field(default_factory=dict)
     """Per-process state a domain keeps, one object per class, made on first use
@@ -70,6 +80,7 @@ def build_services(
     *,
     vocabulary: Vocabulary,
     street_hooks: Sequence[StreetHook] = (),
+    hand_over_hooks: Sequence[HandOverHook] = (),
 ) -> Services:
     settings.require_safe_secret()
     assert settings.secret_key
@@ -113,5 +124,6 @@ def build_services(
         vocabulary=vocabulary,
         presence=presence,
         street_hooks=tuple(street_hooks),
+        hand_over_hooks=tuple(hand_over_hooks),
         sessions=sessions,
     )

@@ -21,7 +21,7 @@ from core.errors import ErrorCode as PlatformCode
 from core.settings import Settings, SettingsSection
 from policies.vocabulary import Capability, Vocabulary
 from resolvers.demo import DemoLoader
-from resolvers.services import Services
+from resolvers.services import HandOverHook, Services
 from schema.context import Info
 from schema.permissions import Requirement
 from schema.relay import Node
@@ -78,6 +78,9 @@ class Domain:
     on_street_created: StreetHook | None = None
     """Writes what a new street starts with (in the street's creating transaction) and
     returns what it wrote, for the street's first audit entry."""
+    on_hand_over: HandOverHook | None = None
+    """Moves what the domain holds of a leaving account to its successor, in the hand-over's
+    transaction (账号继承), and returns what it moved for the hand-over's audit entry."""
     routes: Sequence[BaseRoute] = ()
     """HTTP routes it serves beside ``/graphql`` (a Starlette ``Route`` or ``Mount``, e.g. a
     standard API other systems speak), mounted by the app; a handler finds the services at
@@ -129,6 +132,10 @@ def demo_loaders(domains: Sequence[Domain]) -> list[DemoLoader]:
 
 def street_hooks(domains: Sequence[Domain]) -> list[StreetHook]:
     return [hook for domain in domains if (hook := domain.on_street_created) is not None]
+
+
+def hand_over_hooks(domains: Sequence[Domain]) -> list[HandOverHook]:
+    return [hook for domain in domains if (hook := domain.on_hand_over) is not None]
 
 
 def background_tasks(domains: Sequence[Domain], services: Services) -> list[Task]:
