@@ -231,7 +231,7 @@ class GroupMemberSuccess:
 
 @strawberry.type
 class GroupMessageSuccess:
-    message: GroupMessage
+    group_message: GroupMessage
 
 
 @strawberry.type
@@ -342,7 +342,7 @@ class GroupsMutation:
         row = await chats.send_message(
             caller(info), _group_id(input.group_id), input.body, input.pin
         )
-        return GroupMessageSuccess(message=GroupMessage.from_model(row))
+        return GroupMessageSuccess(group_message=GroupMessage.from_model(row))
 
     @mutation(requires=Can(GROUP_MANAGE), description="The owner removes a message (撤回).")
     async def remove_group_message(
@@ -351,7 +351,7 @@ class GroupsMutation:
         row = await chats.remove_message(
             caller(info), decode_id(message_id, "GroupMessage", "messageId")
         )
-        return GroupMessageSuccess(message=GroupMessage.from_model(row))
+        return GroupMessageSuccess(group_message=GroupMessage.from_model(row))
 
     @mutation(requires=Can(GROUP_TAKE_PART), description="Mark a group read up to a message.")
     async def mark_group_read(self, info: Info, input: MarkGroupReadInput) -> MarkGroupReadPayload:

@@ -75,8 +75,7 @@ async def unit(
 async def seed_every_row(services: Services, fixture: StreetFixture, index: int) -> None:
     """One row of every bases model in a test street, written by the domain's own
     operations (for the whole-model isolation test)."""
-    from models.bases import InspectionResult, OccupantKind, OrganisationKind, PermitStatus
-    from models.bases import UnitUse
+    from models.bases import InspectionResult, OccupantKind, OrganisationKind, PermitStatus, UnitUse
     from models.people import GridAssignment, GridDuty
     from models.tenancy import Street
     from resolvers.bases import houses, map, organisations, reminders
@@ -132,8 +131,6 @@ async def seed_every_row(services: Services, fixture: StreetFixture, index: int)
                 building_id=building.id,
             ),
         )
-        await organisations.inspect_organisation(
-            as_admin, org.id, on, InspectionResult.PASSED, ""
-        )
+        await organisations.inspect_organisation(as_admin, org.id, on, InspectionResult.PASSED, "")
         await map.locate_building(as_admin, building.id, 114.3, 30.5)
     await reminders.scan_expiries(services)

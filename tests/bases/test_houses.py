@@ -51,7 +51,10 @@ async def test_a_rented_home_with_its_tenant_and_floating_person(
         {"input": {"unitId": own, "residentId": gid("Resident", owner.id), "kind": "OWNER"}},
         token=s.chief_token,
     )
-    assert body["data"]["addOccupant"]["occupant"] == {"kind": "OWNER", "resident": {"name": "王业主"}}
+    assert body["data"]["addOccupant"]["occupant"] == {
+        "kind": "OWNER",
+        "resident": {"name": "王业主"},
+    }
     body = await api.gql(
         OCCUPANT,
         {"input": {"unitId": rented, "residentId": gid("Resident", tenant.id), "kind": "TENANT"}},
@@ -134,9 +137,7 @@ async def test_a_unit_in_a_building_of_another_street_is_refused(
     assert await count(DwellingUnit, other.id) == 0
 
 
-async def test_a_tenant_on_an_owner_occupied_unit_is_refused(
-    api: Api, services: Services
-) -> None:
+async def test_a_tenant_on_an_owner_occupied_unit_is_refused(api: Api, services: Services) -> None:
     s = await bases_street(api, services)
     resident = await add_resident(services, s.id, s.people.grid1, "李租户")
     own = await unit(api, s.chief_token, gid("Building", s.building1), "101", "OWNER_OCCUPIED")
@@ -165,9 +166,7 @@ async def test_a_tenant_on_an_owner_occupied_unit_is_refused(
     assert await count(Rental, s.id) == 0
 
 
-async def test_a_lease_that_ends_before_it_starts_is_refused(
-    api: Api, services: Services
-) -> None:
+async def test_a_lease_that_ends_before_it_starts_is_refused(api: Api, services: Services) -> None:
     s = await bases_street(api, services)
     rented = await unit(api, s.chief_token, gid("Building", s.building1), "102")
     for end in (days(services, -10), days(services, 0)):

@@ -111,7 +111,13 @@ async def test_the_map_counts_the_three_reals_and_holds_no_personal_data(
     await api.gql(
         """mutation L($input: LocateBuildingInput!) { locateBuilding(input: $input) {
         __typename } }""",
-        {"input": {"buildingId": gid("Building", s.building1), "longitude": 114.3, "latitude": 30.6}},
+        {
+            "input": {
+                "buildingId": gid("Building", s.building1),
+                "longitude": 114.3,
+                "latitude": 30.6,
+            }
+        },
         token=s.chief_token,
     )
     body = await api.gql(MAP, token=s.admin)

@@ -78,7 +78,13 @@ async def test_a_lease_and_a_permit_about_to_end_are_reminded_once(
     # A renewed lease is reminded again before its new end, once.
     await api.gql(
         RENEW,
-        {"input": {"rentalId": soon, "leaseStart": days(services, 0), "leaseEnd": days(services, 20)}},
+        {
+            "input": {
+                "rentalId": soon,
+                "leaseStart": days(services, 0),
+                "leaseEnd": days(services, 20),
+            }
+        },
         token=s.chief_token,
     )
     await scan_expiries(services)
