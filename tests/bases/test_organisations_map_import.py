@@ -155,7 +155,11 @@ async def test_the_map_counts_the_three_reals_and_holds_no_personal_data(
     assert foreign["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
-UNITS_CSV = "楼栋,单元,楼层,室号,面积,用途\n幸福小区/1号楼,1,1,101,89.5,出租\n幸福小区/1号楼,1,1,102,,自住\n"
+UNITS_CSV = (
+    "楼栋,单元,楼层,室号,面积,用途\n"
+    "幸福小区/1号楼,1,1,101,89.5,出租\n"
+    "幸福小区/1号楼,1,1,102,,自住\n"
+)
 RENTALS_CSV = (
     "楼栋,单元,室号,房东,房东电话,租期开始,租期结束\n"
     "幸福小区/1号楼,1,101,张房东,13900001111,2026-01-01,2027-01-01\n"
