@@ -23,7 +23,9 @@ from models.bases import (
     Rental,
     UnitUse,
 )
+from models.cases import Case, CaseSource
 from models.columns import max_length
+from models.people import Building, Compound
 from resolvers.bases.codes import BasesCode
 from resolvers.bases.common import (
     HOUSE_EVENTS,
@@ -32,6 +34,7 @@ from resolvers.bases.common import (
     visible_unit,
 )
 from resolvers.caller import Caller
+from resolvers.cases.reporting import NewCase, report_case
 from resolvers.events import changing
 from resolvers.people.residents import visible_resident
 
@@ -279,3 +282,24 @@ async def register_floating(
     except IntegrityError as exc:
         raise Refused(ErrorCode.ALREADY_EXISTS, "bases.floating_exists", "residentId") from exc
     return person
+
+
+async def report_rental_finding(caller: Caller, rental_id: int, category_id: int) -> Case:
+    """A rented home's safety finding becomes a case (巡查上报) of the cases domain: its text
+    the description, the unit's building and grid its place. The last inspection must have
+    found something (not passed, with findings)."""
+    rental = await visible_rental(caller, rental_id)
+    if rental.inspection_result in (None, InspectionResult.PASSED) or not rental.findings:
+        raise Refused(BAD, "bases.no_finding", "rentalId")
+    unit = await DwellingUnit.get(id=rental.unit_id)
+    building = await Building.get(id=unit.building_id)
+    compound = await Compound.get(id=building.compound_id)
+    place = f"{compound.name} {building.name} {unit.entrance}-{unit.room}".strip()
+    new = NewCase(
+        title=f"出租房屋安全隐患：{place}"[:100],
+        category_id=category_id,
+        description=rental.findings,
+        address=place,
+        grid_id=building.grid_id,
+    )
+    return await report_case(caller, new, source=CaseSource.GRID_PATROL)

@@ -30,7 +30,7 @@ from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.groups.codes import GroupCode
 from resolvers.owned import in_street, street_member
-from resolvers.pagination import Page, check_page_size, decode_cursor, keyset_page
+from resolvers.pagination import Page, PageKey, keyset_page, keyset_pages
 
 GROUP_PREFIX = "group."
 MESSAGE_SENT = "group.message_sent"
@@ -281,17 +281,11 @@ async def readable_group(caller: Caller, group_id: int) -> ChatGroup:
     return await _group(group_id, "id")
 
 
-async def messages(
-    caller: Caller, group_id: int, first: int | None, after: str | None
-) -> Page[GroupMessage]:
-    """A group's messages, newest first (a member's only)."""
-    await membership(caller, group_id)
-    size = check_page_size(first, caller.services.settings.max_page_size)
-    query = GroupMessage.filter(group_id=group_id)
-    if after:
-        query = query.filter(id__lt=decode_cursor(after))
-    rows = list(await query.order_by("-id").limit(size + 1))
-    return Page(rows[:size], len(rows) > size, bool(after), 0)
+async def load_message_pages(keys: Sequence[PageKey]) -> list[Page[GroupMessage]]:
+    """Messages of many groups, newest first, a page each. A group is only shown to its
+    members (their list, ``node(id:)`` after ``readable_group``, what they just did), so its
+    messages are read without asking again."""
+    return await keyset_pages(GroupMessage.all(), "group_id", keys, newest_first=True)
 
 
 async def unread_count(caller: Caller) -> int:

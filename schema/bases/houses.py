@@ -9,6 +9,7 @@ from typing import Annotated
 
 import strawberry
 
+from core.errors import DomainError, ErrorCode
 from core.identity import mask_phone
 from models import bases as m
 from models.people import Building as BuildingRow
@@ -218,6 +219,23 @@ class InspectRentalInput:
     findings: str = text(m.Rental, "findings", default="")
 
 
+@strawberry.input(description="A rented home's safety finding, reported as a case.")
+class ReportRentalFindingInput:
+    rental_id: strawberry.ID
+    category_id: strawberry.ID = strawberry.field(description="The case category (事项分类).")
+
+
+@strawberry.type(description="The case the finding became (巡查上报).")
+class ReportRentalFindingSuccess:
+    case_id: strawberry.ID
+    rental: Rental
+
+
+ReportRentalFindingPayload = Annotated[
+    ReportRentalFindingSuccess | InputError, strawberry.union("ReportRentalFindingPayload")
+]
+
+
 @strawberry.input(description="流动人口登记.")
 class RegisterFloatingPersonInput:
     resident_id: strawberry.ID
@@ -414,6 +432,28 @@ class HousesMutation:
             input.findings,
         )
         return RentalSuccess(rental=Rental.from_model(row, who.sees_pii))
+
+    @mutation(
+        requires=Can(HOUSE_MANAGE),
+        description="A rented home's safety finding (its last inspection not passed) becomes a "
+        "case of the cases domain (巡查上报), placed at the unit's building and grid. Needs "
+        "`case:report` as well.",
+    )
+    async def report_rental_finding(
+        self, info: Info, input: ReportRentalFindingInput
+    ) -> ReportRentalFindingPayload:
+        who = caller(info)
+        if not who.can("case", "report"):
+            raise DomainError(ErrorCode.FORBIDDEN)
+        pk = decode_id(input.rental_id, "Rental", "rentalId")
+        case = await houses.report_rental_finding(
+            who, pk, decode_id(input.category_id, "CaseCategory", "categoryId")
+        )
+        rental = await m.Rental.get(id=pk)
+        return ReportRentalFindingSuccess(
+            case_id=strawberry.ID(to_global_id("Case", case.id)),
+            rental=Rental.from_model(rental, who.sees_pii),
+        )
 
     @mutation(
         requires=Can(HOUSE_MANAGE),

@@ -15,6 +15,7 @@ from models.tenancy import Grid as GridRow
 from policies.capabilities.groups import GROUP_MANAGE, GROUP_TAKE_PART
 from resolvers.groups import chats, live
 from resolvers.outbox import Event
+from resolvers.pagination import page_key
 from schema.accounts.types import Account
 from schema.caller import caller
 from schema.context import Info
@@ -93,7 +94,8 @@ class ChatGroup(Node):
     async def messages(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[GroupMessage]:
-        page = await chats.messages(caller(info), self.pk, first, after)
+        key = page_key(self.pk, first, after, info.context.services.settings.max_page_size)
+        page = await info.context.loaders.of(chats.load_message_pages).load(key)
         return Connection.from_page(page, GroupMessage.from_model)
 
     @classmethod

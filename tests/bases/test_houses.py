@@ -244,3 +244,57 @@ async def test_a_unit_with_tenants_cannot_stop_being_rented(api: Api, services: 
         "field": "use",
     }
     assert await count(DwellingUnit, s.id, use="RENTED") == 1
+
+
+async def test_a_rented_homes_safety_finding_becomes_a_case(api: Api, services: Services) -> None:
+    from models.cases import Case, CaseCategory
+    from models.scoping import unscoped
+
+    s = await bases_street(api, services)
+    rented = await unit(api, s.chief_token, gid("Building", s.building1), "102")
+    body = await api.gql(
+        RENTAL,
+        {
+            "input": {
+                "unitId": rented,
+                "landlordName": "张房东",
+                "leaseStart": days(services, -10),
+                "leaseEnd": days(services, 300),
+            }
+        },
+        token=s.chief_token,
+    )
+    rental = body["data"]["registerRental"]["rental"]["id"]
+    with unscoped("test set-up"):
+        category = await CaseCategory.filter(tenant_id=s.id, active=True).order_by("id").first()
+    assert category is not None
+    report = """mutation R($input: ReportRentalFindingInput!) { reportRentalFinding(input: $input) {
+      __typename ... on ReportRentalFindingSuccess { caseId } ... on UserError { code field } } }"""
+    variables = {"input": {"rentalId": rental, "categoryId": gid("CaseCategory", category.id)}}
+    body = await api.gql(report, variables, token=s.chief_token)
+    assert body["data"]["reportRentalFinding"] == {
+        "__typename": "InputError",
+        "code": "BAD_USER_INPUT",
+        "field": "rentalId",
+    }
+    inspect = """mutation I($input: InspectRentalInput!) { inspectRental(input: $input) {
+      __typename } }"""
+    await api.gql(
+        inspect,
+        {
+            "input": {
+                "rentalId": rental,
+                "inspectedOn": days(services, 0),
+                "result": "RECTIFY",
+                "findings": "楼道堆放电动车电池，存在火灾隐患",
+            }
+        },
+        token=s.chief_token,
+    )
+    body = await api.gql(report, variables, token=s.chief_token)
+    case_id = body["data"]["reportRentalFinding"]["caseId"]
+    with unscoped("test check"):
+        case = await Case.get(tenant_id=s.id)
+    assert gid("Case", case.id) == case_id
+    assert case.grid_id == s.people.grid1 and "电动车" in case.description
+    assert "1号楼" in case.title
