@@ -135,10 +135,15 @@ async def add_member(caller: Caller, group_id: int, account_id: int) -> GroupMem
 
 
 async def join_group(caller: Caller, group_id: int) -> GroupMember:
-    """A resident of the group's grid joins by themselves (not after being removed)."""
+    """A resident of the group's grid (of its building, for a building's group) joins by
+    themselves (not after being removed)."""
     group = await _group(group_id)
     resident = await Resident.filter(user_id=caller.user.id).first()
-    if resident is None or resident.grid_id != group.grid_id:
+    if (
+        resident is None
+        or resident.grid_id != group.grid_id
+        or (group.building_id is not None and resident.building_id != group.building_id)
+    ):
         raise Refused(ErrorCode.FORBIDDEN, "groups.not_of_grid", "groupId")
     if await GroupMember.exists(
         group_id=group.id, user_id=caller.user.id, removed_at__not_isnull=True

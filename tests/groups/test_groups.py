@@ -293,3 +293,13 @@ async def test_a_hand_over_to_someone_of_another_street_moves_no_group(
     assert (error["code"], error["field"]) == ("NOT_FOUND", "successorId")
     assert await count(ChatGroup, g.s.id, owner_id=g.s.chief.id) == 1
     assert await count(GroupMember, g.s.id, user_id=g.s.chief.id, removed_at__isnull=True) == 1
+
+
+async def test_a_resident_of_another_grid_cannot_join(api: Api, services: Services) -> None:
+    g = await group_street(api, services, residents=0)
+    user = await add_member(services, g.s.id, Role.RESIDENT)
+    await add_resident(services, g.s.id, g.s.grid2, "二格居民", user=user)
+    body = await api.gql(JOIN, {"g": g.group}, token=await api.login(user.username))
+    error = body["data"]["joinGroup"]
+    assert (error["code"], error["field"]) == ("FORBIDDEN", "groupId")
+    assert await count(GroupMember, g.s.id, user_id=user.id) == 0
