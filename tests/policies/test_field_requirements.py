@@ -282,6 +282,17 @@ HAND_PICKED: dict[str, Probe] = {
     "bell_terminal:manage": mutation(
         "registerBellTerminal", f'communityId: "{no_such("Community")}", name: "x"'
     ),
+    "house:manage": with_input(
+        "setDwellingUnitUse", f'unitId: "{no_such("DwellingUnit")}", use: VACANT'
+    ),
+    "organisation:manage": with_input(
+        "linkOrganisationAccount",
+        f'organisationId: "{no_such("Organisation")}", accountId: "{no_such("Account")}"',
+    ),
+    "bases:import": with_input("importBases", 'kind: UNITS, csv: ""'),
+    "group:manage": with_input(
+        "addGroupMember", f'groupId: "{no_such("ChatGroup")}", accountId: "{no_such("Account")}"'
+    ),
     "tenant:create": with_input(
         "createStreet", 'code: "", name: "", districtCode: "", adminUsername: ""'
     ),
