@@ -96,7 +96,10 @@ async def _tallies(grid_id: int | None) -> Tallies:
 
 
 async def bases_map(grid_id: int | None) -> dict[str, Any]:
-    """The FeatureCollection of the street (``grid_id`` None) or of one grid."""
+    """The FeatureCollection of the street (``grid_id`` None) or of one grid (another
+    street's is NOT_FOUND)."""
+    if grid_id is not None:
+        await in_street(Grid, grid_id, "gridId", "input.grid_not_found")
     grids = await (Grid.all() if grid_id is None else Grid.filter(id=grid_id)).order_by("id")
     outlines = dict(
         await GridBoundary.filter(grid_id__in=[g.id for g in grids] or [-1]).values_list(
