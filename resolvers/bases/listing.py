@@ -19,6 +19,7 @@ from models.bases import (
     Rental,
     UnitUse,
 )
+from models.columns import max_length
 from models.people import Building
 from resolvers.bases.common import visible_floating, visible_rentals, visible_units
 from resolvers.caller import Caller
@@ -90,7 +91,10 @@ async def organisations(
         query = query.filter(kind=kind)
     if search and search.strip():
         text = search.strip()
-        query = query.filter(Q(name__icontains=text) | Q(credit_code=text.upper()))
+        condition = Q(name__icontains=text)
+        if len(text) == max_length(Organisation, "credit_code"):  # a whole code, nothing else
+            condition |= Q(credit_code=text.upper())
+        query = query.filter(condition)
     return await keyset_page(query, first, after, caller.services.settings.max_page_size)
 
 
