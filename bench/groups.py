@@ -146,7 +146,12 @@ async def seed(env: dict[str, str], groups: int, members: int) -> dict[str, obje
                 ],
                 batch_size=2000,
             )
-            sessions = dict(await Session.filter(user_id__in=users).values_list("user_id", "id"))
+            sessions: dict[int, int] = {}
+            for start in range(0, len(users), 10_000):  # a statement's arguments are bounded
+                chunk = users[start : start + 10_000]
+                sessions.update(
+                    await Session.filter(user_id__in=chunk).values_list("user_id", "id")
+                )
         access = [tokens.issue(u, sessions[u], "access", now)[0] for u in users]
         return {
             "code": code,
