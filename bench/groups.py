@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -40,7 +41,7 @@ FULL = {"groups": 200, "members": 300, "connected": 5000, "senders": 32, "messag
 REDUCED = {"groups": 20, "members": 30, "connected": 300, "senders": 32, "messages": 1000}
 
 
-async def seed(env: dict[str, str], groups: int, members: int) -> dict[str, object]:
+async def seed(env: dict[str, str], groups: int, members: int) -> dict[str, Any]:
     """A street with one grid chief and ``groups`` groups of ``members`` residents each, written
     in bulk; sessions and access tokens for every resident (no password checks)."""
     from tortoise import Tortoise
@@ -348,7 +349,7 @@ async def run(scale: dict[str, int]) -> dict[str, object]:
             int(seeded["sender"]),
             scale["messages"],
             scale["senders"],
-        )  # type: ignore[call-overload]
+        )
         send_per_s = round(len(sent_at) / send_seconds, 1)
         return {
             **scale,
