@@ -71,6 +71,7 @@ def make_services(settings: Settings, broker: Broker, clock: Clock | None = None
         vocabulary=domain.vocabulary(DOMAINS),
         street_hooks=domain.street_hooks(DOMAINS),
         panels=domain.panel_kinds(DOMAINS),
+        hand_over_hooks=domain.hand_over_hooks(DOMAINS),
     )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.broker import Broker
 from core.clock import Clock, SystemClock
@@ -28,9 +28,15 @@ from tenants.registry import StreetHook
 from tenants.streets import StreetDirectory
 
 if TYPE_CHECKING:
+    from resolvers.events import Change
     from resolvers.panels import PanelKind
 
 K = TypeVar("K")
+
+HandOverHook = Callable[["Change", int, int], Awaitable[dict[str, Any]]]
+"""What a domain moves from a leaving account to its successor (账号继承), inside the
+hand-over's transaction (``change``, the leaver's ID, the successor's); returns what it moved,
+for the hand-over's audit entry (e.g. the groups domain's group chats)."""
 
 
 @dataclass
@@ -55,6 +61,8 @@ class Services:
     """What each domain writes into a new street (``tenants.registry.create_street``)."""
     panels: Sequence[PanelKind] = ()
     """Each domain's panel of the dashboard (``resolvers.panels``), in screen order."""
+    hand_over_hooks: Sequence[HandOverHook] = ()
+    """What each domain moves in a hand-over (``resolvers.people.handover``)."""
     sessions: SessionCache = field(default_factory=SessionCache)
     keep: dict[type, object] = field(default_factory=dict)
     """Per-process state a domain keeps, one object per class, made on first use
@@ -76,6 +84,7 @@ def build_services(
     vocabulary: Vocabulary,
     street_hooks: Sequence[StreetHook] = (),
     panels: Sequence[PanelKind] = (),
+    hand_over_hooks: Sequence[HandOverHook] = (),
 ) -> Services:
     settings.require_safe_secret()
     assert settings.secret_key
@@ -120,5 +129,6 @@ def build_services(
         presence=presence,
         street_hooks=tuple(street_hooks),
         panels=tuple(sorted(panels, key=lambda kind: (kind.order, kind.key))),
+        hand_over_hooks=tuple(hand_over_hooks),
         sessions=sessions,
     )

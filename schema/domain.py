@@ -22,7 +22,7 @@ from core.settings import Settings, SettingsSection
 from policies.vocabulary import Capability, Vocabulary
 from resolvers.demo import DemoLoader
 from resolvers.panels import PanelKind
-from resolvers.services import Services
+from resolvers.services import HandOverHook, Services
 from schema.context import Info
 from schema.permissions import Requirement
 from schema.relay import Node
@@ -82,6 +82,9 @@ class Domain:
     panels: Sequence[PanelKind] = ()
     """Its panels of the dashboard and the big screen (``resolvers/panels.py``): counts
     and rates of a scope and period, never a person."""
+    on_hand_over: HandOverHook | None = None
+    """Moves what the domain holds of a leaving account to its successor, in the hand-over's
+    transaction (账号继承), and returns what it moved for the hand-over's audit entry."""
     routes: Sequence[BaseRoute] = ()
     """HTTP routes it serves beside ``/graphql`` (a Starlette ``Route`` or ``Mount``, e.g. a
     standard API other systems speak), mounted by the app; a handler finds the services at
@@ -144,6 +147,10 @@ def panel_kinds(domains: Sequence[Domain]) -> list[PanelKind]:
                 raise ValueError(f"panel {kind.key} is declared twice ({domain.name})")
             found[kind.key] = kind
     return list(found.values())
+
+
+def hand_over_hooks(domains: Sequence[Domain]) -> list[HandOverHook]:
+    return [hook for domain in domains if (hook := domain.on_hand_over) is not None]
 
 
 def background_tasks(domains: Sequence[Domain], services: Services) -> list[Task]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from schema.accounts.domain import DOMAIN as ACCOUNTS
 from schema.audit.domain import DOMAIN as AUDIT
+from schema.bases.domain import DOMAIN as BASES
 from schema.cases.domain import DOMAIN as CASES
 from schema.consultations.domain import DOMAIN as CONSULTATIONS
 from schema.domain import Domain
 from schema.events.domain import DOMAIN as EVENTS
+from schema.groups.domain import DOMAIN as GROUPS
 from schema.notices.domain import DOMAIN as NOTICES
 from schema.people.domain import DOMAIN as PEOPLE
 from schema.projects.domain import DOMAIN as PROJECTS
@@ -28,6 +30,8 @@ DOMAINS: tuple[Domain, ...] = (
     VOTES,
     CASES,
     CONSULTATIONS,
+    BASES,
+    GROUPS,
     STATION,
     STATS,
 )

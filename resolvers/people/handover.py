@@ -8,7 +8,8 @@ all; the authorization cache is refreshed once they are committed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
@@ -52,6 +53,8 @@ class HandoverResult:
     threads_moved: int
     residents_covered: int
     sessions_revoked: int
+    also_moved: dict[str, Any] = field(default_factory=dict)
+    """What the other domains moved (their hand-over hooks), by what each returned."""
 
 
 async def hand_over(caller: Caller, leaver_id: int, successor_id: int) -> HandoverResult:
@@ -109,6 +112,9 @@ async def hand_over(caller: Caller, leaver_id: int, successor_id: int) -> Handov
             await Membership.create(
                 user_id=successor_id, role=Role.GRID_CHIEF, granted_by=caller.user
             )
+        also: dict[str, Any] = {}
+        for hook in caller.services.hand_over_hooks:  # each domain's part, in this transaction
+            also.update(await hook(change, leaver_id, successor_id))
         roles_ended = sorted(r.value for r in leaver_roles)
         await Membership.filter(user_id=leaver_id).delete()
         revoked = await revoke_all_sessions(caller.services, leaver_id)
@@ -120,6 +126,7 @@ async def hand_over(caller: Caller, leaver_id: int, successor_id: int) -> Handov
             threads_moved=threads,
             residents_covered=covered,
             sessions_revoked=revoked,
+            also_moved=also,
         )
         await change.record(
             HANDED_OVER,
@@ -134,6 +141,7 @@ async def hand_over(caller: Caller, leaver_id: int, successor_id: int) -> Handov
                 "residentsCovered": covered,
                 "rolesEnded": roles_ended,
                 "sessionsRevoked": revoked,
+                **also,
             },
             visibility=MEMBER_EVENTS,
         )

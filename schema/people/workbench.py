@@ -106,6 +106,12 @@ class MessageSuccess:
     thread: MessageThread
 
 
+@strawberry.type(description="What another domain moved in the hand-over, as a count.")
+class HandOverMoved:
+    what: str = strawberry.field(description="What moved (e.g. `groupsMoved`).")
+    count: int
+
+
 @strawberry.type(description="What moved to the successor. The leaver's access ended.")
 class HandOverSuccess:
     grids_moved: int
@@ -114,6 +120,9 @@ class HandOverSuccess:
     residents_covered: int
     sessions_revoked: int
     successor: Account
+    also_moved: list[HandOverMoved] = strawberry.field(
+        description="What the other domains moved in the same transaction (group chats…)."
+    )
 
 
 MessagePayload = Annotated[MessageSuccess | InputError, strawberry.union("MessagePayload")]
@@ -171,7 +180,8 @@ class WorkbenchMutation:
     @mutation(
         requires=Can(PEOPLE_HANDOVER),
         description="账号继承: move a leaving grid chief's grids, communities, resident "
-        "threads to a successor in one transaction. The leaver's roles in the street and "
+        "threads (and what other domains hold, such as group chats) to a successor in one "
+        "transaction. The leaver's roles in the street and "
         "all their sessions end at once. A successor who is not staff of the street is refused. "
         "The hand-over is recorded in the audit chain (`people.handed_over`): read it with "
         "`auditTrail(subject: <the leaver's account ID>)`.",
@@ -191,4 +201,9 @@ class WorkbenchMutation:
             residents_covered=result.residents_covered,
             sessions_revoked=result.sessions_revoked,
             successor=Account.from_model(successor),
+            also_moved=[
+                HandOverMoved(what=key, count=value)
+                for key, value in sorted(result.also_moved.items())
+                if isinstance(value, int)
+            ],
         )

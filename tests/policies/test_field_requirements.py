@@ -291,6 +291,17 @@ HAND_PICKED: dict[str, Probe] = {
     "station_task:claim": mutation("claimStationTask", f'taskId: "{no_such("StationTask")}"'),
     "review:decide": mutation("decideReview", f'id: "{no_such("ReviewItem")}", approve: true'),
     "activity:join": mutation("signUpForActivity", f'activityId: "{no_such("Activity")}"'),
+    "house:manage": with_input(
+        "setDwellingUnitUse", f'unitId: "{no_such("DwellingUnit")}", use: VACANT'
+    ),
+    "organisation:manage": with_input(
+        "linkOrganisationAccount",
+        f'organisationId: "{no_such("Organisation")}", accountId: "{no_such("Account")}"',
+    ),
+    "bases:import": with_input("importBases", 'kind: UNITS, csv: ""'),
+    "group:manage": with_input(
+        "addGroupMember", f'groupId: "{no_such("ChatGroup")}", accountId: "{no_such("Account")}"'
+    ),
     "tenant:create": with_input(
         "createStreet", 'code: "", name: "", districtCode: "", adminUsername: ""'
     ),

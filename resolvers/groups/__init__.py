@@ -1,0 +1,1 @@
+"""Grid group chats (群聊)."""
