@@ -8,7 +8,9 @@ Monday), this month, or a range of local dates (at most ``MAX_DAYS``).
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -90,16 +92,17 @@ async def build(
     caller: Caller, scope: Scope, name: str, computed_after: float | None = None
 ) -> Dashboard:
     """Every domain's panel, in the scope's streets (the district's read-only together). A
-    live push (``computed_after``, the ``time.monotonic()`` of the event that woke it) takes
-    this worker's copy of the same scope and period when one was computed since: two hundred
-    screens woken by one case cost one computation. A query always computes."""
+    live push (``computed_after``, the ``time.monotonic()`` of the event that woke it) shares
+    this worker's computation of the same scope and period begun since, finished or not: two
+    hundred screens woken by one case cost one computation. A query always computes."""
+    if computed_after is None:
+        return await _compute(caller, scope, name)
     cache = caller.services.kept(DashboardCache)
     key = (scope.kind, scope.street_ids, scope.community_id, scope.period)
-    if computed_after is not None:
-        found = cache.get(key, computed_after)
-        if found is not None:
-            return found
-    started = time.monotonic()
+    return await cache.shared(key, computed_after, lambda: _compute(caller, scope, name))
+
+
+async def _compute(caller: Caller, scope: Scope, name: str) -> Dashboard:
     panels: list[Panel] = []
     if scope.kind is ScopeKind.DISTRICT:
         with streets_scope(scope.street_ids, "the district's dashboard (区级一屏)"):
@@ -109,9 +112,7 @@ async def build(
         with street_scope(scope.street_ids[0], writable=False):
             for kind in caller.services.panels:
                 panels.append(await kind.build(scope))
-    dashboard = Dashboard(scope.kind, name, scope.period, panels)
-    cache.put(key, dashboard, started)
-    return dashboard
+    return Dashboard(scope.kind, name, scope.period, panels)
 
 
 async def dashboard(
@@ -130,25 +131,26 @@ async def dashboard(
 
 
 class DashboardCache:
-    """A worker's dashboards of the last second, by scope and period: two hundred screens of
-    one street, pushed after the same case, cost one computation."""
+    """A worker's dashboards being computed or computed in the last second, by scope and
+    period, each with the ``time.monotonic()`` it began at."""
 
     def __init__(self) -> None:
-        self._kept: dict[object, tuple[float, Dashboard]] = {}
+        self._kept: dict[object, tuple[float, asyncio.Future[Dashboard]]] = {}
 
-    def get(self, key: object, computed_after: float | None = None) -> Dashboard | None:
-        found = self._kept.get(key)
-        if found is None or time.monotonic() - found[0] > CACHE_SECONDS:
-            return None
-        if computed_after is not None and found[0] < computed_after:
-            return None
-        return found[1]
-
-    def put(self, key: object, dashboard: Dashboard, started: float) -> None:
+    async def shared(
+        self, key: object, computed_after: float, compute: Callable[[], Awaitable[Dashboard]]
+    ) -> Dashboard:
         now = time.monotonic()
+        found = self._kept.get(key)
+        if found is not None and found[0] >= computed_after and now - found[0] <= CACHE_SECONDS:
+            return await asyncio.shield(found[1])
         if len(self._kept) > 1000:
             self._kept = {k: v for k, v in self._kept.items() if now - v[0] <= CACHE_SECONDS}
-        self._kept[key] = (started, dashboard)
-
-    def forget(self) -> None:
-        self._kept.clear()
+        future: asyncio.Future[Dashboard] = asyncio.ensure_future(compute())
+        self._kept[key] = (now, future)
+        try:
+            return await asyncio.shield(future)
+        except BaseException:
+            if self._kept.get(key, (0, None))[1] is future:
+                del self._kept[key]
+            raise

@@ -145,6 +145,7 @@ OUTSIDE_THE_HELPER = {
     ("bench/rls.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/station.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/votes.py", "*", "*"): (None, "benchmark set-up on its own database"),
+    ("bench/dashboard.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/votes_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
 }
 
