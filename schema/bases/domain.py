@@ -9,7 +9,9 @@ from models import bases as m
 from policies.capabilities import bases as capabilities
 from resolvers.bases.codes import BasesCode
 from resolvers.bases.common import visible_floating, visible_rentals, visible_units
+from resolvers.bases.panel import bases_panel
 from resolvers.bases.reminders import BasesSettings, expiry_scanner
+from resolvers.panels import PanelKind
 from resolvers.services import Services
 from schema.bases.houses import DwellingUnit, FloatingPerson, HousesMutation, HousesQuery, Rental
 from schema.bases.importing import BasesImportMutation
@@ -63,4 +65,5 @@ DOMAIN = Domain(
     codes=BasesCode,
     settings=BasesSettings,
     tasks=_tasks,
+    panels=(PanelKind("bases", 40, bases_panel),),
 )
