@@ -28,6 +28,7 @@ from resolvers.owned import in_street
 from resolvers.panels import Panel, Scope, ScopeKind
 from resolvers.stats.codes import StatsCode
 from resolvers.stats.screens import screen_of
+from resolvers.stats.settings import StatsSettings
 
 MAX_DAYS = 366
 CACHE_SECONDS = 1.0
@@ -40,7 +41,9 @@ class PeriodKind(StrEnum):
     RANGE = "RANGE"  # 自定义: firstDay to lastDay
 
 
-def period_of(kind: PeriodKind, first: date | None, last: date | None, today: date) -> Period:
+def period_of(
+    kind: PeriodKind, first: date | None, last: date | None, today: date, max_days: int = MAX_DAYS
+) -> Period:
     if kind is PeriodKind.TODAY:
         return Period(today, today)
     if kind is PeriodKind.THIS_WEEK:
@@ -50,7 +53,7 @@ def period_of(kind: PeriodKind, first: date | None, last: date | None, today: da
     if first is None or last is None:
         raise Refused(ErrorCode.BAD_USER_INPUT, "stats.range_needs_dates", "firstDay")
     in_order(first, last, "lastDay", "stats.period_order")
-    in_range((last - first).days + 1, 1, MAX_DAYS, "lastDay", "stats.period_too_long")
+    in_range((last - first).days + 1, 1, max_days, "lastDay", "stats.period_too_long")
     return Period(first, last)
 
 
@@ -125,9 +128,13 @@ async def dashboard(
 ) -> Dashboard:
     today = local_date(caller.services.clock.now())
     scope, name = await scope_of(
-        caller, kind, community_id, period_of(period, first_day, last_day, today)
+        caller, kind, community_id, period_of(period, first_day, last_day, today, max_days(caller))
     )
     return await build(caller, scope, name)
+
+
+def max_days(caller: Caller) -> int:
+    return caller.services.settings.section(StatsSettings).dashboard_max_days
 
 
 class DashboardCache:

@@ -82,7 +82,9 @@ class DashboardSubscription:
                 who,
                 ScopeKind(scope.kind.value),
                 _community(scope),
-                calc.period_of(calc.PeriodKind(period.value), first_day, last_day, today),
+                calc.period_of(
+                    calc.PeriodKind(period.value), first_day, last_day, today, calc.max_days(who)
+                ),
             )
         async for update in dashboard_updates(who, asked, name, me.token_expires_at):
             yield Dashboard.of(update)

@@ -10,6 +10,7 @@ from starlette.staticfiles import StaticFiles
 
 from policies.capabilities import stats as capabilities
 from resolvers.stats.codes import StatsCode
+from resolvers.stats.settings import StatsSettings
 from schema.domain import Domain
 from schema.stats.dashboard import DashboardQuery, DashboardSubscription
 from schema.stats.screens import ScreensMutation, ScreensQuery
@@ -25,5 +26,6 @@ DOMAIN = Domain(
     subscription=(DashboardSubscription,),
     capabilities=capabilities.CAPABILITIES,
     codes=StatsCode,
+    settings=StatsSettings,
     routes=(Mount("/screen", app=StaticFiles(directory=PAGE, html=True), name="screen"),),
 )
