@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from starlette.routing import Mount
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from policies.capabilities import stats as capabilities
@@ -14,8 +16,25 @@ from resolvers.stats.settings import StatsSettings
 from schema.domain import Domain
 from schema.stats.dashboard import DashboardQuery, DashboardSubscription
 from schema.stats.screens import ScreensMutation, ScreensQuery
+from schema.trusted import read_manifest
 
 PAGE = Path(__file__).resolve().parent / "screen"
+PAGE_OPERATIONS = (
+    "StartScreenPairing",
+    "CollectScreenTokens",
+    "RefreshScreenToken",
+    "ScreenDashboard",
+    "ScreenHotSpots",
+)
+
+
+async def page_operations(request: Request) -> JSONResponse:
+    """The display page's operations as the trusted-documents manifest holds them
+    (``clients/operations/screen.graphql``): the page sends these exact bodies, which a server
+    with ``GONGZHI_TRUSTED_DOCUMENTS=require`` accepts from a display."""
+    found = {d.name: d.body for d in read_manifest() if d.name in PAGE_OPERATIONS}
+    return JSONResponse(found, headers={"cache-control": "no-cache"})
+
 
 DOMAIN = Domain(
     name="stats",
@@ -27,5 +46,8 @@ DOMAIN = Domain(
     capabilities=capabilities.CAPABILITIES,
     codes=StatsCode,
     settings=StatsSettings,
-    routes=(Mount("/screen", app=StaticFiles(directory=PAGE, html=True), name="screen"),),
+    routes=(
+        Route("/screen/operations.json", page_operations),
+        Mount("/screen", app=StaticFiles(directory=PAGE, html=True), name="screen"),
+    ),
 )

@@ -74,3 +74,20 @@ async def test_a_paired_screen_shows_a_new_case_within_3_seconds(
             assert not [u for u in failures if not u.startswith(f"http://{live_url}")], failures
         finally:
             await browser.close()
+
+
+async def test_the_pages_operations_are_trusted_documents(api: Api) -> None:
+    """Under GONGZHI_TRUSTED_DOCUMENTS=require a display runs only the manifest's documents:
+    the page takes its five bodies from /screen/operations.json, the manifest's own."""
+    from core.settings import TrustedDocuments
+    from schema.stats.domain import PAGE, PAGE_OPERATIONS
+    from schema.trusted import DocumentStore, read_manifest
+
+    served = (await api.client.get("/screen/operations.json")).json()
+    assert set(served) == set(PAGE_OPERATIONS)
+    store = DocumentStore(TrustedDocuments.REQUIRE, read_manifest())
+    for body in served.values():
+        store.check(body, restricted=True)  # raises when refused
+    script = (PAGE / "screen.js").read_text(encoding="utf-8")
+    for name in PAGE_OPERATIONS:
+        assert f'op("{name}"' in script, name

@@ -42,6 +42,16 @@ function fit() {
 }
 addEventListener("resize", () => { fit(); Object.values(charts).forEach((c) => c.resize()); });
 
+// The manifest's bodies of these operations (/screen/operations.json): a server that runs only
+// trusted documents for displays accepts exactly those. The texts above are the fallback.
+const OPERATIONS = {};
+async function loadOperations() {
+  try {
+    Object.assign(OPERATIONS, await (await fetch("operations.json")).json());
+  } catch { /* the texts above */ }
+}
+function op(name, text) { return OPERATIONS[name] || text; }
+
 async function graphql(query, variables, token) {
   const headers = { "content-type": "application/json", "x-client-kind": "display" };
   if (token) headers.authorization = `Bearer ${token}`;
@@ -64,12 +74,12 @@ async function pair() {
   document.getElementById("board").hidden = true;
   document.getElementById("pairing").hidden = false;
   for (;;) {
-    const started = (await graphql(START)).data.startScreenPairing;
+    const started = (await graphql(op("StartScreenPairing", START))).data.startScreenPairing;
     document.getElementById("pairing-code").textContent = started.code;
     // The server's clock decides when the code has expired (PAIRING_EXPIRED), not this one.
     for (;;) {
       await new Promise((r) => setTimeout(r, 2000));
-      const body = await graphql(COLLECT, {
+      const body = await graphql(op("CollectScreenTokens", COLLECT), {
         input: { code: started.code, deviceSecret: started.deviceSecret },
       });
       const got = body.data && body.data.collectScreenTokens;
@@ -86,7 +96,7 @@ async function pair() {
 async function refresh() {
   const current = saved();
   if (!current) return false;
-  const body = await graphql(REFRESH, { input: { refreshToken: current.refreshToken } });
+  const body = await graphql(op("RefreshScreenToken", REFRESH), { input: { refreshToken: current.refreshToken } });
   const got = body.data && body.data.refreshToken;
   if (!got || got.__typename !== "LoginSuccess") return false;
   save({ ...current, ...got });
@@ -156,8 +166,8 @@ async function drawHotSpots() {
   if (!current) return;
   const screen = current.screen;
   const variables = screen.scope === "COMMUNITY" ? { unit: "COMMUNITY", unitId: screen.communityId } : {};
-  let body = await graphql(HOT_SPOTS, variables, current.accessToken);
-  if (body.errors && (await refresh())) body = await graphql(HOT_SPOTS, variables, saved().accessToken);
+  let body = await graphql(op("ScreenHotSpots", HOT_SPOTS), variables, current.accessToken);
+  if (body.errors && (await refresh())) body = await graphql(op("ScreenHotSpots", HOT_SPOTS), variables, saved().accessToken);
   const spots = (body.data && body.data.caseHotSpots && body.data.caseHotSpots.features) || [];
   charts.spots.setOption({
     animation: false,
@@ -206,7 +216,7 @@ function connect() {
   state.client = client;
   const scope = current.screen.scope === "COMMUNITY"
     ? { kind: "COMMUNITY", communityId: current.screen.communityId } : { kind: "STREET" };
-  client.subscribe({ query: LIVE, variables: { scope } }, {
+  client.subscribe({ query: op("ScreenDashboard", LIVE), variables: { scope } }, {
     next: (message) => {
       if (message.data) { merge(message.data.dashboard); throttledSpots(); }
       else if (message.errors) restart();
@@ -248,6 +258,7 @@ function tick() {
 
 async function main() {
   fit();
+  await loadOperations();
   tick();
   setInterval(tick, 1000);
   if (!saved()) await pair();
