@@ -4,7 +4,7 @@ satisfaction rates of the period, and the latest rings by category and step (nev
 from __future__ import annotations
 
 from models.consultations import Consultation, Step
-from resolvers.consultations.figures import figures
+from resolvers.consultations.figures import counts
 from resolvers.panels import Figure, Item, Panel, Scope
 
 LATEST = 8
@@ -25,7 +25,7 @@ _STEP = {
 
 async def consultations_panel(scope: Scope) -> Panel:
     since, until = scope.period.since, scope.period.until
-    f = await figures(scope.community_id, since, until)
+    f = await counts(scope.community_id, since, until)
     latest = Consultation.filter(submitted_at__gte=since, submitted_at__lt=until)
     if scope.community_id is not None:
         latest = latest.filter(community_id=scope.community_id)
