@@ -13,8 +13,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from core.periods import Period
+
+if TYPE_CHECKING:
+    from resolvers.services import Services
 
 
 class ScopeKind(StrEnum):
@@ -35,6 +39,7 @@ class Scope:
     community_id: int | None
     period: Period
     now: datetime
+    services: Services = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)

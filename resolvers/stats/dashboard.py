@@ -82,13 +82,13 @@ async def scope_of(
             raise DomainError(ErrorCode.FORBIDDEN, field="scope")
         ids = await column(Street.filter(district_id=street.district_id), "id", int)
         district = await District.get(id=street.district_id)
-        return Scope(kind, tuple(sorted(ids)), None, period, now), district.name
+        return Scope(kind, tuple(sorted(ids)), None, period, now, caller.services), district.name
     if kind is ScopeKind.COMMUNITY:
         if community_id is None:
             raise Refused(ErrorCode.BAD_USER_INPUT, "stats.community_required", "communityId")
         community = await in_street(Community, community_id, "communityId")
-        return Scope(kind, (street.id,), community.id, period, now), community.name
-    return Scope(kind, (street.id,), None, period, now), street.name
+        return Scope(kind, (street.id,), community.id, period, now, caller.services), community.name
+    return Scope(kind, (street.id,), None, period, now, caller.services), street.name
 
 
 async def build(

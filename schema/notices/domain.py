@@ -4,6 +4,8 @@ resident's inbox and read receipts."""
 from __future__ import annotations
 
 from policies.capabilities import notices as capabilities
+from resolvers.notices_panel import notices_panel
+from resolvers.panels import PanelKind
 from schema.domain import Domain
 from schema.notices.notices import NoticesMutation, NoticesQuery, NoticesSubscription
 
@@ -15,4 +17,5 @@ DOMAIN = Domain(
     mutation=(NoticesMutation,),
     subscription=(NoticesSubscription,),
     capabilities=capabilities.CAPABILITIES,
+    panels=(PanelKind("notices", 70, notices_panel),),
 )

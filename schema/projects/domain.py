@@ -7,9 +7,11 @@ from collections.abc import Sequence
 
 from models import projects as prj
 from policies.capabilities import projects as capabilities
+from resolvers.panels import PanelKind
 from resolvers.projects.codes import ProjectCode
 from resolvers.projects.deadlines import deadline_scanner
 from resolvers.projects.demo import load_projects_demo
+from resolvers.projects.panel import projects_panel
 from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
 from schema.context import Info
@@ -59,4 +61,5 @@ DOMAIN = Domain(
     settings=ProjectSettings,
     tasks=_tasks,
     demo=load_projects_demo,
+    panels=(PanelKind("projects", 50, projects_panel),),
 )

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 
 from models import votes as vm
 from policies.capabilities import votes as capabilities
+from resolvers.panels import PanelKind
 from resolvers.services import Services
 from resolvers.votes.codes import VoteCode
 from resolvers.votes.demo import load_votes_demo
 from resolvers.votes.lifecycle import vote_scheduler
+from resolvers.votes.panel import votes_panel
 from resolvers.votes.settings import VoteSettings
 from schema.context import Info
 from schema.domain import Domain, NodeKind, Task
@@ -51,4 +53,5 @@ DOMAIN = Domain(
     settings=VoteSettings,
     tasks=_tasks,
     demo=load_votes_demo,
+    panels=(PanelKind("votes", 60, votes_panel),),
 )

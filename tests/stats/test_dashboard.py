@@ -112,3 +112,21 @@ async def test_the_demo_streets_bell_figures_on_its_dashboard(api: Api) -> None:
     assert figure(board, "consultations", "solved") == 63
     assert round(figure(board, "consultations", "completionRate") * 100, 1) == 72.4
     assert round(figure(board, "consultations", "satisfactionRate") * 100, 1) == 99.5
+
+
+async def test_every_domains_panel_on_the_demo_streets_dashboard(api: Api) -> None:
+    """Each domain with figures adds its panel through the seam; the projects' panel counts
+    what ``projectTotals`` counts."""
+    from models.accounts import Role
+    from resolvers.demo import demo_username
+
+    display = demo_username("mishixiang", Role.DISPLAY)
+    board = (await api.as_user(display, DASHBOARD, {"period": "THIS_MONTH"}))["data"]["dashboard"]
+    keys = [p["key"] for p in board["panels"]]
+    assert keys == ["cases", "consultations", "station", "bases", "projects", "votes", "notices"]
+    totals = await api.as_user(
+        display, "{ projectTotals { activeCount byStatus { status count } } }"
+    )
+    t = totals["data"]["projectTotals"]
+    assert figure(board, "projects", "projects") == sum(s["count"] for s in t["byStatus"])
+    assert figure(board, "projects", "active") == t["activeCount"]
