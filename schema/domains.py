@@ -10,6 +10,7 @@ from schema.consultations.domain import DOMAIN as CONSULTATIONS
 from schema.domain import Domain
 from schema.events.domain import DOMAIN as EVENTS
 from schema.notices.domain import DOMAIN as NOTICES
+from schema.participation.domain import DOMAIN as PARTICIPATION
 from schema.people.domain import DOMAIN as PEOPLE
 from schema.projects.domain import DOMAIN as PROJECTS
 from schema.tenancy.domain import DOMAIN as TENANCY
@@ -26,4 +27,5 @@ DOMAINS: tuple[Domain, ...] = (
     VOTES,
     CASES,
     CONSULTATIONS,
+    PARTICIPATION,
 )

@@ -1,0 +1,128 @@
+"""Reading rewards, the ranking and micro-wishes."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models.participation import WishState as WishStateRow
+from models.tenancy import Community as CommunityRow
+from policies.capabilities.participation import (
+    RANKING_READ,
+    REWARD_LEDGER,
+    REWARD_READ,
+    WISH_COUNT,
+    WISH_READ,
+)
+from resolvers.participation import ranking, rewards, views, wishes
+from resolvers.participation.ranking import TeamKind as TeamKindRow
+from schema.caller import caller
+from schema.context import Info
+from schema.participation.enums import TeamKind, WishState
+from schema.participation.types import (
+    CommunityWishCount,
+    MicroWish,
+    ReporterRank,
+    Reward,
+    RewardBudget,
+    TeamRank,
+)
+from schema.permissions import Can, field
+from schema.relay import Connection, decode_id
+from tenants.scoping import get_in_street
+
+
+async def _community(value: strawberry.ID | None) -> int | None:
+    if value is None:
+        return None
+    pk = decode_id(value, "Community", "communityId")
+    await get_in_street(CommunityRow, pk)
+    return pk
+
+
+@strawberry.type
+class ParticipationQuery:
+    @field(
+        requires=Can(REWARD_READ),
+        description="我的奖励: the rewards granted on your own cases, newest first.",
+    )
+    async def my_rewards(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Reward]:
+        page = await views.my_rewards(caller(info), first, after)
+        return Connection.from_page(page, Reward.from_model)
+
+    @field(
+        requires=Can(REWARD_LEDGER),
+        description="奖励台账: every reward decision of the street (of one budget year), newest "
+        "first.",
+    )
+    async def reward_ledger(
+        self,
+        info: Info,
+        year: int | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Reward]:
+        page = await views.ledger(caller(info), year, first, after)
+        return Connection.from_page(page, Reward.from_model)
+
+    @field(
+        requires=Can(REWARD_LEDGER),
+        description="年度奖励预算: the street's reward budget of a year and what it granted "
+        "(null when none is set).",
+    )
+    async def reward_budget(self, info: Info, year: int) -> RewardBudget | None:
+        row = await views.budget(rewards.budget_year(year))
+        return RewardBudget.from_model(row) if row else None
+
+    @field(
+        requires=Can(RANKING_READ),
+        description="年度爆料达人: the year's top reporters of the street (or of one community), "
+        "counted from verified cases, at least the street's minimum each, names masked unless "
+        "shown by choice.",
+    )
+    async def reporter_ranking(
+        self,
+        info: Info,
+        year: int,
+        community_id: strawberry.ID | None = None,
+        top: int = 20,
+    ) -> list[ReporterRank]:
+        found = await ranking.reporters(caller(info), year, await _community(community_id), top)
+        return [ReporterRank.from_rank(r) for r in found]
+
+    @field(
+        requires=Can(RANKING_READ),
+        description="The year's communities or grids by the verified cases reported there.",
+    )
+    async def team_ranking(
+        self, info: Info, year: int, kind: TeamKind = TeamKind.COMMUNITY, top: int = 20
+    ) -> list[TeamRank]:
+        found = await ranking.teams(caller(info), year, TeamKindRow(kind.value), top)
+        return [TeamRank.from_rank(r) for r in found]
+
+    @field(
+        requires=Can(WISH_READ),
+        description="微心愿: the street's micro-wishes, newest first, of some states and one "
+        "community.",
+    )
+    async def micro_wishes(
+        self,
+        info: Info,
+        states: list[WishState] | None = None,
+        community_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[MicroWish]:
+        wanted = [WishStateRow(s.value) for s in states] if states else None
+        page = await views.wishes(
+            caller(info), wanted, await _community(community_id), first, after
+        )
+        return Connection.from_page(page, MicroWish.from_model)
+
+    @field(
+        requires=Can(WISH_COUNT),
+        description="微心愿统计: per community, the wishes open, claimed, fulfilled, confirmed.",
+    )
+    async def micro_wish_counts(self, info: Info) -> list[CommunityWishCount]:
+        return [CommunityWishCount.from_counts(c) for c in await wishes.counts_by_community()]
