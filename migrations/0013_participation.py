@@ -1,8 +1,11 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+import functools
 from decimal import Decimal
+from json import dumps, loads
 from models.cases import Urgency
 from models.participation import RewardStatus, WishState
+from models.patrols import PatrolState
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -13,6 +16,23 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='KeyPoint',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='patrol_key_points', on_delete=OnDelete.RESTRICT)),
+                ('name', fields.CharField(max_length=100)),
+                ('grid', fields.ForeignKeyField('gongzhi.Grid', source_field='grid_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('longitude', fields.FloatField()),
+                ('latitude', fields.FloatField()),
+                ('radius_m', fields.SmallIntField(description='Metres around the point a check-in counts')),
+                ('active', fields.BooleanField(default=True)),
+                ('last_checked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'patrol_key_point', 'app': 'gongzhi', 'indexes': [Index(fields=['tenant_id', 'grid_id'])], 'pk_attr': 'id', 'table_description': '巡防点位: a place of the street a patrol checks in at, inside ``radius_m`` metres.'},
+            bases=['TenantModel'],
+        ),
         ops.CreateModel(
             name='MicroWish',
             fields=[
@@ -39,6 +59,81 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'micro_wish', 'app': 'gongzhi', 'unique_together': (('tenant', 'case'),), 'indexes': [Index(fields=['tenant_id', 'state', 'id']), Index(fields=['tenant_id', 'community_id', 'state'])], 'pk_attr': 'id', 'table_description': '微心愿: a small wish of a resident in need, and who claimed, fulfilled and confirmed it.'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='Patrol',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='patrols', on_delete=OnDelete.RESTRICT)),
+                ('walker', fields.ForeignKeyField('gongzhi.User', source_field='walker_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('state', fields.CharEnumField(default=PatrolState.ACTIVE, description='ACTIVE: ACTIVE\nSTOPPED: STOPPED', enum_type=PatrolState, max_length=16)),
+                ('started_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('stopped_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('last_at', fields.DatetimeField(null=True, description='Time of the last point received', auto_now=False, auto_now_add=False)),
+                ('counted_at', fields.DatetimeField(null=True, description='Time of the last counted point', auto_now=False, auto_now_add=False)),
+                ('last_longitude', fields.FloatField(null=True)),
+                ('last_latitude', fields.FloatField(null=True)),
+                ('points', fields.IntField(default=0)),
+                ('flagged', fields.IntField(default=0, description='Points at an impossible speed')),
+                ('distance_m', fields.FloatField(default=0.0)),
+                ('route', fields.JSONField(null=True, description='GeoJSON Feature of a LineString with its times', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+            ],
+            options={'table': 'patrol', 'app': 'gongzhi', 'indexes': [Index(fields=['tenant_id', 'walker_id', 'id']), Index(fields=['tenant_id', 'started_at'])], 'pk_attr': 'id', 'table_description': '定位巡防: one walk. ``last_at`` is the time of the last point received (the next must'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='PatrolCell',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='patrol_cells', on_delete=OnDelete.RESTRICT)),
+                ('cell', fields.CharField(description='H3 index, hexadecimal', max_length=16)),
+                ('day', fields.DateField()),
+            ],
+            options={'table': 'patrol_cell', 'app': 'gongzhi', 'unique_together': (('tenant', 'cell', 'day'),), 'indexes': [Index(fields=['tenant_id', 'day'])], 'pk_attr': 'id', 'table_description': 'A hexagonal cell (H3) some patrol passed through on a day (Beijing time).'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='PatrolCheckIn',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='patrol_check_ins', on_delete=OnDelete.RESTRICT)),
+                ('patrol', fields.ForeignKeyField('gongzhi.Patrol', source_field='patrol_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('key_point', fields.ForeignKeyField('gongzhi.KeyPoint', source_field='key_point_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('distance_m', fields.FloatField(description='Geodesic distance from the key point')),
+            ],
+            options={'table': 'patrol_check_in', 'app': 'gongzhi', 'unique_together': (('patrol', 'key_point'),), 'pk_attr': 'id', 'table_description': '打卡: a patrol at a key point, within its radius. Once per patrol and key point.'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='PatrolFinding',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='patrol_findings', on_delete=OnDelete.RESTRICT)),
+                ('patrol', fields.ForeignKeyField('gongzhi.Patrol', source_field='patrol_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('note', fields.TextField(unique=False)),
+                ('longitude', fields.FloatField()),
+                ('latitude', fields.FloatField()),
+                ('at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('case', fields.ForeignKeyField('gongzhi.Case', source_field='case_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+            ],
+            options={'table': 'patrol_finding', 'app': 'gongzhi', 'indexes': [Index(fields=['tenant_id', 'patrol_id'])], 'pk_attr': 'id', 'table_description': '巡防发现: something a patrol noticed, reported as a case when it needs handling.'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='PatrolPoint',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='patrol_points', on_delete=OnDelete.RESTRICT)),
+                ('patrol', fields.ForeignKeyField('gongzhi.Patrol', source_field='patrol_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('seq', fields.IntField()),
+                ('at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('longitude', fields.FloatField()),
+                ('latitude', fields.FloatField()),
+                ('flagged', fields.BooleanField(default=False, description='Reached at an impossible speed')),
+            ],
+            options={'table': 'patrol_point', 'app': 'gongzhi', 'unique_together': (('patrol', 'seq'),), 'pk_attr': 'id', 'table_description': 'One GPS point of a patrol, in the order received (``seq``).'},
             bases=['TenantModel'],
         ),
         ops.CreateModel(

@@ -11,6 +11,7 @@ from schema.domain import Domain
 from schema.events.domain import DOMAIN as EVENTS
 from schema.notices.domain import DOMAIN as NOTICES
 from schema.participation.domain import DOMAIN as PARTICIPATION
+from schema.patrols.domain import DOMAIN as PATROLS
 from schema.people.domain import DOMAIN as PEOPLE
 from schema.projects.domain import DOMAIN as PROJECTS
 from schema.tenancy.domain import DOMAIN as TENANCY
@@ -28,4 +29,5 @@ DOMAINS: tuple[Domain, ...] = (
     CASES,
     CONSULTATIONS,
     PARTICIPATION,
+    PATROLS,
 )

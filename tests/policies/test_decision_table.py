@@ -125,6 +125,10 @@ DECISIONS = {
     "wish:claim":          "x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .",
     "wish:confirm":        "x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .",
     "wish_count:read":     ".  .  x  x  x  x  .  x  x  .  .  .  .  .  .  x  .",
+    "patrol:walk":        "x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .",
+    "patrol_map:read":    ".  .  x  x  x  x  .  x  x  .  .  .  .  .  .  x  .",
+    "key_point:read":     "x  x  x  x  x  x  .  x  x  .  .  .  .  .  .  .  .",
+    "key_point:manage":   ".  .  .  .  x  .  .  .  x  .  .  .  .  .  .  .  .",
     "tenant:create":       ".  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  p",
     "tenant:read":         ".  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  p",
 }
