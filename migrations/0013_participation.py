@@ -4,7 +4,7 @@ import functools
 from decimal import Decimal
 from json import dumps, loads
 from models.cases import Urgency
-from models.participation import RewardStatus, WishState
+from models.participation import MemberState, RewardStatus, WishState
 from models.patrols import PatrolState
 from tortoise.fields.base import OnDelete
 from tortoise import fields
@@ -16,6 +16,62 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='Circle',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='circles', on_delete=OnDelete.RESTRICT)),
+                ('name', fields.CharField(max_length=50)),
+                ('description', fields.TextField(default='', unique=False)),
+                ('created_by', fields.ForeignKeyField('gongzhi.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'circle', 'app': 'gongzhi', 'unique_together': (('tenant', 'name'),), 'pk_attr': 'id', 'table_description': '圈子: an interest group of the street (parents, elderly dance, volunteers…).'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='CircleMember',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='circle_members', on_delete=OnDelete.RESTRICT)),
+                ('circle', fields.ForeignKeyField('gongzhi.Circle', source_field='circle_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('gongzhi.User', source_field='user_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('state', fields.CharEnumField(default=MemberState.ACTIVE, description='ACTIVE: ACTIVE\nLEFT: LEFT\nREMOVED: REMOVED', enum_type=MemberState, max_length=16)),
+                ('joined_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'circle_member', 'app': 'gongzhi', 'unique_together': (('circle', 'user'),), 'pk_attr': 'id', 'table_description': 'A resident in a circle: one row per circle and account, its state kept after leaving'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='CirclePost',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='circle_posts', on_delete=OnDelete.RESTRICT)),
+                ('circle', fields.ForeignKeyField('gongzhi.Circle', source_field='circle_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('parent', fields.ForeignKeyField('gongzhi.CirclePost', source_field='parent_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('author', fields.ForeignKeyField('gongzhi.User', source_field='author_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('body', fields.TextField(unique=False)),
+                ('reports', fields.IntField(default=0)),
+                ('hidden', fields.BooleanField(default=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'circle_post', 'app': 'gongzhi', 'indexes': [Index(fields=['tenant_id', 'circle_id', 'id']), Index(fields=['tenant_id', 'reports'])], 'pk_attr': 'id', 'table_description': 'A post in a circle, or a reply to one (``parent``). Hidden by staff after a report'},
+            bases=['TenantModel'],
+        ),
+        ops.CreateModel(
+            name='CirclePostReport',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='circle_post_reports', on_delete=OnDelete.RESTRICT)),
+                ('post', fields.ForeignKeyField('gongzhi.CirclePost', source_field='post_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('reporter', fields.ForeignKeyField('gongzhi.User', source_field='reporter_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('reason', fields.CharField(max_length=200)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'circle_post_report', 'app': 'gongzhi', 'unique_together': (('post', 'reporter'),), 'pk_attr': 'id', 'table_description': "举报: a member's report of a post to the street's staff, once per post and member."},
+            bases=['TenantModel'],
+        ),
         ops.CreateModel(
             name='KeyPoint',
             fields=[

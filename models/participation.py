@@ -183,3 +183,101 @@ class MicroWish(TenantModel):
         table = "micro_wish"
         unique_together = (("tenant", "case"),)
         indexes = (("tenant_id", "state", "id"), ("tenant_id", "community_id", "state"))
+
+
+class MemberState(StrEnum):
+    ACTIVE = "ACTIVE"  # 在圈
+    LEFT = "LEFT"  # 已退出 (may join again)
+    REMOVED = "REMOVED"  # 被移出 (by staff, may not join again)
+
+
+class Circle(TenantModel):
+    """圈子: an interest group of the street (parents, elderly dance, volunteers…)."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("circles")
+    name = fields.CharField(max_length=50)
+    description = fields.TextField(validators=[MaxLengthValidator(1000)], default="")
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "circle"
+        unique_together = (("tenant", "name"),)
+
+
+class CircleMember(TenantModel):
+    """A resident in a circle: one row per circle and account, its state kept after leaving
+    or removal (so a removed member cannot simply join again)."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("circle_members")
+    circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
+        "gongzhi.Circle", related_name=False, on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "gongzhi.User", related_name=False, on_delete=fields.CASCADE
+    )
+    state = fields.CharEnumField(MemberState, max_length=16, default=MemberState.ACTIVE)
+    joined_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    circle_id: int
+    user_id: int
+
+    class Meta:
+        table = "circle_member"
+        unique_together = (("circle", "user"),)
+
+
+class CirclePost(TenantModel):
+    """A post in a circle, or a reply to one (``parent``). Hidden by staff after a report
+    (until the liaison-station issue brings the street's watch-list review)."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("circle_posts")
+    circle: fields.ForeignKeyRelation[Circle] = fields.ForeignKeyField(
+        "gongzhi.Circle", related_name=False, on_delete=fields.CASCADE
+    )
+    parent: fields.ForeignKeyNullableRelation[CirclePost] = fields.ForeignKeyField(
+        "gongzhi.CirclePost", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    body = fields.TextField(validators=[MaxLengthValidator(2000)])
+    reports = fields.IntField(default=0)
+    hidden = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField()
+
+    circle_id: int
+    parent_id: int | None
+    author_id: int | None
+
+    class Meta:
+        table = "circle_post"
+        indexes = (("tenant_id", "circle_id", "id"), ("tenant_id", "reports"))
+
+
+class CirclePostReport(TenantModel):
+    """举报: a member's report of a post to the street's staff, once per post and member."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("circle_post_reports")
+    post: fields.ForeignKeyRelation[CirclePost] = fields.ForeignKeyField(
+        "gongzhi.CirclePost", related_name=False, on_delete=fields.CASCADE
+    )
+    reporter: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "gongzhi.User", related_name=False, on_delete=fields.CASCADE
+    )
+    reason = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField()
+
+    post_id: int
+    reporter_id: int
+
+    class Meta:
+        table = "circle_post_report"
+        unique_together = (("post", "reporter"),)

@@ -48,6 +48,18 @@ WISH_COUNT = Capability(
     "wish_count", "read", "see how many micro-wishes are claimed and fulfilled, per community"
 )
 
+CIRCLE_READ = Capability("circle", "read", "see the street's interest circles (圈子)")
+CIRCLE_JOIN = Capability(
+    "circle",
+    "join",
+    "join and leave interest circles, post, reply and report posts in the circles one is in",
+)
+CIRCLE_MODERATE = Capability(
+    "circle",
+    "moderate",
+    "create circles, read every post and the reported ones, hide posts, remove members (圈子管理)",
+)
+
 CAPABILITIES = (
     REWARD_CONFIGURE,
     REWARD_GRANT,
@@ -61,4 +73,7 @@ CAPABILITIES = (
     WISH_CLAIM,
     WISH_CONFIRM,
     WISH_COUNT,
+    CIRCLE_READ,
+    CIRCLE_JOIN,
+    CIRCLE_MODERATE,
 )

@@ -25,3 +25,7 @@ class ParticipationCode(StrEnum):
     WISH_STATE = "WISH_STATE"
     """The micro-wish is not at the step this action needs (fulfil a claimed one, confirm a
     fulfilled one)."""
+    NOT_A_MEMBER = "NOT_A_MEMBER"
+    """Posting, replying and reporting are for the circle's members."""
+    REMOVED_FROM_CIRCLE = "REMOVED_FROM_CIRCLE"
+    """The street's staff removed the caller from this circle: no joining again."""

@@ -1,6 +1,7 @@
 """The pure part of a patrol's track: geodesic distances, the speed check, the H3 cells.
 
-Distances are geodesic on the WGS 84 ellipsoid (GeographicLib, Karney's algorithm). A point
+Distances are geodesic on the WGS 84 ellipsoid (PROJ's geodesic, Karney's algorithm, through
+pyproj). A point
 reached from the last counted one faster than the street's limit is *flagged*: kept, shown,
 never counted as distance, and the next point is measured from the last counted one again.
 """
@@ -12,15 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import h3
-from geographiclib.geodesic import Geodesic
+from pyproj import Geod
 
-_WGS84 = Geodesic.WGS84
+_WGS84 = Geod(ellps="WGS84")
 CELL_RESOLUTION = 10  # H3 resolution 10: cells of about 15,000 m², edges of about 66 m
 
 
 def metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """The geodesic distance between two points (longitude, latitude), in metres."""
-    return float(_WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"])
+    _, _, distance = _WGS84.inv(lon1, lat1, lon2, lat2)
+    return float(distance)
 
 
 def cell_of(longitude: float, latitude: float) -> str:

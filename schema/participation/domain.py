@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from models import participation as m
 from policies.capabilities import participation as capabilities
+from resolvers.participation import circles
 from resolvers.participation.codes import ParticipationCode
 from resolvers.participation.settings import ParticipationSettings
+from schema.caller import caller
 from schema.context import Info
 from schema.domain import Domain, NodeKind
 from schema.participation.mutations import ParticipationMutation
 from schema.participation.queries import ParticipationQuery
-from schema.participation.types import MicroWish, Reward, RewardRule
+from schema.participation.types import Circle, CirclePost, MicroWish, Reward, RewardRule
 from schema.permissions import Can
 
 
@@ -23,6 +25,23 @@ async def _wish(info: Info, pk: int) -> MicroWish | None:
 async def _reward(info: Info, pk: int) -> Reward | None:
     row = await m.Reward.filter(id=pk).first()
     return Reward.from_model(row) if row else None
+
+
+async def _circle(info: Info, pk: int) -> Circle | None:
+    row = await m.Circle.filter(id=pk).first()
+    return Circle.from_model(row) if row else None
+
+
+async def _post(info: Info, pk: int) -> CirclePost | None:
+    row = await m.CirclePost.filter(id=pk).first()
+    if row is None:
+        return None
+    who = caller(info)
+    if who.can(capabilities.CIRCLE_MODERATE.resource, capabilities.CIRCLE_MODERATE.action):
+        return CirclePost.from_model(row)
+    if row.hidden or not await circles.is_member(row.circle_id, who.user.id):
+        return None
+    return CirclePost.from_model(row)
 
 
 async def _rule(info: Info, pk: int) -> RewardRule | None:
@@ -41,6 +60,8 @@ DOMAIN = Domain(
         "MicroWish": NodeKind(Can(capabilities.WISH_READ), _wish),
         "Reward": NodeKind(Can(capabilities.REWARD_LEDGER), _reward),
         "RewardRule": NodeKind(Can(capabilities.REWARD_LEDGER), _rule),
+        "Circle": NodeKind(Can(capabilities.CIRCLE_READ), _circle),
+        "CirclePost": NodeKind(Can(capabilities.CIRCLE_READ), _post),
     },
     capabilities=capabilities.CAPABILITIES,
     codes=ParticipationCode,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from models.participation import RewardStatus, WishState
+from models.participation import MemberState, RewardStatus, WishState
 from resolvers.participation.ranking import TeamKind
 
 strawberry.enum(
@@ -18,6 +18,11 @@ strawberry.enum(
     description="A micro-wish: OPEN 待认领 · CLAIMED 已认领 · FULFILLED 已完成 (photo) · "
     "CONFIRMED 已确认.",
 )
+strawberry.enum(
+    MemberState,
+    name="CircleMemberState",
+    description="In a circle: ACTIVE 在圈 · LEFT 已退出 · REMOVED 被移出 (by staff).",
+)
 strawberry.enum(TeamKind, name="TeamKind", description="A team of the ranking: COMMUNITY or GRID.")
 
-__all__ = ["RewardStatus", "TeamKind", "WishState"]
+__all__ = ["MemberState", "RewardStatus", "TeamKind", "WishState"]

@@ -70,3 +70,36 @@ class FulfilWishInput:
     wish_id: strawberry.ID
     photo: FileUpload
     note: str = text(m.MicroWish, "fulfil_note", default="")
+
+
+@strawberry.input(description="圈子: a new interest circle.")
+class CreateCircleInput:
+    name: str = text(m.Circle, "name")
+    description: str = text(m.Circle, "description", default="")
+
+
+@strawberry.input
+class CircleInput:
+    circle_id: strawberry.ID
+
+
+@strawberry.input(description="发帖 / 回复: a post in a circle you are in, or a reply.")
+class CirclePostInput:
+    circle_id: strawberry.ID
+    body: str = text(m.CirclePost, "body")
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The post of the same circle this replies to."
+    )
+
+
+@strawberry.input(description="举报 / 屏蔽: a post and the reason.")
+class CirclePostReasonInput:
+    post_id: strawberry.ID
+    reason: str = text(m.CirclePostReport, "reason")
+
+
+@strawberry.input(description="移出: a member removed from a circle, and the reason.")
+class RemoveCircleMemberInput:
+    circle_id: strawberry.ID
+    account_id: strawberry.ID
+    reason: str = text(m.CirclePostReport, "reason")

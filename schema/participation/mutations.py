@@ -8,6 +8,8 @@ import strawberry
 
 from models.cases import Urgency as UrgencyRow
 from policies.capabilities.participation import (
+    CIRCLE_JOIN,
+    CIRCLE_MODERATE,
     RANKING_CONSENT,
     REWARD_CONFIGURE,
     REWARD_GRANT,
@@ -16,22 +18,36 @@ from policies.capabilities.participation import (
     WISH_POST,
     WISH_POST_FOR,
 )
-from resolvers.participation import ranking, rewards, wishes
+from resolvers.participation import circles, ranking, rewards, wishes
 from schema.caller import caller
 from schema.context import Info
 from schema.errors import InputError
 from schema.participation.inputs import (
+    CircleInput,
+    CirclePostInput,
+    CirclePostReasonInput,
+    CreateCircleInput,
     DeclineRewardInput,
     FulfilWishInput,
     GrantRewardInput,
     PostWishForInput,
     PostWishInput,
+    RemoveCircleMemberInput,
     RewardBudgetInput,
     RewardRuleInput,
     WishFromCaseInput,
     WishInput,
 )
-from schema.participation.types import MicroWish, RankingConsent, Reward, RewardBudget, RewardRule
+from schema.participation.types import (
+    Circle,
+    CircleMembership,
+    CirclePost,
+    MicroWish,
+    RankingConsent,
+    Reward,
+    RewardBudget,
+    RewardRule,
+)
 from schema.permissions import Can, mutation
 from schema.relay import decode_id
 
@@ -61,6 +77,26 @@ class RankingConsentSuccess:
     consent: RankingConsent
 
 
+@strawberry.type
+class CircleSuccess:
+    circle: Circle
+
+
+@strawberry.type
+class CircleMembershipSuccess:
+    membership: CircleMembership
+
+
+@strawberry.type
+class CirclePostSuccess:
+    post: CirclePost
+
+
+CirclePayload = Annotated[CircleSuccess | InputError, strawberry.union("CirclePayload")]
+CircleMembershipPayload = Annotated[
+    CircleMembershipSuccess | InputError, strawberry.union("CircleMembershipPayload")
+]
+CirclePostPayload = Annotated[CirclePostSuccess | InputError, strawberry.union("CirclePostPayload")]
 RewardPayload = Annotated[RewardSuccess | InputError, strawberry.union("RewardPayload")]
 RewardRulePayload = Annotated[RewardRuleSuccess | InputError, strawberry.union("RewardRulePayload")]
 RewardBudgetPayload = Annotated[
@@ -74,6 +110,14 @@ RankingConsentPayload = Annotated[
 
 def _wish(value: strawberry.ID) -> int:
     return decode_id(value, "MicroWish", "wishId")
+
+
+def _circle(value: strawberry.ID) -> int:
+    return decode_id(value, "Circle", "circleId")
+
+
+def _post(value: strawberry.ID) -> int:
+    return decode_id(value, "CirclePost", "postId")
 
 
 def _wish_done(row: object) -> MicroWishSuccess:
@@ -194,3 +238,69 @@ class ParticipationMutation:
     )
     async def confirm_wish(self, info: Info, input: WishInput) -> MicroWishPayload:
         return _wish_done(await wishes.confirm(caller(info), _wish(input.wish_id)))
+
+    @mutation(requires=Can(CIRCLE_MODERATE), description="圈子: create an interest circle.")
+    async def create_circle(self, info: Info, input: CreateCircleInput) -> CirclePayload:
+        row = await circles.create(caller(info), input.name, input.description)
+        return CircleSuccess(circle=Circle.from_model(row))
+
+    @mutation(
+        requires=Can(CIRCLE_JOIN),
+        description="加入: join a circle (again after leaving; REMOVED_FROM_CIRCLE after a "
+        "removal by staff).",
+    )
+    async def join_circle(self, info: Info, input: CircleInput) -> CircleMembershipPayload:
+        row = await circles.join(caller(info), _circle(input.circle_id))
+        return CircleMembershipSuccess(membership=CircleMembership.from_model(row))
+
+    @mutation(requires=Can(CIRCLE_JOIN), description="退出: leave a circle you are in.")
+    async def leave_circle(self, info: Info, input: CircleInput) -> CircleMembershipPayload:
+        row = await circles.leave(caller(info), _circle(input.circle_id))
+        return CircleMembershipSuccess(membership=CircleMembership.from_model(row))
+
+    @mutation(
+        requires=Can(CIRCLE_JOIN),
+        description="发帖 / 回复: post in a circle you are in (NOT_A_MEMBER otherwise), or reply "
+        "to one of its posts.",
+    )
+    async def post_in_circle(self, info: Info, input: CirclePostInput) -> CirclePostPayload:
+        parent = (
+            decode_id(input.parent_id, "CirclePost", "parentId")
+            if input.parent_id is not None
+            else None
+        )
+        row = await circles.post(caller(info), _circle(input.circle_id), input.body, parent)
+        return CirclePostSuccess(post=CirclePost.from_model(row))
+
+    @mutation(
+        requires=Can(CIRCLE_JOIN),
+        description="举报: report a post of a circle you are in to the street's staff, once.",
+    )
+    async def report_circle_post(
+        self, info: Info, input: CirclePostReasonInput
+    ) -> CirclePostPayload:
+        row = await circles.report(caller(info), _post(input.post_id), input.reason)
+        return CirclePostSuccess(post=CirclePost.from_model(row))
+
+    @mutation(
+        requires=Can(CIRCLE_MODERATE),
+        description="屏蔽: hide a post from the circle's members (staff moderation by report).",
+    )
+    async def hide_circle_post(self, info: Info, input: CirclePostReasonInput) -> CirclePostPayload:
+        row = await circles.hide(caller(info), _post(input.post_id), input.reason)
+        return CirclePostSuccess(post=CirclePost.from_model(row))
+
+    @mutation(
+        requires=Can(CIRCLE_MODERATE),
+        description="移出: remove a member from a circle for good.",
+    )
+    async def remove_circle_member(
+        self, info: Info, input: RemoveCircleMemberInput
+    ) -> CircleMembershipPayload:
+        row = await circles.remove_member(
+            caller(info),
+            _circle(input.circle_id),
+            decode_id(input.account_id, "Account", "accountId"),
+            input.reason,
+        )
+        return CircleMembershipSuccess(membership=CircleMembership.from_model(row))

@@ -7,18 +7,22 @@ import strawberry
 from models.participation import WishState as WishStateRow
 from models.tenancy import Community as CommunityRow
 from policies.capabilities.participation import (
+    CIRCLE_MODERATE,
+    CIRCLE_READ,
     RANKING_READ,
     REWARD_LEDGER,
     REWARD_READ,
     WISH_COUNT,
     WISH_READ,
 )
-from resolvers.participation import ranking, rewards, views, wishes
+from resolvers.participation import circles, ranking, rewards, views, wishes
 from resolvers.participation.ranking import TeamKind as TeamKindRow
 from schema.caller import caller
 from schema.context import Info
 from schema.participation.enums import TeamKind, WishState
 from schema.participation.types import (
+    Circle,
+    CirclePost,
     CommunityWishCount,
     MicroWish,
     ReporterRank,
@@ -126,3 +130,38 @@ class ParticipationQuery:
     )
     async def micro_wish_counts(self, info: Info) -> list[CommunityWishCount]:
         return [CommunityWishCount.from_counts(c) for c in await wishes.counts_by_community()]
+
+    @field(requires=Can(CIRCLE_READ), description="圈子: the street's interest circles.")
+    async def circles(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Circle]:
+        page = await circles.circles(caller(info), first, after)
+        return Connection.from_page(page, Circle.from_model)
+
+    @field(
+        requires=Can(CIRCLE_READ),
+        description="A circle's posts and replies, newest first: for its members (hidden ones "
+        "left out) and the street's moderators (everything).",
+    )
+    async def circle_posts(
+        self,
+        info: Info,
+        circle_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[CirclePost]:
+        who = caller(info)
+        moderator = who.can(CIRCLE_MODERATE.resource, CIRCLE_MODERATE.action)
+        pk = decode_id(circle_id, "Circle", "circleId")
+        page = await circles.posts(who, pk, moderator, first, after)
+        return Connection.from_page(page, CirclePost.from_model)
+
+    @field(
+        requires=Can(CIRCLE_MODERATE),
+        description="The posts members reported that are not hidden yet, newest first.",
+    )
+    async def reported_circle_posts(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[CirclePost]:
+        page = await circles.reported(caller(info), first, after)
+        return Connection.from_page(page, CirclePost.from_model)

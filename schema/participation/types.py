@@ -15,9 +15,9 @@ import strawberry
 from models import participation as m
 from models.tenancy import Community as CommunityRow
 from models.tenancy import Grid as GridRow
-from resolvers.participation import ranking, wishes
+from resolvers.participation import circles, ranking, wishes
 from schema.context import Info
-from schema.participation.enums import RewardStatus, TeamKind, WishState
+from schema.participation.enums import MemberState, RewardStatus, TeamKind, WishState
 from schema.relay import Node, to_global_id
 from schema.tenancy.types import Community, Grid
 
@@ -200,3 +200,68 @@ class CommunityWishCount:
             fulfilled=row.fulfilled,
             confirmed=row.confirmed,
         )
+
+
+@strawberry.type(description="圈子: an interest group of the street.")
+class Circle(Node):
+    name: str
+    description: str
+    created_at: datetime
+    row: strawberry.Private[m.Circle]
+
+    @classmethod
+    def from_model(cls, row: m.Circle) -> Circle:
+        return cls(
+            id=to_global_id("Circle", row.id),
+            name=row.name,
+            description=row.description,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field(description="The caller is in the circle.")
+    async def joined(self, info: Info) -> bool:
+        return await circles.is_member(self.row.id, info.context.viewer.require_user().id)
+
+
+@strawberry.type(description="One's membership of a circle.")
+class CircleMembership:
+    circle_id: strawberry.ID
+    state: MemberState
+    joined_at: datetime
+
+    @classmethod
+    def from_model(cls, row: m.CircleMember) -> CircleMembership:
+        return cls(
+            circle_id=strawberry.ID(to_global_id("Circle", row.circle_id)),
+            state=MemberState(row.state),
+            joined_at=row.joined_at,
+        )
+
+
+@strawberry.type(description="A post in a circle, or a reply to one.")
+class CirclePost(Node):
+    body: str
+    created_at: datetime
+    hidden: bool = strawberry.field(description="Hidden by staff (shown to staff only).")
+    reports: int = strawberry.field(description="How many members reported it.")
+    parent_id: strawberry.ID | None = strawberry.field(description="The post it replies to.")
+    row: strawberry.Private[m.CirclePost]
+
+    @classmethod
+    def from_model(cls, row: m.CirclePost) -> CirclePost:
+        return cls(
+            id=to_global_id("CirclePost", row.id),
+            body=row.body,
+            created_at=row.created_at,
+            hidden=row.hidden,
+            reports=row.reports,
+            parent_id=(
+                strawberry.ID(to_global_id("CirclePost", row.parent_id)) if row.parent_id else None
+            ),
+            row=row,
+        )
+
+    @strawberry.field(description="The caller wrote it.")
+    def mine(self, info: Info) -> bool:
+        return self.row.author_id == info.context.viewer.require_user().id

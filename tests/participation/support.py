@@ -12,7 +12,7 @@ from models.people import GridAssignment, GridDuty, Resident
 from models.tenancy import Street
 from resolvers.caller import Caller
 from resolvers.cases import handling, rating, reporting
-from resolvers.participation import ranking, rewards, wishes
+from resolvers.participation import circles, ranking, rewards, wishes
 from resolvers.services import Services
 from tenants.scoping import street_scope
 from tests.cases.support import RATE, CaseStreet, ok, resolved
@@ -72,9 +72,11 @@ async def verified(api: Api, cs: CaseStreet, **overrides: Any) -> str:
 
 async def seed_every_row(services: Services, fixture: StreetFixture, index: int) -> None:
     """Every participation model of a street, one row at least, through its operations: a
-    rule, a budget, a granted reward, a reporter's name choice, a micro-wish."""
+    rule, a budget, a granted reward, a reporter's name choice, a micro-wish, a circle with a
+    member, a post and a report."""
     chief = await add_member(services, fixture.street_id, Role.GRID_CHIEF)
     reviewer = await add_member(services, fixture.street_id, Role.STREET_REVIEWER)
+    member = await add_member(services, fixture.street_id, Role.RESIDENT)
     admin_user = await User.get(username=fixture.admin_username)
     with street_scope(fixture.street_id):
         street = await Street.get(id=fixture.street_id)
@@ -103,3 +105,8 @@ async def seed_every_row(services: Services, fixture: StreetFixture, index: int)
         await rewards.grant(as_reviewer, case.id)
         await ranking.choose_name_shown(as_chief, True)
         await wishes.post(as_chief, wishes.NewWish("隔离心愿", resident_id=resident.id))
+        circle = await circles.create(as_admin, f"广场舞{index}", "")
+        as_member = Caller(services, member, street)
+        await circles.join(as_member, circle.id)
+        post = await circles.post(as_member, circle.id, "周六一起跳")
+        await circles.report(as_member, post.id, "测试")
