@@ -6,7 +6,8 @@ every time with its zone, none in the future, each after the one before and afte
 patrol's last point (a batch sent twice is refused, not stored twice). Then, in one
 transaction holding the patrol's row (``FOR UPDATE``, so two batches of one patrol never
 interleave), its points are written in one multi-row insert, the cells they passed through
-marked for the day, and the patrol's counters moved on.
+marked for the day (two multi-row INSERTs through ``models.sql``, no model object a point),
+and the patrol's counters moved on.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ from models.columns import max_length
 from models.patrols import (
     KeyPoint,
     Patrol,
-    PatrolCell,
     PatrolCheckIn,
     PatrolFinding,
     PatrolPoint,
     PatrolState,
 )
+from models.sql import Statement
 from models.tenancy import Grid
 from resolvers.caller import Caller
 from resolvers.cases import reporting
@@ -43,6 +44,17 @@ from resolvers.patrols.settings import PatrolSettings
 from resolvers.patrols.track import Fix, Last, cell_of, metres, track
 
 BAD = ErrorCode.BAD_USER_INPUT
+CHUNK = 500  # rows of one multi-row INSERT
+# The points of a batch in multi-row INSERTs (no model object per point), and the cells they
+# passed that day, each once per street and day whoever marked it first.
+_POINTS = Statement(
+    'INSERT INTO "patrol_point" ("tenant_id", "patrol_id", "seq", "at", "longitude", '
+    '"latitude", "flagged") VALUES (:street, :patrol, :seq, :at, :lon, :lat, :flagged)'
+)
+_CELLS = Statement(
+    'INSERT INTO "patrol_cell" ("tenant_id", "cell", "day") VALUES (:street, :cell, :day) '
+    'ON CONFLICT ("tenant_id", "cell", "day") DO NOTHING'
+)
 FIELD = "patrolId"
 MAX_BATCH = 1000
 
@@ -119,29 +131,32 @@ async def add_points(caller: Caller, patrol_id: int, fixes: Sequence[Fix]) -> Pa
         )
         tracked = track(fixes, last, _settings(caller).patrol_max_speed_mps)
         street = change.street_id
-        await PatrolPoint.bulk_create(
-            [
-                PatrolPoint(
-                    tenant_id=street,
-                    patrol_id=patrol.id,
-                    seq=patrol.points + index,
-                    at=fix.at,
-                    longitude=fix.longitude,
-                    latitude=fix.latitude,
-                    flagged=flagged,
-                )
-                for index, (fix, flagged) in enumerate(zip(fixes, tracked.flagged, strict=True))
-            ]
+        at_column = PatrolPoint._meta.fields_map["at"]
+        rows = [
+            {
+                "seq": patrol.points + index,
+                "at": at_column.to_db_value(fix.at, PatrolPoint),
+                "lon": fix.longitude,
+                "lat": fix.latitude,
+                "flagged": flagged,
+            }
+            for index, (fix, flagged) in enumerate(zip(fixes, tracked.flagged, strict=True))
+        ]
+        for start in range(0, len(rows), CHUNK):
+            await _POINTS.run(
+                change.conn, each=rows[start : start + CHUNK], street=street, patrol=patrol.id
+            )
+        cells = sorted(
+            {
+                (cell_of(fix.longitude, fix.latitude), fix.at.astimezone(LOCAL_TZ).date())
+                for fix, flagged in zip(fixes, tracked.flagged, strict=True)
+                if not flagged
+            }
         )
-        cells = {
-            (cell_of(fix.longitude, fix.latitude), fix.at.astimezone(LOCAL_TZ).date())
-            for fix, flagged in zip(fixes, tracked.flagged, strict=True)
-            if not flagged
-        }
-        if cells:
-            await PatrolCell.bulk_create(
-                [PatrolCell(tenant_id=street, cell=cell, day=day) for cell, day in sorted(cells)],
-                ignore_conflicts=True,
+        for start in range(0, len(cells), CHUNK):
+            chunk = cells[start : start + CHUNK]
+            await _CELLS.run(
+                change.conn, each=[{"cell": c, "day": d} for c, d in chunk], street=street
             )
         patrol.points += len(fixes)
         patrol.flagged += sum(tracked.flagged)
