@@ -14,7 +14,7 @@ from tortoise.exceptions import IntegrityError
 from core import validators
 from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
-from models.columns import max_length
+from models.columns import column, max_length
 from models.participation import (
     Circle,
     CircleMember,
@@ -215,3 +215,11 @@ async def circles(caller: Caller, first: int | None, after: str | None) -> Page[
 
 async def is_member(circle_id: int, user_id: int) -> bool:
     return await _active(circle_id, user_id) is not None
+
+
+async def joined_of(user_id: int, circle_ids: list[int]) -> set[int]:
+    """Which of these circles the account is in (one query for a page)."""
+    if not circle_ids:
+        return set()
+    query = CircleMember.filter(circle_id__in=circle_ids, user_id=user_id, state=MemberState.ACTIVE)
+    return set(await column(query, "circle_id", int))

@@ -29,7 +29,9 @@ async def _reward(info: Info, pk: int) -> Reward | None:
 
 async def _circle(info: Info, pk: int) -> Circle | None:
     row = await m.Circle.filter(id=pk).first()
-    return Circle.from_model(row) if row else None
+    if row is None:
+        return None
+    return Circle.from_model(row, await circles.is_member(row.id, caller(info).user.id))
 
 
 async def _post(info: Info, pk: int) -> CirclePost | None:

@@ -242,7 +242,7 @@ class ParticipationMutation:
     @mutation(requires=Can(CIRCLE_MODERATE), description="圈子: create an interest circle.")
     async def create_circle(self, info: Info, input: CreateCircleInput) -> CirclePayload:
         row = await circles.create(caller(info), input.name, input.description)
-        return CircleSuccess(circle=Circle.from_model(row))
+        return CircleSuccess(circle=Circle.from_model(row, joined=False))
 
     @mutation(
         requires=Can(CIRCLE_JOIN),

@@ -135,8 +135,10 @@ class ParticipationQuery:
     async def circles(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Circle]:
-        page = await circles.circles(caller(info), first, after)
-        return Connection.from_page(page, Circle.from_model)
+        who = caller(info)
+        page = await circles.circles(who, first, after)
+        joined = await circles.joined_of(who.user.id, [row.id for row in page.items])
+        return Connection.from_page(page, lambda row: Circle.from_model(row, row.id in joined))
 
     @field(
         requires=Can(CIRCLE_READ),

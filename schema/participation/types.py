@@ -15,7 +15,7 @@ import strawberry
 from models import participation as m
 from models.tenancy import Community as CommunityRow
 from models.tenancy import Grid as GridRow
-from resolvers.participation import circles, ranking, wishes
+from resolvers.participation import ranking, wishes
 from schema.context import Info
 from schema.participation.enums import MemberState, RewardStatus, TeamKind, WishState
 from schema.relay import Node, to_global_id
@@ -207,21 +207,17 @@ class Circle(Node):
     name: str
     description: str
     created_at: datetime
-    row: strawberry.Private[m.Circle]
+    joined: bool = strawberry.field(description="The caller is in the circle.")
 
     @classmethod
-    def from_model(cls, row: m.Circle) -> Circle:
+    def from_model(cls, row: m.Circle, joined: bool) -> Circle:
         return cls(
             id=to_global_id("Circle", row.id),
             name=row.name,
             description=row.description,
             created_at=row.created_at,
-            row=row,
+            joined=joined,
         )
-
-    @strawberry.field(description="The caller is in the circle.")
-    async def joined(self, info: Info) -> bool:
-        return await circles.is_member(self.row.id, info.context.viewer.require_user().id)
 
 
 @strawberry.type(description="One's membership of a circle.")
