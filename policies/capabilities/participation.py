@@ -60,6 +60,10 @@ CIRCLE_MODERATE = Capability(
     "create circles, read every post and the reported ones, hide posts, remove members (圈子管理)",
 )
 
+NEARBY_READ = Capability(
+    "nearby", "read", "read one's feed of what concerns where one lives (身边)"
+)
+
 CAPABILITIES = (
     REWARD_CONFIGURE,
     REWARD_GRANT,
@@ -76,4 +80,5 @@ CAPABILITIES = (
     CIRCLE_READ,
     CIRCLE_JOIN,
     CIRCLE_MODERATE,
+    NEARBY_READ,
 )

@@ -9,13 +9,14 @@ from models.tenancy import Community as CommunityRow
 from policies.capabilities.participation import (
     CIRCLE_MODERATE,
     CIRCLE_READ,
+    NEARBY_READ,
     RANKING_READ,
     REWARD_LEDGER,
     REWARD_READ,
     WISH_COUNT,
     WISH_READ,
 )
-from resolvers.participation import circles, ranking, rewards, views, wishes
+from resolvers.participation import circles, nearby, ranking, rewards, views, wishes
 from resolvers.participation.ranking import TeamKind as TeamKindRow
 from schema.caller import caller
 from schema.context import Info
@@ -25,6 +26,7 @@ from schema.participation.types import (
     CirclePost,
     CommunityWishCount,
     MicroWish,
+    NearbyItem,
     ReporterRank,
     Reward,
     RewardBudget,
@@ -167,3 +169,14 @@ class ParticipationQuery:
     ) -> Connection[CirclePost]:
         page = await circles.reported(caller(info), first, after)
         return Connection.from_page(page, CirclePost.from_model)
+
+    @field(
+        requires=Can(NEARBY_READ),
+        description="身边: what concerns where you live, newest first: the notices addressed to "
+        "you and the public outcomes of your community's cases.",
+    )
+    async def nearby(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[NearbyItem]:
+        page = await nearby.feed(caller(info), first, after)
+        return Connection.from_page(page, NearbyItem.from_item)

@@ -15,9 +15,15 @@ import strawberry
 from models import participation as m
 from models.tenancy import Community as CommunityRow
 from models.tenancy import Grid as GridRow
-from resolvers.participation import ranking, wishes
+from resolvers.participation import nearby, ranking, wishes
 from schema.context import Info
-from schema.participation.enums import MemberState, RewardStatus, TeamKind, WishState
+from schema.participation.enums import (
+    MemberState,
+    NearbyKind,
+    RewardStatus,
+    TeamKind,
+    WishState,
+)
 from schema.relay import Node, to_global_id
 from schema.tenancy.types import Community, Grid
 
@@ -261,3 +267,25 @@ class CirclePost(Node):
     @strawberry.field(description="The caller wrote it.")
     def mine(self, info: Info) -> bool:
         return self.row.author_id == info.context.viewer.require_user().id
+
+
+@strawberry.type(description="身边: one item of the resident's feed.")
+class NearbyItem:
+    kind: NearbyKind
+    subject_id: strawberry.ID = strawberry.field(
+        description="The notice (Notice) or the case (Case) it is about."
+    )
+    title: str
+    summary: str = strawberry.field(description="The notice's text or the case's result, cut.")
+    at: datetime = strawberry.field(description="Sent, or resolved.")
+
+    @classmethod
+    def from_item(cls, row: nearby.NearbyItem) -> NearbyItem:
+        kind = "Notice" if row.kind is nearby.NearbyKind.NOTICE else "Case"
+        return cls(
+            kind=NearbyKind(row.kind.value),
+            subject_id=strawberry.ID(to_global_id(kind, row.ref_id)),
+            title=row.title,
+            summary=row.summary,
+            at=row.at,
+        )

@@ -128,6 +128,7 @@ DECISIONS = {
     "circle:read":        "x  x  x  x  x  x  .  x  x  .  .  .  .  .  .  .  .",
     "circle:join":        "x  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .",
     "circle:moderate":    ".  .  .  .  x  .  .  .  x  .  .  .  .  .  .  .  .",
+    "nearby:read":        "x  x  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .",
     "patrol:walk":        "x  x  x  x  x  .  .  .  .  .  .  .  .  .  .  .  .",
     "patrol_map:read":    ".  .  x  x  x  x  .  x  x  .  .  .  .  .  .  x  .",
     "key_point:read":     "x  x  x  x  x  x  .  x  x  .  .  .  .  .  .  .  .",
