@@ -184,8 +184,13 @@ async def check_in(caller: Caller, patrol_id: int, key_point_id: int, here: Fix)
     """打卡: at a key point of the street; counts only within its radius (geodesic)."""
     check_location(here.longitude, here.latitude, "location")
     validators.instant(here.at, "at")
+    skew = timedelta(seconds=_settings(caller).patrol_clock_skew_s)
+    if here.at > caller.services.clock.now() + skew:
+        raise Refused(PatrolCode.POINT_IN_FUTURE, "patrol.point_in_future", "at")
     async with changing(caller.services, caller.user) as change:
         patrol = await own_patrol(caller, patrol_id)
+        if here.at < patrol.started_at - skew:
+            raise Refused(PatrolCode.POINTS_OUT_OF_ORDER, "patrol.out_of_order", "at")
         point = await in_street(KeyPoint, key_point_id, "keyPointId")
         if not point.active:
             raise Refused(ErrorCode.NOT_FOUND, "error.not_found", "keyPointId")
@@ -200,12 +205,13 @@ async def check_in(caller: Caller, patrol_id: int, key_point_id: int, here: Fix)
             )
         try:
             row = await PatrolCheckIn.create(
-                patrol_id=patrol.id, key_point_id=point.id, at=change.at, distance_m=away
+                patrol_id=patrol.id, key_point_id=point.id, at=here.at, distance_m=away
             )
         except IntegrityError as exc:
             raise Refused(ErrorCode.ALREADY_EXISTS, "patrol.checked_in", "keyPointId") from exc
-        point.last_checked_at = change.at
-        await point.save(update_fields=["last_checked_at"])
+        if point.last_checked_at is None or point.last_checked_at < here.at:
+            point.last_checked_at = here.at
+            await point.save(update_fields=["last_checked_at"])
         await change.audit(
             "patrol.checked_in",
             patrol_gid(patrol.id),

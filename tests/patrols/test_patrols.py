@@ -181,6 +181,9 @@ async def test_a_check_in_counts_only_inside_the_radius(
         api, cs, cs.resident, CHECK_IN, {**values, "location": {"longitude": 200, "latitude": 0}}
     )
     assert (bad["code"], bad["field"]) == ("BAD_USER_INPUT", "location")
+    ahead = (monday.current + timedelta(hours=1)).isoformat()
+    future = await run(api, cs, cs.resident, CHECK_IN, {**values, "at": ahead, "location": near})
+    assert (future["code"], future["field"]) == ("POINT_IN_FUTURE", "at")
 
 
 async def test_a_finding_becomes_a_case(api: Api, cs: CaseStreet, monday: FrozenClock) -> None:
