@@ -12,8 +12,9 @@ and the patrol's counters moved on.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -73,20 +74,49 @@ def check_location(
         raise Refused(BAD, "patrol.location", latitude_field or field)
 
 
+def fixes_of_track(raw: Any, field: str = "track") -> list[Fix]:
+    """The compact form of a batch, ``[[time, longitude, latitude], …]``, as fixes: each an
+    array of an ISO 8601 time with its zone and two numbers (the rest is checked with the
+    batch by ``check_fixes``)."""
+    if not isinstance(raw, list):
+        raise Refused(BAD, "patrol.track_format", field)
+    if len(raw) > MAX_BATCH:
+        raise Refused(BAD, "patrol.batch_size", field, max=MAX_BATCH)
+    fixes = []
+    for index, item in enumerate(raw):
+        where = f"{field}.{index}"
+        if not isinstance(item, list) or len(item) != 3 or not isinstance(item[0], str):
+            raise Refused(BAD, "patrol.track_format", where)
+        at, longitude, latitude = item
+        if not all(
+            isinstance(n, int | float) and not isinstance(n, bool) and math.isfinite(n)
+            for n in (longitude, latitude)
+        ):
+            raise Refused(BAD, "patrol.track_format", where)
+        try:
+            when = datetime.fromisoformat(at)
+        except ValueError as exc:
+            raise Refused(BAD, "patrol.track_format", where) from exc
+        if when.tzinfo is None or when.utcoffset() is None:
+            raise Refused(BAD, "input.datetime_zone", where)
+        fixes.append(Fix(when, float(longitude), float(latitude)))
+    return fixes
+
+
 def _settings(caller: Caller) -> PatrolSettings:
     return caller.services.settings.section(PatrolSettings)
 
 
-def check_fixes(caller: Caller, fixes: Sequence[Fix], after: Any) -> None:
+def check_fixes(caller: Caller, fixes: Sequence[Fix], after: Any, field: str = "points") -> None:
     """The whole batch, before anything is written (see the module's docstring)."""
     if not fixes:
-        raise Refused(BAD, "patrol.no_points", "points")
+        raise Refused(BAD, "patrol.no_points", field)
     if len(fixes) > MAX_BATCH:
-        raise Refused(BAD, "patrol.batch_size", "points", max=MAX_BATCH)
+        raise Refused(BAD, "patrol.batch_size", field, max=MAX_BATCH)
     latest = caller.services.clock.now() + timedelta(seconds=_settings(caller).patrol_clock_skew_s)
     previous = after
     for index, fix in enumerate(fixes):
-        where = f"points.{index}"
+        where = f"{field}.{index}"
         check_location(fix.longitude, fix.latitude, f"{where}.longitude", f"{where}.latitude")
         validators.instant(fix.at, f"{where}.at")
         if fix.at > latest:
@@ -115,13 +145,15 @@ async def start(caller: Caller) -> Patrol:
     return patrol
 
 
-async def add_points(caller: Caller, patrol_id: int, fixes: Sequence[Fix]) -> Patrol:
+async def add_points(
+    caller: Caller, patrol_id: int, fixes: Sequence[Fix], field: str = "points"
+) -> Patrol:
     """上传轨迹: a batch of GPS points, in order; those at an impossible speed are flagged."""
     services = caller.services
     async with changing(services, caller.user) as change:
         patrol = await own_patrol(caller, patrol_id)
         skew = timedelta(seconds=_settings(caller).patrol_clock_skew_s)
-        check_fixes(caller, fixes, patrol.last_at or patrol.started_at - skew)
+        check_fixes(caller, fixes, patrol.last_at or patrol.started_at - skew, field)
         last = (
             Last(patrol.counted_at, patrol.last_longitude, patrol.last_latitude)
             if patrol.counted_at is not None

@@ -21,7 +21,15 @@ class GpsPointInput:
 @strawberry.input(description="上传轨迹: a batch of points of your patrol, oldest first.")
 class PatrolPointsInput:
     patrol_id: strawberry.ID
-    points: list[GpsPointInput] = strawberry.field(description="At most 1000, in time order.")
+    points: list[GpsPointInput] | None = strawberry.field(
+        default=None, description="At most 1000, in time order (or `track`, not both)."
+    )
+    track: strawberry.scalars.JSON | None = strawberry.field(
+        default=None,
+        description="The same points, compact, as an app buffers them: "
+        '`[["2026-06-01T09:00:05+08:00", 114.2001, 30.5502], …]` (time with its zone, '
+        "longitude, latitude), at most 1000, in time order (or `points`, not both).",
+    )
 
 
 @strawberry.input(description="打卡: where you are, at a key point.")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from core.errors import ErrorCode, Refused
 from policies.capabilities.patrols import KEY_POINT_MANAGE, PATROL_WALK
 from resolvers.patrols import walking
 from resolvers.patrols.track import Fix
@@ -76,11 +77,18 @@ class PatrolsMutation:
         description="上传轨迹: a batch of your patrol's GPS points, in time order, none in the "
         "future, each within the globe (POINTS_OUT_OF_ORDER, POINT_IN_FUTURE, BAD_USER_INPUT: "
         "the batch is refused whole). A point reached at an impossible speed is flagged, not "
-        "counted as distance.",
+        "counted as distance. `points` (typed) or `track` (compact), one of them.",
     )
     async def add_patrol_points(self, info: Info, input: PatrolPointsInput) -> PatrolPayload:
-        fixes = [Fix(p.at, p.longitude, p.latitude) for p in input.points]
-        return _done(await walking.add_points(caller(info), _patrol(input.patrol_id), fixes))
+        if (input.points is None) == (input.track is None):
+            raise Refused(ErrorCode.BAD_USER_INPUT, "patrol.points_or_track", "points")
+        field = "points" if input.points is not None else "track"
+        if input.points is not None:
+            fixes = [Fix(p.at, p.longitude, p.latitude) for p in input.points]
+        else:
+            fixes = walking.fixes_of_track(input.track)
+        patrol = _patrol(input.patrol_id)
+        return _done(await walking.add_points(caller(info), patrol, fixes, field))
 
     @mutation(
         requires=Can(PATROL_WALK),

@@ -251,3 +251,39 @@ async def test_blind_spots_of_a_grid_over_a_period(
         api, cs, cs.leader, BLIND, {"g": gid("Grid", cs.street.grid_id), "p": backwards, "d": 7}
     )
     assert body["errors"][0]["extensions"]["field"] == "to"
+
+
+async def test_the_compact_track_is_the_same_batch(
+    api: Api, cs: CaseStreet, monday: FrozenClock
+) -> None:
+    patrol = await started(api, cs, monday)
+    points = walk(monday.current - timedelta(minutes=30), 10)
+    track = [[p["at"], p["longitude"], p["latitude"]] for p in points]
+    done = await run(api, cs, cs.resident, POINTS, {"patrolId": patrol, "track": track})
+    assert done["__typename"] == "PatrolSuccess", done
+    assert done["patrol"]["points"] == 10
+    assert done["patrol"]["distanceM"] == pytest.approx(
+        haversine(114.191, 30.55, 114.1919, 30.55), rel=5e-3
+    )
+    before = await stored(cs)
+    later = walk(monday.current - timedelta(minutes=20), 3)
+    bad = {
+        "not a list": ({"at": 1}, "track"),
+        "short": ([[later[0]["at"], 114.2]], "track.0"),
+        "text number": ([[later[0]["at"], "114.2", 30.5]], "track.0"),
+        "boolean": ([[later[0]["at"], True, 30.5]], "track.0"),
+        "bad time": ([["yesterday", 114.2, 30.5]], "track.0"),
+        "no zone": ([["2026-06-01T09:30:00", 114.2, 30.5]], "track.0"),
+        "out of range": ([[later[0]["at"], 114.2, 91.0]], "track.0.latitude"),
+        "resent": (track, "track.0.at"),
+    }
+    for name, (value, field) in bad.items():
+        refused = await run(api, cs, cs.resident, POINTS, {"patrolId": patrol, "track": value})
+        assert (refused["__typename"], refused["field"]) == ("InputError", field), (name, refused)
+        assert await stored(cs) == before, name
+    both = await run(
+        api, cs, cs.resident, POINTS, {"patrolId": patrol, "track": track, "points": later}
+    )
+    assert (both["code"], both["field"]) == ("BAD_USER_INPUT", "points")
+    neither = await run(api, cs, cs.resident, POINTS, {"patrolId": patrol})
+    assert neither["code"] == "BAD_USER_INPUT"
