@@ -11,7 +11,8 @@ Then it serves ``gongzhi`` with BENCH_WORKERS (2) uvicorn workers (Redis as the 
 measures:
 
 * ``ingest_points_per_s``: GPS points through the API, batched by the client as an app would
-  (``addPatrolPoints``, BENCH_BATCH (50) points a request), BENCH_CONCURRENCY (32) patrols
+  (``addPatrolPoints``, BENCH_BATCH (50) points a request, as a compact ``track``;
+  ``BENCH_FORM=points`` sends the typed ``points`` objects instead), BENCH_CONCURRENCY (32) patrols
   walking at once, each started and stopped through the API too, BENCH_BATCHES (20) batches
   each; every answer is checked (``PatrolSuccess``, no flagged point) and the points counted in
   the database afterwards;
@@ -60,6 +61,7 @@ CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
 BATCH = int(os.environ.get("BENCH_BATCH", "50"))
 BATCHES = int(os.environ.get("BENCH_BATCHES", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+FORM = os.environ.get("BENCH_FORM", "track")  # "track" (compact) or "points" (typed objects)
 BLIND_RUNS = int(os.environ.get("BENCH_BLIND_RUNS", "20"))
 WEST, SOUTH, CELL = 120.0, 30.0, 0.01
 RNG = random.Random(2026)
@@ -259,7 +261,11 @@ async def through_api(base: str, tokens: list[str]) -> dict[str, Any]:
             plan = batches_for(index)
             sent = 0
             for batch in plan:
-                body = await gql(token, POINTS, {"input": {"patrolId": patrol, "points": batch}})
+                if FORM == "track":
+                    sent_as: Any = [[p["at"], p["longitude"], p["latitude"]] for p in batch]
+                else:
+                    sent_as = batch
+                body = await gql(token, POINTS, {"input": {"patrolId": patrol, FORM: sent_as}})
                 payload = body["data"]["addPatrolPoints"]
                 if payload["__typename"] != "PatrolSuccess" or payload["patrol"]["flagged"]:
                     raise RuntimeError(f"a batch was refused: {payload}")
@@ -440,6 +446,7 @@ async def main() -> None:
                 "points_sent": api["points"],
                 "points_stored": stored,
                 "batch": BATCH,
+                "form": FORM,
                 "concurrency": CONCURRENCY,
                 "workers": WORKERS,
                 "history_patrols": DAYS * PATROLS_PER_DAY,
