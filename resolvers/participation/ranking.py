@@ -18,6 +18,7 @@ from tortoise.functions import Count
 
 from core import validators
 from core.clock import LOCAL_TZ
+from core.ids import to_global_id
 from models.accounts import User
 from models.cases import Case, CaseSource, CaseState
 from models.columns import column
@@ -173,5 +174,7 @@ async def choose_name_shown(caller: Caller, show: bool) -> RankingConsent:
             row.show_name = show
             row.updated_at = change.at
             await row.save(update_fields=["show_name", "updated_at"])
-        await change.audit("ranking.name_shown", f"User:{caller.user.id}", {"showName": show})
+        await change.audit(
+            "ranking.name_shown", to_global_id("Account", caller.user.id), {"showName": show}
+        )
     return row
