@@ -241,10 +241,11 @@ class Migration(migrations.Migration):
                 ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='reward_rules', on_delete=OnDelete.RESTRICT)),
                 ('category', fields.ForeignKeyField('gongzhi.CaseCategory', source_field='category_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('urgency', fields.CharEnumField(null=True, description='ORDINARY: ORDINARY\nIMPORTANT: IMPORTANT\nURGENT: URGENT', enum_type=Urgency, max_length=16)),
+                ('scope', fields.CharField(description='category and urgency as one key, * for all (unique)', max_length=60)),
                 ('amount', fields.DecimalField(max_digits=14, decimal_places=2)),
                 ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'reward_rule', 'app': 'gongzhi', 'unique_together': (('tenant', 'category', 'urgency'),), 'pk_attr': 'id', 'table_description': '奖励标准: the amount paid for a verified case of a category and urgency. A rule without'},
+            options={'table': 'reward_rule', 'app': 'gongzhi', 'unique_together': (('tenant', 'scope'),), 'pk_attr': 'id', 'table_description': '奖励标准: the amount paid for a verified case of a category and urgency. A rule without'},
             bases=['TenantModel'],
         ),
     ]

@@ -44,7 +44,9 @@ class WishState(StrEnum):
 
 class RewardRule(TenantModel):
     """奖励标准: the amount paid for a verified case of a category and urgency. A rule without
-    category (or without urgency) covers the rest, the most specific rule wins."""
+    category (or without urgency) covers the rest, the most specific rule wins. ``scope``
+    writes the pair as one key, so two rules of the same pair are refused by the database
+    even when both leave a part out (NULLs are never equal in a unique constraint)."""
 
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[Street] = tenant_field("reward_rules")
@@ -52,6 +54,9 @@ class RewardRule(TenantModel):
         "gongzhi.CaseCategory", related_name=False, null=True, on_delete=fields.CASCADE
     )
     urgency: Urgency | None = fields.CharEnumField(Urgency, max_length=16, null=True)  # type: ignore[assignment]  # nullable
+    scope = fields.CharField(
+        max_length=60, description="category and urgency as one key, * for all (unique)"
+    )
     amount = fields.DecimalField(**MONEY)
     updated_at = fields.DatetimeField()
 
@@ -59,7 +64,7 @@ class RewardRule(TenantModel):
 
     class Meta:
         table = "reward_rule"
-        unique_together = (("tenant", "category", "urgency"),)
+        unique_together = (("tenant", "scope"),)
 
 
 class RewardBudget(TenantModel):

@@ -60,11 +60,16 @@ async def set_rule(
     async with changing(caller.services, caller.user) as change:
         if category_id is not None:
             await in_street(CaseCategory, category_id, "categoryId")
-        rule = await RewardRule.filter(category_id=category_id, urgency=urgency).first()
+        scope = f"{category_id or '*'}:{urgency.value if urgency else '*'}"
+        rule = await RewardRule.filter(scope=scope).select_for_update().first()
         if rule is None:
             try:
                 rule = await RewardRule.create(
-                    category_id=category_id, urgency=urgency, amount=value, updated_at=change.at
+                    category_id=category_id,
+                    urgency=urgency,
+                    scope=scope,
+                    amount=value,
+                    updated_at=change.at,
                 )
             except IntegrityError as exc:
                 raise Refused(ErrorCode.ALREADY_EXISTS, "reward.rule_exists", "categoryId") from exc

@@ -5,9 +5,10 @@ verification, over the budget, a rejected case), each changing nothing."""
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 
 from models.cases import CaseCategory, CaseSettings
-from models.participation import Reward, RewardBudget
+from models.participation import Reward, RewardBudget, RewardRule
 from models.scoping import unscoped
 from resolvers.services import Services
 from tenants.scoping import street_scope
@@ -217,3 +218,23 @@ async def test_concurrent_grants_of_one_case_pay_once(api: Api, cs: CaseStreet) 
     rewards, budgets = await ledger_state(cs)
     assert len(rewards) == 1 and [str(b[2]) for b in budgets] == ["50.00"]
     assert pk(case) == rewards[0][0]
+
+
+async def test_a_rule_set_again_is_changed_not_doubled(api: Api, cs: CaseStreet) -> None:
+    for amount in ("10.00", "12.50"):
+        done = await run(api, cs, cs.admin, SET_RULE, {"amount": amount})
+        assert done["rule"]["amount"] == amount
+    with street_scope(cs.street.street_id):
+        assert await RewardRule.all().values_list("scope", "amount") == [("*:*", Decimal("12.50"))]
+
+
+@needs_postgres
+async def test_concurrent_rules_of_one_scope_are_one_rule(api: Api, cs: CaseStreet) -> None:
+    await api.login(cs.street.admin_username, cs.street.admin_password)
+    results = await asyncio.gather(
+        *(run(api, cs, cs.admin, SET_RULE, {"amount": f"{10 + n}.00"}) for n in range(5))
+    )
+    assert {r["__typename"] for r in results} <= {"RewardRuleSuccess", "InputError"}
+    assert {r["code"] for r in results if r["__typename"] == "InputError"} <= {"ALREADY_EXISTS"}
+    with street_scope(cs.street.street_id):
+        assert await RewardRule.all().count() == 1
