@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     INVALID_UPLOAD = "INVALID_UPLOAD"
+    NOT_A_MEMBER = "NOT_A_MEMBER"  # of a group chat or an interest circle (or removed from it)
     # The request itself.
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"

@@ -167,6 +167,12 @@ async def _resident_notices(resident: Resident) -> QuerySet[Notice]:
     return query.filter(by_tag)
 
 
+async def notices_for_resident(resident: Resident) -> QuerySet[Notice]:
+    """The notices addressed to this resident (street, community, grid, their tags): the
+    inbox's query, for other domains' feeds (身边)."""
+    return await _resident_notices(resident)
+
+
 async def inbox(
     caller: Caller,
     first: int | None,

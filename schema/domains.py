@@ -12,6 +12,8 @@ from schema.domain import Domain
 from schema.events.domain import DOMAIN as EVENTS
 from schema.groups.domain import DOMAIN as GROUPS
 from schema.notices.domain import DOMAIN as NOTICES
+from schema.participation.domain import DOMAIN as PARTICIPATION
+from schema.patrols.domain import DOMAIN as PATROLS
 from schema.people.domain import DOMAIN as PEOPLE
 from schema.projects.domain import DOMAIN as PROJECTS
 from schema.station.domain import DOMAIN as STATION
@@ -30,6 +32,8 @@ DOMAINS: tuple[Domain, ...] = (
     VOTES,
     CASES,
     CONSULTATIONS,
+    PARTICIPATION,
+    PATROLS,
     BASES,
     GROUPS,
     STATION,

@@ -102,9 +102,9 @@ async def membership(caller: Caller, group_id: int, field: str = "groupId") -> G
     NOT_A_MEMBER, as is having been removed."""
     found = await GroupMember.filter(group_id=group_id, user_id=caller.user.id).first()
     if found is None:
-        raise Refused(GroupCode.NOT_A_MEMBER, "groups.not_a_member", field)
+        raise Refused(ErrorCode.NOT_A_MEMBER, "groups.not_a_member", field)
     if found.removed_at is not None:
-        raise Refused(GroupCode.NOT_A_MEMBER, "groups.removed", field)
+        raise Refused(ErrorCode.NOT_A_MEMBER, "groups.removed", field)
     return found
 
 
@@ -148,7 +148,7 @@ async def join_group(caller: Caller, group_id: int) -> GroupMember:
     if await GroupMember.exists(
         group_id=group.id, user_id=caller.user.id, removed_at__not_isnull=True
     ):
-        raise Refused(GroupCode.NOT_A_MEMBER, "groups.removed", "groupId")
+        raise Refused(ErrorCode.NOT_A_MEMBER, "groups.removed", "groupId")
     try:
         async with changing(caller.services, caller.user) as change:
             return await _admit(change, group, caller.user.id)
@@ -164,7 +164,7 @@ async def remove_member(caller: Caller, group_id: int, account_id: int) -> Group
         group_id=group.id, user_id=account_id, removed_at__isnull=True
     ).first()
     if row is None:
-        raise Refused(GroupCode.NOT_A_MEMBER, "groups.not_a_member", "accountId")
+        raise Refused(ErrorCode.NOT_A_MEMBER, "groups.not_a_member", "accountId")
     async with changing(caller.services, caller.user) as change:
         row.removed_at = change.at
         await row.save(update_fields=["removed_at"])
@@ -184,7 +184,7 @@ async def mute_member(caller: Caller, group_id: int, account_id: int, muted: boo
         group_id=group.id, user_id=account_id, removed_at__isnull=True
     ).first()
     if row is None:
-        raise Refused(GroupCode.NOT_A_MEMBER, "groups.not_a_member", "accountId")
+        raise Refused(ErrorCode.NOT_A_MEMBER, "groups.not_a_member", "accountId")
     async with changing(caller.services, caller.user) as change:
         row.muted = muted
         await row.save(update_fields=["muted"])

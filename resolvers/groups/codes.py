@@ -6,8 +6,8 @@ from enum import StrEnum
 
 
 class GroupCode(StrEnum):
-    NOT_A_MEMBER = "NOT_A_MEMBER"
     """The caller is not a member of the group (or was removed from it)."""
+
     MUTED = "MUTED"
     """The group's owner muted the caller (禁言)."""
     NOT_GROUP_OWNER = "NOT_GROUP_OWNER"

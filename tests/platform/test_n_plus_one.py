@@ -52,6 +52,7 @@ from models.tenancy import Community, Grid, Street
 from models.votes import VoteItem
 from resolvers.caller import Caller
 from resolvers.notices import send_notice
+from resolvers.participation import circles
 from resolvers.services import Services
 from resolvers.votes import ballots, drafting, lifecycle
 from tenants.scoping import street_scope
@@ -83,6 +84,7 @@ ROOT_SKIPS: dict[str, str] = {}
 ROOT_ARGUMENTS: dict[str, dict[str, str]] = {
     "auditTrail": {"subject": "audited_project"},
     "voteElectors": {"id": "vote_with_electors"},
+    "circlePosts": {"circleId": "circle_with_posts"},
 }
 # Root connection fields that may answer FORBIDDEN to this caller, with the reason.
 FORBIDDEN_FOR_CALLER: dict[str, str] = {}
@@ -310,6 +312,10 @@ async def seed_street(api: Api, services: Services) -> Seeded:
                 )
         await seed_cases(services, street, grid.id, caller)
         as_caller = Caller(services, caller, street)
+        circle = await circles.create(as_caller, "广场舞", "")
+        await circles.join(as_caller, circle.id)
+        for n in range(6):
+            await circles.post(as_caller, circle.id, f"帖子{n}")
         for n in range(5):
             await send_notice(as_caller, title=f"通知{n}", body="请查收")
         for n in range(5):
@@ -400,7 +406,11 @@ async def seed_street(api: Api, services: Services) -> Seeded:
     return Seeded(
         code,
         caller,
-        {"audited_project": projects[0], "vote_with_electors": gid("Vote", vote_ids[4])},
+        {
+            "audited_project": projects[0],
+            "vote_with_electors": gid("Vote", vote_ids[4]),
+            "circle_with_posts": gid("Circle", circle.id),
+        },
     )
 
 

@@ -302,6 +302,22 @@ HAND_PICKED: dict[str, Probe] = {
     "group:manage": with_input(
         "addGroupMember", f'groupId: "{no_such("ChatGroup")}", accountId: "{no_such("Account")}"'
     ),
+    "reward:configure": with_input("setRewardBudget", 'year: 2026, budget: "1"'),
+    "reward:grant": with_input("grantReward", f'caseId: "{no_such("Case")}"'),
+    "reporter_ranking:read": Probe(
+        "{ reporterRanking(year: 2026) { __typename } }", "reporterRanking"
+    ),
+    "reporter_ranking:consent": mutation("showNameOnRanking", "show: true"),
+    "wish:post": with_input("postWish", 'title: "权限测试"'),
+    "wish:post_for": with_input(
+        "postWishFor", f'residentId: "{no_such("Resident")}", title: "权限测试"'
+    ),
+    "wish:claim": with_input("claimWish", f'wishId: "{no_such("MicroWish")}"'),
+    "wish:confirm": with_input("confirmWish", f'wishId: "{no_such("MicroWish")}"'),
+    "circle:join": with_input("joinCircle", f'circleId: "{no_such("Circle")}"'),
+    "key_point:manage": with_input(
+        "addKeyPoint", 'name: "权限测试", location: {longitude: 0, latitude: 0}, radiusM: 1'
+    ),
     "tenant:create": with_input(
         "createStreet", 'code: "", name: "", districtCode: "", adminUsername: ""'
     ),

@@ -131,6 +131,10 @@ OUTSIDE_THE_HELPER = {
     # The benchmarks create, fill and drop their own databases, and time a bare asyncpg
     # baseline; none of it runs in the app.
     ("bench/cases.py", "*", "*"): (None, "benchmark set-up on its own database"),
+    ("bench/patrols.py", "*", "*"): (
+        None,
+        "benchmark set-up on its own database, and the hand-written insert it compares with",
+    ),
     ("bench/cases_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
     ("bench/audit.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/consultations.py", "*", "*"): (None, "benchmark set-up on its own database"),

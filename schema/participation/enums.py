@@ -1,0 +1,35 @@
+"""The participation domain's enums in GraphQL, each registered once with its description."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models.participation import MemberState, RewardStatus, WishState
+from resolvers.participation.nearby import NearbyKind
+from resolvers.participation.ranking import TeamKind
+
+strawberry.enum(
+    RewardStatus,
+    name="RewardStatus",
+    description="A reward decision: GRANTED 已发放 · DECLINED 不予奖励.",
+)
+strawberry.enum(
+    WishState,
+    name="WishState",
+    description="A micro-wish: OPEN 待认领 · CLAIMED 已认领 · FULFILLED 已完成 (photo) · "
+    "CONFIRMED 已确认.",
+)
+strawberry.enum(
+    MemberState,
+    name="CircleMemberState",
+    description="In a circle: ACTIVE 在圈 · LEFT 已退出 · REMOVED 被移出 (by staff).",
+)
+strawberry.enum(
+    NearbyKind,
+    name="NearbyKind",
+    description="An item of the feed: NOTICE 通知公告 · CASE_OUTCOME 身边事 "
+    "(a public case's result).",
+)
+strawberry.enum(TeamKind, name="TeamKind", description="A team of the ranking: COMMUNITY or GRID.")
+
+__all__ = ["MemberState", "NearbyKind", "RewardStatus", "TeamKind", "WishState"]
