@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.periods import Period
 
@@ -64,10 +64,15 @@ class Item:
 
 @dataclass(frozen=True)
 class Panel:
+    """``map``, when the panel has a place on the map: one GeoJSON FeatureCollection of
+    outlines (``kind`` ``outline``, with a ``name``) and points (``kind`` ``spot``, with a
+    ``count``), never a person's address."""
+
     key: str
     title: str
     figures: list[Figure] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    map: dict[str, Any] | None = None
 
 
 PanelSource = Callable[[Scope], Awaitable[Panel]]

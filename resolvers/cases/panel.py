@@ -3,17 +3,46 @@ the scope, and the latest cases by category, place and state (never their text o
 
 from __future__ import annotations
 
-from models.cases import Case, CaseState
+from typing import Any
+
+import geojson
+
+from models.cases import Case, CaseState, GridBoundary
 from resolvers.cases import figures as calc
 from resolvers.panels import Figure, Item, Panel, Scope, ScopeKind
 
 LATEST = 8
+MAX_OUTLINES = 2000
 _STATE = {
     CaseState.PENDING: "待签收",
     CaseState.HANDLING: "处理中",
     CaseState.RESOLVED: "已办结",
     CaseState.CLOSED: "已结案",
 }
+
+
+async def _map(scope: Scope) -> dict[str, Any]:
+    """The scope's grid outlines (named) and the period's hot spots (counted per cell)."""
+    outlines = GridBoundary.all()
+    if scope.community_id is not None:
+        outlines = outlines.filter(grid__community_id=scope.community_id)
+    rows = await outlines.order_by("grid_id").limit(MAX_OUTLINES).values("geometry", "grid__name")
+    unit = calc.Unit.COMMUNITY if scope.community_id is not None else None
+    spots = await calc.hot_spots(scope.period, scope.now, unit=unit, unit_id=scope.community_id)
+    features: list[Any] = [
+        geojson.Feature(
+            geometry=r["geometry"], properties={"kind": "outline", "name": r["grid__name"]}
+        )
+        for r in rows
+    ]
+    for spot in spots["features"]:
+        features.append(
+            geojson.Feature(
+                geometry=spot["geometry"],
+                properties={"kind": "spot", "count": spot["properties"]["count"]},
+            )
+        )
+    return dict(geojson.FeatureCollection(features))
 
 
 async def cases_panel(scope: Scope) -> Panel:
@@ -38,6 +67,7 @@ async def cases_panel(scope: Scope) -> Panel:
         .values("category__name", "grid__name", "community__name", "state", "reported_at")
     )
     return Panel(
+        map=await _map(scope),
         key="cases",
         title="民情事项",
         figures=[

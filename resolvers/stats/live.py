@@ -29,8 +29,9 @@ def changed(before: Dashboard | None, after: Dashboard) -> Dashboard | None:
         known = {f.key: f for f in was.figures} if was else {}
         figures = [f for f in panel.figures if known.get(f.key) != f]
         items = panel.items if was is None or was.items != panel.items else []
-        if figures or items:
-            panels.append(Panel(panel.key, panel.title, figures, items))
+        shown = panel.map if was is None or was.map != panel.map else None
+        if figures or items or shown is not None:
+            panels.append(Panel(panel.key, panel.title, figures, items, shown))
     if not panels:
         return None
     return Dashboard(after.kind, after.name, after.period, panels)

@@ -24,7 +24,6 @@ PAGE_OPERATIONS = (
     "CollectScreenTokens",
     "RefreshScreenToken",
     "ScreenDashboard",
-    "ScreenHotSpots",
 )
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 
 import strawberry
+from strawberry.scalars import JSON
 
 from resolvers import panels
 from resolvers.stats import dashboard as calc
@@ -69,6 +70,11 @@ class DashboardPanel:
     title: str
     figures: list[DashboardFigure]
     items: list[DashboardItem]
+    map: JSON | None = strawberry.field(
+        description="Its place on the map, when it has one: a GeoJSON FeatureCollection of "
+        "named outlines (`kind` `outline`: the grids) and counted points (`kind` `spot`: the "
+        "hot spots). In an update, only when it changed."
+    )
 
     @classmethod
     def of(cls, p: panels.Panel) -> DashboardPanel:
@@ -77,6 +83,7 @@ class DashboardPanel:
             title=p.title,
             figures=[DashboardFigure.of(f) for f in p.figures],
             items=[DashboardItem(title=i.title, detail=i.detail, at=i.at) for i in p.items],
+            map=JSON(p.map) if p.map is not None else None,
         )
 
 

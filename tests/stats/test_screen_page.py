@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cases.support import CaseStreet, reported
+from resolvers.services import Services
+from tests.cases.support import SQUARE, CaseStreet, reported
 from tests.stats.support import PAIR
 from tests.support import Api
 
@@ -24,12 +25,27 @@ pytestmark = pytest.mark.skipif(
 RECEIVED = '[data-figure="cases.received"]'
 
 
+async def outline_the_grid(services: Services, cs: CaseStreet) -> None:
+    """The street's grid gets its outline, so the page draws the street's map."""
+    from models.accounts import User
+    from models.scoping import street_scope
+    from models.tenancy import Street
+    from resolvers.caller import Caller
+    from resolvers.cases import setup
+
+    with street_scope(cs.street.street_id):
+        admin = await User.get(username=cs.street.admin_username)
+        street = await Street.get(id=cs.street.street_id)
+        await setup.set_grid_boundary(Caller(services, admin, street), cs.street.grid_id, SQUARE)
+
+
 async def test_a_paired_screen_shows_a_new_case_within_3_seconds(
-    api: Api, cs: CaseStreet, live_url: str
+    api: Api, services: Services, cs: CaseStreet, live_url: str
 ) -> None:
     from playwright.async_api import async_playwright
 
     admin = await api.login(cs.street.admin_username, cs.street.admin_password)
+    await outline_the_grid(services, cs)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
@@ -63,7 +79,7 @@ async def test_a_paired_screen_shows_a_new_case_within_3_seconds(
                 raise AssertionError(f"the dashboard did not show: {console} {failures}") from None
             before = int(await figure.text_content() or "0")
 
-            await reported(api, cs)
+            await reported(api, cs, location={"longitude": 114.2, "latitude": 30.55})
             await page.wait_for_function(
                 f"document.querySelector('{RECEIVED}').textContent === '{before + 1}'",
                 timeout=3_000,

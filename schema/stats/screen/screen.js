@@ -19,9 +19,7 @@ const REFRESH = `mutation RefreshScreenToken($input: RefreshTokenInput!) {
     ... on InputError { code message } } }`;
 const LIVE = `subscription ScreenDashboard($scope: DashboardScope) {
   dashboard(scope: $scope, period: TODAY) { kind name firstDay lastDay
-    panels { key title figures { key label value unit } items { title detail at } } } }`;
-const HOT_SPOTS = `query ScreenHotSpots($unit: CaseFigureUnit, $unitId: ID) {
-  caseHotSpots(unit: $unit, unitId: $unitId) }`;
+    panels { key title figures { key label value unit } items { title detail at } map } } }`;
 
 const SHOWN = {
   cases: ["received", "resolved", "resolutionRate", "satisfactionRate", "open", "overdue"],
@@ -161,26 +159,61 @@ function drawCategories() {
   });
 }
 
-async function drawHotSpots() {
-  const current = saved();
-  if (!current) return;
-  const screen = current.screen;
-  const variables = screen.scope === "COMMUNITY" ? { unit: "COMMUNITY", unitId: screen.communityId } : {};
-  let body = await graphql(op("ScreenHotSpots", HOT_SPOTS), variables, current.accessToken);
-  if (body.errors && (await refresh())) body = await graphql(op("ScreenHotSpots", HOT_SPOTS), variables, saved().accessToken);
-  const spots = (body.data && body.data.caseHotSpots && body.data.caseHotSpots.features) || [];
+function drawMap() {
+  const map = state.panels.cases && state.panels.cases.map;
+  const features = (map && map.features) || [];
+  const grids = features.filter((f) => f.properties.kind === "outline");
+  const spots = features.filter((f) => f.properties.kind === "spot");
+  if (grids.length) echarts.registerMap("gongzhi", { type: "FeatureCollection", features: grids });
+  else if (outlines) echarts.registerMap("gongzhi", outlines);
+  const view = mapView();
   charts.spots.setOption({
     animation: false,
-    grid: { left: 60, right: 30, top: 20, bottom: 40 },
-    xAxis: { type: "value", scale: true, name: "经度", axisLabel: { color: "#8fb3ff" }, splitLine: { lineStyle: { color: "#12305e" } } },
-    yAxis: { type: "value", scale: true, name: "纬度", axisLabel: { color: "#8fb3ff" }, splitLine: { lineStyle: { color: "#12305e" } } },
+    geo: view ? {
+      map: "gongzhi", roam: false, boundingCoords: view,
+      itemStyle: { areaColor: "#0d3068", borderColor: "#3a86ff", borderWidth: 2 },
+      label: { show: true, color: "#9cc3ff", fontSize: 20 },
+      emphasis: { disabled: true },
+    } : undefined,
+    xAxis: view ? undefined : { type: "value", scale: true, axisLabel: { color: "#8fb3ff" } },
+    yAxis: view ? undefined : { type: "value", scale: true, axisLabel: { color: "#8fb3ff" } },
     series: [{
       type: "effectScatter",
+      coordinateSystem: view ? "geo" : "cartesian2d",
       data: spots.map((f) => [...f.geometry.coordinates, f.properties.count]),
       symbolSize: (v) => 10 + Math.sqrt(v[2]) * 8,
       itemStyle: { color: "#ff6b6b" },
     }],
   });
+}
+
+// --- the map: the outlines shipped with the page (maps/*.geojson; ECharts has none of China) -
+let outlines = null;
+async function loadMap() {
+  try {
+    outlines = await (await fetch("maps/demo-districts.geojson")).json();
+    echarts.registerMap("gongzhi", outlines);
+  } catch { outlines = null; }
+}
+
+/** What the map shows: the scope's grids when it has outlines, else the shipped outline named
+ * like the dashboard (a demo street or district); null: no map, the spots on plain axes. */
+function mapView() {
+  const map = state.panels.cases && state.panels.cases.map;
+  const grids = ((map && map.features) || []).filter((f) => f.properties.kind === "outline");
+  if (grids.length) return bounds(grids.flatMap((f) => f.geometry.coordinates.flat()));
+  if (!outlines) return null;
+  const name = document.getElementById("scope-name").textContent;
+  const found = outlines.features.find((f) => f.properties.name === name)
+    || outlines.features.find((f) => name.includes(f.properties.name));
+  if (!found) return null;
+  return bounds(found.geometry.coordinates[0]);
+}
+
+function bounds(points) {
+  const xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
+  const pad = 0.002;
+  return [[Math.min(...xs) - pad, Math.max(...ys) + pad], [Math.max(...xs) + pad, Math.min(...ys) - pad]];
 }
 
 function merge(dashboard) {
@@ -189,10 +222,12 @@ function merge(dashboard) {
     const known = state.panels[panel.key] || { figures: {}, items: [] };
     for (const f of panel.figures) known.figures[f.key] = f;
     if (panel.items.length) known.items = panel.items;
+    if (panel.map) known.map = panel.map;
     state.panels[panel.key] = known;
     if (panel.key in SHOWN) { drawFigures(panel.key); drawItems(panel.key); }
   }
   drawCategories();
+  drawMap();
 }
 
 // --- live ------------------------------------------------------------------------------------
@@ -218,19 +253,12 @@ function connect() {
     ? { kind: "COMMUNITY", communityId: current.screen.communityId } : { kind: "STREET" };
   client.subscribe({ query: op("ScreenDashboard", LIVE), variables: { scope } }, {
     next: (message) => {
-      if (message.data) { merge(message.data.dashboard); throttledSpots(); }
+      if (message.data) merge(message.data.dashboard);
       else if (message.errors) restart();
     },
     error: () => restart(),
     complete: () => restart(),
   });
-}
-
-let spotsAt = 0;
-function throttledSpots() {
-  if (Date.now() - spotsAt < 10_000) return;
-  spotsAt = Date.now();
-  drawHotSpots();
 }
 
 let restarting = false;
@@ -259,6 +287,7 @@ function tick() {
 async function main() {
   fit();
   await loadOperations();
+  await loadMap();
   tick();
   setInterval(tick, 1000);
   if (!saved()) await pair();
