@@ -308,6 +308,17 @@ class QueryLimits(SchemaExtension):
         request = context.context
         viewer, services = request.viewer, request.services
         user = viewer.user
+        if (
+            user is None
+            and viewer.auth_error is not None
+            and viewer.auth_error.code is not ErrorCode.UNAUTHENTICATED  # no token: a visitor
+        ):
+            # A token came and failed (expired, revoked): say so before anything else, so the
+            # client renews it rather than reading "too complex" for an anonymous budget.
+            failed = viewer.auth_error
+            key = failed.message_key or f"error.{failed.code.value.lower()}"
+            message = translate(key, request.locale)
+            return GraphQLError(message, extensions={"code": failed.code.value}), 0
         roles: list[str] = []
         if user is not None:
             domain = street_domain(viewer.street.id) if viewer.street else PLATFORM_DOMAIN

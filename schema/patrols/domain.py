@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from models import patrols as m
 from policies.capabilities import patrols as capabilities
+from resolvers.panels import PanelKind
 from resolvers.patrols.codes import PatrolCode
+from resolvers.patrols.panel import patrols_panel
 from resolvers.patrols.settings import PatrolSettings
 from schema.context import Info
 from schema.domain import Domain, NodeKind
@@ -38,4 +40,5 @@ DOMAIN = Domain(
     capabilities=capabilities.CAPABILITIES,
     codes=PatrolCode,
     settings=PatrolSettings,
+    panels=(PanelKind("patrols", 45, patrols_panel),),
 )

@@ -123,10 +123,45 @@ async def test_every_domains_panel_on_the_demo_streets_dashboard(api: Api) -> No
     display = demo_username("mishixiang", Role.DISPLAY)
     board = (await api.as_user(display, DASHBOARD, {"period": "THIS_MONTH"}))["data"]["dashboard"]
     keys = [p["key"] for p in board["panels"]]
-    assert keys == ["cases", "consultations", "station", "bases", "projects", "votes", "notices"]
+    assert keys == [
+        "cases",
+        "consultations",
+        "station",
+        "bases",
+        "patrols",
+        "projects",
+        "votes",
+        "notices",
+    ]
     totals = await api.as_user(
         display, "{ projectTotals { activeCount byStatus { status count } } }"
     )
     t = totals["data"]["projectTotals"]
     assert figure(board, "projects", "projects") == sum(s["count"] for s in t["byStatus"])
     assert figure(board, "projects", "active") == t["activeCount"]
+
+
+async def test_a_patrol_shows_on_the_patrols_panel(
+    api: Api, services: object, cs: CaseStreet
+) -> None:
+    """A resident's patrol through the outlined grid counts on the panel: one patrol, its
+    distance, and a coverage above nothing (the H3 cells it passed, of the grid's)."""
+    from datetime import timedelta
+
+    from tests.cases.support import run
+    from tests.patrols.support import POINTS, START, walk
+    from tests.stats.test_screen_page import outline_the_grid
+
+    await outline_the_grid(services, cs)  # type: ignore[arg-type]
+    before = await dashboard(api, cs, cs.leader)
+    assert figure(before, "patrols", "coverage") == 0
+    patrol = (await run(api, cs, cs.resident, START, {}))["patrol"]["id"]
+    clock = services.clock  # type: ignore[attr-defined]
+    start = clock.now()
+    clock.current += timedelta(minutes=30)
+    done = await run(api, cs, cs.resident, POINTS, {"patrolId": patrol, "points": walk(start, 60)})
+    assert done["__typename"] == "PatrolSuccess", done
+    after = await dashboard(api, cs, cs.leader)
+    assert figure(after, "patrols", "patrols") == figure(before, "patrols", "patrols") + 1
+    assert figure(after, "patrols", "distance") > 0
+    assert 0 < figure(after, "patrols", "coverage") < 1
