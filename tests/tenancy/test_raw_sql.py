@@ -135,6 +135,10 @@ OUTSIDE_THE_HELPER = {
     ("bench/audit.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/consultations.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/fanout.py", "*", "*"): (None, "benchmark set-up on its own database"),
+    ("bench/harness.py", "*", "*"): (
+        None,
+        "the load harness: reads which backends serve the bench's own database, no rows",
+    ),
     ("bench/notices.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/projects.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/projects_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
