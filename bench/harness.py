@@ -46,6 +46,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WARM_SECONDS = int(os.environ.get("BENCH_WARM_SECONDS", "5"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
 THREADS = int(os.environ.get("BENCH_WRK_THREADS", "1"))
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def say(message: str) -> None:
@@ -158,6 +159,27 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _cpu_marks(pids: set[int] | list[int]) -> dict[int, tuple[str, float]]:
+    """For each live process: its start time (which tells a reused pid) and its CPU so far."""
+    marks = {}
+    for pid in pids:
+        fields = _stat(pid)
+        if fields is not None:
+            marks[pid] = (fields[19], (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    return marks
+
+
+def _cpu_spent(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> float:
+    """CPU seconds spent between two marks by the processes alive at the second: those that
+    started since count whole, those that ended meanwhile are lost (a pool's connection closed
+    mid-round: rare, and small)."""
+    spent = 0.0
+    for pid, (started, cpu) in after.items():
+        earlier = before.get(pid)
+        spent += cpu - earlier[1] if earlier and earlier[0] == started else cpu
+    return spent
+
+
 def process_tree(pid: int) -> list[int]:
     """``pid`` and every process descending from it."""
     parents: dict[int, list[int]] = {}
@@ -186,6 +208,19 @@ async def database_backends(conn: asyncpg.Connection, database: str) -> set[int]
 
 
 @dataclass(frozen=True)
+class Script:
+    """A load with a Lua script of its own for ``wrk`` (say, a different body for each request):
+    ``args`` follow ``--`` on wrk's command line, ``{folder}`` in them standing for the folder
+    that holds ``files``. Its ``done`` must print the harness's JSON line: end it with
+    ``DONE_LUA``, which sums the globals ``ok``, ``bad`` and ``sample`` of every thread in the
+    global list ``threads`` (filled by ``setup``)."""
+
+    lua: str
+    args: tuple[str, ...] = ()
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Request:
     """The one request ``wrk`` sends over and over, and what a good answer holds."""
 
@@ -195,8 +230,37 @@ class Request:
     method: str = "POST"
     marker: str = ""
 
+    def script(self) -> Script:
+        headers = "".join(f"{name}: {value}\n" for name, value in self.headers.items())
+        return Script(
+            ONE_REQUEST_LUA,
+            (self.method, self.path, self.marker, "{folder}/body", "{folder}/headers"),
+            {"body": self.body.encode(), "headers": headers.encode()},
+        )
 
-LUA = r"""
+
+Load = Request | Script
+
+DONE_LUA = r"""
+function done(summary, latency, requests)
+  local good, wrong, example = 0, 0, ""
+  for _, thread in ipairs(threads) do
+    good = good + thread:get("ok")
+    wrong = wrong + thread:get("bad")
+    example = example .. (thread:get("sample") or "")
+  end
+  io.write(string.format(
+    '{"ok": %d, "bad": %d, "seconds": %.3f, "p50_ms": %.3f, "p95_ms": %.3f, '
+    .. '"p99_ms": %.3f, "socket_errors": %d, "sample": %q}\n',
+    good, wrong, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout, example:sub(1, 300)))
+end
+"""
+
+ONE_REQUEST_LUA = (
+    r"""
 -- One prepared request, sent over and over; an answer is good when it is a 200 whose body
 -- holds the marker. ok, bad and sample are globals: done() reads them from each thread.
 ok, bad, sample = 0, 0, nil
@@ -233,27 +297,14 @@ function response(status, headers, body)
   end
 end
 
-function done(summary, latency, requests)
-  local good, wrong, example = 0, 0, ""
-  for _, thread in ipairs(threads) do
-    good = good + thread:get("ok")
-    wrong = wrong + thread:get("bad")
-    example = example .. (thread:get("sample") or "")
-  end
-  io.write(string.format(
-    '{"ok": %d, "bad": %d, "seconds": %.3f, "p50_ms": %.3f, "p95_ms": %.3f, '
-    .. '"p99_ms": %.3f, "socket_errors": %d, "sample": %q}\n',
-    good, wrong, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.connect + summary.errors.read + summary.errors.write
-      + summary.errors.timeout, example:sub(1, 300)))
-end
 """
+    + DONE_LUA
+)
 
 
 async def drive(
     base: str,
-    request: Request,
+    load: Load,
     *,
     seconds: int = SECONDS,
     connections: int = CONCURRENCY,
@@ -264,18 +315,16 @@ async def drive(
     import json
 
     wrk = ensure_wrk()
+    script = load.script() if isinstance(load, Request) else load
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
         work = Path(folder)
-        (work / "bench.lua").write_text(LUA)
-        (work / "body").write_text(request.body, encoding="utf-8")
-        (work / "headers").write_text(
-            "".join(f"{name}: {value}\n" for name, value in request.headers.items()),
-            encoding="utf-8",
-        )
+        (work / "bench.lua").write_text(script.lua)
+        for name, content in script.files.items():
+            (work / name).write_bytes(content)
+        args = [arg.replace("{folder}", folder) for arg in script.args]
         process = await asyncio.create_subprocess_exec(
             wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-            "-s", str(work / "bench.lua"), base, "--", request.method, request.path,
-            request.marker, str(work / "body"), str(work / "headers"),
+            "-s", str(work / "bench.lua"), base, "--", *args,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         out, err = await process.communicate()
@@ -306,7 +355,7 @@ class Round:
 
 async def measure(
     served: Served,
-    request: Request,
+    load: Load,
     *,
     seconds: int = SECONDS,
     connections: int = CONCURRENCY,
@@ -320,16 +369,14 @@ async def measure(
         conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
         database = urlsplit(database_url).path.lstrip("/")
     try:
-        servers = process_tree(served.pid)
-        backends = await database_backends(conn, database) if conn else set()
-        before = {pid: cpu_seconds(pid) for pid in [*servers, *backends]}
-        result = await drive(served.base, request, seconds=seconds, connections=connections)
-        servers = sorted(set(servers) | set(process_tree(served.pid)))
-        server_cpu = sum(cpu_seconds(p) - before.get(p, 0.0) for p in servers)
+        servers_before = _cpu_marks(process_tree(served.pid))
+        backends_before = _cpu_marks(await database_backends(conn, database) if conn else set())
+        result = await drive(served.base, load, seconds=seconds, connections=connections)
+        server_cpu = _cpu_spent(servers_before, _cpu_marks(process_tree(served.pid)))
         db_cpu = None
         if conn:
-            backends |= await database_backends(conn, database)
-            db_cpu = sum(cpu_seconds(p) - before.get(p, 0.0) for p in backends)
+            backends = await database_backends(conn, database)
+            db_cpu = _cpu_spent(backends_before, _cpu_marks(backends))
     finally:
         if conn:
             await conn.close()
@@ -349,7 +396,7 @@ async def measure(
 
 
 async def interleave(
-    systems: Sequence[tuple[Served, Request]],
+    systems: Sequence[tuple[Served, Load]],
     *,
     rounds: int = ROUNDS,
     seconds: int = SECONDS,
@@ -357,18 +404,21 @@ async def interleave(
     connections: int = CONCURRENCY,
     database_url: str | None = None,
 ) -> dict[str, list[Round]]:
-    """Every system warmed up once, then driven in turn for ``rounds`` rounds."""
-    for served, request in systems:
+    """Every system warmed up once (unless ``warm_seconds`` is 0), then driven in turn for
+    ``rounds`` rounds."""
+    for served, load in systems:
+        if warm_seconds <= 0:
+            break
         say(f"  warming {served.name} for {warm_seconds} s")
-        warm = await drive(served.base, request, seconds=warm_seconds, connections=connections)
+        warm = await drive(served.base, load, seconds=warm_seconds, connections=connections)
         if warm["bad"] or not warm["ok"]:
             raise RuntimeError(f"{served.name} answered badly: {warm['sample']}")
     results: dict[str, list[Round]] = {served.name: [] for served, _ in systems}
     for number in range(1, rounds + 1):
-        for served, request in systems:
+        for served, load in systems:
             measured = await measure(
                 served,
-                request,
+                load,
                 seconds=seconds,
                 connections=connections,
                 database_url=database_url,
