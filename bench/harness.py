@@ -204,6 +204,38 @@ async def database_backends(conn: asyncpg.Connection, database: str) -> set[int]
     return {int(r["pid"]) for r in rows}
 
 
+@dataclass
+class Cpu:
+    """CPU seconds a server's processes and the database's backends spent in a block."""
+
+    server: float = 0.0
+    database: float = 0.0
+
+
+@contextlib.asynccontextmanager
+async def measured_cpu(served: Served, database_url: str | None = None) -> AsyncIterator[Cpu]:
+    """The CPU the server's process tree (and, given a database, its backends) spent inside
+    the block: read from ``/proc`` as it starts and as it ends."""
+    conn = None
+    database = ""
+    if database_url:
+        conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
+        database = urlsplit(database_url).path.lstrip("/")
+    try:
+        servers_before = _cpu_marks(process_tree(served.pid))
+        backends_before = _cpu_marks(await database_backends(conn, database) if conn else set())
+        cpu = Cpu()
+        yield cpu
+        cpu.server = _cpu_spent(servers_before, _cpu_marks(process_tree(served.pid)))
+        if conn:
+            cpu.database = _cpu_spent(
+                backends_before, _cpu_marks(await database_backends(conn, database))
+            )
+    finally:
+        if conn:
+            await conn.close()
+
+
 # -- the load --------------------------------------------------------------------------------
 
 
@@ -363,23 +395,10 @@ async def measure(
 ) -> Round:
     """One round of ``wrk`` against one server, with the CPU its processes (and the
     database's backends) spent meanwhile."""
-    conn = None
-    database = ""
-    if database_url:
-        conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
-        database = urlsplit(database_url).path.lstrip("/")
-    try:
-        servers_before = _cpu_marks(process_tree(served.pid))
-        backends_before = _cpu_marks(await database_backends(conn, database) if conn else set())
+    async with measured_cpu(served, database_url) as cpu:
         result = await drive(served.base, load, seconds=seconds, connections=connections)
-        server_cpu = _cpu_spent(servers_before, _cpu_marks(process_tree(served.pid)))
-        db_cpu = None
-        if conn:
-            backends = await database_backends(conn, database)
-            db_cpu = _cpu_spent(backends_before, _cpu_marks(backends))
-    finally:
-        if conn:
-            await conn.close()
+    server_cpu = cpu.server
+    db_cpu = cpu.database if database_url else None
     good = max(1, int(result["ok"]))
     return Round(
         system=served.name,
