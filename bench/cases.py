@@ -10,20 +10,27 @@ COPY and progress on stderr:
 * BENCH_NOISE_STREETS (50) other streets with BENCH_NOISE_CASES (500) cases each.
 
 Then it serves ``gongzhi`` with BENCH_WORKERS (2) uvicorn workers (Redis as the broker) and
-measures, with ``wrk`` driving the load from its own process (``apt install wrk``):
+measures, with ``wrk`` driving the load from its own process (``bench.harness``, which installs
+Debian's ``wrk`` when it is missing):
 
-* ``report_per_s``, ``report_p95_ms``: residents reporting a case with a photo through the API
-  (``reportCase``, a GraphQL multipart request with a small JPEG, a point in a grid), at
-  BENCH_CONCURRENCY (32) connections for BENCH_SECONDS (20); every answer is checked
-  (``CaseSuccess``) and the cases counted in the database afterwards;
-* ``baseline_report_per_s``: the same requests against a hand-written Starlette + asyncpg
-  endpoint (``bench.cases_baseline``: the grid found by its box, the case, its first step and
-  its photo row inserted in one transaction, the photo written to disk), served the same way;
-  ``ratio`` is the first over the second;
+* ``report_per_s``, ``report_p50_ms``/``report_p95_ms``/``report_p99_ms``: residents reporting
+  a case with a photo through the API (``reportCase``, a GraphQL multipart request with a
+  small JPEG, a point in a grid), at BENCH_CONCURRENCY (32) connections, against a
+  hand-written Starlette + asyncpg endpoint (``bench.cases_baseline``: the grid found by its
+  box, the case, its first step and its photo row inserted in one transaction, the photo
+  written to disk) served the same way: the two interleaved for BENCH_ROUNDS (3) rounds of
+  BENCH_SECONDS (10) each, every figure the median over the rounds and ``ratio`` the median of
+  the per-round ratios; ``cpu_ms_per_request`` and ``db_cpu_ms_per_request`` (and the
+  ``baseline_`` ones) the CPU the server's workers and the database's backends spent per
+  report. Every answer is checked (``CaseSuccess``) and the cases counted in the database
+  afterwards: ``reports_stored`` must equal ``reports_answered`` (both systems' good answers),
+  give or take the requests in flight when a round's ``wrk`` stops (at most
+  BENCH_CONCURRENCY a round);
 * ``queue_p95_ms``: a street reviewer's dispatch queue (``caseQueue(kind: TO_SIGN, urgencies:
   [IMPORTANT, URGENT], first: 20)`` with the fields a desk shows), at BENCH_QUEUE_CONCURRENCY
-  (4) connections; ``statements_20`` and ``statements_100``: the SQL statements of that query
-  for 20 and 100 rows (in process, must be equal);
+  (4) connections, on the loaded cases before any report is sent; ``statements_20`` and
+  ``statements_100``: the SQL statements of that query for 20 and 100 rows (in process, must
+  be equal);
 * ``scan_seconds``: one pass of the deadline scanner over the open cases, after BENCH_ARMED
   (3,000) of them have crossed their yellow or red line (``warnings_sent``); then the same
   cases are armed again and two scanners race over them: ``warnings_duplicated`` counts the
@@ -37,18 +44,15 @@ BENCH_NOISE_STREETS=10 python -m bench.cases``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import os
 import random
 import secrets
 import shutil
-import socket
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,6 +62,20 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 
+from bench.harness import (
+    CONCURRENCY,
+    DONE_LUA,
+    ROUNDS,
+    SECONDS,
+    Request,
+    Script,
+    drive,
+    ensure_wrk,
+    interleave,
+    serve,
+    summarise,
+    uvicorn,
+)
 from core import notes
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
@@ -69,9 +87,7 @@ NOISE_STREETS = int(os.environ.get("BENCH_NOISE_STREETS", "50"))
 NOISE_CASES = int(os.environ.get("BENCH_NOISE_CASES", "500"))
 REPORTERS = int(os.environ.get("BENCH_REPORTERS", "4000"))
 ARMED = int(os.environ.get("BENCH_ARMED", "3000"))
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
 QUEUE_CONCURRENCY = int(os.environ.get("BENCH_QUEUE_CONCURRENCY", "4"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 COMMUNITIES, GRIDS_PER_COMMUNITY = 10, 5
 WEST, SOUTH, CELL = 120.0, 30.0, 0.01  # the bench street's grids: squares of 0.01°
@@ -463,34 +479,8 @@ async def load(url: str) -> Loaded:
 # -- serving and driving ---------------------------------------------------------------------
 
 
-@contextlib.asynccontextmanager
-async def server(args: list[str], env: dict[str, str]) -> AsyncIterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "uvicorn", *args, "--workers", str(WORKERS), "--port", str(port),
-        "--log-level", "warning", "--no-access-log",
-        env={**os.environ, **env},
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient() as http:
-            for _ in range(1200):  # a loaded machine takes a while to import everything
-                with contextlib.suppress(httpx.HTTPError):
-                    await http.get(f"{base}/healthz")
-                    break
-                await asyncio.sleep(0.1)
-            else:
-                raise RuntimeError("the server did not come up")
-        await asyncio.sleep(1.5)  # the other workers finish their start-up
-        yield base
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.wait(), 30)
-
-
-LUA = r"""
+LUA = (
+    r"""
 -- Each request: the next prepared line (token, then the body's JSON part); a multipart
 -- GraphQL request, or a plain JSON one when the line has no photo.
 -- ok, bad and sample are globals: done() reads them from each thread (thread:get).
@@ -546,51 +536,21 @@ function response(status, headers, body)
   end
 end
 
-function done(summary, latency, requests)
-  local good, wrong, example = 0, 0, ""
-  for _, thread in ipairs(threads) do
-    good = good + thread:get("ok")
-    wrong = wrong + thread:get("bad")
-    example = example .. (thread:get("sample") or "")
-  end
-  io.write(string.format(
-    '{"ok": %d, "bad": %d, "seconds": %.3f, "p50_ms": %.2f, "p95_ms": %.2f, '
-    .. '"p99_ms": %.2f, "socket_errors": %d, "sample": %q}\n',
-    good, wrong, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.connect + summary.errors.read + summary.errors.write
-      + summary.errors.timeout, example:sub(1, 300)))
-end
 """
+    + DONE_LUA
+)
 
 
-async def drive(
-    base: str,
-    lines: list[str],
-    *,
-    path: str,
-    marker: str,
-    multipart: bool,
-    connections: int,
-    seconds: int,
-    work: Path,
-) -> dict[str, Any]:
-    """``wrk`` at ``base`` for ``seconds`` with ``connections``, each request the next of
-    ``lines``; returns what its ``done`` prints (answers counted as good by ``marker``)."""
-    script, data, photo = work / "bench.lua", work / "lines.txt", work / "photo.jpg"
-    script.write_text(LUA)
-    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    photo.write_bytes(PHOTO)
-    process = await asyncio.create_subprocess_exec(
-        "wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
-        base, "--", path, marker, "multipart" if multipart else "json", str(data), str(photo),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+def lines_script(lines: list[str], *, path: str, marker: str, multipart: bool) -> Script:
+    """A load for ``bench.harness``: each request the next of ``lines`` (an access token, a tab,
+    the operations' JSON), as a multipart request with the photo or as plain JSON; an answer
+    counts as good when it is a 200 holding ``marker``."""
+    return Script(
+        LUA,
+        (path, marker, "multipart" if multipart else "json", "{folder}/lines.txt",
+         "{folder}/photo.jpg"),
+        {"lines.txt": ("\n".join(lines) + "\n").encode(), "photo.jpg": PHOTO},
     )  # fmt: skip
-    out, err = await process.communicate()
-    last = [line for line in out.decode().splitlines() if line.startswith("{")]
-    if process.returncode != 0 or not last:
-        raise RuntimeError(f"wrk failed: {out.decode()} {err.decode()}")
-    return json.loads(last[-1])
 
 
 def report_lines(loaded: Loaded, tokens: list[str], grids: list[tuple[float, float]]) -> list[str]:
@@ -727,8 +687,7 @@ async def scan(url: str, loaded: Loaded) -> dict[str, Any]:
 
 
 async def main() -> None:
-    if shutil.which("wrk") is None:
-        raise SystemExit("bench.cases drives its load with wrk: apt install wrk")
+    ensure_wrk()
     base_url = os.environ.get("GONGZHI_TEST_DATABASE_URL", DEFAULT_URL)
     name = f"gongzhi_bench_{secrets.token_hex(4)}"
     admin = await asyncpg.connect(pg(base_url))
@@ -770,49 +729,58 @@ async def main() -> None:
             "SELECT count(*) FROM cases WHERE tenant_id = $1", loaded.street_id
         )
         await conn.close()
-        say(f"gongzhi: {WORKERS} uvicorn workers; wrk, {CONCURRENCY} connections, {SECONDS} s")
-        async with server(["--factory", "gongzhi.app:create_app_from_env"], env) as base:
-            warm = await drive(
-                base, lines[:50], path="/graphql", marker="CaseSuccess", multipart=True,
-                connections=4, seconds=2, work=work,
-            )  # fmt: skip
-            say(f"  warm-up: {warm['ok']} reports, {warm['bad']} refused {warm['sample']}")
-            say("  residents reporting")
-            report = await drive(
-                base, lines, path="/graphql", marker="CaseSuccess", multipart=True,
-                connections=CONCURRENCY, seconds=SECONDS, work=work,
-            )  # fmt: skip
-            say(f"  {report['ok']} reports in {report['seconds']:.1f} s, {report['bad']} refused")
-            queue_line = json.dumps({"query": QUEUE, "variables": {"first": 20}})
-            say(f"  the reviewer's queue, {QUEUE_CONCURRENCY} connections")
+        baseline_env = {
+            "BENCH_DATABASE_URL": url,
+            "BENCH_STREET_ID": str(loaded.street_id),
+            "BENCH_UPLOAD_DIR": str(work / "baseline"),
+        }
+        reports = lines_script(lines, path="/graphql", marker="CaseSuccess", multipart=True)
+        baseline_reports = lines_script(lines, path="/report", marker='"id"', multipart=True)
+        gongzhi_app = uvicorn("--factory", "gongzhi.app:create_app_from_env", workers=WORKERS)
+        baseline_app = uvicorn("bench.cases_baseline:app", workers=WORKERS)
+        say(f"gongzhi and the Starlette + asyncpg baseline: {WORKERS} uvicorn workers each")
+        async with (
+            serve("gongzhi", gongzhi_app, env, ready="/healthz", settle=1.5) as ours,
+            serve("baseline", baseline_app, baseline_env, ready="/", settle=1.5) as theirs,
+        ):
+            queue_request = Request(
+                "/graphql",
+                json.dumps({"query": QUEUE, "variables": {"first": 20}}),
+                {"Content-Type": "application/json", "Authorization": f"Bearer {reviewer}"},
+                marker='"caseQueue"',
+            )
+            say(f"  the reviewer's queue, {QUEUE_CONCURRENCY} connections, before any report")
+            await drive(ours.base, queue_request, connections=QUEUE_CONCURRENCY, seconds=2)
             queue = await drive(
-                base, [f"{reviewer}\t{queue_line}"], path="/graphql", marker='"caseQueue"',
-                multipart=False, connections=QUEUE_CONCURRENCY, seconds=max(5, SECONDS // 2),
-                work=work,
+                ours.base, queue_request, connections=QUEUE_CONCURRENCY,
+                seconds=max(5, SECONDS // 2),
             )  # fmt: skip
             say(f"  {queue['ok']} queues, p95 {queue['p95_ms']} ms")
+            if queue["bad"] or not queue["ok"]:
+                raise RuntimeError(f"the queue answered badly: {queue['sample']}")
+            warmed = 0
+            for served, script in ((ours, reports), (theirs, baseline_reports)):
+                warm = await drive(served.base, script, connections=4, seconds=2)
+                say(f"  warm-up {served.name}: {warm['ok']} reports, {warm['bad']} refused")
+                warmed += warm["ok"]
+            say(
+                f"  residents reporting: {ROUNDS} interleaved rounds of {SECONDS} s, wrk at "
+                f"{CONCURRENCY} connections"
+            )
+            rounds = await interleave(
+                [(ours, reports), (theirs, baseline_reports)],
+                rounds=ROUNDS,
+                seconds=SECONDS,
+                warm_seconds=0,
+                connections=CONCURRENCY,
+                database_url=url,
+            )
         conn = await asyncpg.connect(pg(url))
         after = await conn.fetchval(
             "SELECT count(*) FROM cases WHERE tenant_id = $1", loaded.street_id
         )
         await conn.close()
         reported = after - before
-        say("baseline: Starlette + asyncpg, the same requests")
-        baseline_env = {
-            "BENCH_DATABASE_URL": url,
-            "BENCH_STREET_ID": str(loaded.street_id),
-            "BENCH_UPLOAD_DIR": str(work / "baseline"),
-        }
-        async with server(["bench.cases_baseline:app"], baseline_env) as base:
-            await drive(
-                base, lines[:50], path="/report", marker='"id"', multipart=True,
-                connections=4, seconds=2, work=work,
-            )  # fmt: skip
-            baseline = await drive(
-                base, lines, path="/report", marker='"id"', multipart=True,
-                connections=CONCURRENCY, seconds=SECONDS, work=work,
-            )  # fmt: skip
-        say(f"  {baseline['ok']} reports in {baseline['seconds']:.1f} s")
         say("the deadline scanner")
         scanned = await scan(url, loaded)
     finally:
@@ -823,22 +791,33 @@ async def main() -> None:
             admin = await asyncpg.connect(pg(base_url))
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()
-    report_per_s = report["ok"] / report["seconds"]
-    baseline_per_s = baseline["ok"] / baseline["seconds"]
+    figures = summarise(
+        rounds, reference="gongzhi", prefixes={"gongzhi": "report_", "baseline": "baseline_"}
+    )
+    reports_ok = sum(r.ok for r in rounds["gongzhi"])
+    baseline_ok = sum(r.ok for r in rounds["baseline"])
     print(
         json.dumps(
             {
-                "report_per_s": round(report_per_s, 1),
-                "report_p95_ms": report["p95_ms"],
-                "baseline_report_per_s": round(baseline_per_s, 1),
-                "ratio": round(report_per_s / baseline_per_s, 3),
+                "report_per_s": figures["report_rps"],
+                "report_p50_ms": figures["report_p50_ms"],
+                "report_p95_ms": figures["report_p95_ms"],
+                "report_p99_ms": figures["report_p99_ms"],
+                "cpu_ms_per_request": figures["report_cpu_ms_per_request"],
+                "db_cpu_ms_per_request": figures["report_db_cpu_ms_per_request"],
+                "baseline_report_per_s": figures["baseline_rps"],
+                "baseline_cpu_ms_per_request": figures["baseline_cpu_ms_per_request"],
+                "baseline_db_cpu_ms_per_request": figures["baseline_db_cpu_ms_per_request"],
+                "ratio": figures["ratio_baseline"],
+                "rounds": figures["rounds"],
                 "queue_p95_ms": queue["p95_ms"],
                 "statements_20": statements_20,
                 "statements_100": statements_100,
                 **scanned,
-                "reports_ok": report["ok"],
-                "reports_refused": report["bad"],
+                "reports_ok": reports_ok,
+                "baseline_reports_ok": baseline_ok,
                 "reports_stored": reported,
+                "reports_answered": reports_ok + baseline_ok + warmed,
                 "residents": RESIDENTS,
                 "history": HISTORY,
                 "noise_streets": NOISE_STREETS,

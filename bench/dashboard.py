@@ -52,9 +52,9 @@ from bench.cases import (
     history_rows,
     pg,
     say,
-    server,
     with_database,
 )
+from bench.harness import serve, uvicorn
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -65,6 +65,7 @@ QUERIES = int(os.environ.get("BENCH_QUERIES", "60"))
 SCREENS = int(os.environ.get("BENCH_SCREENS", "200"))
 PUSHES = int(os.environ.get("BENCH_PUSHES", "5"))
 GRIDS = 5
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 RNG = random.Random(18)
 
 DASHBOARD = """
@@ -401,7 +402,9 @@ async def main() -> None:
             "cases": CASES,
             "consultations": CONSULTATIONS,
         }
-        async with server(["--factory", "gongzhi.app:create_app_from_env"], env) as base:
+        app = uvicorn("--factory", "gongzhi.app:create_app_from_env", workers=WORKERS)
+        async with serve("gongzhi", app, env, ready="/healthz", settle=1.5) as served:
+            base = served.base
             async with httpx.AsyncClient(base_url=base, timeout=60) as http:
                 streets = loaded["streets"]
                 for period, key in (

@@ -39,17 +39,15 @@ Progress goes to stderr; the figures are one JSON line on stdout.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import os
 import random
 import secrets
-import socket
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -60,6 +58,7 @@ import asyncpg
 import httpx
 import uvloop
 
+from bench.harness import Cpu, measured_cpu, serve, uvicorn
 from core import notes
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
@@ -279,95 +278,6 @@ async def prepare(url: str) -> Setup:
 # --- serving and firing ---------------------------------------------------------------------
 
 
-@dataclass
-class Served:
-    base: str
-    pid: int  # uvicorn's supervisor: the workers are its children
-
-
-@contextlib.asynccontextmanager
-async def server(args: list[str], env: dict[str, str]) -> AsyncIterator[Served]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "uvicorn",
-        *args,
-        "--workers",
-        str(WORKERS),
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        env={**os.environ, **env},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient() as http:
-            for _ in range(900):
-                with contextlib.suppress(httpx.HTTPError):
-                    await http.get(f"{base}/healthz")
-                    break
-                await asyncio.sleep(0.1)
-            else:
-                raise RuntimeError("the server did not come up")
-        await asyncio.sleep(1.0)  # the other workers finish their start-up
-        yield Served(base, process.pid)
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.wait(), 30)
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU of a process so far (Linux), 0 once it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as stat:
-                if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry))
-    return found
-
-
-@dataclass
-class Cpu:
-    """CPU seconds the server's workers and the database's backends spent meanwhile (the
-    machine is shared, so wall-clock figures alone do not say where the time went)."""
-
-    server: float = 0.0
-    database: float = 0.0
-
-
-@contextlib.asynccontextmanager
-async def measured(served: Served, url: str) -> AsyncIterator[Cpu]:
-    conn = await asyncpg.connect(pg(url))
-    name = urlsplit(url).path.lstrip("/")
-    query = "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()"
-    try:
-        workers = _children(served.pid) or [served.pid]  # one worker: uvicorn itself
-        backends = {r["pid"] for r in await conn.fetch(query, name)}
-        before = {pid: _cpu_seconds(pid) for pid in [*workers, *backends]}
-        cpu = Cpu()
-        yield cpu
-        backends |= {r["pid"] for r in await conn.fetch(query, name)}
-        cpu.server = sum(_cpu_seconds(p) - before.get(p, 0.0) for p in workers)
-        cpu.database = sum(_cpu_seconds(p) - before.get(p, 0.0) for p in backends)
-    finally:
-        await conn.close()
-
-
 class Client:
     """A bare HTTP/1.1 keep-alive client: ``size`` connections, a request waits for a free
     one. The voters share one process and the same 2 cores as the server, so the client must
@@ -544,7 +454,12 @@ async def run_gongzhi(url: str, setup: Setup) -> tuple[Outcome, dict[str, Any]]:
     }
     say(f"gongzhi: {WORKERS} uvicorn workers, {VOTERS} voters, {CONCURRENCY} connections")
     async with (
-        server(["--factory", "gongzhi.app:create_app_from_env"], env) as served,
+        serve(
+            "gongzhi",
+            uvicorn("--factory", "gongzhi.app:create_app_from_env", workers=WORKERS),
+            env,
+            ready="/healthz",
+        ) as served,
         Client(served.base, CONCURRENCY) as client,
     ):
         submit = graphql_submitter(client, setup.vote_gid)
@@ -557,7 +472,7 @@ async def run_gongzhi(url: str, setup: Setup) -> tuple[Outcome, dict[str, Any]]:
         say("  firing")
         fired: list[bool] = []
         lag = asyncio.create_task(sequencing_lag(url, setup.street_id, fired))
-        async with measured(served, url) as cpu:
+        async with measured_cpu(served, url) as cpu:
             outcome = await fire(setup.voters, submit)
         fired.append(True)
         outcome.lag_ms = await lag
@@ -613,7 +528,12 @@ async def run_baseline(url: str, voters: list[Voter]) -> Outcome:
     say(f"baseline: Starlette + asyncpg, {WORKERS} uvicorn workers, same load")
     env = {"BENCH_DATABASE_URL": url}
     async with (
-        server(["bench.votes_baseline:app"], env) as served,
+        serve(
+            "baseline",
+            uvicorn("bench.votes_baseline:app", workers=WORKERS),
+            env,
+            ready="/healthz",
+        ) as served,
         Client(served.base, CONCURRENCY) as client,
     ):
         submit = baseline_submitter(client)
@@ -627,7 +547,7 @@ async def run_baseline(url: str, voters: list[Voter]) -> Outcome:
         finally:
             await conn.close()
         say("  firing")
-        async with measured(served, url) as cpu:
+        async with measured_cpu(served, url) as cpu:
             outcome = await fire(voters, submit)
         outcome.cpu = cpu
     conn = await asyncpg.connect(pg(url))
