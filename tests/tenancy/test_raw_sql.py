@@ -142,6 +142,7 @@ OUTSIDE_THE_HELPER = {
     ("bench/groups.py", "*", "*"): (
         None,
         "benchmark set-up on its own database, and its hand-written INSERT baseline",
+    ),
     ("bench/harness.py", "*", "*"): (
         None,
         "the load harness: reads which backends serve the bench's own database, no rows",
