@@ -55,7 +55,12 @@ def _digest(secret: str) -> str:
 
 
 def _normal(code: str) -> str:
-    return "".join(code.split()).upper()
+    """The code as the screen shows it (spaces dropped, upper case); a code of another length
+    or alphabet names no pairing (PAIRING_UNKNOWN), before the table is asked."""
+    found = "".join(code.split()).upper()
+    if len(found) != CODE_LENGTH or any(ch not in ALPHABET for ch in found):
+        raise Refused(StatsCode.PAIRING_UNKNOWN, "stats.pairing_unknown", "code")
+    return found
 
 
 @dataclass(frozen=True)

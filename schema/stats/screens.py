@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from models.screens import Screen as ScreenRow
+from models.screens import ScreenPairing as ScreenPairingRow
 from models.tenancy import Community
 from policies.capabilities.stats import SCREEN_MANAGE
 from resolvers.panels import ScopeKind
@@ -20,6 +21,9 @@ from schema.inputs import text
 from schema.permissions import Can, Public, field, mutation
 from schema.relay import decode_id, to_global_id
 from schema.stats.types import DashboardScope, DashboardScopeKind
+
+DEVICE_SECRET_MAX = 64
+"""A device secret is 43 characters (32 random bytes, URL-safe base64)."""
 
 
 @strawberry.type(description="一块大屏: a paired screen, what it shows, until revoked.")
@@ -68,15 +72,15 @@ class ScreenTokensSuccess:
 
 @strawberry.input
 class PairScreenInput:
-    code: str = text(ScreenRow, "name", description="The code the screen shows.")
+    code: str = text(ScreenPairingRow, "code", description="The code the screen shows.")
     name: str = text(ScreenRow, "name", description="What to call it (e.g. 一楼大厅).")
     scope: DashboardScope = strawberry.field(default_factory=DashboardScope)
 
 
 @strawberry.input
 class CollectScreenTokensInput:
-    code: str = text(ScreenRow, "name")
-    device_secret: str = text(ScreenRow, "name")
+    code: str = text(ScreenPairingRow, "code")
+    device_secret: str = text(max=DEVICE_SECRET_MAX)
 
 
 PairScreenPayload = Annotated[ScreenSuccess | InputError, strawberry.union("PairScreenPayload")]

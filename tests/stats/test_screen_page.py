@@ -60,7 +60,8 @@ async def test_a_paired_screen_shows_a_new_case_within_3_seconds(
             await page.goto(f"http://{live_url}/screen/")
             code = page.get_by_test_id("pairing-code")
             await page.wait_for_function(
-                "document.querySelector('[data-testid=pairing-code]').textContent.length === 8"
+                "/^[2-9A-Z]{8}$/.test(document.querySelector('[data-testid=pairing-code]')"
+                ".textContent)"
             )
             shown = (await code.text_content() or "").strip()
             body = await api.gql(
