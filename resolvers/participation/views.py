@@ -5,6 +5,7 @@ from __future__ import annotations
 from models.participation import MicroWish, Reward, RewardBudget, WishState
 from resolvers.caller import Caller
 from resolvers.pagination import Page, keyset_page
+from resolvers.participation.rewards import budget_year
 
 
 async def my_rewards(caller: Caller, first: int | None, after: str | None) -> Page[Reward]:
@@ -21,7 +22,7 @@ async def ledger(
     """奖励台账: every reward decision of the street (of one year), newest first."""
     query = Reward.all()
     if year is not None:
-        query = query.filter(year=year)
+        query = query.filter(year=budget_year(year))
     return await keyset_page(
         query, first, after, caller.services.settings.max_page_size, newest_first=True
     )

@@ -72,6 +72,10 @@ async def test_a_verified_case_is_rewarded_once_by_the_rule_from_the_budget(
     ledger = await call(api, cs, cs.leader, LEDGER, {"y": 2026})
     assert ledger["data"]["rewardLedger"]["totalCount"] == 1
     assert "FORBIDDEN" in error_codes(await call(api, cs, cs.resident, LEDGER, {}))
+    for year in (2_147_483_647, -1, 1999):  # a year the ledger cannot hold: refused, typed
+        assert error_codes(await call(api, cs, cs.leader, LEDGER, {"y": year})) == [
+            "BAD_USER_INPUT"
+        ]
 
 
 async def test_the_most_specific_rule_wins_and_an_amount_given_is_exact(
