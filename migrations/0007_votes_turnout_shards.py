@@ -3,54 +3,23 @@ from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
-
 class Migration(migrations.Migration):
-    dependencies = [("gongzhi", "0006_audit_log")]
+    dependencies = [('gongzhi', '0006_audit_log')]
 
     initial = False
 
     operations = [
         ops.CreateModel(
-            name="TurnoutShard",
+            name='TurnoutShard',
             fields=[
-                (
-                    "id",
-                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
-                ),
-                (
-                    "tenant",
-                    fields.ForeignKeyField(
-                        "gongzhi.Street",
-                        source_field="tenant_id",
-                        db_index=True,
-                        db_constraint=True,
-                        to_field="id",
-                        related_name="turnout_shards",
-                        on_delete=OnDelete.RESTRICT,
-                    ),
-                ),
-                (
-                    "vote",
-                    fields.ForeignKeyField(
-                        "gongzhi.Vote",
-                        source_field="vote_id",
-                        db_constraint=True,
-                        to_field="id",
-                        related_name="turnout_shards",
-                        on_delete=OnDelete.CASCADE,
-                    ),
-                ),
-                ("shard", fields.SmallIntField()),
-                ("count", fields.IntField(default=0)),
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('gongzhi.Street', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name='turnout_shards', on_delete=OnDelete.RESTRICT)),
+                ('vote', fields.ForeignKeyField('gongzhi.Vote', source_field='vote_id', db_constraint=True, to_field='id', related_name='turnout_shards', on_delete=OnDelete.CASCADE)),
+                ('shard', fields.SmallIntField()),
+                ('count', fields.IntField(default=0)),
             ],
-            options={
-                "table": "turnout_shard",
-                "app": "gongzhi",
-                "unique_together": (("vote", "shard"),),
-                "pk_attr": "id",
-                "table_description": "One of the counters an open vote's turnout is the sum of (计票分片): a ballot raises",
-            },
-            bases=["TenantModel"],
+            options={'table': 'turnout_shard', 'app': 'gongzhi', 'unique_together': (('vote', 'shard'),), 'pk_attr': 'id', 'table_description': "One of the counters an open vote's turnout is the sum of (计票分片): a ballot raises"},
+            bases=['TenantModel'],
         ),
         # Votes open during the upgrade keep their turnout: it becomes their first shard.
         ops.RunSQL(

@@ -3,7 +3,7 @@
 A scope is the caller's street, one of its communities, or (for district accounts) the
 district: its streets read together in the read-only multi-street scope, never ``unscoped()``.
 A paired screen reads only the scope it was paired for. A period is today, this week (from
-Monday), this month, or a range of local dates (at most ``MAX_DAYS``).
+Monday), this month, or a range of local dates (at most ``GONGZHI_DASHBOARD_MAX_DAYS``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from resolvers.stats.codes import StatsCode
 from resolvers.stats.screens import screen_of
 from resolvers.stats.settings import StatsSettings
 
-MAX_DAYS = 366
 CACHE_SECONDS = 1.0
 
 
@@ -42,7 +41,7 @@ class PeriodKind(StrEnum):
 
 
 def period_of(
-    kind: PeriodKind, first: date | None, last: date | None, today: date, max_days: int = MAX_DAYS
+    kind: PeriodKind, first: date | None, last: date | None, today: date, max_days: int
 ) -> Period:
     if kind is PeriodKind.TODAY:
         return Period(today, today)

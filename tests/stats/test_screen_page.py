@@ -18,7 +18,7 @@ from tests.support import Api
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
-pytestmark = pytest.mark.skipif(
+needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)"
 )
 
@@ -39,6 +39,7 @@ async def outline_the_grid(services: Services, cs: CaseStreet) -> None:
         await setup.set_grid_boundary(Caller(services, admin, street), cs.street.grid_id, SQUARE)
 
 
+@needs_chromium
 async def test_a_paired_screen_shows_a_new_case_within_3_seconds(
     api: Api, services: Services, cs: CaseStreet, live_url: str
 ) -> None:
