@@ -121,6 +121,11 @@ class Settings(BaseSettings):
     # Links to stored photos are signed and expire after one to two of these.
     file_link_minutes: int = 60
 
+    # Answers of documents that may be kept (boards, maps, totals: docs/limits.md) are kept
+    # this long at most, per street, and dropped as soon as anything of the street changes.
+    # 0 keeps nothing.
+    response_cache_seconds: float = 10.0
+
     # Live events: how long the event log is kept for resuming subscriptions, how often the
     # relay looks for committed events besides being woken after each commit, and how many
     # subscriptions one WebSocket connection may hold.

@@ -93,6 +93,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         await services.streets.warm()
         await services.streets.start_watching(broker)
         await services.sessions.start_watching(broker)
+        await services.responses.start_watching(broker)
         await services.hub.start()
         await services.relay.start()
         await services.presence.start()
@@ -113,6 +114,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             await services.relay.stop()
             await services.hub.stop()
             await services.sessions.stop_watching()
+            await services.responses.stop_watching()
             await services.streets.stop_watching()
             await services.authorizer.stop_watching()
             await broker.close()
@@ -132,6 +134,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         middleware=[Middleware(BodyLimit, settings=settings)],
     )
     app.state.services = services
+    app.state.graphql = graphql
     return app
 
 

@@ -114,6 +114,8 @@ async def changing(
     async with in_transaction() as conn:
         change = Change(services, conn, sid, actor.id if actor else None, services.clock.now())
         yield change
+    if services.responses.enabled:
+        await services.responses.changed(sid)
     if change.events:
         services.relay.wake()
     if change.audited:

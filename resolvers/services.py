@@ -23,6 +23,7 @@ from policies.enforcer import Authorizer
 from policies.vocabulary import Vocabulary
 from resolvers.outbox import EventHub, EventRelay
 from resolvers.presence import Presence
+from resolvers.responses import ResponseCache
 from resolvers.sessions import SessionCache
 from tenants.registry import StreetHook
 from tenants.streets import StreetDirectory
@@ -64,6 +65,8 @@ class Services:
     hand_over_hooks: Sequence[HandOverHook] = ()
     """What each domain moves in a hand-over (``resolvers.people.handover``)."""
     sessions: SessionCache = field(default_factory=SessionCache)
+    responses: ResponseCache = field(default_factory=ResponseCache)
+    """Answers kept until their street changes (``resolvers/responses.py``)."""
     keep: dict[type, object] = field(default_factory=dict)
     """Per-process state a domain keeps, one object per class, made on first use
     (``kept(BallotPapers)``): no domain needs a field here."""
@@ -131,4 +134,7 @@ def build_services(
         panels=tuple(sorted(panels, key=lambda kind: (kind.order, kind.key))),
         hand_over_hooks=tuple(hand_over_hooks),
         sessions=sessions,
+        responses=ResponseCache(
+            settings.response_cache_seconds, redis=redis, prefix=settings.redis_prefix
+        ),
     )

@@ -16,6 +16,9 @@ from core.errors import DomainError, ErrorCode
 from policies.vocabulary import PLATFORM_DOMAIN, Capability, street_domain
 from schema.context import Info
 
+CACHEABLE = "gongzhi.cacheable"
+"""The field metadata that declares a field ``cacheable`` (``schema/responses.py``)."""
+
 
 class Requirement(BasePermission):
     def describe(self) -> str:
@@ -92,8 +95,17 @@ def _extensions(requires: Requirement) -> list[Any]:
     return [PermissionExtension(permissions=[requires], use_directives=False)]
 
 
-def field(*, requires: Requirement, description: str, **kwargs: Any) -> Any:
-    """A query field (or a guarded field of a type)."""
+def field(
+    *, requires: Requirement, description: str, cacheable: bool = False, **kwargs: Any
+) -> Any:
+    """A query field (or a guarded field of a type). ``cacheable``: its answer depends on the
+    street, the caller's roles and its arguments only, never on who the person is, so it may
+    be kept until the street changes (``schema/responses.py``)."""
+    if cacheable:
+        kwargs["metadata"] = {**kwargs.get("metadata", {}), CACHEABLE: True}
+        description = description.rstrip() + (
+            "\n\nKept for everyone of the same street and roles until the street changes."
+        )
     return strawberry.field(
         description=_described(description, requires), extensions=_extensions(requires), **kwargs
     )

@@ -9,7 +9,6 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
@@ -19,6 +18,7 @@ from policies.vocabulary import Capability
 from schema.cost import Budgets
 from schema.domain import Domain, node_kinds, vocabulary
 from schema.errors import EXCEPTION_HANDLERS, InputError, TooManyAttempts
+from schema.executor import executor_for
 from schema.extensions import ErrorCodeExtension, StreetScopeExtension
 from schema.inputs import bound_fields
 from schema.limits import CostlyGate, DocumentVerdicts, QueryLimits
@@ -36,16 +36,6 @@ def _root(name: str, description: str, parts: Sequence[type]) -> type | None:
 
 def _root_type(name: str, description: str, parts: Sequence[type]) -> type:
     return strawberry.type(type(name, tuple(parts), {}), description=description)
-
-
-class QuietExecutor(StrawberryGraphQLCoreExecutionContext):
-    """Outside dev, refused variables are not answered with the names the schema has ("Did
-    you mean 'RESIDENT'?"): the schema is not told to whoever probes it."""
-
-    @classmethod
-    def build(cls, *args: Any, **kwargs: Any) -> Any:
-        kwargs["hide_suggestions"] = True
-        return super().build(*args, **kwargs)
 
 
 class GongzhiSchema(strawberry.Schema):
@@ -103,8 +93,10 @@ def build_schema(settings: Settings, domains: Sequence[Domain]) -> strawberry.Sc
         extensions=extensions,
         exception_handlers=EXCEPTION_HANDLERS,
         config=StrawberryConfig(auto_camel_case=True),
-        execution_context_class=None if settings.is_dev else QuietExecutor,
     )
+    # Outside dev, refused variables are not answered with the names the schema has ("Did
+    # you mean 'RESIDENT'?"): the schema is not told to whoever probes it.
+    schema.execution_context_class = executor_for(schema._schema, hide_suggestions=mask)
     undeclared = sorted(
         f"{type_name}.{field_name}: {capability}"
         for type_name, field_name, capability in declared_capabilities(schema)

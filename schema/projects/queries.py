@@ -44,6 +44,7 @@ class ProjectsQuery:
 
     @field(
         requires=Can(PROJECT_READ),
+        cacheable=True,
         description="The progress board (项目进度榜): the street's projects ranked by progress "
         "and lateness, filtered by status, category and community.",
     )
@@ -73,6 +74,7 @@ class ProjectsQuery:
 
     @field(
         requires=Can(PROJECT_READ),
+        cacheable=True,
         description="The project map (民生实事图): the street's located projects as one GeoJSON "
         "FeatureCollection of points (id, title, category, status, progress, lateness).",
     )
@@ -81,6 +83,7 @@ class ProjectsQuery:
 
     @field(
         requires=Can(PROJECT_READ),
+        cacheable=True,
         description="Per-street totals (一屏): count by status, budget vs spent, on-time share, "
         "open and overdue supervision opinions, average satisfaction. No personal data.",
     )
