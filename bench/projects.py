@@ -18,7 +18,11 @@ measures:
   worker each, PostGraphile as one node process. Server CPU per request is read from each
   server's own processes, the database's from its backends.
 
-Progress goes to stderr; the figures are one JSON line on stdout.
+The board is also driven on a second gongzhi server with kept answers on
+(``GONGZHI_RESPONSE_CACHE_SECONDS``; the first runs with them off), in the same rounds.
+
+Progress goes to stderr; the figures are two JSON lines on stdout: the computed board, then
+the kept board (``cached_rps``, ``cached_ratio_handwritten``, ``cached_ratio_postgraphile``).
 """
 
 from __future__ import annotations
@@ -289,6 +293,7 @@ async def count_board_statements(url: str, username: str) -> dict[str, int]:
         secret_key=SECRET,
         argon2_time_cost=1,
         argon2_memory_kib=1024,
+        response_cache_seconds=0,  # the board computed: what kept answers would spare
     )
     counts: dict[str, int] = {}
     for first in (20, 100):
@@ -482,24 +487,26 @@ async def main() -> None:
             "NODE_ENV": "production",
         }
         gongzhi_app = uvicorn("--factory", "gongzhi.app:create_app_from_env")
+        computed = {**env, "GONGZHI_RESPONSE_CACHE_SECONDS": "0"}
+        kept = {**env, "GONGZHI_RESPONSE_CACHE_SECONDS": "60"}
         async with (
-            serve("gongzhi", gongzhi_app, env, ready="/healthz") as ours,
+            serve("gongzhi", gongzhi_app, computed, ready="/healthz") as ours,
+            serve("gongzhi_cached", gongzhi_app, kept, ready="/healthz") as cached,
             serve("postgraphile", postgraphile(entry, url), env, ready="/graphql") as theirs,
             serve("handwritten", uvicorn("bench.projects_baseline:app"), env, ready="/") as hand,
         ):
             async with httpx.AsyncClient(base_url=ours.base, timeout=30) as client:
                 token = await login(client, username)
             json_headers = {"Content-Type": "application/json"}
+            board = Request(
+                "/graphql",
+                json.dumps({"query": BOARD, "variables": {"first": 20}}),
+                {**json_headers, "Authorization": f"Bearer {token}"},
+                marker='"projectBoard"',
+            )
             requests = {
-                "gongzhi": (
-                    ours,
-                    Request(
-                        "/graphql",
-                        json.dumps({"query": BOARD, "variables": {"first": 20}}),
-                        {**json_headers, "Authorization": f"Bearer {token}"},
-                        marker='"projectBoard"',
-                    ),
-                ),
+                "gongzhi": (ours, board),
+                "gongzhi_cached": (cached, board),
                 "postgraphile": (
                     theirs,
                     Request(
@@ -529,15 +536,36 @@ async def main() -> None:
         admin = await asyncpg.connect(pg(base_url))
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+    kept_rounds = rounds.pop("gongzhi_cached")
     figures = summarise(rounds, reference="gongzhi")
     print(
         json.dumps(
             {
                 **figures,
                 **statements,
+                "response_cache": False,
                 "concurrency": CONCURRENCY,
                 "seconds": SECONDS,
                 "postgraphile_version": POSTGRAPHILE,
+            }
+        )
+    )
+    # The same board with kept answers on (no change in between: every answer but the first
+    # is the kept one), against the same baselines in the same rounds.
+    kept_figures = summarise(
+        {"cached": kept_rounds, "handwritten": rounds["handwritten"],
+         "postgraphile": rounds["postgraphile"]},
+        reference="cached",
+        prefixes={"cached": "cached_", "handwritten": "handwritten_",
+                  "postgraphile": "postgraphile_"},
+    )  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "board": "cached",
+                **{k: v for k, v in kept_figures.items() if k.startswith("cached")},
+                **{f"cached_{k}": v for k, v in kept_figures.items() if k.startswith("ratio")},
+                "rounds": kept_figures["rounds"],
             }
         )
     )

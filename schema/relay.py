@@ -76,8 +76,15 @@ class Connection(Generic[N]):
     total_count: int
 
     @classmethod
-    def from_page(cls, page: Paged[R], convert: Callable[[R], N]) -> Connection[N]:
-        cursors = page.cursors
+    def from_page(
+        cls,
+        page: Paged[R],
+        convert: Callable[[R], N],
+        info: strawberry.Info[Any, Any] | None = None,
+    ) -> Connection[N]:
+        """The page as a connection. With ``info``, its cursors are encoded only when the
+        selection asks for them (``edges { cursor }`` or ``pageInfo``)."""
+        cursors = page.cursors if info is None or asks_cursors(info) else [""] * len(page.items)
         return cls(
             edges=[
                 Edge(cursor=c, node=convert(item))
@@ -93,15 +100,27 @@ class Connection(Generic[N]):
         )
 
 
+def _names(selections: Sequence[Selection]) -> Iterator[SelectedField]:
+    """The fields of a selection, with those of its inline fragments and named fragments."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:  # InlineFragment, FragmentSpread: their fields count as the field's own
+            yield from _names(selection.selections)
+
+
+def asks_cursors(info: strawberry.Info[Any, Any]) -> bool:
+    """Does the current connection field's selection ask for a cursor (``edges { cursor }``,
+    or anything of ``pageInfo``)?"""
+    for found in _names(info.selected_fields[0].selections):
+        if found.name == "pageInfo":
+            return True
+        if found.name == "edges" and any(e.name == "cursor" for e in _names(found.selections)):
+            return True
+    return False
+
+
 def selects(info: strawberry.Info[Any, Any], name: str) -> bool:
     """Does the current field's selection ask for ``name`` (directly, or inside an inline
     fragment or a named fragment)? For work a field does only when asked (a total count)."""
-
-    def names(selections: Sequence[Selection]) -> Iterator[str]:
-        for selection in selections:
-            if isinstance(selection, SelectedField):
-                yield selection.name
-            else:  # InlineFragment, FragmentSpread: their fields count as the field's own
-                yield from names(selection.selections)
-
-    return any(found == name for found in names(info.selected_fields[0].selections))
+    return any(found.name == name for found in _names(info.selected_fields[0].selections))

@@ -70,11 +70,16 @@ class BoardFilter:
 @dataclass(frozen=True)
 class BoardPage:
     items: list[Project]
-    cursors: list[str]
+    order: BoardOrder
     has_next_page: bool
     has_previous_page: bool
     total_count: int
     figures: dict[int, ProjectFigures] | None = None
+
+    @property
+    def cursors(self) -> list[str]:
+        """Encoded when asked for: most boards are read without them."""
+        return [encode_board_cursor(p, self.order) for p in self.items]
 
 
 def _key(project: Project, order: BoardOrder) -> list[Any]:
@@ -215,7 +220,7 @@ async def board(
         )
     return BoardPage(
         items=projects,
-        cursors=[encode_board_cursor(p, order) for p in projects],
+        order=order,
         has_next_page=len(rows) > size,
         has_previous_page=bool(after),
         total_count=total_count,

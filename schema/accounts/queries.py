@@ -5,11 +5,11 @@ import strawberry
 from policies.capabilities.accounts import MEMBER_READ
 from resolvers import accounts, members
 from schema.accounts.enums import Role
-from schema.accounts.types import Me, Membership, MyDistrictRole, MyMembership, Permission
+from schema.accounts.types import Me, Membership, Permission
 from schema.context import Info
 from schema.permissions import Can, SignedIn, field
 from schema.relay import Connection, to_global_id
-from schema.tenancy.types import District, Street
+from schema.tenancy.types import Street
 
 
 @strawberry.type
@@ -18,20 +18,12 @@ class AccountsQuery:
     async def me(self, info: Info) -> Me:
         viewer = info.context.viewer
         user = viewer.require_user()
-        street_roles = await accounts.my_street_roles(user)
-        district_roles = await accounts.my_district_roles(user)
         return Me(
             id=to_global_id("Account", user.id),
             username=user.username,
             display_name=user.display_name,
             is_platform_admin=user.is_platform_admin,
-            memberships=[
-                MyMembership(role=r.role, street=Street.from_model(r.street)) for r in street_roles
-            ],
-            district_roles=[
-                MyDistrictRole(role=r.role, district=District.from_model(r.district))
-                for r in district_roles
-            ],
+            user=user,
             current_street=Street.from_model(viewer.street) if viewer.street else None,
         )
 

@@ -9,6 +9,7 @@ import strawberry
 from models import accounts as m
 from models.accounts import User as UserRow
 from policies.vocabulary import Capability
+from resolvers import accounts
 from schema.accounts.enums import Role
 from schema.context import Info
 from schema.relay import Node, to_global_id
@@ -78,8 +79,19 @@ class Me:
     username: str
     display_name: str
     is_platform_admin: bool
-    memberships: list[MyMembership]
-    district_roles: list[MyDistrictRole]
+    user: strawberry.Private[m.User]
+
+    @strawberry.field(description="My roles, by street.")
+    async def memberships(self) -> list[MyMembership]:
+        """Read only when asked: most requests of ``me`` want the name."""
+        rows = await accounts.my_street_roles(self.user)
+        return [MyMembership(role=r.role, street=Street.from_model(r.street)) for r in rows]
+
+    @strawberry.field(description="My district roles.")
+    async def district_roles(self) -> list[MyDistrictRole]:
+        rows = await accounts.my_district_roles(self.user)
+        return [MyDistrictRole(role=r.role, district=District.from_model(r.district)) for r in rows]
+
     current_street: Street | None = strawberry.field(
         description="The street this request acts in (X-Tenant, or the only one)."
     )

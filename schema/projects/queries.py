@@ -70,7 +70,7 @@ class ProjectsQuery:
             after,
         )
         nodes = {node.row.id: node for node in await Project.page(page.items, info, page.figures)}
-        return Connection.from_page(page, lambda row: nodes[row.id])
+        return Connection.from_page(page, lambda row: nodes[row.id], info)
 
     @field(
         requires=Can(PROJECT_READ),
