@@ -91,7 +91,10 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         plain = self.plain.get((parent_type.name, field_details_list[0].node.name.value))
         if plain is not None and not self._middleware():
             attribute, coerce, non_null = plain
-            value = getattr(source, attribute, Undefined)
+            try:
+                value = getattr(source, attribute, Undefined)
+            except Exception:  # a property that raises: the usual way reports it
+                value = Undefined
             if value is None:
                 if not non_null:
                     return None
