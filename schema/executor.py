@@ -23,7 +23,7 @@ from graphql import (
     is_leaf_type,
 )
 from graphql.execution.executor import FieldDetailsList
-from graphql.pyutils import Path, Undefined
+from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
@@ -80,6 +80,61 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
             kwargs["hide_suggestions"] = True
         return super().build(*args, **kwargs)
 
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's loop over an object's fields, with its plain fields read in place
+        (no ``Path``, no call) when their value is ready; the rest exactly as graphql-core."""
+        if self._middleware():
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        plain, type_name = self.plain, parent_type.name
+        results: dict[str, Any] = {}
+        awaitable_fields: list[str] = []
+        is_awaitable = self.is_awaitable
+        try:
+            for response_name, field_details_list in grouped_field_set.items():
+                found = plain.get((type_name, field_details_list[0].node.name.value))
+                if found is not None:
+                    value = _read(found, source_value, is_awaitable)
+                    if value is not Undefined:
+                        results[response_name] = value
+                        continue
+                result = self.execute_field(
+                    parent_type,
+                    source_value,
+                    field_details_list,
+                    Path(path, response_name, type_name),
+                    position_context,
+                )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[f] for f in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                name = awaitable_fields[0]
+                results[name] = await results[name]
+            else:
+                awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
     def execute_field(
         self,
         parent_type: GraphQLObjectType,
@@ -90,25 +145,9 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         plain = self.plain.get((parent_type.name, field_details_list[0].node.name.value))
         if plain is not None and not self._middleware():
-            attribute, coerce, non_null = plain
-            try:
-                value = getattr(source, attribute, Undefined)
-            except Exception:  # a property that raises: the usual way reports it
-                value = Undefined
-            if value is None:
-                if not non_null:
-                    return None
-            elif (
-                value is not Undefined
-                and not isinstance(value, Exception)
-                and not self.is_awaitable(value)
-            ):
-                try:
-                    coerced = coerce(value)
-                except Exception:
-                    coerced = None
-                if coerced is not None and coerced is not Undefined:
-                    return coerced
+            value = _read(plain, source, self.is_awaitable)
+            if value is not Undefined:
+                return value
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
@@ -116,6 +155,25 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
     def _middleware(self) -> bool:
         manager = self.middleware_manager
         return manager is not None and bool(manager.middlewares)
+
+
+def _read(plain: PlainField, source: Any, is_awaitable: Callable[[Any], bool]) -> Any:
+    """A plain field's coerced value, or ``Undefined`` when it must go the usual way (not
+    ready, an error, a null where the type forbids one, a value its type refuses)."""
+    attribute, coerce, non_null = plain
+    try:
+        value = getattr(source, attribute, Undefined)
+    except Exception:  # a property that raises: the usual way reports it
+        return Undefined
+    if value is None:
+        return Undefined if non_null else None
+    if value is Undefined or isinstance(value, Exception) or is_awaitable(value):
+        return Undefined
+    try:
+        coerced = coerce(value)
+    except Exception:
+        return Undefined
+    return Undefined if coerced is None else coerced
 
 
 def executor_for(schema: GraphQLSchema, *, hide_suggestions: bool) -> type[Executor]:

@@ -173,7 +173,9 @@ def _operation(
     return next((o for o in operations if o.name and o.name.value == operation_name), None)
 
 
-def answer_key(context: Context, query: str, operation_name: str | None, variables: Any) -> str:
+def answer_key(
+    context: Context, query: str, operation_name: str | None, variables: Any
+) -> str | None:
     """The document, its variables, the caller's roles (street and platform) and language:
     who else may be given this answer in the same street."""
     viewer, authorizer = context.viewer, context.services.authorizer
@@ -183,10 +185,13 @@ def answer_key(context: Context, query: str, operation_name: str | None, variabl
         roles += [
             "platform:" + r for r in sorted(authorizer.roles(viewer.user.id, PLATFORM_DOMAIN))
         ]
-    material = orjson.dumps(
-        [query, operation_name, variables or {}, roles, context.locale, viewer.user is None],
-        option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
-    )
+    try:
+        material = orjson.dumps(
+            [query, operation_name, variables or {}, roles, context.locale, viewer.user is None],
+            option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+        )
+    except TypeError:  # not JSON orjson writes (a lone surrogate): not kept, answered as usual
+        return None
     return hashlib.sha256(material).hexdigest()
 
 
@@ -210,6 +215,8 @@ async def answered(
         return await compute()
     street_id = viewer.street.id
     key = answer_key(context, query, name, getattr(request, "variables", None))
+    if key is None:
+        return await compute()
     kept, stamp = await cache.lookup(street_id, key)
     if kept is not None:
         return ExecutionResult(data=kept, errors=None)

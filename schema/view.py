@@ -407,7 +407,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     def encode_json(self, data: object) -> str:
         """orjson (several times faster than the standard library on a board of rows); text,
         since a graphql-transport-ws message must be a text frame."""
-        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
+        try:
+            return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError:  # text orjson refuses (a lone surrogate echoed back): as before
+            return json.dumps(data, separators=(",", ":"))
 
     def decode_json(self, data: str | bytes) -> object:
         """JSON at most ``max_json_depth`` deep (HTTP bodies, query strings, WebSocket
