@@ -46,9 +46,29 @@ def group_gid(pk: int) -> str:
     return to_global_id("ChatGroup", pk)
 
 
-async def _event(change: Change, type: str, group_id: int, payload: dict[str, Any]) -> None:
-    """A private event for the group's members (the subscription reads ``group``)."""
-    await change.event(type, group_gid(group_id), {"group": group_id, **payload}, PRIVATE)
+def group_topic(group_id: int) -> str:
+    """The topic of a group's events: its members' subscriptions listen on it."""
+    return f"group:{group_id}"
+
+
+def account_topic(user_id: int) -> str:
+    """The topic of events about one account (being added to a group, or removed)."""
+    return f"account:{user_id}"
+
+
+async def _event(
+    change: Change,
+    type: str,
+    group_id: int,
+    payload: dict[str, Any],
+    about: int | None = None,
+) -> None:
+    """A private event for the group's members (the subscription reads ``group``), on the
+    group's topic, and on the account's it is ``about`` (who is not following the group yet)."""
+    topics = [group_topic(group_id)] + ([account_topic(about)] if about is not None else [])
+    await change.event(
+        type, group_gid(group_id), {"group": group_id, **payload}, PRIVATE, topics=topics
+    )
 
 
 # -- groups ---------------------------------------------------------------------------------
@@ -119,7 +139,7 @@ async def _admit(change: Change, group: ChatGroup, user_id: int) -> GroupMember:
         await row.save(update_fields=["removed_at", "joined_at", "muted"])
     subject = group_gid(group.id)
     await change.audit(MEMBER_ADDED, subject, {"account": to_global_id("Account", user_id)})
-    await _event(change, MEMBER_ADDED, group.id, {"user": user_id})
+    await _event(change, MEMBER_ADDED, group.id, {"user": user_id}, about=user_id)
     return row
 
 
@@ -171,7 +191,7 @@ async def remove_member(caller: Caller, group_id: int, account_id: int) -> Group
         await change.audit(
             MEMBER_REMOVED, group_gid(group.id), {"account": to_global_id("Account", account_id)}
         )
-        await _event(change, MEMBER_REMOVED, group.id, {"user": account_id})
+        await _event(change, MEMBER_REMOVED, group.id, {"user": account_id}, about=account_id)
     return row
 
 
@@ -362,7 +382,11 @@ async def hand_over_groups(change: Change, leaver_id: int, successor_id: int) ->
             found.removed_at, found.muted = None, False
             await found.save(update_fields=["removed_at", "muted"])
         await _event(
-            change, OWNER_CHANGED, group.id, {"owner": successor_id, "previousOwner": leaver_id}
+            change,
+            OWNER_CHANGED,
+            group.id,
+            {"owner": successor_id, "previousOwner": leaver_id},
+            about=successor_id,
         )
     await GroupMember.filter(Q(user_id=leaver_id) & Q(removed_at__isnull=True)).update(
         removed_at=change.at
