@@ -4,9 +4,9 @@ live to every connected member of the group, over 2 workers with PostgreSQL and 
     python -m bench.groups            # reduced scale: 20 groups × 30 members, 300 connected
     GONGZHI_BENCH_GROUPS_FULL=1 python -m bench.groups   # the issue's: 200 × 300, 5,000
 
-Scale by hand with --groups, --members, --connected, --senders, --messages. Needs PostgreSQL
-(GONGZHI_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; a fresh database is
-created and dropped) and Redis (GONGZHI_REDIS_URL, default redis://127.0.0.1:6379/0). Progress
+Scale by hand with --groups, --members, --connected, --senders, --messages (--port: the
+server's). Needs PostgreSQL (GONGZHI_TEST_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/test; a fresh database is created and dropped) and Redis (GONGZHI_REDIS_URL, default redis://127.0.0.1:6379/0). Progress
 goes to stderr; one JSON line to stdout: ``send_per_s`` through the API with ``--senders``
 concurrent senders, the same rows written by a hand-written INSERT with as many connections
 (``insert_per_s``) and their ``ratio``, ``deliver_p95_ms`` (and p50) from the send to each
@@ -225,7 +225,7 @@ async def baseline(
         await pool.close()
 
 
-async def run(scale: dict[str, int]) -> dict[str, object]:
+async def run(scale: dict[str, int], port: int = 0) -> dict[str, object]:
     import asyncpg
 
     pg = os.environ.get("GONGZHI_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -233,7 +233,7 @@ async def run(scale: dict[str, int]) -> dict[str, object]:
     admin = await asyncpg.connect(pg.replace("postgres://", "postgresql://", 1))
     await admin.execute(f'CREATE DATABASE "{name}"')
     database_url = urlunsplit(urlsplit(pg)._replace(path=f"/{name}"))
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "GONGZHI_ENV": "production",
@@ -378,8 +378,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     for key, value in defaults.items():
         parser.add_argument(f"--{key}", type=int, default=value)
+    parser.add_argument("--port", type=int, default=0, help="the server's (default: a free one)")
     args = parser.parse_args()
-    print(json.dumps(await run({key: getattr(args, key) for key in defaults})))
+    print(json.dumps(await run({key: getattr(args, key) for key in defaults}, args.port)))
 
 
 if __name__ == "__main__":

@@ -38,6 +38,11 @@ HandOverHook = Callable[["Change", int, int], Awaitable[dict[str, Any]]]
 hand-over's transaction (``change``, the leaver's ID, the successor's); returns what it moved,
 for the hand-over's audit entry (e.g. the groups domain's group chats)."""
 
+UnreadCount = Callable[[int], Awaitable[int]]
+"""A domain's part of the one badge (未读, ``unreadNotificationCount``): how many of its things
+the account (its ID) has not read, in the current street scope (e.g. the groups domain's
+unread group messages)."""
+
 
 @dataclass
 class Services:
@@ -63,6 +68,8 @@ class Services:
     """Each domain's panel of the dashboard (``resolvers.panels``), in screen order."""
     hand_over_hooks: Sequence[HandOverHook] = ()
     """What each domain moves in a hand-over (``resolvers.people.handover``)."""
+    unread_counts: Sequence[UnreadCount] = ()
+    """Each domain's part of the inbox badge (``schema/events``)."""
     sessions: SessionCache = field(default_factory=SessionCache)
     keep: dict[type, object] = field(default_factory=dict)
     """Per-process state a domain keeps, one object per class, made on first use
@@ -85,6 +92,7 @@ def build_services(
     street_hooks: Sequence[StreetHook] = (),
     panels: Sequence[PanelKind] = (),
     hand_over_hooks: Sequence[HandOverHook] = (),
+    unread_counts: Sequence[UnreadCount] = (),
 ) -> Services:
     settings.require_safe_secret()
     assert settings.secret_key
@@ -130,5 +138,6 @@ def build_services(
         street_hooks=tuple(street_hooks),
         panels=tuple(sorted(panels, key=lambda kind: (kind.order, kind.key))),
         hand_over_hooks=tuple(hand_over_hooks),
+        unread_counts=tuple(unread_counts),
         sessions=sessions,
     )
