@@ -69,9 +69,7 @@ async def test_a_message_with_photos_is_stored_after_commit_and_read_back(
     assert sorted(path.read_bytes()[:3] for path in stored) == sorted([PNG[:3], JPEG[:3]])
 
 
-async def test_bad_photos_are_typed_errors_and_leave_nothing(
-    api: Api, services: Services
-) -> None:
+async def test_bad_photos_are_typed_errors_and_leave_nothing(api: Api, services: Services) -> None:
     g = await joined(api, services)
     root = services.settings.upload_dir
     before = stored_files(root)
