@@ -7,10 +7,11 @@ live to every connected member of the group, over 2 workers with PostgreSQL and 
 Scale by hand with --groups, --members, --connected, --senders, --messages (--port: the
 server's). Needs PostgreSQL (GONGZHI_TEST_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/test; a fresh database is created and dropped) and Redis
-(GONGZHI_REDIS_URL, default redis://127.0.0.1:6379/0). Progress goes to stderr; one JSON line to stdout: ``send_per_s`` through the API with ``--senders``
-concurrent senders, the same rows written by a hand-written INSERT with as many connections
-(``insert_per_s``) and their ``ratio``, ``deliver_p95_ms`` (and p50) from the send to each
-connected member of the group, and ``lost`` and ``duplicated`` deliveries.
+(GONGZHI_REDIS_URL, default redis://127.0.0.1:6379/0). Progress goes to stderr; one JSON line
+to stdout: ``send_per_s`` through the API with ``--senders`` concurrent senders, the same rows
+written by a hand-written INSERT with as many connections (``insert_per_s``) and their
+``ratio``, ``deliver_p95_ms`` (and p50) from the send to each connected member of the group,
+and ``lost`` and ``duplicated`` deliveries.
 """
 
 from __future__ import annotations
