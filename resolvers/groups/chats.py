@@ -246,18 +246,19 @@ async def send_message(
     pipeline (``resolvers/projects/uploads.py``): sniffed by their first bytes, size-limited,
     stored once the message is committed; a refused message leaves no file."""
     text = validators.text(body, "body", max_length(GroupMessage, "body"), required=not photos)
-    member = await membership(caller, group_id)
-    if member.muted:
-        raise Refused(GroupCode.MUTED, "groups.muted", "groupId")
-    group = await _group(group_id) if pin else None
-    if group is not None and group.owner_id != caller.user.id:
-        raise Refused(GroupCode.NOT_GROUP_OWNER, "groups.not_owner", "pin")
     services = caller.services
     street_id = caller.street.id
     async with staged(
         services, street_id, photos, "photos", folder="groups", max_files=MAX_PHOTOS
     ) as staging:
         async with changing(services, caller.user) as change:
+            # Checked in the transaction (its round trips, not a read of its own each).
+            member = await membership(caller, group_id)
+            if member.muted:
+                raise Refused(GroupCode.MUTED, "groups.muted", "groupId")
+            group = await _group(group_id) if pin else None
+            if group is not None and group.owner_id != caller.user.id:
+                raise Refused(GroupCode.NOT_GROUP_OWNER, "groups.not_owner", "pin")
             row = await GroupMessage.create(
                 group_id=group_id, sender_id=caller.user.id, body=text, created_at=change.at
             )

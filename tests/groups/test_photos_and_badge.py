@@ -90,7 +90,7 @@ async def test_bad_photos_are_typed_errors_and_leave_nothing(api: Api, services:
     # No text and no photo: the text is required.
     empty = await send_with(api, g.tokens[0], g.group, "  ", [])
     assert (empty["code"], empty["field"]) == ("BAD_USER_INPUT", "body")
-    # Someone outside the group is refused before a byte is stored.
+    # Someone outside the group is refused, and what they sent is not kept.
     outside = await send_with(api, g.tokens[1], g.group, "", [(PNG, "image/png")])
     assert outside["code"] == "NOT_A_MEMBER"
     assert await count(GroupMessage, g.s.id) == 0
