@@ -12,6 +12,7 @@ from typing import Any
 
 from core.broker import MemoryBroker
 from models.accounts import Role
+from models.events import OutboxEvent
 from resolvers.events import changing
 from resolvers.outbox import Event, EventHub, Listener, head_position, stored_events
 from resolvers.services import Services
@@ -102,14 +103,29 @@ async def test_a_reconnect_gets_what_was_missed_once_in_order_while_messages_kee
     assert got == missed + written  # nothing lost, nothing twice, in order
 
 
+async def _sequenced(services: Services) -> None:
+    """Until every committed event has its position (on PostgreSQL a background relay may hold
+    the sequencing lock, and ``pump()`` then returns at once)."""
+
+    async def waiting() -> bool:
+        with unscoped("test: is anything committed still waiting for its position?"):
+            await services.relay.pump()
+            return await OutboxEvent.filter(position=None).exists()
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + live.WAIT  # a hang guard, not a timing assert
+    while await waiting():
+        assert loop.time() < deadline, "the committed events never got their positions"
+        await asyncio.sleep(live.POLL)
+
+
 async def _events(services: Services, street_id: int, topics: list[str]) -> list[Event]:
     """One committed, sequenced event per topic given, in that order."""
     with street_scope(street_id):
         for n, topic in enumerate(topics):
             async with changing(services, None) as change:
                 await change.event("test.topic", f"t{n}", {"n": n}, topics=[topic])
-    with unscoped("test: sequence what was committed"):
-        await services.relay.pump()
+    await _sequenced(services)
     head = await head_position(street_id)
     return (await stored_events(street_id, head - len(topics)))[-len(topics) :]
 
@@ -122,8 +138,7 @@ async def test_the_hub_hands_a_topic_its_events_in_order_and_reads_a_lost_one_fr
     services: Services,
 ) -> None:
     street = await make_street(services)
-    with unscoped("test set-up"):
-        await services.relay.pump()
+    await _sequenced(services)
     hub = EventHub(MemoryBroker(), sweep_seconds=60)  # fed by hand: what the broker brings
     with (
         hub.listen(street.street_id, {"room:1"}) as one,
@@ -149,8 +164,7 @@ async def test_the_hub_hands_a_topic_its_events_in_order_and_reads_a_lost_one_fr
 
 async def test_a_topic_followed_later_is_caught_up_from_the_log(services: Services) -> None:
     street = await make_street(services)
-    with unscoped("test set-up"):
-        await services.relay.pump()
+    await _sequenced(services)
     hub = EventHub(MemoryBroker(), sweep_seconds=60)
     with hub.listen(street.street_id, {"room:1"}) as listener:
         hub.anchor(street.street_id, await head_position(street.street_id))
