@@ -4,13 +4,16 @@ live to every connected member of the group, over 2 workers with PostgreSQL and 
     python -m bench.groups            # reduced scale: 20 groups × 30 members, 300 connected
     GONGZHI_BENCH_GROUPS_FULL=1 python -m bench.groups   # the issue's: 200 × 300, 5,000
 
-Scale by hand with --groups, --members, --connected, --senders, --messages. Needs PostgreSQL
-(GONGZHI_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; a fresh database is
-created and dropped) and Redis (GONGZHI_REDIS_URL, default redis://127.0.0.1:6379/0). Progress
-goes to stderr; one JSON line to stdout: ``send_per_s`` through the API with ``--senders``
-concurrent senders, the same rows written by a hand-written INSERT with as many connections
-(``insert_per_s``) and their ``ratio``, ``deliver_p95_ms`` (and p50) from the send to each
-connected member of the group, and ``lost`` and ``duplicated`` deliveries.
+Scale by hand with --groups, --members, --connected, --senders, --messages (--port: the
+server's). Needs PostgreSQL (GONGZHI_TEST_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/test; a fresh database is created and dropped) and Redis
+(GONGZHI_REDIS_URL, default redis://127.0.0.1:6379/0). Progress goes to stderr; one JSON line
+to stdout: ``send_per_s`` through the API with ``--senders`` concurrent senders, the same rows
+written by a hand-written INSERT with as many connections (``insert_per_s``) and their
+``ratio``, ``deliver_p95_ms`` (and p50) from the send to each connected member of the group,
+and ``lost`` and ``duplicated`` deliveries; ``server_cpu_ms_per_send``, the server's CPU time
+(both workers, delivery included) per message sent, which other work on the machine does not
+change, and the ``load_average`` it ran under.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -193,6 +197,21 @@ async def member(
                 received.append((event["body"], time.time()))
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of the server process and its workers so far (Linux /proc):
+    what the sends cost the server, whatever else the machine is running."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 async def baseline(
     database_url: str, street: int, group: int, user: int, rows: int, conns: int
 ) -> float:
@@ -225,7 +244,7 @@ async def baseline(
         await pool.close()
 
 
-async def run(scale: dict[str, int]) -> dict[str, object]:
+async def run(scale: dict[str, int], port: int = 0) -> dict[str, object]:
     import asyncpg
 
     pg = os.environ.get("GONGZHI_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -233,7 +252,7 @@ async def run(scale: dict[str, int]) -> dict[str, object]:
     admin = await asyncpg.connect(pg.replace("postgres://", "postgresql://", 1))
     await admin.execute(f'CREATE DATABASE "{name}"')
     database_url = urlunsplit(urlsplit(pg)._replace(path=f"/{name}"))
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "GONGZHI_ENV": "production",
@@ -323,9 +342,11 @@ async def run(scale: dict[str, int]) -> dict[str, object]:
                         failures += 1
 
             say(f"sending {scale['messages']} messages with {scale['senders']} senders…")
+            cpu_before = server_cpu_seconds(server.pid)
             start = time.perf_counter()
             await asyncio.gather(*(sender(s) for s in range(scale["senders"])))
             send_seconds = time.perf_counter() - start
+            server_cpu = server_cpu_seconds(server.pid) - cpu_before
         expected = sum(per_group[g] for g, _ in sent_at.values())
         deadline = time.monotonic() + 60
         while len(received) < expected and time.monotonic() < deadline:  # noqa: ASYNC110
@@ -364,6 +385,8 @@ async def run(scale: dict[str, int]) -> dict[str, object]:
             "lost": expected - unique,
             "duplicated": len(received) - unique,
             "send_failures": failures,
+            "server_cpu_ms_per_send": round(1000 * server_cpu / max(1, len(sent_at)), 2),
+            "load_average": round(os.getloadavg()[0], 2),
         }
     finally:
         if server is not None:
@@ -378,8 +401,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     for key, value in defaults.items():
         parser.add_argument(f"--{key}", type=int, default=value)
+    parser.add_argument("--port", type=int, default=0, help="the server's (default: a free one)")
     args = parser.parse_args()
-    print(json.dumps(await run({key: getattr(args, key) for key in defaults})))
+    print(json.dumps(await run({key: getattr(args, key) for key in defaults}, args.port)))
 
 
 if __name__ == "__main__":

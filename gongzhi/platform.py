@@ -72,6 +72,7 @@ def make_services(settings: Settings, broker: Broker, clock: Clock | None = None
         street_hooks=domain.street_hooks(DOMAINS),
         panels=domain.panel_kinds(DOMAINS),
         hand_over_hooks=domain.hand_over_hooks(DOMAINS),
+        unread_counts=domain.unread_counts(DOMAINS),
     )
 
 

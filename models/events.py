@@ -8,6 +8,7 @@ which a reconnecting subscriber catches up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from models.tenancy import Street
 # Who may see an event in a street's stream: a capability, or PRIVATE (named recipients only).
 EVENT_READ = "event:read"
 PRIVATE = "private"
+TOPICS_MAX = 200  # the length of ``OutboxEvent.topics``, its keys joined by spaces
 
 
 class OutboxEvent(TenantModel):
@@ -28,7 +30,8 @@ class OutboxEvent(TenantModel):
 
     ``position`` is the event's place in the street's stream (its cursor), given by the relay
     once the change is committed: dense, 1, 2, 3… per street. ``published_at`` is set once the
-    broker took it.
+    broker took it. ``topics`` are the keys a subscription can listen on instead of the whole
+    street (``group:12``), joined by spaces: the hub hands the event to those listeners only.
     """
 
     id = fields.BigIntField(primary_key=True)
@@ -38,6 +41,9 @@ class OutboxEvent(TenantModel):
     actor_id = fields.IntField(null=True, description="The user who made the change, if any")
     payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     visibility = fields.CharField(max_length=64, default=EVENT_READ)
+    topics = fields.CharField(
+        max_length=TOPICS_MAX, null=True, description="Topic keys, joined by spaces"
+    )
     occurred_at = fields.DatetimeField()
     position = fields.BigIntField(null=True)
     published_at = fields.DatetimeField(null=True, index=True)
@@ -91,8 +97,13 @@ async def record_event(
     payload: dict[str, Any],
     occurred_at: datetime,
     visibility: str = EVENT_READ,
+    topics: Sequence[str] = (),
 ) -> OutboxEvent:
-    """Write an event into the outbox. Call inside the transaction of the change itself."""
+    """Write an event into the outbox. Call inside the transaction of the change itself.
+    ``topics``: keys without spaces (``"group:12"``) a subscription may listen on."""
+    joined = " ".join(topics)
+    if any(not key or " " in key for key in topics) or len(joined) > TOPICS_MAX:
+        raise ValueError(f"bad event topics: {topics!r}")
     row = OutboxEvent(
         tenant_id=street_id,
         type=type,
@@ -101,6 +112,7 @@ async def record_event(
         payload=payload,
         occurred_at=occurred_at,
         visibility=visibility,
+        topics=joined or None,
     )
     await row.save(using_db=conn)
     return row

@@ -71,7 +71,7 @@ class GroupMember(TenantModel):
 
 
 class GroupMessage(TenantModel):
-    """One message of a group (text), removable by the owner."""
+    """One message of a group (text, photos or both), removable by the owner."""
 
     id = fields.BigIntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[Street] = tenant_field("group_messages")
@@ -91,3 +91,25 @@ class GroupMessage(TenantModel):
     class Meta:
         table = "group_message"
         indexes = (("group_id", "id"),)
+
+
+class GroupPhoto(TenantModel):
+    """A photo of a group message, stored by the upload pipeline (sniffed, size-limited,
+    moved to its place once the message is committed)."""
+
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("group_photos")
+    message: fields.ForeignKeyRelation[GroupMessage] = fields.ForeignKeyField(
+        "gongzhi.GroupMessage", related_name="photos", on_delete=fields.CASCADE
+    )
+    path = fields.CharField(max_length=200)
+    content_type = fields.CharField(max_length=40)
+    size = fields.IntField()
+    sha256 = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+
+    message_id: int
+
+    class Meta:
+        table = "group_photo"
+        indexes = (("message_id", "id"),)

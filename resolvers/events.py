@@ -12,7 +12,7 @@ Later domains write::
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -75,7 +75,10 @@ class Change:
         subject: str,
         payload: dict[str, Any] | None = None,
         visibility: str = EVENT_READ,
+        topics: Sequence[str] = (),
     ) -> OutboxEvent:
+        """An event of the street's stream; ``topics`` are the keys (``"group:12"``) a
+        subscription may listen on instead of the whole street (``resolvers/outbox.py``)."""
         row = await record_event(
             self.conn,
             street_id=self.street_id,
@@ -85,6 +88,7 @@ class Change:
             payload=payload or {},
             occurred_at=self.at,
             visibility=visibility,
+            topics=topics,
         )
         self.events.append(row)
         return row

@@ -22,7 +22,7 @@ import contextlib
 import json
 import logging
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -73,6 +73,8 @@ class Event:
     payload: dict[str, Any]
     visibility: str
     occurred_at: datetime
+    topics: tuple[str, ...] = ()
+    """Keys a subscription can listen on instead of the whole street (``group:12``)."""
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -92,6 +94,7 @@ class Event:
             payload=row.payload,
             visibility=row.visibility,
             occurred_at=row.occurred_at,
+            topics=tuple((row.topics or "").split()),
         )
 
     def encode(self) -> bytes:
@@ -106,6 +109,7 @@ class Event:
                 "d": self.payload,
                 "v": self.visibility,
                 "o": self.occurred_at.isoformat(),
+                "k": list(self.topics),
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -124,6 +128,7 @@ class Event:
             payload=raw["d"],
             visibility=str(raw["v"]),
             occurred_at=datetime.fromisoformat(raw["o"]),
+            topics=tuple(str(key) for key in raw.get("k", ())),
         )
 
 
@@ -336,17 +341,37 @@ async def _rows(query: QuerySet[OutboxEvent]) -> list[OutboxEvent]:
 
 # -- the hub and its listeners ----------------------------------------------------------
 
+GAP_WAIT = 0.05
+"""Seconds an event that came before its predecessors (two workers' relays publish at once)
+waits for them before the hub reads them from the log."""
+
 
 class Listener:
-    """One subscription's inbox from the hub: bounded; past the bound it asks to catch up."""
+    """One subscription's inbox from the hub: bounded; past the bound it asks to catch up.
 
-    def __init__(self, street_id: int, backlog: int = LISTENER_BACKLOG) -> None:
+    It follows the whole street (``topics`` None) or some topic keys only (``group:12``): the
+    hub then hands it the events carrying one of them and no other. ``follow`` and
+    ``unfollow`` change that while it runs; what the hub passed of a newly followed topic
+    before is read from the log (``behind``)."""
+
+    def __init__(
+        self,
+        street_id: int,
+        backlog: int = LISTENER_BACKLOG,
+        topics: Iterable[str] | None = None,
+        hub: EventHub | None = None,
+    ) -> None:
         self.street_id = street_id
         self.backlog = backlog
+        self.topics: set[str] | None = None if topics is None else set(topics)
+        self.hub = hub
         self.pending: deque[Event] = deque()
         self.behind = 0  # a position the listener must reach from the log
         self.signal = asyncio.Event()
         self.ready = asyncio.Event()  # set once its stream knows where it starts
+
+    def wants(self, event: Event) -> bool:
+        return self.topics is None or not self.topics.isdisjoint(event.topics)
 
     def offer(self, event: Event) -> None:
         if len(self.pending) >= self.backlog:
@@ -361,6 +386,23 @@ class Listener:
             self.behind = head
             self.signal.set()
 
+    def follow(self, topic: str) -> None:
+        """This topic's events too, from the position the stream has reached: those the hub
+        already passed are read from the log, in order with the others."""
+        if self.topics is None or topic in self.topics:
+            return
+        self.topics.add(topic)
+        if self.hub is not None:
+            self.hub._index(self, topic)
+            self.poke(self.hub.passed(self.street_id))
+
+    def unfollow(self, topic: str) -> None:
+        if self.topics is None or topic not in self.topics:
+            return
+        self.topics.discard(topic)
+        if self.hub is not None:
+            self.hub._unindex(self, topic)
+
     async def take(self) -> tuple[list[Event], int]:
         await self.signal.wait()
         self.signal.clear()
@@ -369,14 +411,32 @@ class Listener:
         return events, self.behind
 
 
+@dataclass
+class _Place:
+    """The hub's place in a street it serves: every position up to ``passed`` was handed out
+    (or is not in the log); ``early`` holds those that came before their predecessors."""
+
+    passed: int | None = None
+    early: dict[int, Event] = field(default_factory=dict)
+    filling: asyncio.Task[None] | None = None
+
+
 class EventHub:
-    """This worker's single reader of the event channel, fanning out per street."""
+    """This worker's single reader of the event channel, fanning out per street and topic.
+
+    The broker brings every street's events once per worker; the hub hands each to the
+    listeners of the whole street and to those of its topics only, in position order: an
+    event that came early waits for its predecessors (``GAP_WAIT``), then the gap is read from
+    the log, once for the worker, not per listener. A sweep compares each served street's head
+    with what the hub passed, so an event the broker lost is read from the log too."""
 
     def __init__(self, broker: Broker, sweep_seconds: float) -> None:
         self.broker = broker
         self.sweep_seconds = sweep_seconds
         self._listeners: dict[int, set[Listener]] = defaultdict(set)
-        self._seen: dict[int, int] = {}
+        self._whole: dict[int, set[Listener]] = defaultdict(set)
+        self._topics: dict[tuple[int, str], set[Listener]] = defaultdict(set)
+        self._places: dict[int, _Place] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
@@ -395,15 +455,41 @@ class EventHub:
         self._tasks = []
 
     @contextlib.contextmanager
-    def listen(self, street_id: int) -> Iterator[Listener]:
-        listener = Listener(street_id)
+    def listen(self, street_id: int, topics: Iterable[str] | None = None) -> Iterator[Listener]:
+        """A listener of the whole street, or (``topics``) of those topics only."""
+        listener = Listener(street_id, topics=topics, hub=self)
         self._listeners[street_id].add(listener)
+        self._places.setdefault(street_id, _Place())
+        if listener.topics is None:
+            self._whole[street_id].add(listener)
+        else:
+            for topic in listener.topics:
+                self._index(listener, topic)
         try:
             yield listener
         finally:
+            for topic in listener.topics or ():
+                self._unindex(listener, topic)
+            self._whole[street_id].discard(listener)
+            if not self._whole[street_id]:
+                del self._whole[street_id]
             self._listeners[street_id].discard(listener)
             if not self._listeners[street_id]:
                 del self._listeners[street_id]
+                place = self._places.pop(street_id, None)
+                if place is not None and place.filling is not None:
+                    place.filling.cancel()
+
+    def _index(self, listener: Listener, topic: str) -> None:
+        self._topics[(listener.street_id, topic)].add(listener)
+
+    def _unindex(self, listener: Listener, topic: str) -> None:
+        key = (listener.street_id, topic)
+        found = self._topics.get(key)
+        if found is not None:
+            found.discard(listener)
+            if not found:
+                del self._topics[key]
 
     def ready_count(self) -> int:
         """Subscriptions of this worker that are receiving (for probes and tests)."""
@@ -413,11 +499,89 @@ class EventHub:
             for listener in listeners
         )
 
+    def passed(self, street_id: int) -> int:
+        """The position up to which this hub handed out the street's events."""
+        place = self._places.get(street_id)
+        return place.passed or 0 if place is not None else 0
+
+    def anchor(self, street_id: int, head: int) -> None:
+        """A listener read the street's head: a hub that had no place in the street yet
+        starts there (what came meanwhile after it is handed out)."""
+        place = self._places.get(street_id)
+        if place is None or place.passed is not None:
+            return
+        place.passed = head
+        self._advance(street_id, place)
+
     def dispatch(self, event: Event) -> None:
-        if event.position > self._seen.get(event.street_id, 0):
-            self._seen[event.street_id] = event.position
-        for listener in list(self._listeners.get(event.street_id, ())):
+        """Hand an event to the street's listeners that want it (in order: see ``receive``)."""
+        street_id = event.street_id
+        for listener in list(self._whole.get(street_id, ())):
             listener.offer(event)
+        if len(event.topics) == 1:
+            for listener in list(self._topics.get((street_id, event.topics[0]), ())):
+                listener.offer(event)
+        elif event.topics:
+            offered: set[Listener] = set()
+            for topic in event.topics:
+                for listener in list(self._topics.get((street_id, topic), ())):
+                    if listener not in offered:
+                        offered.add(listener)
+                        listener.offer(event)
+
+    def receive(self, event: Event) -> None:
+        """An event from the broker: handed out once every one before it was."""
+        place = self._places.get(event.street_id)
+        if place is None:
+            return  # nobody here listens to that street
+        if place.passed is not None and event.position <= place.passed:
+            return  # handed out already (from the log)
+        place.early[event.position] = event
+        if place.passed is not None:
+            self._advance(event.street_id, place)
+
+    def _advance(self, street_id: int, place: _Place) -> None:
+        self._drain(place)
+        if place.early and place.filling is None:
+            place.filling = asyncio.create_task(self._fill(street_id, place, GAP_WAIT, None))
+
+    def _drain(self, place: _Place) -> None:
+        """Hand out the early events that now follow on."""
+        passed = place.passed
+        assert passed is not None
+        for position in [p for p in place.early if p <= passed]:
+            del place.early[position]
+        while passed + 1 in place.early:
+            event = place.early.pop(passed + 1)
+            passed = place.passed = event.position
+            self.dispatch(event)
+
+    async def _fill(self, street_id: int, place: _Place, wait: float, upto: int | None) -> None:
+        """Read from the log what the broker has not brought (up to the first early event,
+        or the street's head), and hand it out in order."""
+        try:
+            if wait:
+                await asyncio.sleep(wait)
+            while place.passed is not None and self._places.get(street_id) is place:
+                target = max(upto or 0, min(place.early) - 1 if place.early else 0)
+                if target <= place.passed:
+                    break
+                page = await stored_events(street_id, place.passed, target + 1)
+                if place.passed is None:
+                    break
+                for event in page:
+                    if event.position > place.passed:
+                        place.passed = event.position
+                        self.dispatch(event)
+                if len(page) < REPLAY_PAGE:
+                    place.passed = max(place.passed, target)  # the rest is not in the log
+                self._drain(place)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the database is away: the next event or sweep tries again
+            log.warning("event hub fill: %s: %s", type(exc).__name__, exc)
+        finally:
+            place.filling = None
 
     async def _receive(self) -> None:
         async for message in self.broker.subscribe(EVENTS_CHANNEL):
@@ -426,12 +590,12 @@ class EventHub:
             except (ValueError, KeyError, TypeError):
                 log.warning("event hub: dropped a malformed message")
                 continue
-            self.dispatch(event)
+            self.receive(event)
 
     async def _sweep(self) -> None:
         while True:
             await asyncio.sleep(self.sweep_seconds)
-            street_ids = list(self._listeners)
+            street_ids = [sid for sid, place in self._places.items() if place.passed is not None]
             if not street_ids:
                 continue
             try:
@@ -441,48 +605,58 @@ class EventHub:
                 log.warning("event hub sweep: %s", exc)
                 continue
             for street_id, position in heads:
-                if position > self._seen.get(street_id, 0):
-                    self._seen[street_id] = position
-                    for listener in list(self._listeners.get(street_id, ())):
-                        listener.poke(position)
+                place = self._places.get(street_id)
+                if place is None or place.passed is None or place.filling is not None:
+                    continue
+                if position > place.passed:
+                    place.filling = asyncio.create_task(
+                        self._fill(street_id, place, 0, int(position))
+                    )
 
 
-async def stream(hub: EventHub, street_id: int, after: int | None) -> AsyncIterator[Event]:
+async def stream(
+    hub: EventHub, street_id: int, after: int | None, topics: Iterable[str] | None = None
+) -> AsyncIterator[Event]:
     """A street's events after ``after`` (from the log), then live ones; without ``after``,
-    live ones from now. In order, no gap, no duplicate."""
-    with hub.listen(street_id) as listener:
-        if after is None:
-            last = await head_position(street_id)
-            listener.ready.set()
-        else:
-            await check_resumable(street_id, after)
-            last = after
-            listener.ready.set()
-            while True:
-                page = await stored_events(street_id, last)
-                for event in page:
-                    yield event
-                    last = event.position
-                if len(page) < REPLAY_PAGE:
-                    break
-        while True:
-            events, behind = await listener.take()
-            for event in events:
+    live ones from now. In order, no gap, no duplicate. With ``topics``, those carrying one
+    of them only (a subscription that changes its topics as it goes uses ``listened``)."""
+    with hub.listen(street_id, topics) as listener:
+        async for event in listened(hub, listener, after):
+            yield event
+
+
+async def listened(hub: EventHub, listener: Listener, after: int | None) -> AsyncIterator[Event]:
+    """What a listener of ``hub.listen(...)`` receives: after ``after`` from the log first, then
+    live, in order, no gap, no duplicate; whatever it must catch up on (a backlog it
+    overflowed, a topic it started to follow) is read from the log."""
+    street_id = listener.street_id
+    if after is not None:
+        await check_resumable(street_id, after)
+    head = await head_position(street_id)
+    hub.anchor(street_id, head)
+    listener.ready.set()
+    if after is None:
+        last = head
+    else:
+        last = after
+        listener.poke(head)
+    while True:
+        while listener.behind > last:  # the log up to where the hub has passed
+            target = listener.behind
+            page = await stored_events(street_id, last, target + 1)
+            for event in page:
                 if event.position <= last:
                     continue
-                while event.position > last + 1:  # a gap: fill it from the log
-                    page = await stored_events(street_id, last, event.position)
-                    if not page:
-                        break
-                    for missed in page:
-                        yield missed
-                        last = missed.position
-                yield event
                 last = event.position
-            while behind > last:  # fell behind, or the broker lost something
-                page = await stored_events(street_id, last)
-                if not page:
-                    break
-                for missed in page:
-                    yield missed
-                    last = missed.position
+                if listener.wants(event):  # asked now: a topic followed meanwhile counts
+                    yield event
+            if len(page) < REPLAY_PAGE:
+                last = max(last, target)
+        events, _ = await listener.take()
+        for event in events:
+            if listener.behind > last:
+                break  # to catch up on: the log has these too, in order
+            if event.position <= last or not listener.wants(event):
+                continue
+            last = event.position
+            yield event

@@ -39,6 +39,11 @@ HandOverHook = Callable[["Change", int, int], Awaitable[dict[str, Any]]]
 hand-over's transaction (``change``, the leaver's ID, the successor's); returns what it moved,
 for the hand-over's audit entry (e.g. the groups domain's group chats)."""
 
+UnreadCount = Callable[[int], Awaitable[int]]
+"""A domain's part of the one badge (未读, ``unreadNotificationCount``): how many of its things
+the account (its ID) has not read, in the current street scope (e.g. the groups domain's
+unread group messages)."""
+
 
 @dataclass
 class Services:
@@ -64,6 +69,8 @@ class Services:
     """Each domain's panel of the dashboard (``resolvers.panels``), in screen order."""
     hand_over_hooks: Sequence[HandOverHook] = ()
     """What each domain moves in a hand-over (``resolvers.people.handover``)."""
+    unread_counts: Sequence[UnreadCount] = ()
+    """Each domain's part of the inbox badge (``schema/events``)."""
     sessions: SessionCache = field(default_factory=SessionCache)
     responses: ResponseCache = field(default_factory=ResponseCache)
     """Answers kept until their street changes (``resolvers/responses.py``)."""
@@ -88,6 +95,7 @@ def build_services(
     street_hooks: Sequence[StreetHook] = (),
     panels: Sequence[PanelKind] = (),
     hand_over_hooks: Sequence[HandOverHook] = (),
+    unread_counts: Sequence[UnreadCount] = (),
 ) -> Services:
     settings.require_safe_secret()
     assert settings.secret_key
@@ -133,6 +141,7 @@ def build_services(
         street_hooks=tuple(street_hooks),
         panels=tuple(sorted(panels, key=lambda kind: (kind.order, kind.key))),
         hand_over_hooks=tuple(hand_over_hooks),
+        unread_counts=tuple(unread_counts),
         sessions=sessions,
         responses=ResponseCache(
             settings.response_cache_seconds, redis=redis, prefix=settings.redis_prefix

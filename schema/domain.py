@@ -22,7 +22,7 @@ from core.settings import Settings, SettingsSection
 from policies.vocabulary import Capability, Vocabulary
 from resolvers.demo import DemoLoader
 from resolvers.panels import PanelKind
-from resolvers.services import HandOverHook, Services
+from resolvers.services import HandOverHook, Services, UnreadCount
 from schema.context import Info
 from schema.permissions import Requirement
 from schema.relay import Node
@@ -85,6 +85,9 @@ class Domain:
     on_hand_over: HandOverHook | None = None
     """Moves what the domain holds of a leaving account to its successor, in the hand-over's
     transaction (账号继承), and returns what it moved for the hand-over's audit entry."""
+    unread: UnreadCount | None = None
+    """Its part of the one badge (未读, ``unreadNotificationCount``): how many of its things the
+    signed-in account has not read in the current street (e.g. unread group messages)."""
     routes: Sequence[BaseRoute] = ()
     """HTTP routes it serves beside ``/graphql`` (a Starlette ``Route`` or ``Mount``, e.g. a
     standard API other systems speak), mounted by the app; a handler finds the services at
@@ -151,6 +154,10 @@ def panel_kinds(domains: Sequence[Domain]) -> list[PanelKind]:
 
 def hand_over_hooks(domains: Sequence[Domain]) -> list[HandOverHook]:
     return [hook for domain in domains if (hook := domain.on_hand_over) is not None]
+
+
+def unread_counts(domains: Sequence[Domain]) -> list[UnreadCount]:
+    return [count for domain in domains if (count := domain.unread) is not None]
 
 
 def background_tasks(domains: Sequence[Domain], services: Services) -> list[Task]:

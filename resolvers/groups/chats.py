@@ -23,7 +23,7 @@ from core.errors import ErrorCode, Refused
 from core.ids import to_global_id
 from models.columns import column, max_length
 from models.events import PRIVATE
-from models.groups import ChatGroup, GroupMember, GroupMessage
+from models.groups import ChatGroup, GroupMember, GroupMessage, GroupPhoto
 from models.people import Building, GridAssignment, GridDuty, Resident
 from models.tenancy import Grid
 from resolvers.caller import Caller
@@ -31,6 +31,7 @@ from resolvers.events import Change, changing
 from resolvers.groups.codes import GroupCode
 from resolvers.owned import in_street, street_member
 from resolvers.pagination import Page, PageKey, keyset_page, keyset_pages
+from resolvers.projects.uploads import UploadLike, staged
 
 GROUP_PREFIX = "group."
 MESSAGE_SENT = "group.message_sent"
@@ -46,9 +47,29 @@ def group_gid(pk: int) -> str:
     return to_global_id("ChatGroup", pk)
 
 
-async def _event(change: Change, type: str, group_id: int, payload: dict[str, Any]) -> None:
-    """A private event for the group's members (the subscription reads ``group``)."""
-    await change.event(type, group_gid(group_id), {"group": group_id, **payload}, PRIVATE)
+def group_topic(group_id: int) -> str:
+    """The topic of a group's events: its members' subscriptions listen on it."""
+    return f"group:{group_id}"
+
+
+def account_topic(user_id: int) -> str:
+    """The topic of events about one account (being added to a group, or removed)."""
+    return f"account:{user_id}"
+
+
+async def _event(
+    change: Change,
+    type: str,
+    group_id: int,
+    payload: dict[str, Any],
+    about: int | None = None,
+) -> None:
+    """A private event for the group's members (the subscription reads ``group``), on the
+    group's topic, and on the account's it is ``about`` (who is not following the group yet)."""
+    topics = [group_topic(group_id)] + ([account_topic(about)] if about is not None else [])
+    await change.event(
+        type, group_gid(group_id), {"group": group_id, **payload}, PRIVATE, topics=topics
+    )
 
 
 # -- groups ---------------------------------------------------------------------------------
@@ -119,7 +140,7 @@ async def _admit(change: Change, group: ChatGroup, user_id: int) -> GroupMember:
         await row.save(update_fields=["removed_at", "joined_at", "muted"])
     subject = group_gid(group.id)
     await change.audit(MEMBER_ADDED, subject, {"account": to_global_id("Account", user_id)})
-    await _event(change, MEMBER_ADDED, group.id, {"user": user_id})
+    await _event(change, MEMBER_ADDED, group.id, {"user": user_id}, about=user_id)
     return row
 
 
@@ -171,7 +192,7 @@ async def remove_member(caller: Caller, group_id: int, account_id: int) -> Group
         await change.audit(
             MEMBER_REMOVED, group_gid(group.id), {"account": to_global_id("Account", account_id)}
         )
-        await _event(change, MEMBER_REMOVED, group.id, {"user": account_id})
+        await _event(change, MEMBER_REMOVED, group.id, {"user": account_id}, about=account_id)
     return row
 
 
@@ -200,39 +221,74 @@ async def mute_member(caller: Caller, group_id: int, account_id: int, muted: boo
 # -- messages --------------------------------------------------------------------------------
 
 
-def message_payload(row: GroupMessage) -> dict[str, Any]:
+MAX_PHOTOS = 9
+
+
+def message_payload(row: GroupMessage, photos: int = 0) -> dict[str, Any]:
     return {
         "message": row.id,
         "sender": row.sender_id,
         "body": row.body,
         "at": row.created_at.isoformat(),
+        "photos": photos,
     }
 
 
-async def send_message(caller: Caller, group_id: int, body: str, pin: bool = False) -> GroupMessage:
-    """A member writes (not a muted one, not a removed one); the owner may pin it as the
-    group's announcement (群公告)."""
-    text = validators.text(body, "body", max_length(GroupMessage, "body"))
-    member = await membership(caller, group_id)
-    if member.muted:
-        raise Refused(GroupCode.MUTED, "groups.muted", "groupId")
-    group = await _group(group_id) if pin else None
-    if group is not None and group.owner_id != caller.user.id:
-        raise Refused(GroupCode.NOT_GROUP_OWNER, "groups.not_owner", "pin")
-    async with changing(caller.services, caller.user) as change:
-        row = await GroupMessage.create(
-            group_id=group_id, sender_id=caller.user.id, body=text, created_at=change.at
-        )
-        # One's own message is read by oneself.
-        await GroupMember.filter(id=member.id).update(last_read_id=row.id)
-        subject = group_gid(group_id)
-        await change.audit(
-            MESSAGE_SENT, subject, {"message": row.id, "length": len(text), "pinned": pin}
-        )
-        await _event(change, MESSAGE_SENT, group_id, message_payload(row))
-        if group is not None:
-            await ChatGroup.filter(id=group_id).update(pinned_message_id=row.id)
-            await _event(change, PINNED, group_id, {"message": row.id})
+async def send_message(
+    caller: Caller,
+    group_id: int,
+    body: str,
+    pin: bool = False,
+    photos: Sequence[UploadLike] = (),
+) -> GroupMessage:
+    """A member writes text, photos (up to nine) or both (not a muted one, not a removed one);
+    the owner may pin it as the group's announcement (群公告). Photos go through the upload
+    pipeline (``resolvers/projects/uploads.py``): sniffed by their first bytes, size-limited,
+    stored once the message is committed; a refused message leaves no file."""
+    text = validators.text(body, "body", max_length(GroupMessage, "body"), required=not photos)
+    services = caller.services
+    street_id = caller.street.id
+    async with staged(
+        services, street_id, photos, "photos", folder="groups", max_files=MAX_PHOTOS
+    ) as staging:
+        async with changing(services, caller.user) as change:
+            # Checked in the transaction (its round trips, not a read of its own each).
+            member = await membership(caller, group_id)
+            if member.muted:
+                raise Refused(GroupCode.MUTED, "groups.muted", "groupId")
+            group = await _group(group_id) if pin else None
+            if group is not None and group.owner_id != caller.user.id:
+                raise Refused(GroupCode.NOT_GROUP_OWNER, "groups.not_owner", "pin")
+            row = await GroupMessage.create(
+                group_id=group_id, sender_id=caller.user.id, body=text, created_at=change.at
+            )
+            if staging.files:
+                await GroupPhoto.bulk_create(
+                    [
+                        GroupPhoto(
+                            tenant_id=street_id,
+                            message_id=row.id,
+                            path=f.relative,
+                            content_type=f.content_type,
+                            size=f.size,
+                            sha256=f.sha256,
+                            created_at=change.at,
+                        )
+                        for f in staging.files
+                    ]
+                )
+            # One's own message is read by oneself.
+            await GroupMember.filter(id=member.id).update(last_read_id=row.id)
+            subject = group_gid(group_id)
+            audited: dict[str, Any] = {"message": row.id, "length": len(text), "pinned": pin}
+            if staging.files:
+                audited["photos"] = [f.sha256 for f in staging.files]
+            await change.audit(MESSAGE_SENT, subject, audited)
+            await _event(change, MESSAGE_SENT, group_id, message_payload(row, len(staging.files)))
+            if group is not None:
+                await ChatGroup.filter(id=group_id).update(pinned_message_id=row.id)
+                await _event(change, PINNED, group_id, {"message": row.id})
+        staging.commit()
     return row
 
 
@@ -295,13 +351,19 @@ async def load_message_pages(keys: Sequence[PageKey]) -> list[Page[GroupMessage]
 
 async def unread_count(caller: Caller) -> int:
     """Messages of others, not removed, after my read mark, in every group I am in."""
+    return await unread_of(caller.user.id)
+
+
+async def unread_of(user_id: int) -> int:
+    """The same for an account, in the current street: the groups' part of the inbox badge
+    (``Domain.unread``)."""
     total = 0
-    for member in await my_memberships(caller):
+    for member in await GroupMember.filter(user_id=user_id, removed_at__isnull=True):
         total += (
             await GroupMessage.filter(
                 group_id=member.group_id, id__gt=member.last_read_id, removed_at__isnull=True
             )
-            .exclude(sender_id=caller.user.id)
+            .exclude(sender_id=user_id)
             .count()
         )
     return total
@@ -329,6 +391,14 @@ async def load_read_counts(message_ids: Sequence[int]) -> list[int]:
             and mark["last_read_id"] >= row["id"]
         )
     return [counts.get(pk, 0) for pk in message_ids]
+
+
+async def load_photos(message_ids: Sequence[int]) -> list[list[GroupPhoto]]:
+    """The photos of many messages, in the order they were sent: one statement."""
+    found: dict[int, list[GroupPhoto]] = {pk: [] for pk in message_ids}
+    for photo in await GroupPhoto.filter(message_id__in=sorted(set(message_ids))).order_by("id"):
+        found[photo.message_id].append(photo)
+    return [found[pk] for pk in message_ids]
 
 
 async def load_member_counts(group_ids: Sequence[int]) -> list[int]:
@@ -362,7 +432,11 @@ async def hand_over_groups(change: Change, leaver_id: int, successor_id: int) ->
             found.removed_at, found.muted = None, False
             await found.save(update_fields=["removed_at", "muted"])
         await _event(
-            change, OWNER_CHANGED, group.id, {"owner": successor_id, "previousOwner": leaver_id}
+            change,
+            OWNER_CHANGED,
+            group.id,
+            {"owner": successor_id, "previousOwner": leaver_id},
+            about=successor_id,
         )
     await GroupMember.filter(Q(user_id=leaver_id) & Q(removed_at__isnull=True)).update(
         removed_at=change.at

@@ -1,9 +1,12 @@
-"""Live delivery of group chats (群聊实时推送): the street's stream, the groups' private
-events only, to the members of each group.
+"""Live delivery of group chats (群聊实时推送): the groups' private events, to the members
+of each group only.
 
-A subscriber's groups are read once when it starts, then kept up to date from the stream
-itself: added to a group, it receives that group's events from then on; removed, it receives
-the removal and nothing after. Nothing is read per event: the event carries the message."""
+A subscription listens on the topics of its groups (``group:<id>``) and of its own account
+(``account:<id>``), so the event hub hands it those events and no other of the street: a
+message costs work for the group's connections only. Its groups are read once when it starts,
+then kept up to date from the stream itself: added to a group (an event on its account's
+topic), it follows that group from then on; removed, it receives the removal and nothing
+after. Nothing is read per event: the event carries the message."""
 
 from __future__ import annotations
 
@@ -13,8 +16,15 @@ from datetime import datetime
 from models.columns import column
 from models.groups import GroupMember
 from resolvers.events import check_still_signed_in
-from resolvers.groups.chats import GROUP_PREFIX, MEMBER_ADDED, MEMBER_REMOVED
-from resolvers.outbox import Event, stream
+from resolvers.groups.chats import (
+    GROUP_PREFIX,
+    MEMBER_ADDED,
+    MEMBER_REMOVED,
+    OWNER_CHANGED,
+    account_topic,
+    group_topic,
+)
+from resolvers.outbox import Event, listened
 from resolvers.services import Services
 from tenants.scoping import street_scope
 
@@ -36,15 +46,20 @@ async def group_events(
     token_expires_at: datetime | None = None,
 ) -> AsyncIterator[Event]:
     groups = await my_group_ids(street_id, user_id)
-    async for event in stream(services.hub, street_id, since):
-        check_still_signed_in(services, token_expires_at)
-        if not event.type.startswith(GROUP_PREFIX):
-            continue
-        group = int(event.payload.get("group", 0))
-        about_me = event.payload.get("user") == user_id
-        if event.type == MEMBER_ADDED and about_me:
-            groups.add(group)
-        if group in groups:
-            yield event
-        if event.type == MEMBER_REMOVED and about_me:
-            groups.discard(group)
+    topics = {group_topic(group) for group in groups} | {account_topic(user_id)}
+    hub = services.hub
+    with hub.listen(street_id, topics) as listener:
+        async for event in listened(hub, listener, since):
+            check_still_signed_in(services, token_expires_at)
+            if not event.type.startswith(GROUP_PREFIX):
+                continue
+            group = int(event.payload.get("group", 0))
+            about_me = event.payload.get("user", event.payload.get("owner")) == user_id
+            if event.type in (MEMBER_ADDED, OWNER_CHANGED) and about_me:
+                groups.add(group)
+                listener.follow(group_topic(group))
+            if group in groups:
+                yield event
+            if event.type == MEMBER_REMOVED and about_me:
+                groups.discard(group)
+                listener.unfollow(group_topic(group))

@@ -9,6 +9,7 @@ from resolvers import notices, notifications
 from schema.context import Info
 from schema.errors import InputError
 from schema.events.inputs import MarkNotificationsReadInput
+from schema.events.queries import badge_count
 from schema.permissions import SignedIn, mutation
 from schema.relay import decode_id
 
@@ -29,8 +30,9 @@ class EventsMutation:
     @mutation(
         requires=SignedIn(street=True),
         description="Mark some of my notifications read, or (`all`) every notification and "
-        "every notice addressed to me. `unreadCount` counts both, like "
-        "`unreadNotificationCount`.",
+        "every notice addressed to me. `unreadCount` is the badge, like "
+        "`unreadNotificationCount` (a domain's own unread things, e.g. group messages, are "
+        "read where they are).",
     )
     async def mark_notifications_read(
         self, info: Info, input: MarkNotificationsReadInput
@@ -44,5 +46,5 @@ class EventsMutation:
         marked = await notifications.mark_read(context.services, user, ids, input.all)
         if input.all:  # "all read" in the inbox includes the notices addressed to me
             marked += await notices.mark_all_read(user.id, context.services.clock.now())
-        unread = await notifications.unread_count(user) + await notices.unread_count(user.id)
+        unread = await badge_count(info)
         return MarkNotificationsReadSuccess(marked_count=marked, unread_count=unread)

@@ -31,8 +31,18 @@ class EventsQuery:
     @field(
         requires=SignedIn(street=True),
         description="The one badge (未读): my unread notifications in the current street plus "
-        "the notices addressed to me that I have not opened (see `unreadNoticeCount`).",
+        "the notices addressed to me that I have not opened (see `unreadNoticeCount`) and "
+        "what each domain counts as unread for me (e.g. `unreadGroupMessageCount`).",
     )
     async def unread_notification_count(self, info: Info) -> int:
-        user = info.context.viewer.require_user()
-        return await notifications.unread_count(user) + await notices.unread_count(user.id)
+        return await badge_count(info)
+
+
+async def badge_count(info: Info) -> int:
+    """The one badge: notifications, notices and every domain's part (``Domain.unread``)."""
+    context = info.context
+    user = context.viewer.require_user()
+    total = await notifications.unread_count(user) + await notices.unread_count(user.id)
+    for count in context.services.unread_counts:
+        total += await count(user.id)
+    return total

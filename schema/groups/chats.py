@@ -25,9 +25,32 @@ from schema.live import listener, shared
 from schema.permissions import Can, field, mutation, subscription
 from schema.relay import Connection, Node, decode_id, to_global_id
 from schema.tenancy.types import Grid
+from schema.uploads import FileUpload
 
 
-@strawberry.type(description="A message of a group chat. A removed message has no text.")
+@strawberry.type(description="A photo of a group message.")
+class GroupPhoto:
+    content_type: str
+    size: int
+    sha256: str
+    path: strawberry.Private[str]
+
+    @strawberry.field(
+        description="A signed link to the file (`/files/…?e=…&s=…`) that opens without a "
+        "header; it expires after an hour or two: ask again."
+    )
+    def url(self, info: Info) -> str:
+        services = info.context.services
+        return services.files.link(self.path, services.clock.now())
+
+    @classmethod
+    def from_model(cls, row: m.GroupPhoto) -> GroupPhoto:
+        return cls(content_type=row.content_type, size=row.size, sha256=row.sha256, path=row.path)
+
+
+@strawberry.type(
+    description="A message of a group chat: text, photos or both. A removed message has neither."
+)
 class GroupMessage(Node):
     body: str
     sent_at: datetime
@@ -40,6 +63,13 @@ class GroupMessage(Node):
         row = await info.context.loaders.by_id(UserRow).load(self.sender_id)
         assert row is not None
         return Account.from_model(row)
+
+    @strawberry.field(description="Its photos, in the order they were sent (none once removed).")
+    async def photos(self, info: Info) -> list[GroupPhoto]:
+        if self.removed:
+            return []
+        rows = await info.context.loaders.of(chats.load_photos).load(self.pk)
+        return [GroupPhoto.from_model(row) for row in rows]
 
     @strawberry.field(description="How many members (its sender aside) have read it (已读).")
     async def read_count(self, info: Info) -> int:
@@ -155,6 +185,9 @@ class GroupEvent:
         description="The message sent, removed or pinned."
     )
     body: str | None = strawberry.field(description="The text of a message sent.")
+    photo_count: int = strawberry.field(
+        description="How many photos the message sent carries (read them from the message)."
+    )
     sender_id: strawberry.ID | None
     account_id: strawberry.ID | None = strawberry.field(
         description="The member added, removed or muted, or the new owner."
@@ -173,6 +206,7 @@ def _event(event: Event) -> GroupEvent:
         if "message" in payload
         else None,
         body=payload.get("body"),
+        photo_count=int(payload.get("photos", 0)),
         sender_id=strawberry.ID(to_global_id("Account", int(payload["sender"])))
         if "sender" in payload
         else None,
@@ -208,7 +242,12 @@ class MuteGroupMemberInput:
 @strawberry.input(description="Write in a group I am a member of.")
 class SendGroupMessageInput:
     group_id: strawberry.ID
-    body: str = text(m.GroupMessage, "body")
+    body: str = text(m.GroupMessage, "body", default="")
+    photos: list[FileUpload] = strawberry.field(
+        default_factory=list,
+        description="Up to 9 JPEG, PNG or WebP photos (multipart upload); with photos the "
+        "text may be empty.",
+    )
     pin: bool = strawberry.field(
         default=False, description="Pin it as the group's announcement (群公告, owner only)."
     )
@@ -342,7 +381,7 @@ class GroupsMutation:
         self, info: Info, input: SendGroupMessageInput
     ) -> GroupMessagePayload:
         row = await chats.send_message(
-            caller(info), _group_id(input.group_id), input.body, input.pin
+            caller(info), _group_id(input.group_id), input.body, input.pin, input.photos
         )
         return GroupMessageSuccess(group_message=GroupMessage.from_model(row))
 

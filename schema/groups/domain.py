@@ -1,12 +1,12 @@
 """The groups domain (群聊): grid group chats owned by the grid chief, moved with a
-hand-over."""
+hand-over, their unread messages part of the inbox badge."""
 
 from __future__ import annotations
 
 from core.errors import DomainError, Refused
 from models import groups as m
 from policies.capabilities import groups as capabilities
-from resolvers.groups.chats import hand_over_groups, readable_group
+from resolvers.groups.chats import hand_over_groups, readable_group, unread_of
 from resolvers.groups.codes import GroupCode
 from schema.caller import caller
 from schema.context import Info
@@ -54,4 +54,5 @@ DOMAIN = Domain(
     capabilities=capabilities.CAPABILITIES,
     codes=GroupCode,
     on_hand_over=hand_over_groups,
+    unread=unread_of,
 )
