@@ -72,6 +72,9 @@ def make_services(settings: Settings, broker: Broker, clock: Clock | None = None
         street_hooks=domain.street_hooks(DOMAINS),
         panels=domain.panel_kinds(DOMAINS),
         hand_over_hooks=domain.hand_over_hooks(DOMAINS),
+        reviewables=domain.reviewables(DOMAINS),
+        review_queue=domain.review_queue(DOMAINS),
+        nearby=domain.nearby_sources(DOMAINS),
     )
 
 

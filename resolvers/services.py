@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,7 +29,9 @@ from tenants.streets import StreetDirectory
 
 if TYPE_CHECKING:
     from resolvers.events import Change
+    from resolvers.neighbourhood import NearbySource
     from resolvers.panels import PanelKind
+    from resolvers.publishing import Reviewable, ReviewQueue
 
 K = TypeVar("K")
 
@@ -63,6 +65,13 @@ class Services:
     """Each domain's panel of the dashboard (``resolvers.panels``), in screen order."""
     hand_over_hooks: Sequence[HandOverHook] = ()
     """What each domain moves in a hand-over (``resolvers.people.handover``)."""
+    reviewables: Mapping[str, Reviewable] = field(default_factory=dict)
+    """Each domain's kinds of content that pass review before they are public, by kind
+    (``resolvers.publishing``)."""
+    review_queue: ReviewQueue | None = None
+    """The street's review queue, from the one domain that holds it (none: all is public)."""
+    nearby: Sequence[NearbySource] = ()
+    """What each domain adds to a resident's nearby feed (``resolvers.neighbourhood``)."""
     sessions: SessionCache = field(default_factory=SessionCache)
     keep: dict[type, object] = field(default_factory=dict)
     """Per-process state a domain keeps, one object per class, made on first use
@@ -85,6 +94,9 @@ def build_services(
     street_hooks: Sequence[StreetHook] = (),
     panels: Sequence[PanelKind] = (),
     hand_over_hooks: Sequence[HandOverHook] = (),
+    reviewables: Mapping[str, Reviewable] | None = None,
+    review_queue: ReviewQueue | None = None,
+    nearby: Sequence[NearbySource] = (),
 ) -> Services:
     settings.require_safe_secret()
     assert settings.secret_key
@@ -130,5 +142,8 @@ def build_services(
         street_hooks=tuple(street_hooks),
         panels=tuple(sorted(panels, key=lambda kind: (kind.order, kind.key))),
         hand_over_hooks=tuple(hand_over_hooks),
+        reviewables=dict(reviewables or {}),
+        review_queue=review_queue,
+        nearby=tuple(nearby),
         sessions=sessions,
     )

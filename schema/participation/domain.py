@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models import participation as m
 from policies.capabilities import participation as capabilities
-from resolvers.participation import circles
+from resolvers.participation import circles, nearby
 from resolvers.participation.codes import ParticipationCode
 from resolvers.participation.settings import ParticipationSettings
 from schema.caller import caller
@@ -68,4 +68,5 @@ DOMAIN = Domain(
     capabilities=capabilities.CAPABILITIES,
     codes=ParticipationCode,
     settings=ParticipationSettings,
+    nearby=nearby.SOURCES,
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -19,12 +20,14 @@ from resolvers.participation import nearby, ranking, wishes
 from schema.context import Info
 from schema.participation.enums import (
     MemberState,
-    NearbyKind,
     RewardStatus,
     TeamKind,
     WishState,
 )
 from schema.relay import Node, to_global_id
+
+if TYPE_CHECKING:  # made from the domain list when the schema is built (schema/contributed.py)
+    from enum import StrEnum as NearbyKind
 from schema.tenancy.types import Community, Grid
 
 
@@ -271,20 +274,23 @@ class CirclePost(Node):
 
 @strawberry.type(description="身边: one item of the resident's feed.")
 class NearbyItem:
-    kind: NearbyKind
+    kind: Annotated[NearbyKind, strawberry.lazy("schema.contributed")]
     subject_id: strawberry.ID = strawberry.field(
-        description="The notice (Notice) or the case (Case) it is about."
+        description="What it is about: the notice or legal article (Notice), the case (Case), "
+        "the activity (Activity)…"
     )
     title: str
-    summary: str = strawberry.field(description="The notice's text or the case's result, cut.")
-    at: datetime = strawberry.field(description="Sent, or resolved.")
+    summary: str = strawberry.field(
+        description="The notice's text, the case's result, the activity's time, place and "
+        "notice, cut."
+    )
+    at: datetime = strawberry.field(description="Sent, resolved or published.")
 
     @classmethod
     def from_item(cls, row: nearby.NearbyItem) -> NearbyItem:
-        kind = "Notice" if row.kind is nearby.NearbyKind.NOTICE else "Case"
         return cls(
-            kind=NearbyKind(row.kind.value),
-            subject_id=strawberry.ID(to_global_id(kind, row.ref_id)),
+            kind=row.kind,  # type: ignore[arg-type]  # the enum's values are the kinds' names
+            subject_id=strawberry.ID(to_global_id(row.node_type, row.ref_id)),
             title=row.title,
             summary=row.summary,
             at=row.at,

@@ -6,7 +6,7 @@ REVIEW_DECIDED, or a platform code) and changes nothing."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -46,6 +46,9 @@ from schema.station.types import (
 
 ANSWER = Can(SUGGESTION_ANSWER)
 MANAGE = Can(STATION_MANAGE)
+
+if TYPE_CHECKING:  # made from the domain list when the schema is built (schema/contributed.py)
+    from enum import StrEnum as ReviewContentKind
 
 
 @strawberry.input(description="A suggestion written from a representative's card (扫码).")
@@ -321,7 +324,8 @@ class StationMutation:
         info: Info,
         reply_days: int | None = None,
         yellow_percent: int | None = None,
-        always_review: list[m.ContentKind] | None = None,
+        always_review: list[Annotated[ReviewContentKind, strawberry.lazy("schema.contributed")]]
+        | None = None,
     ) -> StationSetupPayload:
         row = await settings.save(caller(info), reply_days, yellow_percent, always_review)
         return StationSetup.from_model(row)
