@@ -76,6 +76,11 @@ class PublishActivityInput:
         max=20, default_factory=list, description="RESIDENTS, REPRESENTATIVES, DELIBERATORS."
     )
     notice: str = bounded(m.Activity, "notice", default="")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="For one community's residents (shown in their nearby feed), or the whole "
+        "street when none.",
+    )
 
 
 @strawberry.type
@@ -368,6 +373,9 @@ class StationMutation:
                 capacity=input.capacity,
                 audience=list(input.audience),
                 notice=input.notice,
+                community_id=decode_id(input.community_id, "Community", "communityId")
+                if input.community_id
+                else None,
             ),
         )
         return ActivitySuccess(activity=Activity.from_model(row))

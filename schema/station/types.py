@@ -454,6 +454,15 @@ class Activity(Node):
         description="Who may join: RESIDENTS, REPRESENTATIVES, DELIBERATORS."
     )
     cancelled_at: datetime | None
+
+    @strawberry.field(
+        description="The community it is for (its residents' nearby feed), or "
+        "null for the whole street."
+    )
+    def community_id(self) -> strawberry.ID | None:
+        pk = self.row.community_id
+        return None if pk is None else strawberry.ID(to_global_id("Community", pk))
+
     row: strawberry.Private[m.Activity]
 
     @strawberry.field(description="The notice as reviewed (null until the review approves it).")
