@@ -17,6 +17,11 @@ class Migration(migrations.Migration):
             name='community',
             field=fields.ForeignKeyField('gongzhi.Community', source_field='community_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL),
         ),
+        ops.AddField(
+            model_name='CirclePost',
+            name='in_review',
+            field=fields.BooleanField(default=False),
+        ),
         ops.AlterField(
             model_name='LibraryCase',
             name='status',

@@ -43,6 +43,8 @@ async def _post(info: Info, pk: int) -> CirclePost | None:
         return CirclePost.from_model(row)
     if row.hidden or not await circles.is_member(row.circle_id, who.user.id):
         return None
+    if row.in_review and row.author_id != who.user.id:
+        return None
     return CirclePost.from_model(row)
 
 
@@ -69,4 +71,5 @@ DOMAIN = Domain(
     codes=ParticipationCode,
     settings=ParticipationSettings,
     nearby=nearby.SOURCES,
+    reviewable=circles.REVIEWABLE,
 )

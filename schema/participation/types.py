@@ -248,7 +248,12 @@ class CircleMembership:
 class CirclePost(Node):
     body: str
     created_at: datetime
-    hidden: bool = strawberry.field(description="Hidden by staff (shown to staff only).")
+    hidden: bool = strawberry.field(
+        description="Hidden by staff, or rejected by the review (shown to staff only)."
+    )
+    in_review: bool = strawberry.field(
+        description="Held by the street's review queue (审核): shown to its author and staff only."
+    )
     reports: int = strawberry.field(description="How many members reported it.")
     parent_id: strawberry.ID | None = strawberry.field(description="The post it replies to.")
     row: strawberry.Private[m.CirclePost]
@@ -260,6 +265,7 @@ class CirclePost(Node):
             body=row.body,
             created_at=row.created_at,
             hidden=row.hidden,
+            in_review=row.in_review,
             reports=row.reports,
             parent_id=(
                 strawberry.ID(to_global_id("CirclePost", row.parent_id)) if row.parent_id else None
