@@ -300,6 +300,16 @@ async def cancel(caller: Caller, activity_id: int) -> ActivitySignup:
 # -- the signed check-in link -----------------------------------------------------------------
 
 
+SIGN_UP_PATH = "/station/activities/"
+
+
+def sign_up_link(activity: Activity) -> str:
+    """报名码: the activity's own link, printed as a QR code on its poster; the app opens the
+    activity there and signs the scanner up (``signUpForActivity``). It carries nothing
+    secret: who may join is checked at sign-up."""
+    return SIGN_UP_PATH + activity_gid(activity.id)
+
+
 def check_in_link(services: Services, activity: Activity, signup: ActivitySignup) -> str:
     expiry = int((activity.ends_at + LINK_GRACE).timestamp())
     parts = (activity.tenant_id, activity.id, signup.id, signup.checkin_nonce, expiry)

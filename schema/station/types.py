@@ -463,6 +463,17 @@ class Activity(Node):
         pk = self.row.community_id
         return None if pk is None else strawberry.ID(to_global_id("Community", pk))
 
+    @strawberry.field(
+        description="报名码: the activity's link for its poster; scanned, the app opens the "
+        "activity and signs the scanner up (signUpForActivity)."
+    )
+    def sign_up_link(self) -> str:
+        return activities.sign_up_link(self.row)
+
+    @strawberry.field(description="The sign-up link as a QR code (an SVG data URI).")
+    def sign_up_qr(self) -> str:
+        return meetings.qr_svg(activities.sign_up_link(self.row))
+
     row: strawberry.Private[m.Activity]
 
     @strawberry.field(description="The notice as reviewed (null until the review approves it).")

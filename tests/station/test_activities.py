@@ -210,3 +210,18 @@ async def test_an_activity_for_one_community_names_a_community_of_the_street(
 
 
 PUBLISH_FOR = PUBLISH.replace("activity { id title capacity }", "activity { id communityId }")
+
+
+async def test_an_activity_has_a_sign_up_qr_code_for_its_poster(
+    api: Api, services: Services
+) -> None:
+    ss = await station_street(services)
+    body = await call(api, ss.congress, PUBLISH_QR, {"input": activity_input(services)})
+    activity = data(body, "publishActivity")["activity"]
+    assert activity["signUpLink"] == f"/station/activities/{activity['id']}"
+    assert activity["signUpQr"].startswith("data:image/svg+xml")
+
+
+PUBLISH_QR = PUBLISH.replace(
+    "activity { id title capacity }", "activity { id signUpLink signUpQr }"
+)
