@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='CirclePost',
             name='in_review',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.AlterField(
             model_name='LibraryCase',
@@ -30,17 +30,17 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Notice',
             name='category',
-            field=fields.CharEnumField(default=NoticeCategory.NOTICE, description='NOTICE: NOTICE\nLEGAL: LEGAL', enum_type=NoticeCategory, max_length=16),
+            field=fields.CharEnumField(default=NoticeCategory.NOTICE, description='NOTICE: NOTICE\nLEGAL: LEGAL', db_default='NOTICE', enum_type=NoticeCategory, max_length=16),
         ),
         ops.AddField(
             model_name='Opinion',
             name='publication',
-            field=fields.CharEnumField(default=Publication.PUBLISHED, description='IN_REVIEW: IN_REVIEW\nPUBLISHED: PUBLISHED\nREJECTED: REJECTED', enum_type=Publication, max_length=16),
+            field=fields.CharEnumField(default=Publication.PUBLISHED, description='IN_REVIEW: IN_REVIEW\nPUBLISHED: PUBLISHED\nREJECTED: REJECTED', db_default='PUBLISHED', enum_type=Publication, max_length=16),
         ),
         ops.AddField(
             model_name='ProgressUpdate',
             name='publication',
-            field=fields.CharEnumField(default=Publication.PUBLISHED, description='IN_REVIEW: IN_REVIEW\nPUBLISHED: PUBLISHED\nREJECTED: REJECTED', enum_type=Publication, max_length=16),
+            field=fields.CharEnumField(default=Publication.PUBLISHED, description='IN_REVIEW: IN_REVIEW\nPUBLISHED: PUBLISHED\nREJECTED: REJECTED', db_default='PUBLISHED', enum_type=Publication, max_length=16),
         ),
         ops.AlterField(
             model_name='ReviewItem',

@@ -44,7 +44,12 @@ class Notice(TenantModel):
     title = fields.CharField(max_length=100)
     body = fields.TextField(validators=[MaxLengthValidator(5000)])
     has_tags = fields.BooleanField(default=False)
-    category = fields.CharEnumField(NoticeCategory, max_length=16, default=NoticeCategory.NOTICE)
+    category = fields.CharEnumField(
+        NoticeCategory,
+        max_length=16,
+        default=NoticeCategory.NOTICE,
+        db_default=NoticeCategory.NOTICE.value,
+    )
     created_at = fields.DatetimeField()
 
     sender_id: int

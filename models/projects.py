@@ -159,7 +159,12 @@ class ProgressUpdate(TenantModel):
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     body = fields.TextField(validators=[MaxLengthValidator(4000)])
-    publication = fields.CharEnumField(Publication, max_length=16, default=Publication.PUBLISHED)
+    publication = fields.CharEnumField(
+        Publication,
+        max_length=16,
+        default=Publication.PUBLISHED,
+        db_default=Publication.PUBLISHED.value,
+    )
     created_at = fields.DatetimeField()
 
     project_id: int
@@ -246,7 +251,12 @@ class Opinion(TenantModel):
     )
     replied_late = fields.BooleanField(default=False)
     reply_score = fields.SmallIntField(null=True)
-    publication = fields.CharEnumField(Publication, max_length=16, default=Publication.PUBLISHED)
+    publication = fields.CharEnumField(
+        Publication,
+        max_length=16,
+        default=Publication.PUBLISHED,
+        db_default=Publication.PUBLISHED.value,
+    )
 
     project_id: int
     author_id: int
