@@ -122,7 +122,11 @@ class StationQuery:
             answers=[PublicAnswer(summary=s, answered_at=at) for s, at in board.answers],
         )
 
-    @field(requires=Can(STATION_TASK_READ), description="The station's tasks (抢单), newest first.")
+    @field(
+        requires=Can(STATION_TASK_READ),
+        description="The station's tasks (抢单), newest first (for claimers: those whose "
+        "notice the review approved).",
+    )
     async def station_tasks(
         self,
         info: Info,
@@ -130,7 +134,9 @@ class StationQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[StationTask]:
-        page = await keyset_page(tasks.listed(status), first, after, _max(info), newest_first=True)
+        page = await keyset_page(
+            tasks.listed(caller(info), status), first, after, _max(info), newest_first=True
+        )
         return Connection.from_page(page, StationTask.from_model)
 
     @field(requires=Can(WATCH_LIST_MANAGE), description="The street's watch list (重点词).")
