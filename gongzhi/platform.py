@@ -73,6 +73,9 @@ def make_services(settings: Settings, broker: Broker, clock: Clock | None = None
         panels=domain.panel_kinds(DOMAINS),
         hand_over_hooks=domain.hand_over_hooks(DOMAINS),
         unread_counts=domain.unread_counts(DOMAINS),
+        reviewables=domain.reviewables(DOMAINS),
+        review_queue=domain.review_queue(DOMAINS),
+        nearby=domain.nearby_sources(DOMAINS),
     )
 
 

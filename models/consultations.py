@@ -95,7 +95,8 @@ class Verdict(StrEnum):
 
 
 class LibraryStatus(StrEnum):
-    DRAFT = "DRAFT"  # prepared, waiting for review
+    DRAFT = "DRAFT"  # prepared, waiting for review (and again once the review queue rejects it)
+    IN_REVIEW = "IN_REVIEW"  # published, held by the street's review queue (watch list)
     PUBLISHED = "PUBLISHED"  # in the street's case library
 
 
@@ -375,6 +376,8 @@ class LibraryCase(TenantModel):
     published_at = fields.DatetimeField(null=True)
 
     consultation_id: int
+    drafted_by_id: int | None
+    published_by_id: int | None
 
     class Meta:
         table = "library_case"

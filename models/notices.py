@@ -25,6 +25,13 @@ class TargetKind(StrEnum):
 AREA_KINDS = (TargetKind.STREET, TargetKind.COMMUNITY, TargetKind.GRID)
 
 
+class NoticeCategory(StrEnum):
+    """What a notice is: a notice, or one of the street's legal information articles."""
+
+    NOTICE = "NOTICE"  # 通知公告
+    LEGAL = "LEGAL"  # 法治宣传 (法律知识文章, in the nearby feed as legal articles)
+
+
 class Notice(TenantModel):
     """一键群发: a notice stored once with its target. A resident's inbox matches the notices
     whose target covers them, so sending costs the same for 10 or 73,000 residents."""
@@ -37,6 +44,12 @@ class Notice(TenantModel):
     title = fields.CharField(max_length=100)
     body = fields.TextField(validators=[MaxLengthValidator(5000)])
     has_tags = fields.BooleanField(default=False)
+    category = fields.CharEnumField(
+        NoticeCategory,
+        max_length=16,
+        default=NoticeCategory.NOTICE,
+        db_default=NoticeCategory.NOTICE.value,
+    )
     created_at = fields.DatetimeField()
 
     sender_id: int

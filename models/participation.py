@@ -255,6 +255,9 @@ class CirclePost(TenantModel):
     body = fields.TextField(validators=[MaxLengthValidator(2000)])
     reports = fields.IntField(default=0)
     hidden = fields.BooleanField(default=False)
+    in_review = fields.BooleanField(default=False, db_default=False)
+    """Held by the street's review queue (审核: it matched the watch list): seen by its author
+    and staff only; a rejected post is hidden."""
     created_at = fields.DatetimeField()
 
     circle_id: int

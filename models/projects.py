@@ -139,6 +139,14 @@ class Milestone(TenantModel):
         indexes = (("tenant_id", "project_id"), ("done_date", "planned_date"))
 
 
+class Publication(StrEnum):
+    """Whether a post is public: the street's review queue (审核) may hold it first."""
+
+    IN_REVIEW = "IN_REVIEW"  # 待审核 (its author and the project's managers see it)
+    PUBLISHED = "PUBLISHED"  # 已发布
+    REJECTED = "REJECTED"  # 未通过审核 (its author and the project's managers see it)
+
+
 class ProgressUpdate(TenantModel):
     """进展: what the department reports, with photos."""
 
@@ -151,6 +159,12 @@ class ProgressUpdate(TenantModel):
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     body = fields.TextField(validators=[MaxLengthValidator(4000)])
+    publication = fields.CharEnumField(
+        Publication,
+        max_length=16,
+        default=Publication.PUBLISHED,
+        db_default=Publication.PUBLISHED.value,
+    )
     created_at = fields.DatetimeField()
 
     project_id: int
@@ -237,6 +251,12 @@ class Opinion(TenantModel):
     )
     replied_late = fields.BooleanField(default=False)
     reply_score = fields.SmallIntField(null=True)
+    publication = fields.CharEnumField(
+        Publication,
+        max_length=16,
+        default=Publication.PUBLISHED,
+        db_default=Publication.PUBLISHED.value,
+    )
 
     project_id: int
     author_id: int

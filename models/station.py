@@ -16,7 +16,7 @@ from models.accounts import User
 from models.cases import Case, Department
 from models.outreach import Delegate
 from models.scoping import TenantModel, tenant_field
-from models.tenancy import Street
+from models.tenancy import Community, Street
 
 PHOTO_MAX_LENGTH = 300
 """An uploaded photo's reference."""
@@ -206,7 +206,9 @@ class WatchEntry(TenantModel):
 
 
 class ContentKind(StrEnum):
-    """What may become public (and so may pass the review queue)."""
+    """The station's own content that may become public (and so may pass the review queue).
+    Other domains' kinds join the queue through their descriptors (``resolvers/publishing.py``),
+    so a review item's ``kind`` is any declared kind's name."""
 
     SUGGESTION_SUMMARY = "SUGGESTION_SUMMARY"  # 建议公开摘要
     TASK_NOTICE = "TASK_NOTICE"  # 抢单任务公告
@@ -225,9 +227,9 @@ class ReviewItem(TenantModel):
 
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[Street] = tenant_field("review_items")
-    kind = fields.CharEnumField(ContentKind, max_length=32)
+    kind = fields.CharField(max_length=32)
     subject_id = fields.IntField()
-    text = fields.TextField(validators=[MaxLengthValidator(2000)])
+    text = fields.TextField(validators=[MaxLengthValidator(12000)])
     status = fields.CharEnumField(ReviewStatus, max_length=16)
     matched: fields.JSONField[list[str]] = fields.JSONField(default=list)
     reviewed = fields.BooleanField(default=False)
@@ -314,6 +316,9 @@ class Activity(TenantModel):
     capacity = fields.IntField()
     taken = fields.IntField(default=0)
     audience: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    community: fields.ForeignKeyNullableRelation[Community] = fields.ForeignKeyField(
+        "gongzhi.Community", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     cancelled_at = fields.DatetimeField(null=True)
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
@@ -321,6 +326,7 @@ class Activity(TenantModel):
     created_at = fields.DatetimeField()
 
     created_by_id: int | None
+    community_id: int | None
 
     class Meta:
         table = "station_activity"

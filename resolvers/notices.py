@@ -22,7 +22,7 @@ from core.errors import ErrorCode, Refused
 from core.ids import from_global_id, to_global_id
 from models.accounts import Role
 from models.columns import column, max_length
-from models.notices import Notice, NoticeReceipt, NoticeTarget, TargetKind
+from models.notices import Notice, NoticeCategory, NoticeReceipt, NoticeTarget, TargetKind
 from models.people import CommunityAssignment, Resident, ResidentTag
 from models.tenancy import Community, Grid
 from policies.rows import RowRule, RowRules, Scope
@@ -95,8 +95,10 @@ async def send_notice(
     community_ids: Sequence[int] = (),
     grid_ids: Sequence[int] = (),
     tag_ids: Sequence[int] = (),
+    category: NoticeCategory = NoticeCategory.NOTICE,
 ) -> Notice:
-    """With no community and no grid, the notice goes to the whole street (by tag, if any)."""
+    """With no community and no grid, the notice goes to the whole street (by tag, if any).
+    ``category`` LEGAL makes it one of the street's legal information articles (法治宣传)."""
     validators.text(title, "title", max_length(Notice, "title"))
     validators.text(body, "body", max_length(Notice, "body"))
     communities = set(community_ids)
@@ -125,6 +127,7 @@ async def send_notice(
             title=title.strip(),
             body=body.strip(),
             has_tags=bool(tag_ids),
+            category=category,
             created_at=change.at,
         )
         await NoticeTarget.bulk_create(
@@ -141,6 +144,7 @@ async def send_notice(
             {
                 "title": notice.title,
                 "body": notice.body,
+                "category": category.value,
                 "targets": [
                     {"kind": kind.value, "id": to_global_id(TARGET_TYPES[kind], ref)}
                     for kind, ref in targets
@@ -394,6 +398,7 @@ def notice_of(event: Event) -> Notice:
             title=payload.get("title", ""),
             body=payload.get("body", ""),
             has_tags=any(t.get("kind") == TargetKind.TAG.value for t in payload["targets"]),
+            category=NoticeCategory(payload.get("category", NoticeCategory.NOTICE.value)),
             created_at=event.occurred_at,
         )
     return cached

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,7 +30,9 @@ from tenants.streets import StreetDirectory
 
 if TYPE_CHECKING:
     from resolvers.events import Change
+    from resolvers.neighbourhood import NearbySource
     from resolvers.panels import PanelKind
+    from resolvers.publishing import Reviewable, ReviewQueue
 
 K = TypeVar("K")
 
@@ -71,6 +73,13 @@ class Services:
     """What each domain moves in a hand-over (``resolvers.people.handover``)."""
     unread_counts: Sequence[UnreadCount] = ()
     """Each domain's part of the inbox badge (``schema/events``)."""
+    reviewables: Mapping[str, Reviewable] = field(default_factory=dict)
+    """Each domain's kinds of content that pass review before they are public, by kind
+    (``resolvers.publishing``)."""
+    review_queue: ReviewQueue | None = None
+    """The street's review queue, from the one domain that holds it (none: all is public)."""
+    nearby: Sequence[NearbySource] = ()
+    """What each domain adds to a resident's nearby feed (``resolvers.neighbourhood``)."""
     sessions: SessionCache = field(default_factory=SessionCache)
     responses: ResponseCache = field(default_factory=ResponseCache)
     """Answers kept until their street changes (``resolvers/responses.py``)."""
@@ -96,6 +105,9 @@ def build_services(
     panels: Sequence[PanelKind] = (),
     hand_over_hooks: Sequence[HandOverHook] = (),
     unread_counts: Sequence[UnreadCount] = (),
+    reviewables: Mapping[str, Reviewable] | None = None,
+    review_queue: ReviewQueue | None = None,
+    nearby: Sequence[NearbySource] = (),
 ) -> Services:
     settings.require_safe_secret()
     assert settings.secret_key
@@ -142,6 +154,9 @@ def build_services(
         panels=tuple(sorted(panels, key=lambda kind: (kind.order, kind.key))),
         hand_over_hooks=tuple(hand_over_hooks),
         unread_counts=tuple(unread_counts),
+        reviewables=dict(reviewables or {}),
+        review_queue=review_queue,
+        nearby=tuple(nearby),
         sessions=sessions,
         responses=ResponseCache(
             settings.response_cache_seconds, redis=redis, prefix=settings.redis_prefix

@@ -21,7 +21,9 @@ from core.errors import ErrorCode as PlatformCode
 from core.settings import Settings, SettingsSection
 from policies.vocabulary import Capability, Vocabulary
 from resolvers.demo import DemoLoader
+from resolvers.neighbourhood import NearbySource
 from resolvers.panels import PanelKind
+from resolvers.publishing import Reviewable, ReviewQueue, kinds_by_name
 from resolvers.services import HandOverHook, Services, UnreadCount
 from schema.context import Info
 from schema.permissions import Requirement
@@ -88,6 +90,13 @@ class Domain:
     unread: UnreadCount | None = None
     """Its part of the one badge (未读, ``unreadNotificationCount``): how many of its things the
     signed-in account has not read in the current street (e.g. unread group messages)."""
+    reviewable: Sequence[Reviewable] = ()
+    """Its kinds of content that pass the street's review queue before they are public
+    (审核, ``resolvers/publishing.py``), each with what it does once decided."""
+    review_queue: ReviewQueue | None = None
+    """The review queue itself, from the one domain that holds it (the liaison station)."""
+    nearby: Sequence[NearbySource] = ()
+    """What it adds to a resident's nearby feed (身边, ``resolvers/neighbourhood.py``)."""
     routes: Sequence[BaseRoute] = ()
     """HTTP routes it serves beside ``/graphql`` (a Starlette ``Route`` or ``Mount``, e.g. a
     standard API other systems speak), mounted by the app; a handler finds the services at
@@ -149,6 +158,31 @@ def panel_kinds(domains: Sequence[Domain]) -> list[PanelKind]:
             if kind.key in found:
                 raise ValueError(f"panel {kind.key} is declared twice ({domain.name})")
             found[kind.key] = kind
+    return list(found.values())
+
+
+def reviewables(domains: Sequence[Domain]) -> dict[str, Reviewable]:
+    """Every domain's reviewable kinds of content by kind; a kind declared twice is refused."""
+    return kinds_by_name([item for domain in domains for item in domain.reviewable])
+
+
+def review_queue(domains: Sequence[Domain]) -> ReviewQueue | None:
+    """The one domain's review queue (none: everything is public at once); two are refused."""
+    queues = [(domain.name, q) for domain in domains if (q := domain.review_queue) is not None]
+    if len(queues) > 1:
+        raise ValueError(f"a review queue is declared twice ({', '.join(n for n, _ in queues)})")
+    return queues[0][1] if queues else None
+
+
+def nearby_sources(domains: Sequence[Domain]) -> list[NearbySource]:
+    """Every domain's part of the nearby feed, in the list's order; a kind declared twice is
+    refused."""
+    found: dict[str, NearbySource] = {}
+    for domain in domains:
+        for source in domain.nearby:
+            if source.kind in found:
+                raise ValueError(f"nearby kind {source.kind} is declared twice ({domain.name})")
+            found[source.kind] = source
     return list(found.values())
 
 

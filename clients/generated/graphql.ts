@@ -105,6 +105,11 @@ export type ErrorCode =
   | 'WISH_STATE'
   | 'WISH_TAKEN';
 
+/** NOTICE 通知公告 · LEGAL 法治宣传 (the street's legal information articles). */
+export type NoticeCategory =
+  | 'LEGAL'
+  | 'NOTICE';
+
 export type RefreshTokenInput = {
   refreshToken: string;
 };
@@ -132,6 +137,8 @@ export type Role =
 /** A notice. Areas (communities, grids) add up, with none meaning the whole street. Tags narrow the areas to residents with any of the tags. Grid chiefs address their own grids, community staff their communities, street leaders and admins anyone. */
 export type SendNoticeInput = {
   body: string;
+  /** NOTICE 通知公告, or LEGAL: one of the street's legal information articles (法治宣传), shown in its residents' nearby feed. */
+  category?: NoticeCategory;
   communityIds?: Array<string | number> | null | undefined;
   gridIds?: Array<string | number> | null | undefined;
   tagIds?: Array<string | number> | null | undefined;

@@ -13,12 +13,14 @@ from models.accounts import User
 from models.columns import column, max_length
 from models.consultations import Consultation, Invitation, LibraryCase, LibraryStatus
 from models.people import Resident
+from resolvers import publishing
 from resolvers.caller import Caller
 from resolvers.consultations import pii, search
 from resolvers.consultations.codes import ConsultationCode
 from resolvers.consultations.common import consultation_gid, lock
 from resolvers.consultations.steps import SOLVED
-from resolvers.events import changing
+from resolvers.events import Change, changing
+from resolvers.publishing import Decision, Reviewable
 from tenants.scoping import current_street_id
 
 BAD = ErrorCode.BAD_USER_INPUT
@@ -84,7 +86,9 @@ async def prepare(caller: Caller, consultation_id: int, text: CaseText) -> Libra
 
 async def publish(caller: Caller, case_id: int, text: CaseText | None) -> LibraryCase:
     """Review and publish a prepared case, optionally edited. Refused (PERSONAL_DATA, with
-    each span named) while a name, phone number or ID number is left in its text."""
+    each span named) while a name, phone number or ID number is left in its text. It then
+    passes the street's review queue: in the library at once, or IN_REVIEW until a reviewer
+    approves it (matching the watch list, or when the street reviews every case)."""
     async with changing(caller.services, caller.user) as change:
         case = await LibraryCase.filter(id=case_id).select_for_update().first()
         if case is None:
@@ -109,18 +113,73 @@ async def publish(caller: Caller, case_id: int, text: CaseText | None) -> Librar
                     field,
                     spans="、".join(map(str, spans)),
                 )
-        found = search.tokens(
-            change.street_id, f"{case.title} {case.category} {case.summary} {case.outcome}"
-        )
-        case.search = " ".join(found)
-        case.search_length = len(found)
-        case.status = LibraryStatus.PUBLISHED
         case.published_by_id = caller.user.id
-        case.published_at = change.at
-        await case.save()
-        await search.index(case.id, case.search, case.search_length)
-        await change.record("consultation.case_published", case_gid(case.id), {"title": case.title})
+        if await publishing.submit(
+            change, LIBRARY_CASE, case.id, reviewed_text(case), case.drafted_by_id
+        ):
+            await _into_library(change, case)
+        else:
+            case.status = LibraryStatus.IN_REVIEW
+            await case.save()
+            await change.record("consultation.case_held", case_gid(case.id), {"title": case.title})
     return case
+
+
+async def _into_library(change: Change, case: LibraryCase) -> None:
+    found = search.tokens(
+        change.street_id, f"{case.title} {case.category} {case.summary} {case.outcome}"
+    )
+    case.search = " ".join(found)
+    case.search_length = len(found)
+    case.status = LibraryStatus.PUBLISHED
+    case.published_at = change.at
+    await case.save()
+    await search.index(case.id, case.search, case.search_length)
+    await change.record("consultation.case_published", case_gid(case.id), {"title": case.title})
+
+
+# -- through the street's review queue (审核, resolvers/publishing.py) ---------------------------
+
+LIBRARY_CASE = "LIBRARY_CASE"
+
+
+def reviewed_text(case: LibraryCase) -> str:
+    """What the queue matches and a reviewer reads: the title, summary and outcome."""
+    return f"{case.title}\n{case.summary}\n{case.outcome}"
+
+
+async def _decided(change: Change, pk: int, decision: Decision) -> None:
+    """Approved: into the library (findable); rejected: a draft again, for its handler to
+    rework and publish once more (through the queue again)."""
+    case = await LibraryCase.filter(id=pk).select_for_update().first()
+    if case is None or case.status is not LibraryStatus.IN_REVIEW:
+        return
+    if decision.approved:
+        await _into_library(change, case)
+    else:
+        case.status = LibraryStatus.DRAFT
+        case.published_by_id = None
+        await case.save()
+        await change.record(
+            "consultation.case_rejected", case_gid(case.id), {"reason": decision.reason}
+        )
+
+
+REVIEWABLE = (
+    Reviewable(
+        LIBRARY_CASE,
+        "案例库案例 (a case-library entry)",
+        max_length(LibraryCase, "title")
+        + max_length(LibraryCase, "summary")
+        + max_length(LibraryCase, "outcome")
+        + 2,
+        node_type="LibraryCase",
+        on_decided=_decided,
+        editable=False,
+    ),
+)
+"""The case library's entries pass the review queue once the street's publisher has checked
+them (their title, summary and outcome are edited there, not in the queue)."""
 
 
 async def similar(text: str, limit: int = 3) -> list[tuple[LibraryCase, float]]:

@@ -10,6 +10,7 @@ join again.
 from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from core import validators
 from core.errors import ErrorCode, Refused
@@ -22,11 +23,13 @@ from models.participation import (
     CirclePostReport,
     MemberState,
 )
+from resolvers import publishing
 from resolvers.caller import Caller
-from resolvers.events import changing
+from resolvers.events import Change, changing
 from resolvers.owned import in_street, street_member
 from resolvers.pagination import Page, keyset_page
 from resolvers.participation.codes import ParticipationCode
+from resolvers.publishing import Decision, Reviewable
 
 FIELD = "circleId"
 
@@ -135,7 +138,7 @@ async def post(
             raise Refused(ErrorCode.NOT_A_MEMBER, "circle.not_member", FIELD)
         if parent_id is not None:
             parent = await in_street(CirclePost, parent_id, "parentId")
-            if parent.circle_id != circle.id or parent.hidden:
+            if parent.circle_id != circle.id or parent.hidden or parent.in_review:
                 raise Refused(ErrorCode.NOT_FOUND, "error.not_found", "parentId")
         row = await CirclePost.create(
             circle_id=circle.id,
@@ -149,7 +152,40 @@ async def post(
             to_global_id("CirclePost", row.id),
             {"circle": circle.id, "parent": parent_id},
         )
+        if not await publishing.submit(change, CIRCLE_POST, row.id, body, caller.user.id):
+            row.in_review = True
+            await row.save(update_fields=["in_review"])
     return row
+
+
+# -- through the street's review queue (审核, resolvers/publishing.py) ---------------------------
+
+CIRCLE_POST = "CIRCLE_POST"
+
+
+async def _decided(change: Change, pk: int, decision: Decision) -> None:
+    """Approved: shown to the circle (as approved); rejected: hidden, as staff hide a post."""
+    row = await CirclePost.filter(id=pk).select_for_update().first()
+    if row is None or not row.in_review:
+        return
+    row.in_review = False
+    if decision.approved:
+        row.body = decision.text
+    else:
+        row.hidden = True
+    await row.save(update_fields=["in_review", "body", "hidden"])
+
+
+REVIEWABLE = (
+    Reviewable(
+        CIRCLE_POST,
+        "圈子帖子 (an interest circle's post)",
+        max_length(CirclePost, "body"),
+        node_type="CirclePost",
+        on_decided=_decided,
+    ),
+)
+"""Circle posts pass the street's review queue: one matching the watch list waits."""
 
 
 async def report(caller: Caller, post_id: int, reason: str) -> CirclePost:
@@ -189,13 +225,14 @@ async def hide(caller: Caller, post_id: int, reason: str) -> CirclePost:
 async def posts(
     caller: Caller, circle_id: int, moderator: bool, first: int | None, after: str | None
 ) -> Page[CirclePost]:
-    """A circle's posts, newest first: for its members (hidden ones left out) and staff."""
+    """A circle's posts, newest first: for its members (hidden ones, and others' waiting for
+    review, left out) and staff."""
     circle = await in_street(Circle, circle_id, FIELD)
     if not moderator and await _active(circle.id, caller.user.id) is None:
         raise Refused(ErrorCode.NOT_A_MEMBER, "circle.not_member", FIELD)
     query = CirclePost.filter(circle_id=circle.id)
     if not moderator:
-        query = query.filter(hidden=False)
+        query = query.filter(Q(in_review=False) | Q(author_id=caller.user.id), hidden=False)
     return await keyset_page(
         query, first, after, caller.services.settings.max_page_size, newest_first=True
     )

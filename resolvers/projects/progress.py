@@ -19,10 +19,13 @@ from models.projects import (
     ProgressUpdate,
     Project,
     ProjectStatus,
+    Publication,
 )
+from resolvers import publishing
 from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.projects.common import Snapshot, project_gid, require_project, today
+from resolvers.projects.publication import PROGRESS_POST, posted_event
 from resolvers.projects.uploads import UploadLike, staged
 from resolvers.services import Services
 from tenants.scoping import get_in_street
@@ -161,7 +164,9 @@ async def post_update(
     body: str,
     photos: Sequence[UploadLike],
 ) -> ProgressUpdate:
-    """A progress report with photos: files land on disk only once the rows are committed."""
+    """A progress report with photos: files land on disk only once the rows are committed. It
+    passes the street's review queue (``resolvers/projects/publication.py``) and is public at
+    once or, matching the watch list, once approved."""
     services, actor = caller.services, caller.user
     body = validators.text(body, "body", max_length(ProgressUpdate, "body"))
     project = await require_project(project_id)
@@ -184,12 +189,10 @@ async def post_update(
                     "photos": [f.sha256 for f in staging.files],
                 },
             )
-            await change.event(
-                "project.update_posted",
-                project_gid(project.id),
-                Snapshot(project).payload(
-                    services, update=update.id, photoCount=len(staging.files)
-                ),
-            )
+            if await publishing.submit(change, PROGRESS_POST, update.id, body, actor.id):
+                await posted_event(change, update, len(staging.files))
+            else:
+                update.publication = Publication.IN_REVIEW
+                await update.save(update_fields=["publication"])
         staging.commit()
     return update

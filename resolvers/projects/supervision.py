@@ -16,23 +16,20 @@ from core import validators
 from core.clock import add_working_days, local_date
 from core.errors import ErrorCode, Refused
 from core.i18n import translate
-from core.ids import to_global_id
 from models.accounts import User
 from models.columns import max_length
-from models.projects import Follow, Opinion, Project, ProjectStatus, Rating
+from models.projects import Follow, Opinion, Project, ProjectStatus, Publication, Rating
+from resolvers import publishing
 from resolvers.caller import Caller
 from resolvers.events import changing
 from resolvers.notifications import notify
 from resolvers.projects.common import project_gid, require_project, today
+from resolvers.projects.publication import SUPERVISION_OPINION, opinion_event, opinion_gid
 from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
 from tenants.scoping import get_in_street
 
 RATEABLE = frozenset({ProjectStatus.COMPLETED})
-
-
-def opinion_gid(opinion_id: int) -> str:
-    return to_global_id("SupervisionOpinion", opinion_id)
 
 
 def is_overdue(services: Services, opinion: Opinion) -> bool:
@@ -63,11 +60,11 @@ async def post_opinion(caller: Caller, project_id: int, body: str) -> Opinion:
             subject,
             {"opinion": opinion.id, "body": body, "replyDue": due.isoformat()},
         )
-        await change.event(
-            "project.opinion_posted",
-            subject,
-            {"project": subject, "opinion": opinion_gid(opinion.id), "replyDue": due.isoformat()},
-        )
+        if await publishing.submit(change, SUPERVISION_OPINION, opinion.id, body, actor.id):
+            await opinion_event(change, opinion)
+        else:
+            opinion.publication = Publication.IN_REVIEW
+            await opinion.save(update_fields=["publication"])
     return opinion
 
 
@@ -76,6 +73,13 @@ async def reply_to_opinion(caller: Caller, opinion_id: int, body: str) -> Opinio
     body = validators.text(body, "body", max_length(Opinion, "reply"))
     async with changing(services, actor) as change:
         opinion = await get_in_street(Opinion, opinion_id, for_update=True)
+        if opinion.publication is not Publication.PUBLISHED:
+            raise Refused(
+                ErrorCode.BAD_USER_INPUT,
+                "project.opinion_in_review",
+                "opinionId",
+                publication=opinion.publication.value,
+            )
         if opinion.replied_at is not None:
             raise Refused(ErrorCode.BAD_USER_INPUT, "project.already_replied", "opinionId")
         project = await require_project(opinion.project_id)

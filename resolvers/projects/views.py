@@ -32,9 +32,9 @@ from models.projects import (
     Milestone,
     Opinion,
     Photo,
-    ProgressUpdate,
     Project,
     ProjectStatus,
+    Publication,
     Rating,
 )
 from models.scoping import db_columns
@@ -274,7 +274,8 @@ def count_opinions(on: date, rows: Sequence[WaitingOpinion]) -> OpinionCounts:
 
 
 def _waiting() -> Any:
-    return Opinion.filter(Q(replied_at=None) | Q(replied_late=True))
+    published = Opinion.filter(publication=Publication.PUBLISHED)
+    return published.filter(Q(replied_at=None) | Q(replied_late=True))
 
 
 async def load_waiting_opinions(project_ids: Sequence[int]) -> list[list[WaitingOpinion]]:
@@ -327,19 +328,9 @@ async def load_milestones(project_ids: Sequence[int]) -> list[list[Milestone]]:
     return [grouped.get(pk, []) for pk in project_ids]
 
 
-async def load_update_pages(keys: Sequence[PageKey]) -> list[Page[ProgressUpdate]]:
-    """Progress reports of many projects, newest first, a page each."""
-    return await keyset_pages(ProgressUpdate.all(), "project_id", keys, newest_first=True)
-
-
 async def load_disbursement_pages(keys: Sequence[PageKey]) -> list[Page[Disbursement]]:
     """Payments of many projects, oldest first, a page each."""
     return await keyset_pages(Disbursement.all(), "project_id", keys)
-
-
-async def load_opinion_pages(keys: Sequence[PageKey]) -> list[Page[Opinion]]:
-    """Supervision opinions of many projects, newest first, a page each."""
-    return await keyset_pages(Opinion.all(), "project_id", keys, newest_first=True)
 
 
 async def load_rating_pages(keys: Sequence[PageKey]) -> list[Page[Rating]]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Subquery
+from tortoise.expressions import F, Q, Subquery
 from tortoise.queryset import QuerySet
 
 from core import signed_links, validators
@@ -38,10 +38,13 @@ from models.station import (
     ReviewStatus,
     SignupStatus,
 )
+from models.tenancy import Community
 from resolvers.caller import Caller
 from resolvers.consultations.codes import ConsultationCode
 from resolvers.events import changing
+from resolvers.neighbourhood import NearbyEntry, NearbySource, Neighbour
 from resolvers.notifications import notify
+from resolvers.owned import in_street
 from resolvers.services import Services
 from resolvers.station import review
 from resolvers.station.codes import StationCode
@@ -74,6 +77,8 @@ class ActivityDraft:
     capacity: int
     audience: Sequence[str]
     notice: str = ""
+    community_id: int | None = None
+    """For one community's residents (its nearby feed), or the whole street (``None``)."""
 
 
 async def publish(caller: Caller, draft: ActivityDraft) -> Activity:
@@ -91,6 +96,8 @@ async def publish(caller: Caller, draft: ActivityDraft) -> Activity:
     async with changing(caller.services, caller.user) as change:
         if draft.starts_at <= change.at:
             raise Refused(BAD, "station.activity_in_past", "startsAt")
+        if draft.community_id is not None:
+            await in_street(Community, draft.community_id, "communityId")
         row = await Activity.create(
             tenant_id=change.street_id,
             kind=draft.kind,
@@ -101,13 +108,19 @@ async def publish(caller: Caller, draft: ActivityDraft) -> Activity:
             ends_at=draft.ends_at,
             capacity=draft.capacity,
             audience=audience,
+            community_id=draft.community_id,
             created_by_id=caller.user.id,
             created_at=change.at,
         )
         await change.record(
             "activity.published",
             activity_gid(row.id),
-            {"kind": draft.kind.value, "capacity": draft.capacity, "audience": audience},
+            {
+                "kind": draft.kind.value,
+                "capacity": draft.capacity,
+                "audience": audience,
+                "community": draft.community_id,
+            },
         )
         await review.submit(
             change, ContentKind.ACTIVITY_NOTICE, row.id, f"{title}\n{notice}".strip()
@@ -115,14 +128,72 @@ async def publish(caller: Caller, draft: ActivityDraft) -> Activity:
     return row
 
 
-def visible(caller: Caller) -> QuerySet[Activity]:
-    """Staff see every activity; everyone else those whose notice the review approved."""
-    if caller.can("station", "manage"):
-        return Activity.all()
+def _approved() -> QuerySet[Activity]:
     approved = ReviewItem.filter(
         kind=ContentKind.ACTIVITY_NOTICE, status=ReviewStatus.APPROVED
     ).values("subject_id")
     return Activity.filter(id__in=Subquery(approved))
+
+
+def visible(caller: Caller) -> QuerySet[Activity]:
+    """Staff see every activity; everyone else those whose notice the review approved."""
+    if caller.can("station", "manage"):
+        return Activity.all()
+    return _approved()
+
+
+# -- the nearby feed (身边) ----------------------------------------------------------------------
+
+
+def _for_neighbour(who: Neighbour) -> QuerySet[Activity]:
+    """What a resident's feed may show: approved, not cancelled, of the whole street or of
+    their community (whether it is open to residents is read from its audience)."""
+    query = _approved().filter(cancelled_at=None)
+    if who.community_id is None:
+        query = query.filter(community_id=None)
+    else:
+        query = query.filter(Q(community_id=None) | Q(community_id=who.community_id))
+    return query
+
+
+async def _resident_activities(who: Neighbour) -> list[tuple[int, datetime]]:
+    """IDs and times of the activities open to residents (the JSON list is read here: both
+    databases' JSON containment differ)."""
+    rows = await _for_neighbour(who).values_list("id", "created_at", "audience")
+    return [(int(pk), at) for pk, at, audience in rows if "RESIDENTS" in (audience or [])]
+
+
+async def nearby_activities(
+    who: Neighbour, before: datetime | None, limit: int
+) -> list[NearbyEntry]:
+    """The resident's activities published at or before ``before``, newest first."""
+    query = _for_neighbour(who)
+    if before is not None:
+        query = query.filter(created_at__lte=before)
+    found: list[NearbyEntry] = []
+    offset, batch = 0, max(limit, 50)
+    while len(found) < limit:
+        rows = await query.order_by("-created_at", "-id").offset(offset).limit(batch)
+        offset += batch
+        texts = await review.approved_texts_of(ContentKind.ACTIVITY_NOTICE)([r.id for r in rows])
+        for row, text in zip(rows, texts, strict=True):
+            if "RESIDENTS" not in row.audience:
+                continue
+            notice = (text or row.title).removeprefix(row.title).strip()
+            summary = f"{row.starts_at.isoformat()} {row.place} {notice}".strip()
+            found.append(
+                NearbyEntry("ACTIVITY", "Activity", row.id, row.title, summary, row.created_at)
+            )
+        if len(rows) < batch:
+            break
+    return found[:limit]
+
+
+async def nearby_count(who: Neighbour) -> int:
+    return len(await _resident_activities(who))
+
+
+NEARBY = NearbySource("ACTIVITY", "活动", nearby_activities, nearby_count)
 
 
 async def require(caller: Caller, pk: int, field: str = "id") -> Activity:
@@ -227,6 +298,16 @@ async def cancel(caller: Caller, activity_id: int) -> ActivitySignup:
 
 
 # -- the signed check-in link -----------------------------------------------------------------
+
+
+SIGN_UP_PATH = "/station/activities/"
+
+
+def sign_up_link(activity: Activity) -> str:
+    """报名码: the activity's own link, printed as a QR code on its poster; the app opens the
+    activity there and signs the scanner up (``signUpForActivity``). It carries nothing
+    secret: who may join is checked at sign-up."""
+    return SIGN_UP_PATH + activity_gid(activity.id)
 
 
 def check_in_link(services: Services, activity: Activity, signup: ActivitySignup) -> str:

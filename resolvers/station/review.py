@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Literal
 
 import ahocorasick_rs
 import zhconv
@@ -33,10 +34,12 @@ from core.i18n import translate
 from core.ids import to_global_id
 from models.accounts import Membership, Role
 from models.columns import column, max_length
-from models.station import ContentKind, ReviewItem, ReviewStatus, WatchEntry
+from models.station import ReviewItem, ReviewStatus, WatchEntry
+from resolvers import publishing
 from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
+from resolvers.publishing import Submission
 from resolvers.services import Services
 from resolvers.station.codes import StationCode
 from resolvers.station.settings import street_station
@@ -148,30 +151,47 @@ def item_gid(pk: int) -> str:
     return to_global_id("ReviewItem", pk)
 
 
-async def submit(change: Change, kind: ContentKind, subject_id: int, text: str) -> ReviewItem:
-    """Content on its way to the public page, inside the unit of work that makes it."""
+async def submit(
+    change: Change,
+    kind: str,
+    subject_id: int,
+    text: str,
+    author_id: int | Literal["actor"] | None = "actor",
+) -> ReviewItem:
+    """Content on its way to the public page, inside the unit of work that makes it (by the
+    acting person unless ``author_id`` says whose it is). Content submitted again (a rejected
+    case-library entry, edited and published once more) goes through the queue again."""
+    author = change.actor_id if author_id == "actor" else author_id
     found = (await matcher(change.services, change.street_id)).matches(text)
     station = await street_station()
-    waits = bool(found) or kind.value in station.always_review
-    row = await ReviewItem.create(
-        tenant_id=change.street_id,
-        kind=kind,
-        subject_id=subject_id,
-        text=text,
-        status=ReviewStatus.PENDING if waits else ReviewStatus.APPROVED,
-        matched=found,
-        author_id=change.actor_id,
-        created_at=change.at,
-        decided_at=None if waits else change.at,
-    )
+    waits = bool(found) or kind in station.always_review
+    status = ReviewStatus.PENDING if waits else ReviewStatus.APPROVED
+    row = await ReviewItem.filter(kind=kind, subject_id=subject_id).select_for_update().first()
+    if row is None:
+        row = await ReviewItem.create(
+            tenant_id=change.street_id,
+            kind=kind,
+            subject_id=subject_id,
+            text=text,
+            status=status,
+            matched=found,
+            author_id=author,
+            created_at=change.at,
+            decided_at=None if waits else change.at,
+        )
+    else:
+        row.text, row.status, row.matched, row.author_id = text, status, found, author
+        row.reviewed, row.reviewer_id, row.reason = False, None, ""
+        row.created_at, row.decided_at = change.at, None if waits else change.at
+        await row.save()
     await change.record(
         "review.submitted",
         item_gid(row.id),
-        {"kind": kind.value, "status": row.status.value, "matched": found},
+        {"kind": kind, "status": row.status.value, "matched": found},
     )
     if waits:
         members = Membership.filter(role__in=list(REVIEWER_ROLES)).distinct()
-        reviewers = set(await column(members, "user_id", int)) - {change.actor_id}
+        reviewers = set(await column(members, "user_id", int)) - {change.actor_id, author}
         await notify(
             change,
             sorted(reviewers),
@@ -185,6 +205,25 @@ async def submit(change: Change, kind: ContentKind, subject_id: int, text: str) 
     return row
 
 
+class Queue:
+    """The street's review queue as the other domains see it (``resolvers/publishing.py``):
+    their content waits here when it matches the watch list or its kind is always reviewed,
+    and their ``on_decided`` hears the reviewer's decision."""
+
+    async def submit(self, change: Change, submission: Submission) -> bool:
+        row = await submit(
+            change,
+            submission.kind,
+            submission.subject_id,
+            submission.text,
+            submission.author_id,
+        )
+        return row.status is ReviewStatus.APPROVED
+
+
+QUEUE = Queue()
+
+
 async def decide(
     caller: Caller, pk: int, approve: bool, edited: str | None, reason: str
 ) -> ReviewItem:
@@ -193,19 +232,22 @@ async def decide(
     reason = validators.text(
         reason, "reason", max_length(ReviewItem, "reason"), required=not approve
     )
-    if edited is not None:
-        edited = validators.text(edited, "text", max_length(ReviewItem, "text"))
     async with changing(caller.services, caller.user) as change:
         row = await ReviewItem.filter(id=pk).select_for_update().first()
         if row is None:
             raise DomainError(ErrorCode.NOT_FOUND, field="id")
+        content = publishing.reviewable(caller.services.reviewables, row.kind)
+        if edited is not None:
+            edited = validators.text(edited, "text", content.max_length)
+            if edited != row.text and not content.editable:
+                raise Refused(BAD, "station.review_not_editable", "text", kind=content.label)
         if row.author_id == caller.user.id:
             raise Refused(StationCode.OWN_POST, "station.own_post", "id")
         if row.status is not ReviewStatus.PENDING:
             raise Refused(
                 StationCode.REVIEW_DECIDED, "station.review_decided", "id", status=row.status.value
             )
-        detail: dict[str, object] = {"kind": row.kind.value}
+        detail: dict[str, object] = {"kind": row.kind}
         if approve:
             row.status = ReviewStatus.APPROVED
             if edited is not None and edited != row.text:
@@ -221,7 +263,10 @@ async def decide(
         await row.save()
         action = "review.approved" if approve else "review.rejected"
         await change.audit(action, item_gid(row.id), detail)
-        await change.event(action, item_gid(row.id), {"kind": row.kind.value})
+        await change.event(action, item_gid(row.id), {"kind": row.kind})
+        if content.on_decided is not None:
+            decision = publishing.Decision(approve, row.text, reason, caller.user.id)
+            await content.on_decided(change, row.subject_id, decision)
         if row.author_id is not None:
             await notify(
                 change,
@@ -236,7 +281,7 @@ async def decide(
     return row
 
 
-async def public_text(kind: ContentKind, subject_id: int) -> str | None:
+async def public_text(kind: str, subject_id: int) -> str | None:
     """The content as the public sees it: approved, or nothing."""
     row = await ReviewItem.filter(
         kind=kind, subject_id=subject_id, status=ReviewStatus.APPROVED
@@ -245,7 +290,7 @@ async def public_text(kind: ContentKind, subject_id: int) -> str | None:
 
 
 @cache
-def approved_texts_of(kind: ContentKind) -> Callable[[Sequence[int]], Awaitable[list[str | None]]]:
+def approved_texts_of(kind: str) -> Callable[[Sequence[int]], Awaitable[list[str | None]]]:
     """The batch of approved texts of ``kind`` by subject (one per kind, for the loader)."""
 
     async def load(subject_ids: Sequence[int]) -> list[str | None]:

@@ -3,10 +3,13 @@ line, and the content kinds that always pass review before publishing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tortoise.exceptions import IntegrityError
 
 from core import validators
-from models.station import ContentKind, StationSettings
+from core.errors import ErrorCode, Refused
+from models.station import StationSettings
 from resolvers.caller import Caller
 from resolvers.events import changing
 
@@ -26,7 +29,7 @@ async def save(
     caller: Caller,
     reply_days: int | None,
     yellow_percent: int | None,
-    always_review: list[ContentKind] | None,
+    always_review: Sequence[str] | None,
 ) -> StationSettings:
     """Save the given parts. The street's first save creates its row: one that loses the
     race for it (the row is unique per street) saves again onto the winner's."""
@@ -40,12 +43,16 @@ async def _save(
     caller: Caller,
     reply_days: int | None,
     yellow_percent: int | None,
-    always_review: list[ContentKind] | None,
+    always_review: Sequence[str] | None,
 ) -> StationSettings:
     if reply_days is not None:
         validators.in_range(reply_days, 1, 60, "replyDays", "station.reply_days_range")
     if yellow_percent is not None:
         validators.in_range(yellow_percent, 1, 99, "yellowPercent", "station.yellow_range")
+    if always_review is not None and any(
+        k not in caller.services.reviewables for k in always_review
+    ):
+        raise Refused(ErrorCode.BAD_USER_INPUT, "station.review_kind_unknown", "alwaysReview")
     async with changing(caller.services, caller.user) as change:
         row = await StationSettings.filter().select_for_update().first()
         if row is None:
@@ -60,7 +67,7 @@ async def _save(
         if yellow_percent is not None:
             row.yellow_percent = yellow_percent
         if always_review is not None:
-            row.always_review = sorted({kind.value for kind in always_review})
+            row.always_review = sorted({str(kind) for kind in always_review})
         await row.save()
         await change.record(
             "station.settings_saved",

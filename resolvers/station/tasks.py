@@ -15,14 +15,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Subquery
 from tortoise.queryset import QuerySet
 
 from core import validators
 from core.errors import DomainError, ErrorCode, Refused
 from core.ids import to_global_id
 from models.columns import max_length
-from models.station import ContentKind, StationTask, TaskClaim, TaskStatus
+from models.station import (
+    ContentKind,
+    ReviewItem,
+    ReviewStatus,
+    StationTask,
+    TaskClaim,
+    TaskStatus,
+)
 from resolvers.caller import Caller
 from resolvers.events import changing
 from resolvers.station import review
@@ -59,8 +66,20 @@ async def post(caller: Caller, title: str, description: str, places: int) -> Sta
     return task
 
 
-async def require(pk: int, field: str = "id") -> StationTask:
-    found = await StationTask.filter(id=pk).first()
+def visible(caller: Caller) -> QuerySet[StationTask]:
+    """Staff see every task; representatives and deliberators those whose notice the review
+    approved (a notice matching the watch list waits, unseen and unclaimable)."""
+    if caller.can("station", "manage"):
+        return StationTask.all()
+    approved = ReviewItem.filter(kind=ContentKind.TASK_NOTICE, status=ReviewStatus.APPROVED).values(
+        "subject_id"
+    )
+    return StationTask.filter(id__in=Subquery(approved))
+
+
+async def require(pk: int, field: str = "id", caller: Caller | None = None) -> StationTask:
+    query = StationTask.all() if caller is None else visible(caller)
+    found = await query.filter(id=pk).first()
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, field=field)
     return found
@@ -77,7 +96,7 @@ def _twice() -> Refused:
 async def claim(caller: Caller, task_id: int) -> TaskClaim:
     """One place of the task for the caller: TASK_FULL when none is left, TASK_CLOSED after it
     closed, ALREADY_CLAIMED the second time."""
-    task = await require(task_id, "taskId")
+    task = await require(task_id, "taskId", caller)
     if task.status is TaskStatus.CLOSED:
         raise _closed()
     if await TaskClaim.exists(task_id=task.id, claimer_id=caller.user.id):
@@ -163,8 +182,8 @@ async def close(caller: Caller, task_id: int) -> StationTask:
     return task
 
 
-def listed(status: TaskStatus | None) -> QuerySet[StationTask]:
-    query = StationTask.all()
+def listed(caller: Caller, status: TaskStatus | None) -> QuerySet[StationTask]:
+    query = visible(caller)
     return query.filter(status=status) if status is not None else query
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from core.errors import DomainError
 from policies.capabilities import consultations as capabilities
+from resolvers.consultations import library
 from resolvers.consultations.codes import ConsultationCode
 from resolvers.consultations.common import require_consultation
 from resolvers.consultations.deadlines import BellDomainSettings, step_deadline_scanner
@@ -51,4 +52,5 @@ DOMAIN = Domain(
     tasks=_tasks,
     demo=load_bell_demo,
     panels=(PanelKind("consultations", 20, consultations_panel),),
+    reviewable=library.REVIEWABLE,
 )

@@ -63,7 +63,9 @@ strawberry.enum(
 strawberry.enum(
     LibraryStatus,
     name="LibraryCaseStatus",
-    description="DRAFT 待审核 · PUBLISHED 已发布 (in the street's case library).",
+    description="DRAFT 待审核 (prepared; again when the review queue rejects it) · IN_REVIEW "
+    "审核中 (held by the street's review queue: it matched the watch list) · PUBLISHED 已发布 "
+    "(in the street's case library).",
 )
 strawberry.enum(
     BellActivity,

@@ -27,6 +27,11 @@ strawberry.enum(
     name="NoticeTargetKind",
     description="STREET 全街道 · COMMUNITY 社区 · GRID 网格 · TAG 标签",
 )
+strawberry.enum(
+    o.NoticeCategory,
+    name="NoticeCategory",
+    description="NOTICE 通知公告 · LEGAL 法治宣传 (the street's legal information articles).",
+)
 
 
 @strawberry.type(description="One part of a notice's target.")
@@ -46,6 +51,7 @@ class NoticeCounts:
 class Notice(Node):
     title: str
     body: str
+    category: o.NoticeCategory
     sent_at: datetime
     read_at: datetime | None = strawberry.field(description="When I read it (read receipt).")
 
@@ -55,6 +61,7 @@ class Notice(Node):
             id=to_global_id("Notice", row.id),
             title=row.title,
             body=row.body,
+            category=row.category,
             sent_at=row.created_at,
             read_at=read_at,
         )
@@ -64,6 +71,7 @@ class Notice(Node):
 class SentNotice(Node):
     title: str
     body: str
+    category: o.NoticeCategory
     sent_at: datetime
     pk: strawberry.Private[int]
     row: strawberry.Private[o.Notice]
@@ -92,6 +100,7 @@ class SentNotice(Node):
             id=to_global_id("Notice", row.id),
             title=row.title,
             body=row.body,
+            category=row.category,
             sent_at=row.created_at,
             pk=row.id,
             row=row,
@@ -109,6 +118,11 @@ class SendNoticeInput:
     community_ids: list[strawberry.ID] | None = None
     grid_ids: list[strawberry.ID] | None = None
     tag_ids: list[strawberry.ID] | None = None
+    category: o.NoticeCategory = strawberry.field(
+        default=o.NoticeCategory.NOTICE,
+        description="NOTICE 通知公告, or LEGAL: one of the street's legal information articles "
+        "(法治宣传), shown in its residents' nearby feed.",
+    )
 
 
 @strawberry.input
@@ -205,6 +219,7 @@ class NoticesMutation:
             community_ids=ids(input.community_ids, "Community", "communityIds"),
             grid_ids=ids(input.grid_ids, "Grid", "gridIds"),
             tag_ids=ids(input.tag_ids, "Tag", "tagIds"),
+            category=input.category,
         )
         return SendNoticeSuccess(notice=SentNotice.from_model(row))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models import participation as m
 from policies.capabilities import participation as capabilities
-from resolvers.participation import circles
+from resolvers.participation import circles, nearby
 from resolvers.participation.codes import ParticipationCode
 from resolvers.participation.settings import ParticipationSettings
 from schema.caller import caller
@@ -43,6 +43,8 @@ async def _post(info: Info, pk: int) -> CirclePost | None:
         return CirclePost.from_model(row)
     if row.hidden or not await circles.is_member(row.circle_id, who.user.id):
         return None
+    if row.in_review and row.author_id != who.user.id:
+        return None
     return CirclePost.from_model(row)
 
 
@@ -68,4 +70,6 @@ DOMAIN = Domain(
     capabilities=capabilities.CAPABILITIES,
     codes=ParticipationCode,
     settings=ParticipationSettings,
+    nearby=nearby.SOURCES,
+    reviewable=circles.REVIEWABLE,
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 
 from models.participation import MemberState, RewardStatus, WishState
-from resolvers.participation.nearby import NearbyKind
 from resolvers.participation.ranking import TeamKind
 
 strawberry.enum(
@@ -24,12 +23,6 @@ strawberry.enum(
     name="CircleMemberState",
     description="In a circle: ACTIVE 在圈 · LEFT 已退出 · REMOVED 被移出 (by staff).",
 )
-strawberry.enum(
-    NearbyKind,
-    name="NearbyKind",
-    description="An item of the feed: NOTICE 通知公告 · CASE_OUTCOME 身边事 "
-    "(a public case's result).",
-)
 strawberry.enum(TeamKind, name="TeamKind", description="A team of the ranking: COMMUNITY or GRID.")
 
-__all__ = ["MemberState", "NearbyKind", "RewardStatus", "TeamKind", "WishState"]
+__all__ = ["MemberState", "RewardStatus", "TeamKind", "WishState"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -19,12 +20,14 @@ from resolvers.participation import nearby, ranking, wishes
 from schema.context import Info
 from schema.participation.enums import (
     MemberState,
-    NearbyKind,
     RewardStatus,
     TeamKind,
     WishState,
 )
 from schema.relay import Node, to_global_id
+
+if TYPE_CHECKING:  # made from the domain list when the schema is built (schema/contributed.py)
+    from enum import StrEnum as NearbyKind
 from schema.tenancy.types import Community, Grid
 
 
@@ -245,7 +248,12 @@ class CircleMembership:
 class CirclePost(Node):
     body: str
     created_at: datetime
-    hidden: bool = strawberry.field(description="Hidden by staff (shown to staff only).")
+    hidden: bool = strawberry.field(
+        description="Hidden by staff, or rejected by the review (shown to staff only)."
+    )
+    in_review: bool = strawberry.field(
+        description="Held by the street's review queue (审核): shown to its author and staff only."
+    )
     reports: int = strawberry.field(description="How many members reported it.")
     parent_id: strawberry.ID | None = strawberry.field(description="The post it replies to.")
     row: strawberry.Private[m.CirclePost]
@@ -257,6 +265,7 @@ class CirclePost(Node):
             body=row.body,
             created_at=row.created_at,
             hidden=row.hidden,
+            in_review=row.in_review,
             reports=row.reports,
             parent_id=(
                 strawberry.ID(to_global_id("CirclePost", row.parent_id)) if row.parent_id else None
@@ -271,20 +280,23 @@ class CirclePost(Node):
 
 @strawberry.type(description="身边: one item of the resident's feed.")
 class NearbyItem:
-    kind: NearbyKind
+    kind: Annotated[NearbyKind, strawberry.lazy("schema.contributed")]
     subject_id: strawberry.ID = strawberry.field(
-        description="The notice (Notice) or the case (Case) it is about."
+        description="What it is about: the notice or legal article (Notice), the case (Case), "
+        "the activity (Activity)…"
     )
     title: str
-    summary: str = strawberry.field(description="The notice's text or the case's result, cut.")
-    at: datetime = strawberry.field(description="Sent, or resolved.")
+    summary: str = strawberry.field(
+        description="The notice's text, the case's result, the activity's time, place and "
+        "notice, cut."
+    )
+    at: datetime = strawberry.field(description="Sent, resolved or published.")
 
     @classmethod
     def from_item(cls, row: nearby.NearbyItem) -> NearbyItem:
-        kind = "Notice" if row.kind is nearby.NearbyKind.NOTICE else "Case"
         return cls(
-            kind=NearbyKind(row.kind.value),
-            subject_id=strawberry.ID(to_global_id(kind, row.ref_id)),
+            kind=row.kind,  # type: ignore[arg-type]  # the enum's values are the kinds' names
+            subject_id=strawberry.ID(to_global_id(row.node_type, row.ref_id)),
             title=row.title,
             summary=row.summary,
             at=row.at,

@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from models import projects as prj
 from policies.capabilities import projects as capabilities
 from resolvers.panels import PanelKind
+from resolvers.projects import publication
 from resolvers.projects.codes import ProjectCode
 from resolvers.projects.deadlines import deadline_scanner
 from resolvers.projects.demo import load_projects_demo
 from resolvers.projects.panel import projects_panel
 from resolvers.projects.settings import ProjectSettings
 from resolvers.services import Services
+from schema.caller import caller
 from schema.context import Info
 from schema.domain import Domain, NodeKind, Task
 from schema.permissions import Can
@@ -36,7 +38,8 @@ async def _milestone(info: Info, pk: int) -> Milestone | None:
 
 
 async def _opinion(info: Info, pk: int) -> SupervisionOpinion | None:
-    row = await prj.Opinion.filter(id=pk).first()
+    viewer = publication.viewer(caller(info))
+    row = await prj.Opinion.filter(publication.seen_by(viewer), id=pk).first()
     return SupervisionOpinion.from_model(row) if row else None
 
 
@@ -58,6 +61,7 @@ DOMAIN = Domain(
     },
     capabilities=capabilities.CAPABILITIES,
     codes=ProjectCode,
+    reviewable=publication.REVIEWABLE,
     settings=ProjectSettings,
     tasks=_tasks,
     demo=load_projects_demo,

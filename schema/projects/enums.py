@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import strawberry
 
-from models.projects import ProgressSource, ProjectStatus, SourceKind
+from models.projects import ProgressSource, ProjectStatus, Publication, SourceKind
 from resolvers.projects.common import Lateness
 from resolvers.projects.views import BoardOrder
 
@@ -22,6 +22,14 @@ strawberry.enum(
     name="ProgressSource",
     description="Where a project's progress comes from: MILESTONES (done weight over total "
     "weight) or MANUAL (set by the department with a reason).",
+)
+
+strawberry.enum(
+    Publication,
+    name="PostPublication",
+    description="Whether a progress post or supervision opinion is public: IN_REVIEW 待审核 "
+    "(matching the street's watch list: its author and the project's managers see it) · "
+    "PUBLISHED 已发布 · REJECTED 未通过审核.",
 )
 
 strawberry.enum(

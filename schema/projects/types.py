@@ -20,7 +20,7 @@ from models.projects import Project as ProjectRow
 from models.tenancy import Community as CommunityRow
 from policies.capabilities.projects import PROJECT_PEOPLE_READ
 from resolvers.pagination import PageKey, page_key
-from resolvers.projects import views
+from resolvers.projects import publication, views
 from resolvers.projects.common import Lateness, lateness_of, today
 from resolvers.projects.settings import ProjectSettings
 from resolvers.projects.supervision import is_overdue
@@ -31,6 +31,7 @@ from resolvers.projects.views import (
     load_waiting_opinions,
 )
 from schema.accounts.types import Account
+from schema.caller import caller
 from schema.context import Info
 from schema.deferred import Deferred
 from schema.permissions import Can, field
@@ -67,6 +68,10 @@ class ProjectSource:
 )
 class SupervisionOpinion(Node):
     body: str
+    publication: m.Publication = strawberry.field(
+        description="PUBLISHED, or IN_REVIEW / REJECTED by the street's review (审核): only its "
+        "author and the project's managers see it then; the reply is due from publication."
+    )
     created_at: datetime
     reply_due_on: date = strawberry.field(description="The reply is due by this date.")
     reply: str | None
@@ -97,6 +102,7 @@ class SupervisionOpinion(Node):
         return cls(
             id=to_global_id("SupervisionOpinion", row.id),
             body=row.body,
+            publication=row.publication,
             created_at=row.created_at,
             reply_due_on=row.reply_due,
             reply=row.reply,
@@ -193,13 +199,16 @@ class Project(Node):
     async def leader(self, info: Info) -> Account | None:
         return await _account(info, self.row.leader_id)
 
-    @field(requires=PEOPLE, description="Progress reports, newest first.")
+    @field(
+        requires=PEOPLE,
+        description="Progress reports, newest first: published ones (and the reader's own "
+        "waiting for review; the project's managers see every one).",
+    )
     async def updates(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ProgressUpdate]:
-        page = await info.context.loaders.of(views.load_update_pages).load(
-            self._page_key(info, first, after)
-        )
+        batch = publication.update_pages_for(publication.viewer(caller(info)))
+        page = await info.context.loaders.of(batch).load(self._page_key(info, first, after))
         return Connection.from_page(page, ProgressUpdate.from_model)
 
     @strawberry.field(description="Payments, oldest first.")
@@ -210,13 +219,16 @@ class Project(Node):
         page = await info.context.loaders.of(views.load_disbursement_pages).load(key)
         return Connection.from_page(page, Disbursement.from_model)
 
-    @field(requires=PEOPLE, description="Supervision opinions (专项监督台), newest first.")
+    @field(
+        requires=PEOPLE,
+        description="Supervision opinions (专项监督台), newest first: published ones (and the "
+        "reader's own waiting for review; the project's managers see every one).",
+    )
     async def opinions(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[SupervisionOpinion]:
-        page = await info.context.loaders.of(views.load_opinion_pages).load(
-            self._page_key(info, first, after)
-        )
+        batch = publication.opinion_pages_for(publication.viewer(caller(info)))
+        page = await info.context.loaders.of(batch).load(self._page_key(info, first, after))
         return Connection.from_page(page, SupervisionOpinion.from_model)
 
     @field(requires=PEOPLE, description="Ratings with comments, newest first.")

@@ -73,6 +73,10 @@ class Milestone(Node):
 @strawberry.type(description="进展: a progress report of the department, with photos.")
 class ProgressUpdate(Node):
     body: str
+    publication: m.Publication = strawberry.field(
+        description="PUBLISHED, or IN_REVIEW / REJECTED by the street's review (审核): only its "
+        "author and the project's managers see it then."
+    )
     created_at: datetime
     pk: strawberry.Private[int]
     author_id: strawberry.Private[int | None]
@@ -93,6 +97,7 @@ class ProgressUpdate(Node):
         return cls(
             id=to_global_id("ProgressUpdate", row.id),
             body=row.body,
+            publication=row.publication,
             created_at=row.created_at,
             pk=row.id,
             author_id=row.author_id,

@@ -6,7 +6,7 @@ REVIEW_DECIDED, or a platform code) and changes nothing."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -47,6 +47,9 @@ from schema.station.types import (
 ANSWER = Can(SUGGESTION_ANSWER)
 MANAGE = Can(STATION_MANAGE)
 
+if TYPE_CHECKING:  # made from the domain list when the schema is built (schema/contributed.py)
+    from enum import StrEnum as ReviewContentKind
+
 
 @strawberry.input(description="A suggestion written from a representative's card (扫码).")
 class WriteSuggestionInput:
@@ -73,6 +76,11 @@ class PublishActivityInput:
         max=20, default_factory=list, description="RESIDENTS, REPRESENTATIVES, DELIBERATORS."
     )
     notice: str = bounded(m.Activity, "notice", default="")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="For one community's residents (shown in their nearby feed), or the whole "
+        "street when none.",
+    )
 
 
 @strawberry.type
@@ -321,7 +329,8 @@ class StationMutation:
         info: Info,
         reply_days: int | None = None,
         yellow_percent: int | None = None,
-        always_review: list[m.ContentKind] | None = None,
+        always_review: list[Annotated[ReviewContentKind, strawberry.lazy("schema.contributed")]]
+        | None = None,
     ) -> StationSetupPayload:
         row = await settings.save(caller(info), reply_days, yellow_percent, always_review)
         return StationSetup.from_model(row)
@@ -364,6 +373,9 @@ class StationMutation:
                 capacity=input.capacity,
                 audience=list(input.audience),
                 notice=input.notice,
+                community_id=decode_id(input.community_id, "Community", "communityId")
+                if input.community_id
+                else None,
             ),
         )
         return ActivitySuccess(activity=Activity.from_model(row))

@@ -4,7 +4,7 @@ and the public page of a representative's card."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -49,6 +49,9 @@ from schema.station.types import (
 )
 
 StationBoardResult = Annotated[StationBoard | InputError, strawberry.union("StationBoardResult")]
+
+if TYPE_CHECKING:  # made from the domain list when the schema is built (schema/contributed.py)
+    from enum import StrEnum as ReviewContentKind
 
 
 def _max(info: Info) -> int:
@@ -119,7 +122,11 @@ class StationQuery:
             answers=[PublicAnswer(summary=s, answered_at=at) for s, at in board.answers],
         )
 
-    @field(requires=Can(STATION_TASK_READ), description="The station's tasks (抢单), newest first.")
+    @field(
+        requires=Can(STATION_TASK_READ),
+        description="The station's tasks (抢单), newest first (for claimers: those whose "
+        "notice the review approved).",
+    )
     async def station_tasks(
         self,
         info: Info,
@@ -127,7 +134,9 @@ class StationQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[StationTask]:
-        page = await keyset_page(tasks.listed(status), first, after, _max(info), newest_first=True)
+        page = await keyset_page(
+            tasks.listed(caller(info), status), first, after, _max(info), newest_first=True
+        )
         return Connection.from_page(page, StationTask.from_model)
 
     @field(requires=Can(WATCH_LIST_MANAGE), description="The street's watch list (重点词).")
@@ -139,18 +148,23 @@ class StationQuery:
 
     @field(
         requires=Can(REVIEW_DECIDE),
-        description="The review queue (审核), newest first (PENDING by default).",
+        description="The review queue (审核), newest first (PENDING by default): every "
+        "domain's content on its way to the public (station notices, projects' progress posts "
+        "and supervision opinions, case-library entries…), of one kind if given.",
     )
     async def review_queue(
         self,
         info: Info,
         status: m.ReviewStatus | None = m.ReviewStatus.PENDING,
+        kind: Annotated[ReviewContentKind, strawberry.lazy("schema.contributed")] | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ReviewItem]:
         query = m.ReviewItem.all()
         if status is not None:
             query = query.filter(status=status)
+        if kind is not None:
+            query = query.filter(kind=str(kind))
         page = await keyset_page(query, first, after, _max(info), newest_first=True)
         return Connection.from_page(page, ReviewItem.from_model)
 

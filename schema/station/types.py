@@ -9,6 +9,7 @@ else who reads the suggestion (congress staff, the department it was forwarded t
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -23,6 +24,9 @@ from schema.caller import caller
 from schema.context import Info
 from schema.relay import Node, to_global_id
 
+if TYPE_CHECKING:  # made from the domain list when the schema is built (schema/contributed.py)
+    from enum import StrEnum as ReviewContentKind
+
 strawberry.enum(
     m.SuggestionStatus,
     name="SuggestionStatus",
@@ -36,11 +40,6 @@ strawberry.enum(
     "RED 红线示警 (the reply is overdue).",
 )
 strawberry.enum(m.TaskStatus, name="StationTaskStatus", description="OPEN 抢单中 · CLOSED 已截止.")
-strawberry.enum(
-    m.ContentKind,
-    name="ReviewContentKind",
-    description="What becomes public: SUGGESTION_SUMMARY 建议公开摘要 · TASK_NOTICE 任务公告.",
-)
 strawberry.enum(
     m.ReviewStatus,
     name="ReviewStatus",
@@ -252,7 +251,10 @@ class WatchEntry(Node):
 
 @strawberry.type(description="审核: content on its way to the public page.")
 class ReviewItem(Node):
-    kind: m.ContentKind
+    kind: Annotated[ReviewContentKind, strawberry.lazy("schema.contributed")] = strawberry.field(
+        description="What it is, of which domain (a station notice, a project's progress post, "
+        "a case-library entry, a supervision opinion…)."
+    )
     text: str
     status: m.ReviewStatus
     matched: list[str] = strawberry.field(description="The watch-list entries it matched.")
@@ -261,6 +263,19 @@ class ReviewItem(Node):
     decided_at: datetime | None
     author_id: strawberry.Private[int | None]
     reviewer_id: strawberry.Private[int | None]
+    subject_pk: strawberry.Private[int]
+
+    @strawberry.field(description="What reviewers read the kind as (项目进展…).")
+    def kind_label(self, info: Info) -> str:
+        return info.context.services.reviewables[str(self.kind)].label
+
+    @strawberry.field(
+        description="What it is about (its global ID: a Suggestion, an Activity, "
+        "a ProgressUpdate, a LibraryCase, a SupervisionOpinion…)."
+    )
+    def subject_id(self, info: Info) -> strawberry.ID:
+        node_type = info.context.services.reviewables[str(self.kind)].node_type
+        return strawberry.ID(to_global_id(node_type, self.subject_pk))
 
     @strawberry.field
     async def author(self, info: Info) -> Account | None:
@@ -274,7 +289,7 @@ class ReviewItem(Node):
     def from_model(cls, row: m.ReviewItem) -> ReviewItem:
         return cls(
             id=to_global_id("ReviewItem", row.id),
-            kind=row.kind,
+            kind=row.kind,  # type: ignore[arg-type]  # the enum's values are the kinds' names
             text=row.text,
             status=row.status,
             matched=list(row.matched or []),
@@ -283,6 +298,7 @@ class ReviewItem(Node):
             decided_at=row.decided_at,
             author_id=row.author_id,
             reviewer_id=row.reviewer_id,
+            subject_pk=row.subject_id,
         )
 
 
@@ -333,8 +349,8 @@ class StationSetup:
     yellow_percent: int = strawberry.field(
         description="The yellow line (黄线): this percent of the reply time gone."
     )
-    always_review: list[m.ContentKind] = strawberry.field(
-        description="Kinds of content reviewed even when they match nothing."
+    always_review: list[Annotated[ReviewContentKind, strawberry.lazy("schema.contributed")]] = (
+        strawberry.field(description="Kinds of content reviewed even when they match nothing.")
     )
 
     @classmethod
@@ -342,7 +358,7 @@ class StationSetup:
         return cls(
             reply_days=row.reply_days,
             yellow_percent=row.yellow_percent,
-            always_review=[m.ContentKind(k) for k in row.always_review or []],
+            always_review=list(row.always_review or []),  # type: ignore[arg-type]  # the kinds' names
         )
 
 
@@ -438,6 +454,26 @@ class Activity(Node):
         description="Who may join: RESIDENTS, REPRESENTATIVES, DELIBERATORS."
     )
     cancelled_at: datetime | None
+
+    @strawberry.field(
+        description="The community it is for (its residents' nearby feed), or "
+        "null for the whole street."
+    )
+    def community_id(self) -> strawberry.ID | None:
+        pk = self.row.community_id
+        return None if pk is None else strawberry.ID(to_global_id("Community", pk))
+
+    @strawberry.field(
+        description="报名码: the activity's link for its poster; scanned, the app opens the "
+        "activity and signs the scanner up (signUpForActivity)."
+    )
+    def sign_up_link(self) -> str:
+        return activities.sign_up_link(self.row)
+
+    @strawberry.field(description="The sign-up link as a QR code (an SVG data URI).")
+    def sign_up_qr(self) -> str:
+        return meetings.qr_svg(activities.sign_up_link(self.row))
+
     row: strawberry.Private[m.Activity]
 
     @strawberry.field(description="The notice as reviewed (null until the review approves it).")

@@ -4,7 +4,14 @@ changing nothing."""
 
 from __future__ import annotations
 
+from core.ids import from_global_id
+from models.accounts import User
 from models.participation import CircleMember, CirclePost, CirclePostReport
+from models.station import ReviewItem
+from models.tenancy import Street
+from resolvers.caller import Caller
+from resolvers.services import Services
+from resolvers.station.review import add_entry, decide
 from tenants.scoping import street_scope
 from tests.cases.support import CaseStreet, call, run
 from tests.participation.support import payload_mutation
@@ -139,3 +146,42 @@ async def test_a_reply_to_another_circles_post_is_not_found(api: Api, cs: CaseSt
     assert (refused["code"], refused["field"]) == ("NOT_FOUND", "parentId")
     taken = await run(api, cs, cs.admin, CREATE, {"name": "家长群"})
     assert (taken["code"], taken["field"]) == ("ALREADY_EXISTS", "name")
+
+
+async def test_a_post_matching_the_watch_list_waits_for_review(
+    api: Api, services: Services, cs: CaseStreet
+) -> None:
+    sid = cs.street.street_id
+    with street_scope(sid):
+        street = await Street.get(id=sid)
+        await add_entry(Caller(services, await User.get(id=cs.reviewer.id), street), "强拆")
+    c = await circle(api, cs)
+    for who in (cs.resident, cs.resident2):
+        await run(api, cs, who, JOIN, {"circleId": c})
+    held = await run(api, cs, cs.resident, POST, {"circleId": c, "body": "听说要強拆了"})
+    assert held["post"]["mine"] is True
+    post_id = held["post"]["id"]
+    # Its author sees it waiting; the other members do not, by its ID neither; no reply to it.
+    mine = await call(api, cs, cs.resident, POSTS_IN_REVIEW, {"c": c})
+    assert [e["node"]["inReview"] for e in mine["data"]["circlePosts"]["edges"]] == [True]
+    theirs = await call(api, cs, cs.resident2, POSTS, {"c": c})
+    assert theirs["data"]["circlePosts"]["edges"] == []
+    node = await call(
+        api, cs, cs.resident2, "query($id: ID!) { node(id: $id) { id } }", {"id": post_id}
+    )
+    assert error_codes(node) == ["NOT_FOUND"]
+    reply = await run(
+        api, cs, cs.resident2, POST, {"circleId": c, "body": "真的吗", "parentId": post_id}
+    )
+    assert (reply["code"], reply["field"]) == ("NOT_FOUND", "parentId")
+    # The reviewer approves it in the station's queue: now every member reads it.
+    with street_scope(sid):
+        item = await ReviewItem.get(kind="CIRCLE_POST", subject_id=from_global_id(post_id)[1])
+        await decide(
+            Caller(services, await User.get(id=cs.reviewer.id), street), item.id, True, None, ""
+        )
+    theirs = await call(api, cs, cs.resident2, POSTS, {"c": c})
+    assert [e["node"]["body"] for e in theirs["data"]["circlePosts"]["edges"]] == ["听说要強拆了"]
+
+
+POSTS_IN_REVIEW = POSTS.replace("body parentId hidden", "body inReview")

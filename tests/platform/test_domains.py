@@ -19,6 +19,8 @@ from starlette.routing import Route
 from core.settings import Env, Settings
 from policies.vocabulary import Capability
 from resolvers.demo import DemoStreetData
+from resolvers.neighbourhood import NearbyEntry, NearbySource, Neighbour
+from resolvers.publishing import Reviewable
 from resolvers.services import Services
 from schema import domain as seam
 from schema.context import Info
@@ -46,6 +48,9 @@ SHARED = (
     "policies/enforcer.py",
     "resolvers/services.py",
     "resolvers/demo.py",
+    "resolvers/publishing.py",
+    "resolvers/neighbourhood.py",
+    "schema/contributed.py",
     "tenants/registry.py",
 )
 # The foundation every domain builds on: accounts (who), tenancy (which street), events and
@@ -178,6 +183,22 @@ async def _toy_page(request: Request) -> PlainTextResponse:
 TOY_ROUTE = Route("/toys/v1/windmill.txt", _toy_page)
 
 
+async def _toy_decided(change: object, pk: int, decision: object) -> None:
+    return None
+
+
+async def _toy_nearby(who: Neighbour, before: object, limit: int) -> list[NearbyEntry]:
+    return []
+
+
+async def _toy_nearby_count(who: Neighbour) -> int:
+    return 0
+
+
+TOY_REVIEWABLE = Reviewable("TOY_NOTICE", "玩具公告 (test only)", 100, "Toy", _toy_decided)
+TOY_NEARBY = NearbySource("TOY", "玩具 (test only)", _toy_nearby, _toy_nearby_count)
+
+
 TOY = Domain(
     name="toys",
     query=(ToyQuery,),
@@ -186,8 +207,10 @@ TOY = Domain(
     codes=ToyCode,
     tasks=lambda services: (ToyTask(),),
     demo=_toy_demo,
-    on_street_created=_toy_hook,  # type: ignore[arg-type]
+    on_street_created=_toy_hook,
     routes=(TOY_ROUTE,),
+    reviewable=(TOY_REVIEWABLE,),
+    nearby=(TOY_NEARBY,),
 )
 
 
@@ -205,6 +228,20 @@ def test_a_new_domain_reaches_every_shared_part(services: Services) -> None:
     assert any(isinstance(t, ToyTask) for t in tasks)
     assert len(tasks) == len(seam.background_tasks(DOMAINS, services)) + 1
     assert TOY_ROUTE in seam.http_routes(domains)
+    assert seam.reviewables(domains)["TOY_NOTICE"] is TOY_REVIEWABLE
+    assert seam.nearby_sources(domains)[-1] is TOY_NEARBY
+    assert seam.review_queue(domains) is seam.review_queue(DOMAINS) is not None
+
+
+def test_a_reviewable_kind_a_nearby_kind_or_a_review_queue_declared_twice_is_refused() -> None:
+    again = Domain(name="again", reviewable=(TOY_REVIEWABLE,), nearby=(TOY_NEARBY,))
+    with pytest.raises(ValueError, match="TOY_NOTICE"):
+        seam.reviewables((*DOMAINS, TOY, again))
+    with pytest.raises(ValueError, match="TOY"):
+        seam.nearby_sources((*DOMAINS, TOY, again))
+    queue = seam.review_queue(DOMAINS)
+    with pytest.raises(ValueError, match="review queue"):
+        seam.review_queue((*DOMAINS, Domain(name="again", review_queue=queue)))
 
 
 def test_a_route_declared_twice_is_refused() -> None:

@@ -187,3 +187,41 @@ async def test_bad_activities_are_refused(api: Api, services: Services) -> None:
         result = data(body, "publishActivity")
         assert (result["code"], result["field"]) == ("BAD_USER_INPUT", field), overrides
     assert pk
+
+
+async def test_an_activity_for_one_community_names_a_community_of_the_street(
+    api: Api, services: Services
+) -> None:
+    from tests.support import gid, make_street
+
+    ss = await station_street(services)
+    community = gid("Community", ss.street.community_id)
+    body = await call(
+        api, ss.congress, PUBLISH_FOR, {"input": activity_input(services, communityId=community)}
+    )
+    assert data(body, "publishActivity")["activity"]["communityId"] == community
+    other = await make_street(services, "elsewhere")
+    elsewhere = gid("Community", other.community_id)
+    body = await call(
+        api, ss.congress, PUBLISH_FOR, {"input": activity_input(services, communityId=elsewhere)}
+    )
+    result = data(body, "publishActivity")
+    assert (result["code"], result["field"]) == ("NOT_FOUND", "communityId")
+
+
+PUBLISH_FOR = PUBLISH.replace("activity { id title capacity }", "activity { id communityId }")
+
+
+async def test_an_activity_has_a_sign_up_qr_code_for_its_poster(
+    api: Api, services: Services
+) -> None:
+    ss = await station_street(services)
+    body = await call(api, ss.congress, PUBLISH_QR, {"input": activity_input(services)})
+    activity = data(body, "publishActivity")["activity"]
+    assert activity["signUpLink"] == f"/station/activities/{activity['id']}"
+    assert activity["signUpQr"].startswith("data:image/svg+xml")
+
+
+PUBLISH_QR = PUBLISH.replace(
+    "activity { id title capacity }", "activity { id signUpLink signUpQr }"
+)

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import asyncio
 
-from models.accounts import Role
+from models.accounts import Role, User
 from models.station import StationTask, TaskClaim
 from resolvers.services import Services
 from tenants.scoping import street_scope
 from tests.conftest import needs_postgres
 from tests.projects.support import call, data
 from tests.station.support import (
+    ADD_WATCH,
     CLAIM,
     CLOSE_TASK,
     CONFIRM,
+    DECIDE,
     POST_TASK,
+    QUEUE,
     REPORT,
     TASKS,
     mutate,
@@ -122,3 +125,29 @@ async def test_one_person_claiming_many_times_at_once_gets_one_place(
     with street_scope(ss.sid):
         assert await TaskClaim.filter(task_id=pk(task["id"])).count() == 1
         assert (await StationTask.get(id=pk(task["id"]))).claimed == 1
+
+
+async def test_a_task_whose_notice_waits_for_review_is_neither_listed_nor_claimable(
+    api: Api, services: Services
+) -> None:
+    ss = await station_street(services)
+    await mutate(api, ss.reviewer, ADD_WATCH, {"phrase": "强拆"}, "addWatchEntry")
+    task = await post_task(api, ss, title="强拆现场走访")
+
+    async def listed(who: User) -> list[str]:
+        body = data(await call(api, who, TASKS, {}), "stationTasks")
+        return [e["node"]["id"] for e in body["edges"]]
+
+    assert await listed(ss.representative) == []
+    assert await listed(ss.congress) == [task["id"]]
+    hidden = await mutate(api, ss.representative, CLAIM, {"task": task["id"]}, "claimStationTask")
+    assert (hidden["code"], hidden["field"]) == ("NOT_FOUND", "taskId")
+    queue = data(await call(api, ss.reviewer, QUEUE, {}), "reviewQueue")
+    [item] = [e["node"] for e in queue["edges"] if e["node"]["kind"] == "TASK_NOTICE"]
+    decided = await mutate(
+        api, ss.reviewer, DECIDE, {"id": item["id"], "approve": True}, "decideReview"
+    )
+    assert decided["item"]["status"] == "APPROVED"
+    assert await listed(ss.representative) == [task["id"]]
+    claimed = await mutate(api, ss.representative, CLAIM, {"task": task["id"]}, "claimStationTask")
+    assert claimed["__typename"] == "TaskClaimSuccess", claimed
