@@ -86,11 +86,16 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--demo", is_flag=True, help="Dev mode: migrate and load the demo streets first.")
 def serve(host: str, port: int, workers: int, demo: bool) -> None:
-    """Serve the GraphQL API (GraphiQL at /graphql in dev)."""
-    import uvicorn
+    """Serve the GraphQL API (GraphiQL at /graphql in dev). SIGTERM stops it gracefully
+    (docs/deployment.md); metrics on GONGZHI_METRICS_PORT when set."""
+    import shutil
+
+    from gongzhi.serving import metrics_directory
 
     if demo:
         os.environ["GONGZHI_ENV"] = Env.DEV.value
+    own_metrics_dir = Settings().prometheus_multiproc_dir is None
+    metrics_dir = metrics_directory(Settings())  # before anything imports prometheus-client
     settings = Settings()
     try:
         settings.require_safe_secret()
@@ -115,17 +120,16 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         f"gongzhi on http://{host}:{port}/graphql ({settings.env.value}, {workers} worker(s))"
     )
     from gongzhi.app import serve_options
+    from gongzhi.serving import run, start_metrics_port
 
-    uvicorn.run(
-        "gongzhi.app:create_app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        lifespan="on",
-        log_level="info",
-        **serve_options(settings),
-    )
+    if settings.metrics_port:
+        start_metrics_port(host, settings.metrics_port)
+        click.echo(f"metrics on http://{host}:{settings.metrics_port}/metrics")
+    try:
+        run(settings, host, port, workers, serve_options(settings))
+    finally:
+        if own_metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 @main.command()

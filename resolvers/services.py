@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.broker import Broker
 from core.clock import Clock, SystemClock
+from core.metrics import Metrics
 from core.ratelimit import (
     FailureCounter,
     MemoryFailureCounter,
@@ -64,6 +65,8 @@ class Services:
     hand_over_hooks: Sequence[HandOverHook] = ()
     """What each domain moves in a hand-over (``resolvers.people.handover``)."""
     sessions: SessionCache = field(default_factory=SessionCache)
+    metrics: Metrics = field(default_factory=Metrics)
+    """This app's Prometheus metrics (``core/metrics.py``, ``/metrics``)."""
     keep: dict[type, object] = field(default_factory=dict)
     """Per-process state a domain keeps, one object per class, made on first use
     (``kept(BallotPapers)``): no domain needs a field here."""
@@ -98,6 +101,7 @@ def build_services(
         RedisSpending(redis, settings.redis_prefix) if redis is not None else MemorySpending()
     )
     clock = clock or SystemClock()
+    metrics = Metrics(settings.prometheus_multiproc_dir)
     authorizer = Authorizer(vocabulary)
     sessions = SessionCache()
     presence = Presence(authorizer, redis, settings.redis_prefix)
@@ -123,6 +127,7 @@ def build_services(
             clock,
             poll_seconds=settings.event_poll_seconds,
             retention=timedelta(hours=settings.event_retention_hours),
+            metrics=metrics,
         ),
         hub=EventHub(broker, sweep_seconds=max(1.0, 2 * settings.event_poll_seconds)),
         vocabulary=vocabulary,
@@ -131,4 +136,5 @@ def build_services(
         panels=tuple(sorted(panels, key=lambda kind: (kind.order, kind.key))),
         hand_over_hooks=tuple(hand_over_hooks),
         sessions=sessions,
+        metrics=metrics,
     )
