@@ -82,6 +82,22 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+QUIET_LIBRARIES = ("tortoise", "aiosqlite", "asyncpg", "multipart", "python_multipart")
+"""Libraries whose DEBUG and INFO lines hold statement parameters or request bodies (names,
+phone numbers): the handler lets only their warnings through, whatever the level."""
+
+
+class LibraryFilter(logging.Filter):
+    """Drops the records of ``QUIET_LIBRARIES`` below WARNING."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        return not any(
+            record.name == name or record.name.startswith(f"{name}.") for name in QUIET_LIBRARIES
+        )
+
+
 class _TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
@@ -103,6 +119,7 @@ def log_handler(settings: Settings, stream: Any = None) -> logging.Handler:
         )
     else:
         handler.setFormatter(_TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(LibraryFilter())
     handler.addFilter(RequestIdFilter())
     return handler
 

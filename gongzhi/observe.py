@@ -8,8 +8,8 @@ WebSocket connection meets first, beside the body limit (``gongzhi/edge.py``).
   status, duration, and what the GraphQL endpoint learnt: operation name and type, street
   code, user ID, outcome. Never a header, a body, a variable or a token. Probes
   (``/healthz``, ``/readyz``, ``/metrics``) are logged at DEBUG.
-* A client that goes away before its body has arrived (``ClientDisconnect``) is one INFO
-  line, not a traceback.
+* A client that goes away before its body has arrived (``ClientDisconnect``) is its request
+  line alone (outcome ``client_disconnected``), not a traceback.
 * Metrics (``core/metrics.py``): GraphQL operations by name, type and outcome, with their
   latency; HTTP requests by route and status class; the database pool's use.
 """
@@ -89,9 +89,8 @@ class RequestLog:
         with request_context(request_id) as facts:
             try:
                 await self.app(scope, receive, answer)
-            except ClientDisconnect:
+            except ClientDisconnect:  # its request line says so; no traceback
                 facts.outcome = "client_disconnected"
-                log.info("client went away before its request arrived")
             except Exception:
                 facts.outcome = "exception"
                 status = status or 500
