@@ -82,9 +82,10 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-QUIET_LIBRARIES = ("tortoise", "aiosqlite", "asyncpg", "multipart", "python_multipart")
+QUIET_LIBRARIES = ("tortoise", "aiosqlite", "asyncpg", "multipart", "python_multipart", "casbin")
 """Libraries whose DEBUG and INFO lines hold statement parameters or request bodies (names,
-phone numbers): the handler lets only their warnings through, whatever the level."""
+phone numbers) or the whole policy: the handler lets only their warnings through, whatever
+the level."""
 
 
 class LibraryFilter(logging.Filter):
@@ -134,7 +135,10 @@ def configure_logging(settings: Settings, stream: Any = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers = []
         logger.propagate = True
+    access = logging.getLogger("uvicorn.access")  # the request log says more
+    access.handlers = []
+    access.propagate = False
