@@ -85,7 +85,13 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--demo", is_flag=True, help="Dev mode: migrate and load the demo streets first.")
-def serve(host: str, port: int, workers: int, demo: bool) -> None:
+@click.option(
+    "--migrate/--no-migrate",
+    default=True,
+    show_default=True,
+    help="Apply migrations before serving (off where a one-shot job migrates: Compose, Helm).",
+)
+def serve(host: str, port: int, workers: int, demo: bool, migrate: bool) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql in dev). SIGTERM stops it gracefully
     (docs/deployment.md); metrics on GONGZHI_METRICS_PORT when set."""
     import shutil
@@ -102,7 +108,8 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     except SettingsError as exc:
         _fail(str(exc))
     _audit_keys(settings, signing=True)  # no signing key in production: refuse to start
-    _run(lambda: apply_migrations(settings))
+    if migrate or demo:
+        _run(lambda: apply_migrations(settings))
     if demo:
         from gongzhi.platform import load_demo
 
