@@ -110,7 +110,7 @@ def log_handler(settings: Settings, stream: Any = None) -> logging.Handler:
     """The handler every logger of the server writes through: JSON lines (``time``,
     ``level``, ``logger``, ``message``, ``request_id`` and the record's extra fields) or text."""
     handler = logging.StreamHandler(stream or sys.stderr)
-    if settings.log_format is LogFormat.JSON:
+    if settings.log_lines is LogFormat.JSON:
         handler.setFormatter(
             JsonFormatter(
                 "%(asctime)s %(levelname)s %(name)s %(message)s",

@@ -138,8 +138,9 @@ class Settings(BaseSettings):
     # …and how many one person may hold over all their connections and every worker.
     max_subscriptions_per_person: int = 40
 
-    # Running it (docs/deployment.md). The log: JSON lines or plain text, from this level on.
-    log_format: LogFormat = LogFormat.JSON
+    # Running it (docs/deployment.md). The log: JSON lines or plain text (unset: text in dev,
+    # JSON elsewhere), from this level on.
+    log_format: LogFormat | None = None
     log_level: str = "INFO"
     # On SIGTERM: stop accepting, close WebSockets with 1001 (going away: clients reconnect
     # elsewhere and resume from their cursor), let requests finish for up to this long.
@@ -186,6 +187,13 @@ class Settings(BaseSettings):
     def introspection_enabled(self) -> bool:
         """Introspection as set, else on in dev only."""
         return self.is_dev if self.introspection is None else self.introspection
+
+    @property
+    def log_lines(self) -> LogFormat:
+        """The log's format as set, else text in dev and JSON elsewhere."""
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.TEXT if self.is_dev else LogFormat.JSON
 
     @property
     def uses_sqlite(self) -> bool:
