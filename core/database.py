@@ -58,6 +58,10 @@ def _connection(
         return config
     if config["engine"] == "tortoise.backends.asyncpg":
         config["credentials"].setdefault("reset", _keep_session)
+        if not settings.database_statement_cache:
+            # Behind pgbouncer in transaction mode: no named prepared statement outlives its
+            # transaction's server connection (asyncpg then prepares unnamed ones).
+            config["credentials"]["statement_cache_size"] = 0
         if owner:
             # The owner is held to the policies too (FORCE): a migration that reads or writes
             # street-owned rows does it as the platform, on every connection of its session.

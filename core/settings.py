@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import AliasChoices, Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite://var/gongzhi.sqlite3"
@@ -32,6 +32,14 @@ class TrustedDocuments(StrEnum):
     OFF = "off"
     ALLOW = "allow"
     REQUIRE = "require"
+
+
+class LogFormat(StrEnum):
+    """How the server writes its log: one JSON object a line (``json``, for a log collector),
+    or plain text (``text``, for a person at a terminal)."""
+
+    JSON = "json"
+    TEXT = "text"
 
 
 class SettingsError(ValueError):
@@ -135,6 +143,28 @@ class Settings(BaseSettings):
     # …and how many one person may hold over all their connections and every worker.
     max_subscriptions_per_person: int = 40
 
+    # Running it (docs/deployment.md). The log: JSON lines or plain text (unset: text in dev,
+    # JSON elsewhere), from this level on.
+    log_format: LogFormat | None = None
+    log_level: str = "INFO"
+    # On SIGTERM: stop accepting, close WebSockets with 1001 (going away: clients reconnect
+    # elsewhere and resume from their cursor), let requests finish for up to this long.
+    shutdown_grace_seconds: float = 20.0
+    # Prometheus metrics (/metrics): on a port of their own (`gongzhi serve` opens it, for
+    # every worker), and on the public port only when allowed. Several workers share their
+    # counts through prometheus-client's multi-process directory (its own variable, set by
+    # `gongzhi serve` when unset).
+    metrics_port: int | None = None
+    metrics_on_public_port: bool = False
+    prometheus_multiproc_dir: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PROMETHEUS_MULTIPROC_DIR", "prometheus_multiproc_dir"),
+    )
+    # Behind pgbouncer in transaction mode: asyncpg's prepared-statement cache off (a
+    # prepared statement lives on one server connection, which the next transaction may
+    # not get).
+    database_statement_cache: bool = True
+
     # A domain's settings given here by the name of its SettingsSection class, instead of the
     # environment (tests): {"VoteSettings": {"vote_scan_seconds": 1}}.
     section_values: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -162,6 +192,13 @@ class Settings(BaseSettings):
     def introspection_enabled(self) -> bool:
         """Introspection as set, else on in dev only."""
         return self.is_dev if self.introspection is None else self.introspection
+
+    @property
+    def log_lines(self) -> LogFormat:
+        """The log's format as set, else text in dev and JSON elsewhere."""
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.TEXT if self.is_dev else LogFormat.JSON
 
     @property
     def uses_sqlite(self) -> bool:
@@ -222,4 +259,12 @@ def load_settings(**overrides: Any) -> Settings:
     return Settings(**overrides)
 
 
-__all__ = ["Env", "Field", "Settings", "SettingsError", "TrustedDocuments", "load_settings"]
+__all__ = [
+    "Env",
+    "Field",
+    "LogFormat",
+    "Settings",
+    "SettingsError",
+    "TrustedDocuments",
+    "load_settings",
+]

@@ -3,7 +3,10 @@
 The lifespan owns every resource: the database, the broker, the enforcer, the event relay and
 hub, and every domain's background tasks (``Domain.tasks``: the projects' deadline scanner, the
 votes' scheduler…). Beside ``/graphql`` the app serves each domain's own HTTP routes
-(``Domain.routes``). What the domains bring comes from ``gongzhi.platform``.
+(``Domain.routes``), the probes (``/healthz``, ``/readyz``) and, when allowed on this port,
+``/metrics``. What the domains bring comes from ``gongzhi.platform``. Every request passes the
+request log (``gongzhi/observe.py``) and the body limit (``gongzhi/edge.py``); ``drain(app)``
+is the first step of a graceful stop (``gongzhi/serving.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import contextlib
 import gc
 import json
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,7 +24,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise import Tortoise
@@ -28,10 +32,14 @@ from tortoise.connection import get_connection
 
 from core.broker import make_broker
 from core.clock import Clock
+from core.metrics import CONTENT_TYPE
+from core.observe import configure_logging
 from core.settings import Settings
 from gongzhi.edge import BodyLimit
 from gongzhi.files import serve_file
+from gongzhi.observe import RequestLog, pool_use
 from gongzhi.platform import database_config, make_schema, make_services
+from resolvers.periodic import Periodic
 from resolvers.services import Services
 from schema.domain import background_tasks, http_routes
 from schema.domains import DOMAINS
@@ -56,9 +64,12 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """The database (and Redis, when configured) answer."""
+    """The database and the broker (Redis, when configured) answer, and the server is not
+    stopping (a draining server answers 503, so no new traffic is sent to it)."""
     services: Services = request.app.state.services
     checks: dict[str, str] = {}
+    if request.app.state.draining:
+        checks["server"] = "draining"
     try:
         await get_connection("default").execute_query("SELECT 1")
         checks["database"] = "ok"
@@ -73,12 +84,36 @@ async def readyz(request: Request) -> JSONResponse:
     )
 
 
+async def metrics(request: Request) -> Response:
+    """Prometheus's text format: this app's metrics, or every worker's (``core/metrics.py``)."""
+    services: Services = request.app.state.services
+    if (use := pool_use()) is not None:
+        services.metrics.pool(*use)
+    live = services.presence
+    services.metrics.websockets_open.set(len(live))
+    services.metrics.subscriptions_open.set(live.subscriptions_total())
+    return Response(services.metrics.exposition(), media_type=CONTENT_TYPE)
+
+
+async def drain(app: Starlette) -> int:
+    """The first step of a graceful stop, once the server accepts no more connections:
+    ``/readyz`` answers 503, and every WebSocket is closed with 1001 *going away* (clients
+    connect again, to another replica, and resume from their cursor). Returns how many were
+    closed. Requests under way go on; the server waits for them (``gongzhi/serving.py``)."""
+    app.state.draining = True
+    services: Services = app.state.services
+    return await services.presence.going_away()
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     settings.require_safe_secret()
     broker = make_broker(settings.redis_url, settings.redis_prefix)
     services = make_services(settings, broker, clock)
     graphql = GraphQLEndpoint(make_schema(settings), services)
     tasks = background_tasks(DOMAINS, services)
+    for task in tasks:
+        if isinstance(task, Periodic):
+            task.metrics = services.metrics
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -126,6 +161,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             await services.authorizer.stop_watching()
             await broker.close()
             await Tortoise.close_connections()
+            services.metrics.process_ended(os.getpid())
 
     app = Starlette(
         routes=[
@@ -135,13 +171,18 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Mount(GRAPHIQL_ASSETS, app=StaticFiles(directory=GRAPHIQL_FILES), name="graphiql"),
             WebSocketRoute("/graphql", graphql),
+            *([Route("/metrics", metrics)] if settings.metrics_on_public_port else []),
             *http_routes(DOMAINS),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(BodyLimit, settings=settings)],
+        middleware=[
+            Middleware(RequestLog, metrics=services.metrics),
+            Middleware(BodyLimit, settings=settings),
+        ],
     )
     app.state.services = services
     app.state.graphql = graphql
+    app.state.draining = False
     return app
 
 
@@ -154,12 +195,20 @@ def serve_options(settings: Settings) -> dict[str, Any]:
     some, only those peers' header is believed. A WebSocket message is at most
     ``max_body_bytes``, like an HTTP body."""
     trusted = settings.trusted_proxies.strip()
-    options: dict[str, Any] = {"ws_max_size": settings.max_body_bytes}
+    options: dict[str, Any] = {
+        "ws_max_size": settings.max_body_bytes,
+        "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
+        "access_log": False,  # the request log says more (gongzhi/observe.py)
+        "log_config": None,  # configure_logging, in each worker
+    }
     if not trusted:
         return {**options, "proxy_headers": False, "forwarded_allow_ips": ""}
     return {**options, "proxy_headers": True, "forwarded_allow_ips": trusted}
 
 
 def create_app_from_env() -> Starlette:
-    """Factory for ``uvicorn --factory`` (used by ``gongzhi serve --workers N``)."""
-    return create_app(Settings())
+    """Factory for ``uvicorn --factory`` (used by ``gongzhi serve``, in each worker): the log
+    as the settings say, then the app."""
+    settings = Settings()
+    configure_logging(settings)
+    return create_app(settings)

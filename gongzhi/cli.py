@@ -85,19 +85,31 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--demo", is_flag=True, help="Dev mode: migrate and load the demo streets first.")
-def serve(host: str, port: int, workers: int, demo: bool) -> None:
-    """Serve the GraphQL API (GraphiQL at /graphql in dev)."""
-    import uvicorn
+@click.option(
+    "--migrate/--no-migrate",
+    default=True,
+    show_default=True,
+    help="Apply migrations before serving (off where a one-shot job migrates: Compose, Helm).",
+)
+def serve(host: str, port: int, workers: int, demo: bool, migrate: bool) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql in dev). SIGTERM stops it gracefully
+    (docs/deployment.md); metrics on GONGZHI_METRICS_PORT when set."""
+    import shutil
+
+    from gongzhi.serving import metrics_directory
 
     if demo:
         os.environ["GONGZHI_ENV"] = Env.DEV.value
+    own_metrics_dir = Settings().prometheus_multiproc_dir is None
+    metrics_dir = metrics_directory(Settings())  # before anything imports prometheus-client
     settings = Settings()
     try:
         settings.require_safe_secret()
     except SettingsError as exc:
         _fail(str(exc))
     _audit_keys(settings, signing=True)  # no signing key in production: refuse to start
-    _run(lambda: apply_migrations(settings))
+    if migrate or demo:
+        _run(lambda: apply_migrations(settings))
     if demo:
         from gongzhi.platform import load_demo
 
@@ -115,17 +127,16 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         f"gongzhi on http://{host}:{port}/graphql ({settings.env.value}, {workers} worker(s))"
     )
     from gongzhi.app import serve_options
+    from gongzhi.serving import run, start_metrics_port
 
-    uvicorn.run(
-        "gongzhi.app:create_app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        lifespan="on",
-        log_level="info",
-        **serve_options(settings),
-    )
+    if settings.metrics_port:
+        start_metrics_port(host, settings.metrics_port)
+        click.echo(f"metrics on http://{host}:{settings.metrics_port}/metrics")
+    try:
+        run(settings, host, port, workers, serve_options(settings))
+    finally:
+        if own_metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 @main.command()

@@ -63,6 +63,7 @@ async def login(
         count, retry_after = await services.login_failures.hit(key)
         attempts = max(attempts, count)
         if count > settings.login_max_failures:
+            services.metrics.login_failures.labels("throttled").inc()
             raise Refused(
                 ErrorCode.TOO_MANY_ATTEMPTS,
                 "auth.too_many_attempts",
@@ -74,6 +75,7 @@ async def login(
         services.passwords.verify, user.password_hash if user else None, password
     )
     if user is None or not password_ok or not user.is_active:
+        services.metrics.login_failures.labels("invalid_credentials").inc()
         await asyncio.sleep(min(attempts * settings.login_failure_delay_ms, 3000) / 1000)
         raise Refused(ErrorCode.INVALID_CREDENTIALS, "auth.invalid_credentials")
     await services.login_failures.clear(keys[0])

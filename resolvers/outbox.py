@@ -35,6 +35,7 @@ from core.broker import Broker
 from core.clock import Clock
 from core.errors import ErrorCode, Refused
 from core.ids import BIGINT_KEY_MAX, parse_key
+from core.metrics import Metrics
 from models.columns import column
 from models.events import EventStream, OutboxEvent
 from models.sql import Statement
@@ -193,9 +194,15 @@ class EventRelay:
     """Sequences and publishes committed outbox rows; woken after each commit, and polling."""
 
     def __init__(
-        self, broker: Broker, clock: Clock, poll_seconds: float, retention: timedelta
+        self,
+        broker: Broker,
+        clock: Clock,
+        poll_seconds: float,
+        retention: timedelta,
+        metrics: Metrics | None = None,
     ) -> None:
         self.broker = broker
+        self.metrics = metrics
         self.clock = clock
         self.poll_seconds = poll_seconds
         self.retention = retention
@@ -315,7 +322,9 @@ class EventRelay:
                 .using_db(conn)
                 .update(published_at=self.clock.now())
             )
-            return len(rows)
+        if self.metrics is not None:  # from the change to its publication
+            self.metrics.relayed((row.occurred_at for row in rows), self.clock.now())
+        return len(rows)
 
     async def _maybe_prune(self) -> None:
         now = self.clock.now()

@@ -17,21 +17,29 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from core.metrics import Metrics
 from tenants.scoping import street_scope
 
 log = logging.getLogger(__name__)
 
 
+_ROUND: ContextVar[tuple[Metrics, str] | None] = ContextVar("periodic_round", default=None)
+
+
 class Periodic:
     """Run ``job`` now, then every ``seconds``, until stopped. A failing round (the database
-    is away…) is logged and tried again next round; it never ends the task."""
+    is away…) is logged and tried again next round; it never ends the task. With ``metrics``
+    (the app gives its own, ``gongzhi/app.py``), its rounds, failed rounds and skipped items
+    are counted."""
 
     def __init__(self, name: str, job: Callable[[], Awaitable[object]], seconds: float) -> None:
         self.name = name
         self.job = job
         self.seconds = seconds
+        self.metrics: Metrics | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -45,13 +53,19 @@ class Periodic:
             self._task = None
 
     async def _run(self) -> None:
+        if self.metrics is not None:
+            _ROUND.set((self.metrics, self.name))
         while True:
+            outcome = "ok"
             try:
                 await self.job()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                outcome = "failed"
                 log.warning("%s: %s: %s", self.name, type(exc).__name__, exc)
+            if self.metrics is not None:
+                self.metrics.scanner_rounds.labels(self.name, outcome).inc()
             await asyncio.sleep(self.seconds)
 
 
@@ -91,6 +105,8 @@ async def each_in_street(
             raise
         except Exception as exc:
             failures = POISONED.count(step, item_id)
+            if (running := _ROUND.get()) is not None:
+                running[0].scanner_items_skipped.labels(running[1]).inc()
             if failures == 1:
                 log.exception("%s: item %s of street %s skipped", step, item_id, street_id)
             else:

@@ -47,6 +47,9 @@ class CloseReason(Enum):
 
     SESSION_ENDED = (4401, "Session ended")
     ROLES_CHANGED = (4403, "Roles changed")
+    GOING_AWAY = (1001, "Going away")
+    """The server is stopping (a deploy, a scale-down): connect again, to another replica,
+    and resume from the last cursor."""
 
     @property
     def code(self) -> int:
@@ -104,6 +107,22 @@ class Presence:
 
     def connections(self, user_id: int) -> list[Connection]:
         return list(self._by_user.get(user_id, ()))
+
+    def subscriptions_total(self) -> int:
+        """Every subscription of this worker's connections."""
+        return sum(c.subscriptions() for c in self._everyone())
+
+    def _everyone(self) -> list[Connection]:
+        return [c for connections in self._by_user.values() for c in connections]
+
+    async def going_away(self) -> int:
+        """Close every connection with 1001 (the server is stopping) and wait for the closes;
+        returns how many were closed."""
+        everyone = self._everyone()
+        for connection in everyone:
+            self._close(connection, CloseReason.GOING_AWAY)
+        await self.settle()
+        return len(everyone)
 
     # -- ending -----------------------------------------------------------------------
     def sessions_ended(self, session_ids: Iterable[int], user_ids: Iterable[int]) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.broker import Broker
 from core.clock import Clock, SystemClock
+from core.metrics import Metrics
 from core.ratelimit import (
     FailureCounter,
     MemoryFailureCounter,
@@ -83,6 +84,8 @@ class Services:
     sessions: SessionCache = field(default_factory=SessionCache)
     responses: ResponseCache = field(default_factory=ResponseCache)
     """Answers kept until their street changes (``resolvers/responses.py``)."""
+    metrics: Metrics = field(default_factory=Metrics)
+    """This app's Prometheus metrics (``core/metrics.py``, ``/metrics``)."""
     keep: dict[type, object] = field(default_factory=dict)
     """Per-process state a domain keeps, one object per class, made on first use
     (``kept(BallotPapers)``): no domain needs a field here."""
@@ -121,6 +124,7 @@ def build_services(
         RedisSpending(redis, settings.redis_prefix) if redis is not None else MemorySpending()
     )
     clock = clock or SystemClock()
+    metrics = Metrics(settings.prometheus_multiproc_dir)
     authorizer = Authorizer(vocabulary)
     sessions = SessionCache()
     presence = Presence(authorizer, redis, settings.redis_prefix)
@@ -146,6 +150,7 @@ def build_services(
             clock,
             poll_seconds=settings.event_poll_seconds,
             retention=timedelta(hours=settings.event_retention_hours),
+            metrics=metrics,
         ),
         hub=EventHub(broker, sweep_seconds=max(1.0, 2 * settings.event_poll_seconds)),
         vocabulary=vocabulary,
@@ -161,4 +166,5 @@ def build_services(
         responses=ResponseCache(
             settings.response_cache_seconds, redis=redis, prefix=settings.redis_prefix
         ),
+        metrics=metrics,
     )

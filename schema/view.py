@@ -36,6 +36,8 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from core.errors import ErrorCode
 from core.i18n import negotiate, translate
+from core.metrics import operation_of
+from core.observe import current_request
 from policies.vocabulary import PLATFORM_DOMAIN, street_domain
 from resolvers.presence import Connection
 from resolvers.services import Services
@@ -170,6 +172,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             subscriptions=lambda: len(self.operations),
         )
         services.presence.join(self.presence)
+        _count_live(services)
 
     async def _close(self, code: int, reason: str) -> None:
         await self.websocket.close(code=code, reason=reason)
@@ -180,6 +183,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         finally:
             if self.presence is not None:
                 self.context.services.presence.leave(self.presence)
+                _count_live(self.context.services)
 
     async def _within_cap(self, message: SubscribeMessage) -> bool:
         """A person holds at most ``max_subscriptions_per_person`` over every connection and
@@ -215,6 +219,8 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await super().handle_message(message)
             if message["type"] == "subscribe" and self.presence is not None:
                 await self.context.services.presence.publish(self.presence.user_id)
+            if message["type"] in ("subscribe", "complete"):
+                _count_live(self.context.services)
         except WebSocketDisconnected:
             raise
         except Exception:
@@ -271,6 +277,21 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await cast(ASGIWebSocketAdapter, self.websocket).ws.send_text(text)
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
+
+
+def _count_live(services: Services) -> None:
+    """The open connections and subscriptions of this worker, for ``/metrics``."""
+    live = services.presence
+    services.metrics.websockets_open.set(len(live))
+    services.metrics.subscriptions_open.set(live.subscriptions_total())
+
+
+def _note_viewer(viewer: Viewer) -> None:
+    """The request log's street code and user ID (``core/observe.py``), never more."""
+    facts = current_request()
+    if facts is not None:
+        facts.street = viewer.street.code if viewer.street else None
+        facts.user_id = viewer.user.id if viewer.user else None
 
 
 GRAPHIQL_ASSETS = "/graphiql"
@@ -339,6 +360,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             return await super().run(request, context, root_value)  # type: ignore[arg-type]
         except DocumentRefused as refused:
             error = refused.as_error(negotiate(request.headers.get("accept-language")))
+            if (facts := current_request()) is not None:
+                facts.outcome = str((error.get("extensions") or {}).get("code", "REFUSED"))
             return Response(self.encode_json({"errors": [error]}), 400, media_type=media)
         finally:
             _ANSWER_MEDIA_TYPE.reset(token)
@@ -370,7 +393,15 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     ) -> Any:
         """Under ``require``, a mini-program or display client runs trusted documents only.
         A document whose answer may be kept is answered from the street's kept answers when
-        one is there (``schema/responses.py``)."""
+        one is there (``schema/responses.py``). The request log learns the operation's name
+        and type here."""
+        if (facts := current_request()) is not None:
+            if isinstance(request_data, list):
+                facts.operation_type, facts.operation = "batch", "batch"
+            else:
+                facts.operation_type, facts.operation = operation_of(
+                    request_data.query, request_data.operation_name
+                )
         if self.documents.must_check():
             restricted = is_restricted_client(context, request.headers.get("x-client-kind"))
             for item in request_data if isinstance(request_data, list) else [request_data]:
@@ -395,6 +426,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             viewer = await authenticate(
                 self.services, request.headers.get("authorization"), request.headers.get("x-tenant")
             )
+            _note_viewer(viewer)
         return Context(
             request=request,
             response=response if isinstance(response, Response) else None,
@@ -455,13 +487,16 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
-        """Errors raised before execution (parsing, limits) get their stable code here."""
+        """Errors raised before execution (parsing, limits) get their stable code here; the
+        first one's code is the request's outcome in its log line and metrics."""
         if result.errors:
             locale = negotiate(request.headers.get("accept-language"))
             result.errors = [
                 e if (e.extensions or {}).get("code") else format_error(e, locale, True)
                 for e in result.errors
             ]
+            if (facts := current_request()) is not None:
+                facts.outcome = str((result.errors[0].extensions or {}).get("code", "ERROR"))
         processed = process_result(result)
         if _ANSWER_MEDIA_TYPE.get() != JSON and is_request_error(result):
             processed.pop("data", None)  # GraphQL over HTTP: a request error has no data entry
@@ -481,4 +516,5 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         if viewer.auth_error or viewer.street_error:
             raise ConnectionRejectionError()
         context.viewer = viewer
+        _note_viewer(viewer)
         return {"street": viewer.street.code if viewer.street else None}
