@@ -18,9 +18,9 @@ INT_KEY_MAX = 2**31 - 1
 """The largest key of an ``INTEGER`` primary key (PostgreSQL ``integer``)."""
 BIGINT_KEY_MAX = 2**63 - 1
 """The largest key of a ``BIGINT`` primary key (PostgreSQL ``bigint``, SQLite's integers)."""
-BIGINT_TYPES = frozenset({"Notification", "GroupMessage"})
+BIGINT_TYPES = frozenset({"Notification", "GroupMessage", "GroupPhoto"})
 """Global ID types whose rows have a ``BIGINT`` key (``models.events.Notification``,
-``models.groups.GroupMessage``);
+``models.groups.GroupMessage`` and ``GroupPhoto``);
 ``tests/platform/test_inputs.py`` checks this against the models."""
 _KEY_DIGITS = len(str(BIGINT_KEY_MAX))
 
