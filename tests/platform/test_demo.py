@@ -31,7 +31,13 @@ async def test_a_demo_project_has_the_trail_of_a_real_one(api: Api) -> None:
     projects = {e["node"]["title"]: e["node"] for e in board["data"]["projectBoard"]["edges"]}
     lift = projects["老旧小区加装电梯"]
     assert lift["status"] == "IN_PROGRESS"
-    actions = await _actions(api, "wulidun.street_admin", lift["id"])
+    # The deadline scanner may add its warnings once other tests move the clock past a
+    # milestone: they are the scanner's, not the demo's.
+    actions = [
+        a
+        for a in await _actions(api, "wulidun.street_admin", lift["id"])
+        if a != "project.deadline_warned"
+    ]
     assert actions == [
         "project.created",
         *["project.milestone_added"] * 3,
