@@ -331,9 +331,15 @@ class EventRelay:
         if self._last_prune and now - self._last_prune < timedelta(minutes=5):
             return
         self._last_prune = now
+        await self.prune()
+
+    async def prune(self) -> int:
+        """Delete the published events older than the retention (every street's): a
+        subscription can resume only within it. Unpublished events are kept whatever their
+        age. Answers how many were deleted."""
         with unscoped("the relay prunes every street's event log"):
-            await OutboxEvent.filter(
-                occurred_at__lt=now - self.retention, published_at__not_isnull=True
+            return await OutboxEvent.filter(
+                occurred_at__lt=self.clock.now() - self.retention, published_at__not_isnull=True
             ).delete()
 
 

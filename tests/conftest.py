@@ -104,6 +104,10 @@ async def settings(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Se
         argon2_memory_kib=1024,
         login_failure_delay_ms=1,
         upload_dir=Path(tmp_path_factory.mktemp("uploads")),
+        # Tests move the clock decades ahead (a date past the holiday calendar); the relay
+        # would then prune the event log under a test comparing it before and after. Pruning
+        # has its own test, with its own relay (tests/events/test_events.py).
+        event_retention_hours=24 * 365 * 200,
     )
     if pg_name and PG_URL:
         await _drop_pg_database(PG_URL, pg_name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from datetime import timedelta
 
 import pytest
 from tortoise.transactions import in_transaction
@@ -363,3 +364,34 @@ async def test_an_unreadable_event_holds_up_its_own_street_only(
     finally:
         with street_scope(broken.street_id):
             await _UPROOT.run(type="test.unreadable")
+
+
+async def test_the_relay_prunes_only_published_events_past_the_retention(
+    services: Services, clock: FrozenClock
+) -> None:
+    """The event log is kept for the retention: older published events go, an unpublished
+    one stays whatever its age (it has not reached its subscribers yet), newer ones stay."""
+    street = await fresh_street(services)
+    with street_scope(street.street_id):
+        async with in_transaction():
+            async with changing(services, None) as change:
+                for n in range(3):
+                    await change.event("test.tick", to_global_id("Community", 200000 + n), {})
+    relay = EventRelay(services.broker, clock, 0.5, timedelta(hours=1))
+    await services.relay.stop()  # the app's relay would publish the unpublished one meanwhile
+    try:
+        with unscoped("test check"):
+            await relay.pump()
+            old, unpublished, recent = await OutboxEvent.filter(
+                tenant_id=street.street_id, type="test.tick"
+            ).order_by("id")
+            long_ago = clock.now() - timedelta(hours=2)
+            await OutboxEvent.filter(id=old.id).update(occurred_at=long_ago)
+            await OutboxEvent.filter(id=unpublished.id).update(
+                occurred_at=long_ago, published_at=None
+            )
+            assert await relay.prune() >= 1
+            left = await OutboxEvent.filter(tenant_id=street.street_id, type="test.tick")
+    finally:
+        await services.relay.start()
+    assert sorted(event.id for event in left) == [unpublished.id, recent.id]
