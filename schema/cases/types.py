@@ -41,6 +41,7 @@ from schema.permissions import Can, field
 from schema.projects.types import Location, Project
 from schema.relay import Connection, Node, to_global_id
 from schema.tenancy.types import Community, Grid
+from schema.uploads import StoredFile
 
 READ = Can(CASE_READ)
 
@@ -100,20 +101,8 @@ class DistrictDepartment(Node):
 
 
 @strawberry.type(description="A photo, short video or voice note of a case.")
-class CaseMedia:
+class CaseMedia(StoredFile):
     kind: MediaKind
-    content_type: str
-    size: int
-    sha256: str
-    path: strawberry.Private[str]
-
-    @strawberry.field(
-        description="A signed link to the file (`/files/…?e=…&s=…`) that opens without a "
-        "header; it expires after an hour or two: ask again."
-    )
-    def url(self, info: Info) -> str:
-        services = info.context.services
-        return services.files.link(self.path, services.clock.now())
 
     @classmethod
     def from_model(cls, row: m.CaseMedia) -> CaseMedia:

@@ -25,24 +25,11 @@ from schema.live import listener, shared
 from schema.permissions import Can, field, mutation, subscription
 from schema.relay import Connection, Node, decode_id, to_global_id
 from schema.tenancy.types import Grid
-from schema.uploads import FileUpload
+from schema.uploads import FileUpload, StoredFile
 
 
 @strawberry.type(description="A photo of a group message.")
-class GroupPhoto:
-    content_type: str
-    size: int
-    sha256: str
-    path: strawberry.Private[str]
-
-    @strawberry.field(
-        description="A signed link to the file (`/files/…?e=…&s=…`) that opens without a "
-        "header; it expires after an hour or two: ask again."
-    )
-    def url(self, info: Info) -> str:
-        services = info.context.services
-        return services.files.link(self.path, services.clock.now())
-
+class GroupPhoto(StoredFile):
     @classmethod
     def from_model(cls, row: m.GroupPhoto) -> GroupPhoto:
         return cls(content_type=row.content_type, size=row.size, sha256=row.sha256, path=row.path)

@@ -15,6 +15,7 @@ from schema.accounts.types import Account
 from schema.context import Info
 from schema.permissions import Can, field
 from schema.relay import Node, to_global_id
+from schema.uploads import StoredFile
 
 PEOPLE = Can(PROJECT_PEOPLE_READ)
 
@@ -27,19 +28,8 @@ async def _account(info: Info, user_id: int | None) -> Account | None:
 
 
 @strawberry.type(description="A checked image (JPEG, PNG or WebP) under the upload directory.")
-class Photo:
+class Photo(StoredFile):
     path: str = strawberry.field(description="Relative to the server's upload directory.")
-    content_type: str
-    size: int
-    sha256: str
-
-    @strawberry.field(
-        description="A signed link to the image (`/files/…?e=…&s=…`, on this server) that "
-        "opens without a header, for an `<img src>`; it expires after an hour or two: ask again."
-    )
-    def url(self, info: Info) -> str:
-        services = info.context.services
-        return services.files.link(self.path, services.clock.now())
 
     @classmethod
     def from_model(cls, row: m.Photo) -> Photo:
