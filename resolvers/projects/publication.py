@@ -127,23 +127,16 @@ def seen_by(viewer_id: int | None) -> Q:
     return Q(publication=Publication.PUBLISHED) | Q(author_id=viewer_id)
 
 
-@lru_cache(maxsize=4096)
-def update_pages_for(viewer_id: int | None) -> Batch[ProgressUpdate]:
-    """The batch of progress pages one reader sees (one function per reader, for the loader)."""
-
-    async def load(keys: Sequence[PageKey]) -> list[Page[ProgressUpdate]]:
-        query = ProgressUpdate.filter(seen_by(viewer_id))
-        return await keyset_pages(query, "project_id", keys, newest_first=True)
-
-    return load
+Post = TypeVar("Post", ProgressUpdate, Opinion)
 
 
 @lru_cache(maxsize=4096)
-def opinion_pages_for(viewer_id: int | None) -> Batch[Opinion]:
-    """The batch of opinion pages one reader sees."""
+def post_pages_for(model: type[Post], viewer_id: int | None) -> Batch[Post]:
+    """The batch of a project's progress posts or opinions one reader sees (one function per
+    model and reader, for the loader), newest first."""
 
-    async def load(keys: Sequence[PageKey]) -> list[Page[Opinion]]:
-        query = Opinion.filter(seen_by(viewer_id))
+    async def load(keys: Sequence[PageKey]) -> list[Page[Post]]:
+        query = model.filter(seen_by(viewer_id))
         return await keyset_pages(query, "project_id", keys, newest_first=True)
 
     return load

@@ -207,7 +207,7 @@ class Project(Node):
     async def updates(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ProgressUpdate]:
-        batch = publication.update_pages_for(publication.viewer(caller(info)))
+        batch = publication.post_pages_for(m.ProgressUpdate, publication.viewer(caller(info)))
         page = await info.context.loaders.of(batch).load(self._page_key(info, first, after))
         return Connection.from_page(page, ProgressUpdate.from_model)
 
@@ -227,7 +227,7 @@ class Project(Node):
     async def opinions(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[SupervisionOpinion]:
-        batch = publication.opinion_pages_for(publication.viewer(caller(info)))
+        batch = publication.post_pages_for(m.Opinion, publication.viewer(caller(info)))
         page = await info.context.loaders.of(batch).load(self._page_key(info, first, after))
         return Connection.from_page(page, SupervisionOpinion.from_model)
 
