@@ -11,7 +11,6 @@ import contextlib
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -25,8 +24,9 @@ import pytest
 
 from core import notes
 from tests.conftest import APP_ROLE, PG_URL, _create_pg_database, _drop_pg_database
-from tests.platform.test_cli import STRONG_KEY, run_cli
-from tests.platform.test_sqlite_workers import CREATE, _free_port, subscriber
+from tests.platform.servers import WAIT, create_street, free_port, served
+from tests.platform.test_cli import STRONG_KEY
+from tests.platform.test_sqlite_workers import CREATE, subscriber
 from tests.support import LOGIN
 
 PGBOUNCER = shutil.which("pgbouncer") or (
@@ -37,7 +37,6 @@ pytestmark = [
     pytest.mark.skipif(not PGBOUNCER, reason="needs pgbouncer (Debian's package)"),
     pytest.mark.skipif(sys.platform == "win32", reason="signals"),
 ]
-WAIT = 30  # a hang guard, not a timing assert
 COMMUNITIES = "query Communities { communities(first: 50) { edges { node { code } } } }"
 
 
@@ -45,7 +44,7 @@ COMMUNITIES = "query Communities { communities(first: 50) { edges { node { code 
 def pgbouncer(upstream_host: str, upstream_port: int, users: list[str]) -> Iterator[int]:
     """pgbouncer in transaction mode, two server connections per database and user, on a free
     port; run as the ``postgres`` user when started as root (pgbouncer refuses root)."""
-    port = _free_port()
+    port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="gongzhi-pgbouncer-"))
     folder.chmod(0o755)
     (folder / "users.txt").write_text("".join(f'"{user}" ""\n' for user in users))
@@ -95,69 +94,40 @@ async def test_the_basic_flow_runs_through_pgbouncer_in_transaction_mode(tmp_pat
                 "GONGZHI_EVENT_POLL_SECONDS": "0.1",
             }
             code = f"pgb{secrets.token_hex(2)}"
-            created = run_cli(
-                *("tenant", "create", "--code", code, "--name", "连接池街道"),
-                *("--district", "wuchang", "--admin-username", f"{code}.admin"),
-                env=env,
-                cwd=tmp_path,
-            )
-            assert created.returncode == 0, created.stderr
-            password = created.stdout.split("one-time password:")[1].strip()
+            password = create_street(env, tmp_path, code, "连接池街道")
             await _flow(tmp_path, env, f"{code}.admin", password)
     finally:
         await _drop_pg_database(PG_URL, name)
 
 
 async def _flow(tmp_path: Path, env: dict[str, str], username: str, password: str) -> None:
-    port = _free_port()
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GONGZHI_")}
-    full_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    full_env.update(env)
-    log = (tmp_path / "server.log").open("wb")
-    proc = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "gongzhi.cli", "serve", "--port", str(port)),
-        env=full_env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=log,
-        start_new_session=True,
-    )
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=WAIT) as client:
-            for _ in range(600):  # until it answers (bounded)
-                with contextlib.suppress(httpx.HTTPError):
-                    if (await client.get("/readyz")).status_code == 200:
-                        break
-                assert proc.returncode is None, (tmp_path / "server.log").read_text()[-3000:]
-                await asyncio.sleep(0.1)
-            login = await client.post(
-                "/graphql", json={"query": LOGIN, "variables": {"u": username, "p": password}}
+    async with (
+        served(tmp_path, env, tmp_path / "server.log") as server,
+        httpx.AsyncClient(base_url=server.url, timeout=WAIT) as client,
+    ):
+        login = await client.post(
+            "/graphql", json={"query": LOGIN, "variables": {"u": username, "p": password}}
+        )
+        token = f"Bearer {login.json()['data']['login']['accessToken']}"
+        headers = {"authorization": token}
+        seen: list[str] = []
+        listening = asyncio.create_task(subscriber(server.address, token, seen))
+        answers = []
+        for n in range(12):  # many transactions over two server connections
+            done = await client.post(
+                "/graphql",
+                json={"query": CREATE, "variables": {"c": f"c{n}"}},
+                headers=headers,
             )
-            token = f"Bearer {login.json()['data']['login']['accessToken']}"
-            headers = {"authorization": token}
-            seen: list[str] = []
-            listening = asyncio.create_task(subscriber(f"127.0.0.1:{port}", token, seen))
-            answers = []
-            for n in range(12):  # many transactions over two server connections
-                done = await client.post(
-                    "/graphql",
-                    json={"query": CREATE, "variables": {"c": f"c{n}"}},
-                    headers=headers,
-                )
-                answers.append(done.json())
-            listed = await client.post("/graphql", json={"query": COMMUNITIES}, headers=headers)
-            for _ in range(WAIT * 10):
-                if len(seen) >= 1:
-                    break
-                await asyncio.sleep(0.1)
-            listening.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await listening
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        await proc.wait()
-        log.close()
+            answers.append(done.json())
+        listed = await client.post("/graphql", json={"query": COMMUNITIES}, headers=headers)
+        for _ in range(WAIT * 10):
+            if len(seen) >= 1:
+                break
+            await asyncio.sleep(0.1)
+        listening.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listening
     failed = [a for a in answers if "errors" in a or "Success" not in str(a)]
     assert failed == [], failed[:2]
     codes = {edge["node"]["code"] for edge in listed.json()["data"]["communities"]["edges"]}

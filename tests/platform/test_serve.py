@@ -20,12 +20,11 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from core import notes
-from tests.platform.test_cli import STRONG_KEY, run_cli
-from tests.platform.test_sqlite_workers import _free_port
+from tests.platform.servers import WAIT, Served, create_street, free_port, served
+from tests.platform.test_cli import STRONG_KEY
 from tests.support import LOGIN
 
 PROTOCOL = "graphql-transport-ws"
-WAIT = 30  # a hang guard, not a timing assert
 
 
 def scraped(text: str, name: str, **labels: str) -> float:
@@ -44,34 +43,13 @@ async def test_serve_logs_json_counts_by_operation_and_stops_gracefully(tmp_path
         "GONGZHI_AUDIT_SIGNING_KEY": notes.generate_signer("serve/audit").text,
         "GONGZHI_SHUTDOWN_GRACE_SECONDS": "10",
     }
-    created = run_cli(
-        *("tenant", "create", "--code", "tingzhi", "--name", "停止街道"),
-        *("--district", "wuchang", "--admin-username", "tingzhi.admin"),
-        env=env,
-        cwd=tmp_path,
-    )
-    assert created.returncode == 0, created.stderr
-    password = created.stdout.split("one-time password:")[1].strip()
-    port, metrics_port = _free_port(), _free_port()
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GONGZHI_")}
-    full_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    full_env.update(env, GONGZHI_METRICS_PORT=str(metrics_port))
+    password = create_street(env, tmp_path, "tingzhi", "停止街道")
+    metrics_port = free_port()
+    env["GONGZHI_METRICS_PORT"] = str(metrics_port)
     log_path = tmp_path / "server.log"
-    with log_path.open("wb") as log:
-        proc = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "gongzhi.cli", "serve", "--port", str(port)),
-            env=full_env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=log,
-            start_new_session=True,
-        )
-        try:
-            token, closed, answered = await _exercise(port, metrics_port, password, proc)
-            code = await asyncio.wait_for(proc.wait(), WAIT)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
+    async with served(tmp_path, env, log_path) as server:
+        token, closed, answered = await _exercise(server, metrics_port, password)
+        code = await asyncio.wait_for(server.process.wait(), WAIT)
     assert closed == 1001, "WebSockets are closed with going away"
     assert answered == 200, "a request under way is answered"
     assert code in (0, -signal.SIGTERM), "done (uvicorn re-raises the signal once it is)"
@@ -88,16 +66,10 @@ async def test_serve_logs_json_counts_by_operation_and_stops_gracefully(tmp_path
 
 
 async def _exercise(
-    port: int, metrics_port: int, password: str, proc: asyncio.subprocess.Process
+    server: Served, metrics_port: int, password: str
 ) -> tuple[str, int | None, int]:
-    url = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=url, timeout=WAIT) as client:
-        for _ in range(600):  # until it answers (bounded)
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get("/readyz")).status_code == 200:
-                    break
-            assert proc.returncode is None, "the server stopped"
-            await asyncio.sleep(0.1)
+    port = server.port
+    async with httpx.AsyncClient(base_url=server.url, timeout=WAIT) as client:
         named = LOGIN.replace("mutation Login(", "mutation SignIn(")
         for secret in ("not-the-password", password):
             answer = await client.post(
@@ -117,7 +89,7 @@ async def _exercise(
             # A request under way when the stop comes: its body arrives after SIGTERM.
             slow = asyncio.create_task(_slow_request(port))
             await asyncio.sleep(0.2)
-            os.kill(proc.pid, signal.SIGTERM)
+            os.kill(server.process.pid, signal.SIGTERM)
             with contextlib.suppress(ConnectionClosed):
                 while True:
                     await asyncio.wait_for(ws.recv(), WAIT)

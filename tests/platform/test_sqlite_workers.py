@@ -6,20 +6,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import signal
-import socket
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
 import httpx
 import pytest
 from websockets.asyncio.client import connect
 
 from core import notes
-from tests.platform.test_cli import STRONG_KEY, run_cli
+from tests.platform.servers import create_street, served
+from tests.platform.test_cli import STRONG_KEY
 from tests.support import LOGIN
 
 PROTOCOL = "graphql-transport-ws"
@@ -35,42 +32,6 @@ GRANT = """mutation($a: ID!) { grantRole(input: {accountId: $a, role: GRID_WORKE
 REVOKE = """mutation($m: ID!) { revokeRole(input: {membershipId: $m}) { __typename } }"""
 SUBSCRIBERS = 6  # spread over the two workers by the kernel
 ROUNDS = 30  # each: a community (written first), a role given, then taken (read first)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.asynccontextmanager
-async def serving(tmp_path: Path, env: dict[str, str], log: IO[bytes]) -> AsyncIterator[str]:
-    port = _free_port()
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GONGZHI_")}
-    full_env.update(env)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "gongzhi.cli", "serve", "--workers", "2", "--port", str(port)),
-        env=full_env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=log,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient(base_url=url) as client:
-            for _ in range(600):  # until both workers answer (bounded)
-                with contextlib.suppress(httpx.HTTPError):
-                    if (await client.get("/readyz")).status_code == 200:
-                        break
-                assert proc.returncode is None, "the server stopped"
-                await asyncio.sleep(0.1)
-        yield f"127.0.0.1:{port}"
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        await proc.wait()
 
 
 async def subscriber(address: str, token: str, seen: list[str]) -> None:
@@ -101,17 +62,9 @@ async def test_two_workers_on_one_sqlite_file_take_sequential_mutations(tmp_path
         "GONGZHI_AUDIT_SIGNING_KEY": notes.generate_signer("two-workers/audit").text,
         "GONGZHI_EVENT_POLL_SECONDS": "0.05",  # both relays busy on the file
     }
-    created = run_cli(
-        *("tenant", "create", "--code", "liangge", "--name", "两个街道"),
-        *("--district", "wuchang", "--admin-username", "liangge.admin"),
-        env=env,
-        cwd=tmp_path,
-    )
-    assert created.returncode == 0, created.stderr
-    password = created.stdout.split("one-time password:")[1].strip()
+    password = create_street(env, tmp_path, "liangge", "两个街道")
     log_path = tmp_path / "server.log"
-    with log_path.open("wb") as log:
-        answers, seen = await _exercise(tmp_path, env, log, password)
+    answers, seen = await _exercise(tmp_path, env, log_path, password)
     failed = [
         a
         for a in answers
@@ -124,12 +77,13 @@ async def test_two_workers_on_one_sqlite_file_take_sequential_mutations(tmp_path
 
 
 async def _exercise(
-    tmp_path: Path, env: dict[str, str], log: IO[bytes], password: str
+    tmp_path: Path, env: dict[str, str], log: Path, password: str
 ) -> tuple[list[dict], list[list[str]]]:
     answers: list[dict] = []
     seen: list[list[str]] = [[] for _ in range(SUBSCRIBERS)]
-    async with serving(tmp_path, env, log) as address:
-        async with httpx.AsyncClient(base_url=f"http://{address}") as client:
+    async with served(tmp_path, env, log, "--workers", "2") as server:
+        address = server.address
+        async with httpx.AsyncClient(base_url=server.url) as client:
             login = await client.post(
                 "/graphql",
                 json={"query": LOGIN, "variables": {"u": "liangge.admin", "p": password}},
