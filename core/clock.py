@@ -36,14 +36,3 @@ LOCAL_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 def local_date(at: datetime) -> date:
     return at.astimezone(LOCAL_TZ).date()
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The date ``days`` working days (Monday to Friday) after ``start``."""
-    current = start
-    left = days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current

@@ -39,6 +39,7 @@ class ErrorCode(StrEnum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     INVALID_UPLOAD = "INVALID_UPLOAD"
     NOT_A_MEMBER = "NOT_A_MEMBER"  # of a group chat or an interest circle (or removed from it)
+    CALENDAR_RANGE = "CALENDAR_RANGE"  # a deadline past the years the holiday calendar knows
     # The request itself.
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"

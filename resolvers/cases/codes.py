@@ -26,7 +26,5 @@ class CaseCode(StrEnum):
     """The case had all the rounds of reports the street allows (no fourth report)."""
     OUTSIDE_GRIDS = "OUTSIDE_GRIDS"
     """The point lies in none of the street's grids, and the street requires one."""
-    CALENDAR_RANGE = "CALENDAR_RANGE"
-    """A date outside the years the holiday calendar knows: no deadline can be computed."""
     NO_LEADER = "NO_LEADER"
     """No street leader holds the duty a re-report goes to (分管 or 主要领导)."""

@@ -15,6 +15,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from core import workdays as calendar
 from models.cases import (
     DEFAULT_CATEGORIES,
     Case,
@@ -26,7 +27,6 @@ from models.cases import (
     Urgency,
 )
 from models.tenancy import Street
-from resolvers.cases import calendar
 from resolvers.demo import DemoStreetData
 from tenants.scoping import street_scope
 

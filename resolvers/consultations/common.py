@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from core import workdays as calendar
 from core.clock import local_date
 from core.errors import DomainError, ErrorCode
 from core.ids import to_global_id
 from models.consultations import Consultation, ConsultationStep, Step
 from resolvers.caller import Caller
-from resolvers.cases import calendar
 from resolvers.consultations import rows
 from resolvers.consultations.settings import StreetBell
 from resolvers.consultations.steps import next_step

@@ -13,8 +13,9 @@ from typing import TypeVar
 
 from tortoise.expressions import Q
 
-from core.clock import add_working_days, local_date
+from core.clock import local_date
 from core.ids import to_global_id
+from core.workdays import add_working_days
 from models.columns import max_length
 from models.projects import Opinion, Photo, ProgressUpdate, Publication
 from resolvers.caller import Caller

@@ -1,7 +1,7 @@
 """The supervision desk (专项监督台), following and rating projects (关注、满意度).
 
 Representatives and deliberators post opinions; the department answers within a number of
-working days (Monday to Friday); an unanswered opinion past its date, or one answered late, is
+working days (the holiday calendar of ``core.workdays``, as cases count them); an unanswered opinion past its date, or one answered late, is
 overdue. Only the author rates the reply. Residents (and representatives) follow projects and
 rate completed ones: one rating per person, changeable until the project is accepted.
 """
@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 
 from core import validators
-from core.clock import add_working_days, local_date
+from core.clock import local_date
 from core.errors import ErrorCode, Refused
 from core.i18n import translate
+from core.workdays import add_working_days
 from models.accounts import User
 from models.columns import max_length
 from models.projects import Follow, Opinion, Project, ProjectStatus, Publication, Rating

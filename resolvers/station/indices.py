@@ -35,6 +35,7 @@ from typing import TypeVar
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from core import workdays as calendar
 from core.clock import local_date
 from core.errors import Refused
 from models.cases import Case, CaseRating, Satisfaction
@@ -45,7 +46,6 @@ from models.people import VisitLog
 from models.projects import Opinion, Project
 from models.projects import Rating as ProjectRating
 from models.station import ActivitySignup, Suggestion, TaskClaim
-from resolvers.cases import calendar
 from resolvers.station.codes import StationCode
 
 M = TypeVar("M", bound=Model)

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from tortoise.queryset import QuerySet
 
 from core import validators
+from core import workdays as calendar
 from core.clock import local_date
 from core.errors import DomainError, ErrorCode, Refused
 from core.i18n import translate
@@ -32,7 +33,6 @@ from models.outreach import ContactCode, Delegate
 from models.scoping import unscoped
 from models.station import PHOTO_MAX_LENGTH, ContentKind, Suggestion, SuggestionStatus
 from resolvers.caller import Caller
-from resolvers.cases import calendar
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
 from resolvers.owned import in_street

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import strawberry
 
+from core import workdays as calendar
 from core.clock import LOCAL_TZ
 from models import cases as m
 from models.accounts import User as UserRow
@@ -19,7 +20,7 @@ from models.projects import Project as ProjectRow
 from models.tenancy import Community as CommunityRow
 from models.tenancy import Grid as GridRow
 from policies.capabilities.cases import CASE_DISPATCH, CASE_READ
-from resolvers.cases import calendar, views
+from resolvers.cases import views
 from resolvers.pagination import page_key
 from schema.accounts.types import Account
 from schema.caller import caller

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from core import workdays as calendar
 from core.clock import LOCAL_TZ, FrozenClock
 from core.errors import Refused
-from resolvers.cases import calendar
 from resolvers.cases.rules import plan
 from tests.cases.support import CaseStreet, mutation, ok, report_input
 from tests.support import Api

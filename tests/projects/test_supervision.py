@@ -108,6 +108,23 @@ def at_local(clock: FrozenClock, year: int, month: int, day: int) -> None:
     clock.current = datetime(year, month, day, 10, tzinfo=LOCAL_TZ)
 
 
+async def test_reply_days_follow_the_holiday_calendar(
+    api: Api, services: Services, clock: FrozenClock, ps: ProjectStreet
+) -> None:
+    """The one working-day calendar of cases and the bell: National Day 2024 (1–7 October) is
+    off, and Sunday 29 September is a swapped working day (调休)."""
+    project_id = await running_project(api, ps, services)
+    real = clock.current
+    try:
+        at_local(clock, 2024, 9, 27)  # a Friday
+        api.tokens.clear()
+        opinion = (await post(api, ps, project_id))["opinion"]
+    finally:
+        clock.current = real
+        api.tokens.clear()
+    assert opinion["replyDueOn"] == "2024-10-10"  # 29 Sep, 30 Sep, 8, 9, 10 Oct
+
+
 async def test_reply_is_due_in_five_working_days_and_overdue_ones_are_counted(
     api: Api, services: Services, clock: FrozenClock, ps: ProjectStreet
 ) -> None:
@@ -117,7 +134,7 @@ async def test_reply_is_due_in_five_working_days_and_overdue_ones_are_counted(
         at_local(clock, 2024, 5, 3)  # a Friday
         api.tokens.clear()
         opinion = (await post(api, ps, project_id))["opinion"]
-        assert opinion["replyDueOn"] == "2024-05-10"  # Mon–Fri, weekends skipped
+        assert opinion["replyDueOn"] == "2024-05-10"  # the May Day holiday and a weekend skipped
         assert opinion["overdue"] is False
         at_local(clock, 2024, 5, 13)
         api.tokens.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from core import workdays as calendar
 from core.clock import local_date
 from models.accounts import Role
 from models.audit import AuditEntry
@@ -13,7 +14,6 @@ from models.events import Notification
 from models.outreach import ContactCode
 from models.scoping import unscoped
 from models.station import Suggestion, SuggestionWarning
-from resolvers.cases import calendar
 from resolvers.services import Services
 from resolvers.station.deadlines import scan_reply_deadlines
 from tenants.scoping import street_scope

@@ -1,4 +1,6 @@
-"""Working days (工作日) by China's statutory holidays and swapped working weekends (调休).
+"""Working days (工作日) by China's statutory holidays and swapped working weekends (调休):
+the one calendar of every domain's deadlines (cases, the bell, the station's replies,
+projects' supervision opinions).
 
 Two sources, in this order:
 
@@ -17,10 +19,10 @@ Two sources, in this order:
 A date before ``FIRST_YEAR`` or after ``PROVISIONAL_LAST_YEAR`` is refused with
 ``CALENDAR_RANGE``.
 
-A deadline of *n* working days counts from the day after the case arrives: it ends at the
-close of the *n*-th working day (midnight, Beijing time, at the start of the next day). Nothing
-here reads a clock: the callers give the instant (``services.clock.now()``); instants come
-back in UTC, as they are stored.
+A deadline of *n* working days counts from the day after its start (a case's arrival): it
+ends at the close of the *n*-th working day (midnight, Beijing time, at the start of the next
+day). Nothing here reads a clock: the callers give the instant (``services.clock.now()``);
+instants come back in UTC, as they are stored.
 """
 
 from __future__ import annotations
@@ -32,8 +34,7 @@ import chinese_calendar
 from holidays.countries.china import China
 
 from core.clock import LOCAL_TZ
-from core.errors import Refused
-from resolvers.cases.codes import CaseCode
+from core.errors import ErrorCode, Refused
 
 _KNOWN = sorted(set(chinese_calendar.holidays) | set(chinese_calendar.workdays))
 FIRST_YEAR: int = _KNOWN[0].year
@@ -51,7 +52,7 @@ def is_official(day: date) -> bool:
 
 @cache
 def _provisional(year: int) -> China:
-    return China(years=year)
+    return China(years=year)  # type: ignore[no-untyped-call]
 
 
 def is_working_day(day: date, field: str = "date") -> bool:
@@ -61,8 +62,8 @@ def is_working_day(day: date, field: str = "date") -> bool:
     if LAST_YEAR < day.year <= PROVISIONAL_LAST_YEAR:
         return day.weekday() < 5 and day not in _provisional(day.year)
     raise Refused(
-        CaseCode.CALENDAR_RANGE,
-        "case.calendar_range",
+        ErrorCode.CALENDAR_RANGE,
+        "input.calendar_range",
         field,
         date=day.isoformat(),
         first=FIRST_YEAR,
