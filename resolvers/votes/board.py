@@ -8,10 +8,11 @@ checks every ballot against what the audit chain recorded when it was cast.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import DomainError, ErrorCode
+from core.errors import DomainError, ErrorCode, Refused
 from models.audit import AuditCheckpoint, AuditEntry, canonical_json
 from models.columns import column
 from models.votes import Ballot, Vote, VoteItem, VoteStatus
@@ -49,8 +50,25 @@ class BoardEntry:
 class Board:
     vote: Vote
     items: list[VoteItem]
-    entries: list[BoardEntry]
     checkpoint: AuditCheckpoint | None
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    """A page of the board's ballots in receipt-hash order (the order says nothing of when a
+    ballot was cast, or by whom). A cursor is the receipt hash itself: it is public."""
+
+    items: list[BoardEntry]
+    has_next_page: bool
+    has_previous_page: bool
+    total_count: int
+
+    @property
+    def cursors(self) -> list[str]:
+        return [entry.receipt_hash for entry in self.items]
+
+
+_RECEIPT_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 async def published_vote(vote_id: int) -> Vote:
@@ -66,13 +84,27 @@ async def bulletin_board(vote_id: int) -> Board:
     vote = await published_vote(vote_id)
     with street_scope(vote.tenant_id, writable=False):
         items = await ballot_paper(vote.id)
+        checkpoint = await board_checkpoint(vote)
+    return Board(vote, items, checkpoint)
+
+
+async def board_entries(vote: Vote, size: int, after: str | None) -> EntryPage:
+    """One page of a published vote's counted ballots (``size`` already checked), after the
+    receipt hash ``after``: a cursor that is not a receipt hash is refused."""
+    if after is not None and not _RECEIPT_HASH.fullmatch(after):
+        raise Refused(ErrorCode.BAD_USER_INPUT, "error.bad_cursor", "after")
+    with street_scope(vote.tenant_id, writable=False):
+        query = Ballot.filter(vote_id=vote.id)
+        total = await query.count()
+        if after is not None:
+            query = query.filter(receipt_hash__gt=after)
         rows = (
-            await Ballot.filter(vote_id=vote.id)
-            .order_by("receipt_hash")
+            await query.order_by("receipt_hash")
+            .limit(size + 1)
             .values_list("receipt_hash", "choices", "salt")
         )
-        checkpoint = await board_checkpoint(vote)
-    return Board(vote, items, [BoardEntry(h, c, s) for h, c, s in rows], checkpoint)
+    entries = [BoardEntry(h, c, s) for h, c, s in rows[:size]]
+    return EntryPage(entries, len(rows) > size, after is not None, total)
 
 
 async def find_receipt(vote_id: int, receipt: str) -> BoardEntry | None:

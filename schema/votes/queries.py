@@ -99,9 +99,7 @@ class VotesQuery:
             published_at=vote.published_at,
             items=[VoteItem.from_model(item) for item in found.items],
             result=VoteResult.from_result(vote.result, vote.result_digest),
-            entries=[
-                BoardEntry.from_entry(e.receipt_hash, e.salt, e.choices) for e in found.entries
-            ],
+            vote_row=vote,
             receipt_scheme=RECEIPT_SCHEME,
             checkpoint=AuditCheckpoint.from_model(found.checkpoint) if found.checkpoint else None,
         )

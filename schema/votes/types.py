@@ -24,7 +24,8 @@ from models.votes import Ballot as BallotModel
 from policies.capabilities.votes import VOTE_MANAGE, VOTE_TALLY_READ
 from policies.rows import ANYONE
 from resolvers.audit import log as audit_log
-from resolvers.votes import common, receipts, rows
+from resolvers.pagination import check_page_size
+from resolvers.votes import board, common, receipts, rows
 from resolvers.votes.common import load_vote_items
 from resolvers.votes.tally import count
 from schema.accounts.types import Account
@@ -32,7 +33,7 @@ from schema.audit.types import AuditCheckpoint, AuditInclusion, inclusion
 from schema.context import Info
 from schema.permissions import Can, field
 from schema.projects.types import Project
-from schema.relay import Node, to_global_id
+from schema.relay import Connection, Node, to_global_id
 from schema.tenancy.types import Community, Grid
 from schema.votes.enums import (
     Answer,
@@ -456,7 +457,7 @@ class BulletinBoard:
     published_at: datetime | None
     items: list[VoteItem]
     result: VoteResult
-    entries: list[BoardEntry]
+    vote_row: strawberry.Private[m.Vote]
     receipt_scheme: str = strawberry.field(
         description="How a receipt code becomes its hash: SHA-256 of `receipt|` + the code in "
         "upper case without dashes, as hex."
@@ -467,3 +468,17 @@ class BulletinBoard:
         "counted from (the first one including the close): every ballot's receipt is proven "
         "against it. Keep it: a history rewritten later no longer matches it.",
     )
+
+    @strawberry.field(
+        description="The counted ballots, a page at a time in receipt-hash order (the order "
+        "says nothing of when a ballot was cast): the cursor is the last receipt hash read. "
+        "Read every page to count again; `totalCount` is the number of counted ballots."
+    )
+    async def entries(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[BoardEntry]:
+        size = check_page_size(first, info.context.services.settings.max_page_size)
+        page = await board.board_entries(self.vote_row, size, after)
+        return Connection.from_page(
+            page, lambda e: BoardEntry.from_entry(e.receipt_hash, e.salt, e.choices), info
+        )

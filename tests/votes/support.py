@@ -92,10 +92,21 @@ query($id: ID!) {
   voteBulletinBoard(id: $id) {
     voteId title streetName receiptScheme
     result { RESULT }
-    entries { receiptHash salt choices { itemId answer score } }
+    entries(first: 10) {
+      totalCount edges { node { receiptHash salt choices { itemId answer score } } }
+    }
   }
 }
 """.replace("RESULT", RESULT_FIELDS)
+
+
+def entries_of(board: dict) -> list[dict]:
+    """The counted ballots on a board's first page (every one, in these tests)."""
+    entries = board["entries"]
+    assert entries["totalCount"] == len(entries["edges"]), "one page holds them all"
+    return [edge["node"] for edge in entries["edges"]]
+
+
 CHECK_RECEIPT = """
 query($id: ID!, $receipt: String!) {
   checkVoteReceipt(id: $id, receipt: $receipt) { receiptHash choices { itemId answer score } }

@@ -31,6 +31,7 @@ from tests.votes.support import (
     ballot_input,
     cast,
     create_vote,
+    entries_of,
     marks,
     new_key,
     open_vote,
@@ -496,7 +497,7 @@ async def test_a_named_ballot_can_be_changed_before_closing(api: Api, services: 
 
     await publish(api, vs, vote["id"])
     board = await board_of(api, vote["id"])
-    assert [e["receiptHash"] for e in board["entries"]] == [receipt_hash(new["receipt"])]
+    assert [e["receiptHash"] for e in entries_of(board)] == [receipt_hash(new["receipt"])]
     assert board["result"]["turnout"] == 1
     old_check = await api.gql(CHECK_RECEIPT, {"id": vote["id"], "receipt": old["receipt"]})
     assert old_check == {"data": {"checkVoteReceipt": None}}
@@ -544,7 +545,7 @@ async def test_a_secret_ballot_is_changed_with_its_previous_receipt(
 
     await publish(api, vs, vote["id"])
     board = await board_of(api, vote["id"])
-    by_hash = {e["receiptHash"]: e["choices"][0]["answer"] for e in board["entries"]}
+    by_hash = {e["receiptHash"]: e["choices"][0]["answer"] for e in entries_of(board)}
     assert by_hash == {receipt_hash(theirs["receipt"]): "YES", receipt_hash(new["receipt"]): "NO"}
     items = {i["itemId"]: i for i in board["result"]["items"]}
     assert (items[first]["yes"], items[first]["no"]) == (1, 1)
@@ -643,7 +644,7 @@ async def test_a_vote_without_quorum_is_published_and_approves_nothing(
     ]
     assert await _statuses(api, vs, vote["id"]) == ["CANDIDATE", "CANDIDATE"]
     board = await board_of(api, vote["id"])
-    assert len(board["entries"]) == 2 and board["result"]["quorumMet"] is False
+    assert len(entries_of(board)) == 2 and board["result"]["quorumMet"] is False
     with unscoped("test: the published record"):
         published = await AuditEntry.get(subject=vote["id"], action="vote.published")
         events = await OutboxEvent.filter(

@@ -13,11 +13,23 @@ from tests.votes.support import (
     PUBLISH,
     VOTE,
     cast,
+    entries_of,
     new_key,
     open_vote,
     step,
     vote_street,
 )
+
+PAGE = """query($id: ID!, $first: Int, $after: String) { voteBulletinBoard(id: $id) {
+  entries(first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { receiptHash } } } } }"""
+HASHES = """query($id: ID!, $first: Int, $after: String) { voteBulletinBoard(id: $id) {
+  entries(first: $first, after: $after) { edges { node { receiptHash } } } } }"""
+
+
+async def board_page(api: Api, vote_id: str, first: int, after: str | None) -> dict:
+    body = await api.gql(PAGE, {"id": vote_id, "first": first, "after": after})
+    return body["data"]["voteBulletinBoard"]["entries"]
 
 
 async def test_project_ballot_from_opening_to_publication(api: Api, services: Services) -> None:
@@ -59,7 +71,20 @@ async def test_project_ballot_from_opening_to_publication(api: Api, services: Se
     assert statuses == {first: "APPROVED", second: "CANDIDATE"}
 
     board = (await api.gql(BOARD, {"id": vote_id}))["data"]["voteBulletinBoard"]
-    assert len(board["entries"]) == 3
+    assert len(entries_of(board)) == 3
+    # A page at a time, in receipt-hash order, for anyone counting again.
+    paged = [await board_page(api, vote_id, 2, None)]
+    paged.append(await board_page(api, vote_id, 2, paged[0]["pageInfo"]["endCursor"]))
+    assert [len(p["edges"]) for p in paged] == [2, 1] and paged[0]["totalCount"] == 3
+    assert (paged[0]["pageInfo"]["hasNextPage"], paged[1]["pageInfo"]["hasNextPage"]) == (
+        True,
+        False,
+    )
+    hashes = [edge["node"]["receiptHash"] for page in paged for edge in page["edges"]]
+    assert hashes == sorted(hashes) == [entry["receiptHash"] for entry in entries_of(board)]
+    for size, after in ((101, None), (2, "not-a-receipt-hash"), (-1, None)):
+        refused = await api.gql(HASHES, {"id": vote_id, "first": size, "after": after})
+        assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", refused
     mine = (await api.gql(CHECK_RECEIPT, {"id": vote_id, "receipt": receipts[2]}))["data"]
     answers = {c["itemId"]: c["answer"] for c in mine["checkVoteReceipt"]["choices"]}
     assert answers == {first: "NO", second: "ABSTAIN"}

@@ -36,6 +36,7 @@ from tests.votes.support import (
     VoteStreet,
     cast,
     create_vote,
+    entries_of,
     open_vote,
     step,
     vote_street,
@@ -480,7 +481,7 @@ async def test_the_bulletin_board_is_public_only_once_published(
     await step(api, vs, PUBLISH, vote["id"])
     published = (await board(vote["id"]))["data"]["voteBulletinBoard"]
     assert published["streetName"] == f"测试街道 {vs.street.code}"
-    assert published["result"]["turnout"] == 1 and len(published["entries"]) == 1
+    assert published["result"]["turnout"] == 1 and len(entries_of(published)) == 1
     mine = (await check(vote["id"]))["data"]["checkVoteReceipt"]
     assert [c["answer"] for c in mine["choices"]] == ["YES"]
     # A cancelled vote never has a board.

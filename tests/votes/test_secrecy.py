@@ -27,6 +27,7 @@ from tests.votes.support import (
     PUBLISH,
     VoteStreet,
     cast,
+    entries_of,
     marks,
     new_key,
     open_vote,
@@ -279,7 +280,7 @@ async def test_the_board_and_receipts_are_not_found_before_publication(
         assert (await step(api, vs, then_step, vote["id"]))["__typename"] == "VoteSuccess"
 
     board = (await api.gql(BOARD, {"id": vote["id"]}))["data"]["voteBulletinBoard"]
-    hashes = [entry["receiptHash"] for entry in board["entries"]]
+    hashes = [entry["receiptHash"] for entry in entries_of(board)]
     assert hashes == sorted(hashes)  # in receipt-hash order, not in the order of casting
     assert set(hashes) == {receipt_hash(c["receipt"]) for _, c in counted}
     # Anyone can open the seals the audit chain recorded with the salts the board shows.
@@ -288,7 +289,7 @@ async def test_the_board_and_receipts_are_not_found_before_publication(
             subject=vote["id"], action="vote.ballot_unsealed"
         ).values_list("change", flat=True)
     seals = {change["receipt"]: change["seal"] for change in changes}
-    for entry in board["entries"]:
+    for entry in entries_of(board):
         choices = {str(pk(c["itemId"])): c["answer"] for c in entry["choices"]}
         assert seal(entry["salt"], choices) == seals[entry["receiptHash"]]
     mine = await api.gql(CHECK_RECEIPT, {"id": vote["id"], "receipt": receipt})
