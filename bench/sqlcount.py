@@ -23,6 +23,9 @@ _INSIDE: ContextVar[bool] = ContextVar("gongzhi_statement_counted", default=Fals
 class StatementCounter:
     count: int = 0
     statements: list[str] | None = None
+    calls: list[tuple[str, tuple[Any, ...], tuple[str, str, str]]] | None = None
+    """With ``keep``: each statement with its arguments and the row settings (street scope) it
+    ran under, to EXPLAIN it again as the app ran it."""
 
 
 def _defining_classes(client_class: type, name: str) -> list[type]:
@@ -43,7 +46,9 @@ def _defining_classes(client_class: type, name: str) -> list[type]:
 def count_statements(connection: str = "default", keep: bool = False) -> Iterator[StatementCounter]:
     """Within the block, every statement sent through the connection's client, in a
     transaction or not, counts once."""
-    counter = StatementCounter(statements=[] if keep else None)
+    from models.row_security import ROW_SCOPES
+
+    counter = StatementCounter(statements=[] if keep else None, calls=[] if keep else None)
     client_class = type(connections.get(connection))
     originals = [
         (cls, name, cls.__dict__[name])
@@ -59,6 +64,9 @@ def count_statements(connection: str = "default", keep: bool = False) -> Iterato
             active.count += 1
             if active.statements is not None:
                 active.statements.append(query)
+            if active.calls is not None:
+                values = args[0] if args else kwargs.get("values")
+                active.calls.append((query, tuple(values or ()), ROW_SCOPES.active()))
             token = _INSIDE.set(True)
             try:
                 return await original(self, query, *args, **kwargs)
