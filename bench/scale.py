@@ -433,8 +433,11 @@ def _summary(name: str, body: dict[str, Any]) -> str:
 
 
 def _scans(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """The plan's scans: each reading a table (its rows or an index); a bitmap heap scan reads
+    the rows its bitmap index scans (below it, checked themselves) found."""
     found = []
-    if "Relation Name" in plan or plan.get("Node Type") == "Bitmap Index Scan":
+    kind = plan.get("Node Type")
+    if kind == "Bitmap Index Scan" or ("Relation Name" in plan and kind != "Bitmap Heap Scan"):
         found.append(plan)
     for child in plan.get("Plans", ()):
         found.extend(_scans(child))

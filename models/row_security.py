@@ -28,9 +28,16 @@ from models.scoping import StreetScope, StreetsScope, TenantModel, current_scope
 # Versioned names: a changed policy gets a new name, so the migrate step replaces a policy
 # only when it changed (and never churns the tables' locks otherwise).
 _PREFIX = "gongzhi_"
-_STREET = f"nullif(current_setting('{TENANT_ID}', true), '')::int"
-_STREETS = f"string_to_array(nullif(current_setting('{TENANT_IDS}', true), ''), ',')::int[]"
-_PLATFORM = f"current_setting('{SCOPE}', true) = '{PLATFORM}'"
+# Each setting is read in a scalar subquery: PostgreSQL reads it once per statement (an
+# InitPlan), not once per row. Read per row, the district list was parsed again for every row a
+# roll-up counted: 40,000 rows of 20 streets took 140-210 ms against 28-46 ms (and a street's
+# own 2,000 rows 2.2-2.8 ms against 1.5-1.7 ms), docs/rls.md.
+_STREET = f"(SELECT nullif(current_setting('{TENANT_ID}', true), '')::int)"
+_STREETS = (
+    f"(SELECT string_to_array(nullif(current_setting('{TENANT_IDS}', true), ''), ',')::int[])"
+    "::int[]"
+)
+_PLATFORM = f"(SELECT current_setting('{SCOPE}', true) = '{PLATFORM}')"
 
 
 @dataclass(frozen=True)
@@ -49,9 +56,9 @@ class Policy:
 
 
 POLICIES = (
-    Policy(f"{_PREFIX}street_v1", "ALL", f'"tenant_id" = {_STREET}', f'"tenant_id" = {_STREET}'),
-    Policy(f"{_PREFIX}district_v1", "SELECT", f'"tenant_id" = ANY ({_STREETS})', None),
-    Policy(f"{_PREFIX}platform_v1", "ALL", _PLATFORM, _PLATFORM),
+    Policy(f"{_PREFIX}street_v2", "ALL", f'"tenant_id" = {_STREET}', f'"tenant_id" = {_STREET}'),
+    Policy(f"{_PREFIX}district_v2", "SELECT", f'"tenant_id" = ANY ({_STREETS})', None),
+    Policy(f"{_PREFIX}platform_v2", "ALL", _PLATFORM, _PLATFORM),
 )
 
 

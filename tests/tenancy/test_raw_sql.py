@@ -149,6 +149,10 @@ OUTSIDE_THE_HELPER = {
     ),
     ("bench/notices.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/projects.py", "*", "*"): (None, "benchmark set-up on its own database"),
+    ("bench/scale.py", "*", "*"): (
+        None,
+        "benchmark set-up on its own databases, and EXPLAIN of the app's statements",
+    ),
     ("bench/projects_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
     ("bench/rls.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/station.py", "*", "*"): (None, "benchmark set-up on its own database"),
