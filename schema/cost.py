@@ -2,9 +2,11 @@
 
 * Each field selected counts 1.
 * A connection (a field with a ``first`` argument whose type has ``edges``) counts 1 plus
-  ``first`` times what is selected under it: ``first`` as the request gives it, literally or
-  by a variable; ``DEFAULT_PAGE_SIZE`` when it gives none; at most the page size the server
-  allows. Its ``edges`` list is that page, not counted again.
+  ``first`` times what is selected under its ``edges``: ``first`` as the request gives it,
+  literally or by a variable; ``DEFAULT_PAGE_SIZE`` when it gives none; at most the page size
+  the server allows. Its ``edges`` list is that page, not counted again; what is asked of the
+  page itself (``totalCount``, ``pageInfo``) counts once. Edges selected inside a fragment on
+  the connection count once too (an undercount: clients spread fragments on the node).
 * Any other list of objects counts its children ``list_size`` times.
 * A field written several times under one response name is counted each time, and every two
   fields of one name in a selection set count ``PAIR_COST`` (100) more: graphql-core merges
@@ -180,10 +182,22 @@ class _Walk:
         named = get_named_type(definition.type)
         children = self.selections(node.selection_set, named)
         if _is_connection(definition, named):
-            return self._check(1 + self._first(node) * children)
+            page = self._page(node.selection_set, named)
+            return self._check(1 + (children - page) + self._first(node) * page)
         if _is_list(definition) and is_composite_type(named) and not _is_page(parent):
             return self._check(1 + self.rules.list_size * children)
         return 1 + children
+
+    def _page(self, selection_set: SelectionSetNode | None, connection: Any) -> int:
+        """What a connection's selection repeats for every row: its ``edges`` (or ``nodes``);
+        the rest (``totalCount``, ``pageInfo``) is asked once per page."""
+        if selection_set is None:
+            return 0
+        return sum(
+            self.field(selection, connection)
+            for selection in selection_set.selections
+            if isinstance(selection, FieldNode) and selection.name.value in ("edges", "nodes")
+        )
 
     def fragment(self, name: str) -> tuple[int, Names]:
         found = self._fragments.get(name)

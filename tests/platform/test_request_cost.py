@@ -51,11 +51,18 @@ def cost(query: str, variables: dict | None = None, limit: int = 10**9) -> int:
         # Fragments are expanded where they are spread.
         ("{ ...F } fragment F on Query { me { username } }", None, 2),
         ("{ ...F ...F } fragment F on Query { me { username } }", None, 104),
-        # A connection: 1 + first × its children (its edges are the page).
+        # A connection: 1 + first × what its edges hold (its edges are the page).
         ("{ communities(first: 7) { edges { node { code } } } }", None, 22),
         ("query($n: Int) { communities(first: $n) { edges { node { code } } } }", {"n": 3}, 10),
         ("{ communities { edges { node { code } } } }", None, 61),  # 20 when not given
         ("{ communities(first: 5000) { edges { node { code } } } }", None, 301),  # at most 100
+        # What is asked of the page itself counts once: 1 + totalCount 1 + pageInfo 2 + 7 × 3.
+        (
+            "{ communities(first: 7) { totalCount pageInfo { hasNextPage } "
+            "edges { node { code } } } }",
+            None,
+            25,
+        ),
         # Any other list of objects: its children ten times.
         ("{ me { memberships { role } } }", None, 12),
         # What the schema does not have still counts (validation refuses it afterwards).
