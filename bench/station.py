@@ -2,7 +2,8 @@
 
 * Task grabbing (抢单) through the whole HTTP stack: a fresh PostgreSQL database on
   GONGZHI_TEST_DATABASE_URL's server (default ``postgres://postgres@127.0.0.1:5432/test``),
-  one street with BENCH_TASKS (100) tasks of BENCH_PLACES (10) places each and BENCH_CLAIMS
+  one street with BENCH_TASKS (100) tasks of BENCH_PLACES (10) places each (their notices
+  approved, as the review queue leaves them when nothing is watched) and BENCH_CLAIMS
   (2,000) representatives, each with a session; ``gongzhi`` served by BENCH_WORKERS (2)
   uvicorn workers (Redis as the broker); every representative claims one task (20 per task),
   BENCH_CONCURRENCY (200) requests at a time. ``claims_granted`` must equal the places
@@ -88,7 +89,7 @@ async def load(url: str) -> tuple[int, list[int], list[tuple[int, int]]]:
 
     from core.settings import Env, Settings
     from gongzhi.platform import database_config
-    from models.station import StationTask
+    from models.station import ContentKind, ReviewItem, ReviewStatus, StationTask
     from models.tenancy import Street
     from tenants.registry import create_street
     from tenants.scoping import street_scope
@@ -114,6 +115,18 @@ async def load(url: str) -> tuple[int, list[int], list[tuple[int, int]]]:
             )
             for n in range(TASKS)
         ]
+        # Each task's notice as the review queue leaves it when nothing is watched: approved
+        # at once. Representatives see (and claim) only tasks whose notice was approved.
+        for task in tasks:
+            await ReviewItem.create(
+                kind=ContentKind.TASK_NOTICE,
+                subject_id=task.id,
+                text=task.title,
+                status=ReviewStatus.APPROVED,
+                author_id=created.admin.id,
+                created_at=now,
+                decided_at=now,
+            )
     await Tortoise.close_connections()
     conn = await asyncpg.connect(pg(url))
     try:
@@ -212,6 +225,8 @@ async def main() -> None:
         finally:
             await conn.close()
         say(f"  refused: {result['refused']}; stored claims {stored}; tasks over places {over}")
+        if result["granted"] != len(task_ids) * PLACES:
+            say(f"  WRONG: {result['granted']} claims granted for {len(task_ids) * PLACES} places")
         figures.update(
             {
                 "claims": len(bearer),
