@@ -37,11 +37,12 @@ from bench.cases import (
     DEFAULT_REDIS,
     DEFAULT_URL,
     SECRET,
+    WORKERS,
     bulk_accounts,
     pg,
-    server,
     with_database,
 )
+from bench.harness import serve, uvicorn
 from resolvers.station.review import Matcher, fold
 
 TASKS = int(os.environ.get("BENCH_TASKS", "100"))
@@ -208,7 +209,9 @@ async def main() -> None:
             "GONGZHI_UPLOAD_DIR": f"/tmp/{name}",
         }
         say(f"gongzhi: {len(bearer)} claims on {len(task_ids)} tasks, {CONCURRENCY} at a time")
-        async with server(["--factory", "gongzhi.app:create_app_from_env"], env) as base:
+        app = uvicorn("--factory", "gongzhi.app:create_app_from_env", workers=WORKERS)
+        async with serve("gongzhi", app, env, ready="/healthz", settle=1.5) as served:
+            base = served.base
             result = await claims(base, task_ids, bearer)
             say(f"  {len(bearer)} claims in {result['seconds']:.1f} s")
             baseline = await claims(base, task_ids, bearer, BASELINE)

@@ -63,17 +63,17 @@ async def add_person(caller: Caller, type_name: str, pk: int, reason: str) -> Ke
     if type_name == RESIDENT:
         resident = await in_street(Resident, pk, "personId")
         resident_id = resident.id
-        linked = resident.user_id
+        # Already on the list through their account?
+        taken = Q(resident_id=resident.id)
+        if resident.user_id is not None:
+            taken |= Q(user_id=resident.user_id)
     elif type_name == ACCOUNT:
         user_id = await street_member(pk, "personId", "error.not_found")
-        linked = await Resident.filter(user_id=user_id).values_list("id", flat=True)
+        # Already on the list as a resident holding this account?
+        taken = Q(user_id=user_id) | Q(resident__user_id=user_id)
     else:
         raise unusable("personId")
     duplicate = Refused(ErrorCode.ALREADY_EXISTS, "station.key_person_taken", "personId")
-    if resident_id is not None:
-        taken = Q(resident_id=resident_id) | (Q(user_id=linked) if linked else Q(id=0))
-    else:
-        taken = Q(user_id=user_id) | Q(resident_id__in=list(linked))  # type: ignore[arg-type]  # a flat list of IDs
     if await KeyPerson.filter(taken).exists():
         raise duplicate
     try:
@@ -187,9 +187,9 @@ async def concerns(author_id: int | None, about: About) -> list[dict[str, object
     if accounts or about.residents:
         watched = Q(user_id__in=accounts) | Q(resident__user_id__in=accounts)
         watched |= Q(resident_id__in=list(about.residents))
-        rows = await KeyPerson.filter(watched).order_by("id")
-        for row, name in zip(rows, await masked_names(rows), strict=True):
-            found.append({"kind": KEY_PERSON, "id": row.id, "label": name})
+        listed = await KeyPerson.filter(watched).order_by("id")
+        for person, name in zip(listed, await masked_names(listed), strict=True):
+            found.append({"kind": KEY_PERSON, "id": person.id, "label": name})
     kinds = {name: kind for kind, name in TYPE_NAMES.items()}
     wanted: dict[MatterKind, list[int]] = {}
     for subject in about.matters:
@@ -200,8 +200,8 @@ async def concerns(author_id: int | None, about: About) -> list[dict[str, object
         query = Q(id=0)
         for kind, pks in wanted.items():
             query |= Q(kind=kind, subject_id__in=pks)
-        rows = await KeyMatter.filter(query).order_by("id")
-        for row, view in zip(rows, await views_of(rows), strict=True):
+        marked = await KeyMatter.filter(query).order_by("id")
+        for row, view in zip(marked, await views_of(marked), strict=True):
             found.append(
                 {
                     "kind": KEY_MATTER,
