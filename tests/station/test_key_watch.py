@@ -16,6 +16,9 @@ from models.people import Resident
 from models.station import KeyMatter, KeyPerson
 from resolvers.services import Services
 from tenants.scoping import street_scope
+from tests.cases.support import call as call_in
+from tests.cases.support import case_street, run
+from tests.participation.test_circles import CREATE, JOIN, POST, POSTS
 from tests.projects.support import call, data
 from tests.station.support import (
     ANSWER,
@@ -365,3 +368,37 @@ async def test_bad_input_is_refused_and_changes_nothing(api: Api, services: Serv
         assert await KeyMatter.all().count() == 0
         # Only the two removals were recorded.
         assert await AuditEntry.all().count() == audited + 2
+
+
+async def test_a_circle_reply_to_a_key_person_waits_and_other_members_do_not_see_it(
+    api: Api, services: Services
+) -> None:
+    cs = await case_street(services, "kwc")
+    made = await run(api, cs, cs.admin, CREATE, {"name": "邻里圈", "description": ""})
+    circle = made["circle"]["id"]
+    for who in (cs.resident, cs.resident2):
+        await run(api, cs, who, JOIN, {"circleId": circle})
+    first = await run(api, cs, cs.resident, POST, {"circleId": circle, "body": "楼下噪音"})
+    body = await call_in(
+        api,
+        cs,
+        cs.reviewer,
+        ADD_PERSON,
+        {"person": gid("Account", cs.resident.id), "reason": "多次投诉"},
+    )
+    assert body["data"]["addKeyPerson"]["__typename"] == "KeyPersonSuccess", body
+    # A reply to the key person's post is about them: held; their own next post too.
+    reply = {"circleId": circle, "body": "同感", "parentId": first["post"]["id"]}
+    await run(api, cs, cs.resident2, POST, reply)
+    await run(api, cs, cs.resident, POST, {"circleId": circle, "body": "再说一次"})
+    # Each author reads their own held post; no other member reads it.
+    for reader, own in ((cs.resident, "再说一次"), (cs.resident2, "同感")):
+        seen = await call_in(api, cs, reader, POSTS, {"c": circle})
+        assert [e["node"]["body"] for e in seen["data"]["circlePosts"]["edges"]] == [
+            own,
+            "楼下噪音",
+        ]
+    held = await call_in(api, cs, cs.reviewer, ALERTS, {})
+    items = [e["node"] for e in held["data"]["reviewQueue"]["edges"]]
+    assert sorted(i["text"] for i in items) == ["再说一次", "同感"]
+    assert {a["kind"] for i in items for a in i["alerts"]} == {"KEY_PERSON"}
