@@ -2,7 +2,8 @@
 
 * Task grabbing (抢单) through the whole HTTP stack: a fresh PostgreSQL database on
   GONGZHI_TEST_DATABASE_URL's server (default ``postgres://postgres@127.0.0.1:5432/test``),
-  one street with BENCH_TASKS (100) tasks of BENCH_PLACES (10) places each and BENCH_CLAIMS
+  one street with BENCH_TASKS (100) tasks of BENCH_PLACES (10) places each (their notices
+  approved, as the review queue leaves them when nothing is watched) and BENCH_CLAIMS
   (2,000) representatives, each with a session; ``gongzhi`` served by BENCH_WORKERS (2)
   uvicorn workers (Redis as the broker); every representative claims one task (20 per task),
   BENCH_CONCURRENCY (200) requests at a time. ``claims_granted`` must equal the places
@@ -36,11 +37,12 @@ from bench.cases import (
     DEFAULT_REDIS,
     DEFAULT_URL,
     SECRET,
+    WORKERS,
     bulk_accounts,
     pg,
-    server,
     with_database,
 )
+from bench.harness import serve, uvicorn
 from resolvers.station.review import Matcher, fold
 
 TASKS = int(os.environ.get("BENCH_TASKS", "100"))
@@ -88,7 +90,7 @@ async def load(url: str) -> tuple[int, list[int], list[tuple[int, int]]]:
 
     from core.settings import Env, Settings
     from gongzhi.platform import database_config
-    from models.station import StationTask
+    from models.station import ContentKind, ReviewItem, ReviewStatus, StationTask
     from models.tenancy import Street
     from tenants.registry import create_street
     from tenants.scoping import street_scope
@@ -114,6 +116,18 @@ async def load(url: str) -> tuple[int, list[int], list[tuple[int, int]]]:
             )
             for n in range(TASKS)
         ]
+        # Each task's notice as the review queue leaves it when nothing is watched: approved
+        # at once. Representatives see (and claim) only tasks whose notice was approved.
+        for task in tasks:
+            await ReviewItem.create(
+                kind=ContentKind.TASK_NOTICE,
+                subject_id=task.id,
+                text=task.title,
+                status=ReviewStatus.APPROVED,
+                author_id=created.admin.id,
+                created_at=now,
+                decided_at=now,
+            )
     await Tortoise.close_connections()
     conn = await asyncpg.connect(pg(url))
     try:
@@ -195,7 +209,9 @@ async def main() -> None:
             "GONGZHI_UPLOAD_DIR": f"/tmp/{name}",
         }
         say(f"gongzhi: {len(bearer)} claims on {len(task_ids)} tasks, {CONCURRENCY} at a time")
-        async with server(["--factory", "gongzhi.app:create_app_from_env"], env) as base:
+        app = uvicorn("--factory", "gongzhi.app:create_app_from_env", workers=WORKERS)
+        async with serve("gongzhi", app, env, ready="/healthz", settle=1.5) as served:
+            base = served.base
             result = await claims(base, task_ids, bearer)
             say(f"  {len(bearer)} claims in {result['seconds']:.1f} s")
             baseline = await claims(base, task_ids, bearer, BASELINE)
@@ -212,6 +228,8 @@ async def main() -> None:
         finally:
             await conn.close()
         say(f"  refused: {result['refused']}; stored claims {stored}; tasks over places {over}")
+        if result["granted"] != len(task_ids) * PLACES:
+            say(f"  WRONG: {result['granted']} claims granted for {len(task_ids) * PLACES} places")
         figures.update(
             {
                 "claims": len(bearer),

@@ -1,5 +1,5 @@
-"""Chinese mobile numbers and resident ID-card numbers (居民身份证号码): validation, masking,
-and the keyed hash that lets a number be matched without being stored."""
+"""Chinese mobile numbers, resident ID-card numbers (居民身份证号码) and names: validation,
+masking, and the keyed hash that lets a number be matched without being stored."""
 
 from __future__ import annotations
 
@@ -52,6 +52,15 @@ def mask_id_number(number: str) -> str:
 
 def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
+
+
+def mask_name(name: str) -> str:
+    """张**: the first character (the surname) kept, every other one masked; a name of one
+    character is masked whole, and an empty name stays empty."""
+    name = name.strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    return name[0] + "*" * (len(name) - 1)
 
 
 class IdHasher:

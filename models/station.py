@@ -1,6 +1,6 @@
 """The liaison station (基层单元, 代表联络站): suggestions to representatives with reply
-deadlines, task grabbing, the watch list and the review queue before publishing, the
-difficult-matters list.
+deadlines, task grabbing, the watch list, key people and key matters and the review queue
+before publishing, the difficult-matters list.
 
 Representatives, deliberators and their QR cards live in ``models.outreach``.
 """
@@ -15,6 +15,7 @@ from tortoise.validators import MaxLengthValidator
 from models.accounts import User
 from models.cases import Case, Department
 from models.outreach import Delegate
+from models.people import Resident
 from models.scoping import TenantModel, tenant_field
 from models.tenancy import Community, Street
 
@@ -243,6 +244,11 @@ class ReviewItem(TenantModel):
     created_at = fields.DatetimeField()
     decided_at = fields.DatetimeField(null=True)
 
+    concerns: fields.JSONField[list[dict[str, object]]] = fields.JSONField(
+        default=list, db_default="[]"
+    )
+    """The key people (masked) and key matters it was found to be about, as they were then."""
+
     author_id: int | None
     reviewer_id: int | None
 
@@ -276,6 +282,54 @@ class DifficultMatter(TenantModel):
 
     class Meta:
         table = "station_difficult_matter"
+        unique_together = (("tenant", "kind", "subject_id"),)
+
+
+class KeyPerson(TenantModel):
+    """重点人: a person of the street whose content, and content about them, waits for review.
+    Either a resident of the register (matched through their account, when they have one) or
+    an account of the street (a representative, a deliberator)."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("key_people")
+    resident: fields.ForeignKeyNullableRelation[Resident] = fields.ForeignKeyField(
+        "gongzhi.Resident", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "gongzhi.User", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    reason = fields.CharField(max_length=200)
+    added_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    added_at = fields.DatetimeField()
+
+    resident_id: int | None
+    user_id: int | None
+    added_by_id: int | None
+
+    class Meta:
+        table = "station_key_person"
+        unique_together = (("tenant", "resident"), ("tenant", "user"))
+
+
+class KeyMatter(TenantModel):
+    """重点事: a suggestion, case or project whose public content waits for review."""
+
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[Street] = tenant_field("key_matters")
+    kind = fields.CharEnumField(MatterKind, max_length=16)
+    subject_id = fields.IntField()
+    note = fields.CharField(max_length=200, default="")
+    marked_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "gongzhi.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    marked_at = fields.DatetimeField()
+
+    marked_by_id: int | None
+
+    class Meta:
+        table = "station_key_matter"
         unique_together = (("tenant", "kind", "subject_id"),)
 
 

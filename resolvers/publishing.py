@@ -5,9 +5,13 @@ A domain whose content becomes public (a project's progress post, a case-library
 supervision opinion…) declares each kind of it in its descriptor (``reviewable``: a
 ``Reviewable`` with its kind, label, longest text and what to do once it is decided) and, in
 the unit of work that publishes it, calls ``submit(change, kind, subject_id, text,
-author_id)``. One domain holds the queue (``review_queue``, a ``ReviewQueue``): it matches the
-text against the street's watch list and its always-reviewed kinds, and says whether the
-content is public now (``True``) or waits (``False``); a reviewer's decision later reaches the
+author_id, about)``: ``about`` says whom and what the content concerns (``About``: the
+accounts and residents, e.g. a suggestion's writer; the matters, e.g. the project a progress
+post belongs to, named by their global IDs as everywhere else). One domain holds the queue
+(``review_queue``, a ``ReviewQueue``): it matches the text against the street's watch list,
+the author and the people it is about against the street's key people (重点人), the matters
+against its key matters (重点事), and its always-reviewed kinds, and says whether the content
+is public now (``True``) or waits (``False``); a reviewer's decision later reaches the
 owning domain through its ``on_decided`` (approved, maybe edited; or rejected, with a reason),
 in the reviewer's unit of work. Neither side imports the other. With no queue on the platform,
 everything is public at once.
@@ -63,12 +67,31 @@ class Reviewable:
 
 
 @dataclass(frozen=True)
+class About:
+    """Whom and what a piece of content concerns (涉及): the queue holds it when one of them
+    is watched (a key person, a key matter). Its author is always one of the people, with no
+    need to say so here."""
+
+    people: tuple[int, ...] = ()
+    """Accounts (``User`` IDs): a suggestion's writer, the author of the post replied to."""
+    residents: tuple[int, ...] = ()
+    """Residents of the register (``Resident`` IDs): the resident a consultation was for."""
+    matters: tuple[str, ...] = ()
+    """Matters by their global IDs (``to_global_id("Project", 7)``): the project a progress
+    post belongs to, the case a consultation became, the suggestion answered."""
+
+
+NOTHING = About()
+
+
+@dataclass(frozen=True)
 class Submission:
     kind: str
     subject_id: int
     text: str
     author_id: int | None
     """Whose content it is: told of the decision, and never its reviewer."""
+    about: About = NOTHING
 
 
 class ReviewQueue(Protocol):
@@ -97,12 +120,19 @@ def reviewable(reviewables: Mapping[str, Reviewable], kind: str) -> Reviewable:
 
 
 async def submit(
-    change: Change, kind: str, subject_id: int, text: str, author_id: int | None
+    change: Change,
+    kind: str,
+    subject_id: int,
+    text: str,
+    author_id: int | None,
+    about: About = NOTHING,
 ) -> bool:
-    """Content of ``kind`` on its way to the public, inside the unit of work that makes it:
-    ``True`` when it is public now, ``False`` while it waits for a reviewer."""
+    """Content of ``kind`` on its way to the public, inside the unit of work that makes it
+    (``about``: whom and what it concerns beside its author): ``True`` when it is public now,
+    ``False`` while it waits for a reviewer."""
     services = change.services
     reviewable(services.reviewables, kind)
     if services.review_queue is None:
         return True
-    return await services.review_queue.submit(change, Submission(kind, subject_id, text, author_id))
+    submission = Submission(kind, subject_id, text, author_id, about)
+    return await services.review_queue.submit(change, submission)

@@ -39,6 +39,22 @@ STATION_TASK_CLAIM = Capability(
 WATCH_LIST_MANAGE = Capability(
     "watch_list", "manage", "keep the street's watch list (重点词) for review before publishing"
 )
+KEY_PERSON_READ = Capability(
+    "key_person", "read", "see the street's key people (重点人), their names masked, and why"
+)
+KEY_PERSON_MANAGE = Capability(
+    "key_person",
+    "manage",
+    "keep the street's key people (重点人): their content, and content about them, is reviewed",
+)
+KEY_MATTER_READ = Capability(
+    "key_matter", "read", "see the street's key matters (重点事): suggestions, cases, projects"
+)
+KEY_MATTER_MANAGE = Capability(
+    "key_matter",
+    "manage",
+    "mark suggestions, cases and projects as key matters (重点事): their content is reviewed",
+)
 REVIEW_DECIDE = Capability(
     "review", "decide", "approve, edit or reject content before it is published (审核)"
 )
@@ -70,6 +86,10 @@ CAPABILITIES = (
     STATION_TASK_READ,
     STATION_TASK_CLAIM,
     WATCH_LIST_MANAGE,
+    KEY_PERSON_READ,
+    KEY_PERSON_MANAGE,
+    KEY_MATTER_READ,
+    KEY_MATTER_MANAGE,
     REVIEW_DECIDE,
     STATION_FIGURES,
     DIFFICULT_READ,

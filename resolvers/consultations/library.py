@@ -114,8 +114,15 @@ async def publish(caller: Caller, case_id: int, text: CaseText | None) -> Librar
                     spans="、".join(map(str, spans)),
                 )
         case.published_by_id = caller.user.id
+        # About the consultation's people (who rang, who entered it, the resident it was
+        # for) and the case it became.
+        about = publishing.About(
+            people=tuple(u for u in (consultation.requester_id, consultation.entered_by_id) if u),
+            residents=(consultation.resident_id,) if consultation.resident_id else (),
+            matters=(to_global_id("Case", consultation.case_id),) if consultation.case_id else (),
+        )
         if await publishing.submit(
-            change, LIBRARY_CASE, case.id, reviewed_text(case), case.drafted_by_id
+            change, LIBRARY_CASE, case.id, reviewed_text(case), case.drafted_by_id, about
         ):
             await _into_library(change, case)
         else:

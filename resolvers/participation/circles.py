@@ -136,10 +136,12 @@ async def post(
         circle = await in_street(Circle, circle_id, FIELD)
         if await _active(circle.id, caller.user.id) is None:
             raise Refused(ErrorCode.NOT_A_MEMBER, "circle.not_member", FIELD)
+        replied_to: tuple[int, ...] = ()  # a reply is about the post's author too
         if parent_id is not None:
             parent = await in_street(CirclePost, parent_id, "parentId")
             if parent.circle_id != circle.id or parent.hidden or parent.in_review:
                 raise Refused(ErrorCode.NOT_FOUND, "error.not_found", "parentId")
+            replied_to = (parent.author_id,) if parent.author_id else ()
         row = await CirclePost.create(
             circle_id=circle.id,
             parent_id=parent_id,
@@ -152,7 +154,8 @@ async def post(
             to_global_id("CirclePost", row.id),
             {"circle": circle.id, "parent": parent_id},
         )
-        if not await publishing.submit(change, CIRCLE_POST, row.id, body, caller.user.id):
+        about = publishing.About(people=replied_to)
+        if not await publishing.submit(change, CIRCLE_POST, row.id, body, caller.user.id, about):
             row.in_review = True
             await row.save(update_fields=["in_review"])
     return row

@@ -189,7 +189,8 @@ async def post_update(
                     "photos": [f.sha256 for f in staging.files],
                 },
             )
-            if await publishing.submit(change, PROGRESS_POST, update.id, body, actor.id):
+            about = publishing.About(matters=(project_gid(project.id),))
+            if await publishing.submit(change, PROGRESS_POST, update.id, body, actor.id, about):
                 await posted_event(change, update, len(staging.files))
             else:
                 update.publication = Publication.IN_REVIEW

@@ -62,7 +62,8 @@ async def post_opinion(caller: Caller, project_id: int, body: str) -> Opinion:
             subject,
             {"opinion": opinion.id, "body": body, "replyDue": due.isoformat()},
         )
-        if await publishing.submit(change, SUPERVISION_OPINION, opinion.id, body, actor.id):
+        about = publishing.About(matters=(subject,))
+        if await publishing.submit(change, SUPERVISION_OPINION, opinion.id, body, actor.id, about):
             await opinion_event(change, opinion)
         else:
             opinion.publication = Publication.IN_REVIEW

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
@@ -111,7 +112,15 @@ class MatterView:
     last_action_at: datetime | None
 
 
-async def views_of(matters: Sequence[DifficultMatter]) -> list[MatterView]:
+class Marked(Protocol):
+    """A matter put on a list: a difficult matter, or a key matter (重点事, ``watch.py``)."""
+
+    kind: MatterKind
+    subject_id: int
+    marked_at: datetime
+
+
+async def views_of(matters: Sequence[Marked]) -> list[MatterView]:
     """Each matter's view (a batch for the loader: a few statements per kind, whatever the
     number of matters)."""
     ids: dict[MatterKind, list[int]] = {kind: [] for kind in MatterKind}

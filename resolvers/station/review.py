@@ -39,8 +39,9 @@ from resolvers import publishing
 from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
-from resolvers.publishing import Submission
+from resolvers.publishing import NOTHING, About, Submission
 from resolvers.services import Services
+from resolvers.station import watch
 from resolvers.station.codes import StationCode
 from resolvers.station.settings import street_station
 
@@ -157,14 +158,20 @@ async def submit(
     subject_id: int,
     text: str,
     author_id: int | Literal["actor"] | None = "actor",
+    about: About = NOTHING,
 ) -> ReviewItem:
     """Content on its way to the public page, inside the unit of work that makes it (by the
-    acting person unless ``author_id`` says whose it is). Content submitted again (a rejected
-    case-library entry, edited and published once more) goes through the queue again."""
+    acting person unless ``author_id`` says whose it is; ``about``: whom and what else it
+    concerns). It waits when it matches the watch list, when its author or anyone it is about
+    is a key person, when a matter it is about is a key matter (``watch.concerns``), or when
+    the street always reviews its kind. Content submitted again (a rejected case-library
+    entry, edited and published once more) goes through the queue again."""
     author = change.actor_id if author_id == "actor" else author_id
     found = (await matcher(change.services, change.street_id)).matches(text)
+    concerned = await watch.concerns(author, about)
     station = await street_station()
-    waits = bool(found) or kind in station.always_review
+    alerted = bool(found) or bool(concerned)
+    waits = alerted or kind in station.always_review
     status = ReviewStatus.PENDING if waits else ReviewStatus.APPROVED
     row = await ReviewItem.filter(kind=kind, subject_id=subject_id).select_for_update().first()
     if row is None:
@@ -175,19 +182,26 @@ async def submit(
             text=text,
             status=status,
             matched=found,
+            concerns=concerned,
             author_id=author,
             created_at=change.at,
             decided_at=None if waits else change.at,
         )
     else:
         row.text, row.status, row.matched, row.author_id = text, status, found, author
+        row.concerns = concerned
         row.reviewed, row.reviewer_id, row.reason = False, None, ""
         row.created_at, row.decided_at = change.at, None if waits else change.at
         await row.save()
     await change.record(
         "review.submitted",
         item_gid(row.id),
-        {"kind": kind, "status": row.status.value, "matched": found},
+        {
+            "kind": kind,
+            "status": row.status.value,
+            "matched": found,
+            "concerns": [{"kind": c["kind"], "id": c["id"]} for c in concerned],
+        },
     )
     if waits:
         members = Membership.filter(role__in=list(REVIEWER_ROLES)).distinct()
@@ -195,11 +209,11 @@ async def submit(
         await notify(
             change,
             sorted(reviewers),
-            "review.alert" if found else "review.waiting",
+            "review.alert" if alerted else "review.waiting",
             translate("station.review_alert_title")
-            if found
+            if alerted
             else translate("station.review_waiting_title"),
-            "、".join(found),
+            "、".join([*found, *(str(c["label"]) for c in concerned)]),
             item_gid(row.id),
         )
     return row
@@ -207,7 +221,8 @@ async def submit(
 
 class Queue:
     """The street's review queue as the other domains see it (``resolvers/publishing.py``):
-    their content waits here when it matches the watch list or its kind is always reviewed,
+    their content waits here when it matches the watch list, concerns a key person or a key
+    matter, or its kind is always reviewed,
     and their ``on_decided`` hears the reviewer's decision."""
 
     async def submit(self, change: Change, submission: Submission) -> bool:
@@ -217,6 +232,7 @@ class Queue:
             submission.subject_id,
             submission.text,
             submission.author_id,
+            submission.about,
         )
         return row.status is ReviewStatus.APPROVED
 

@@ -36,6 +36,7 @@ from resolvers.caller import Caller
 from resolvers.events import Change, changing
 from resolvers.notifications import notify
 from resolvers.owned import in_street
+from resolvers.publishing import About
 from resolvers.station import review, rows
 from resolvers.station.codes import StationCode
 from resolvers.station.settings import street_station
@@ -285,7 +286,16 @@ async def answer(caller: Caller, pk: int, text: str, public_summary: str = "") -
             {"onTime": row.on_time, "summary": bool(summary)},
         )
         if summary:
-            await review.submit(change, ContentKind.SUGGESTION_SUMMARY, row.id, summary)
+            # About the suggestion and its writer; a private writer stays unnamed even to
+            # the queue (the privacy option: no one but the addressee learns who wrote it).
+            about = About(
+                people=() if row.private else (row.writer_id,),
+                matters=(suggestion_gid(row.id),)
+                + ((to_global_id("Case", row.case_id),) if row.case_id else ()),
+            )
+            await review.submit(
+                change, ContentKind.SUGGESTION_SUMMARY, row.id, summary, about=about
+            )
         await notify(
             change,
             [row.writer_id],

@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from core.ids import from_global_id
 from models import station as m
 from models.outreach import ContactCode
 from policies.capabilities.station import (
     ACTIVITY_JOIN,
+    KEY_MATTER_MANAGE,
+    KEY_PERSON_MANAGE,
     REVIEW_DECIDE,
     STATION_MANAGE,
     STATION_TASK_CLAIM,
@@ -23,7 +26,7 @@ from policies.capabilities.station import (
     SUGGESTION_WRITE,
     WATCH_LIST_MANAGE,
 )
-from resolvers.station import activities, difficult, review, settings, suggestions, tasks
+from resolvers.station import activities, difficult, review, settings, suggestions, tasks, watch
 from resolvers.station.activities import CHECK_IN_TOKEN_MAX_LENGTH, ActivityDraft
 from resolvers.station.suggestions import SuggestionDraft
 from schema.caller import caller
@@ -36,6 +39,8 @@ from schema.relay import decode_id, to_global_id
 from schema.station.types import (
     Activity,
     ActivitySignup,
+    KeyMatter,
+    KeyPerson,
     ReviewItem,
     StationSetup,
     StationTask,
@@ -120,6 +125,26 @@ class WatchEntryRemoved:
 
 
 @strawberry.type
+class KeyPersonSuccess:
+    key_person: KeyPerson
+
+
+@strawberry.type
+class KeyPersonRemoved:
+    id: strawberry.ID
+
+
+@strawberry.type
+class KeyMatterSuccess:
+    key_matter: KeyMatter
+
+
+@strawberry.type
+class KeyMatterRemoved:
+    id: strawberry.ID
+
+
+@strawberry.type
 class DifficultMatterSuccess:
     id: strawberry.ID
     resolved: bool
@@ -140,6 +165,14 @@ WatchEntryRemovedPayload = Annotated[
     WatchEntryRemoved | InputError, strawberry.union("WatchEntryRemovedPayload")
 ]
 ReviewItemPayload = Annotated[ReviewItemSuccess | InputError, strawberry.union("ReviewItemPayload")]
+KeyPersonPayload = Annotated[KeyPersonSuccess | InputError, strawberry.union("KeyPersonPayload")]
+KeyPersonRemovedPayload = Annotated[
+    KeyPersonRemoved | InputError, strawberry.union("KeyPersonRemovedPayload")
+]
+KeyMatterPayload = Annotated[KeyMatterSuccess | InputError, strawberry.union("KeyMatterPayload")]
+KeyMatterRemovedPayload = Annotated[
+    KeyMatterRemoved | InputError, strawberry.union("KeyMatterRemovedPayload")
+]
 DifficultMatterPayload = Annotated[
     DifficultMatterSuccess | InputError, strawberry.union("DifficultMatterPayload")
 ]
@@ -299,6 +332,50 @@ class StationMutation:
     async def remove_watch_entry(self, info: Info, id: strawberry.ID) -> WatchEntryRemovedPayload:
         await review.remove_entry(caller(info), decode_id(id, "WatchEntry", "id"))
         return WatchEntryRemoved(id=id)
+
+    @mutation(
+        requires=Can(KEY_PERSON_MANAGE),
+        description="Put a person of the street on the key-people list (重点人), with the "
+        "reason (required): their content, and content about them, then waits for review. "
+        "`personId`: a Resident or an Account of the street.",
+    )
+    async def add_key_person(
+        self,
+        info: Info,
+        person_id: strawberry.ID,
+        reason: Annotated[str, text_argument(m.KeyPerson, "reason")],
+    ) -> KeyPersonPayload:
+        type_name, pk = from_global_id(person_id)
+        row = await watch.add_person(caller(info), type_name, pk, reason)
+        [name] = await watch.masked_names([row])
+        return KeyPersonSuccess(key_person=KeyPerson.from_model(row, name))
+
+    @mutation(requires=Can(KEY_PERSON_MANAGE), description="Take someone off the key people.")
+    async def remove_key_person(self, info: Info, id: strawberry.ID) -> KeyPersonRemovedPayload:
+        await watch.remove_person(caller(info), decode_id(id, "KeyPerson", "id"))
+        return KeyPersonRemoved(id=id)
+
+    @mutation(
+        requires=Can(KEY_MATTER_MANAGE),
+        description="Mark a suggestion, case or project of the street as a key matter (重点事): "
+        "content about it then waits for review.",
+    )
+    async def mark_key_matter(
+        self,
+        info: Info,
+        kind: m.MatterKind,
+        subject_id: strawberry.ID,
+        note: Annotated[str, text_argument(m.KeyMatter, "note")] = "",
+    ) -> KeyMatterPayload:
+        pk = decode_id(subject_id, difficult.TYPE_NAMES[kind], "subjectId")
+        row = await watch.mark_matter(caller(info), kind, pk, note)
+        [view] = await difficult.views_of([row])
+        return KeyMatterSuccess(key_matter=KeyMatter.from_model(row, view.title))
+
+    @mutation(requires=Can(KEY_MATTER_MANAGE), description="Take a matter off the key matters.")
+    async def remove_key_matter(self, info: Info, id: strawberry.ID) -> KeyMatterRemovedPayload:
+        await watch.remove_matter(caller(info), decode_id(id, "KeyMatter", "id"))
+        return KeyMatterRemoved(id=id)
 
     @mutation(
         requires=Can(REVIEW_DECIDE),

@@ -1,5 +1,5 @@
-"""Reading the station: suggestions, tasks, the watch list and the review queue, the figures,
-and the public page of a representative's card."""
+"""Reading the station: suggestions, tasks, the watch list, key people and key matters and the
+review queue, the figures, and the public page of a representative's card."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from models.outreach import ContactCode
 from policies.capabilities.station import (
     ACTIVITY_READ,
     DIFFICULT_READ,
+    KEY_MATTER_READ,
+    KEY_PERSON_READ,
     REVIEW_DECIDE,
     STATION_FIGURES,
     STATION_MANAGE,
@@ -21,7 +23,15 @@ from policies.capabilities.station import (
     WATCH_LIST_MANAGE,
 )
 from resolvers.pagination import keyset_page
-from resolvers.station import activities, difficult, figures, indices, suggestions, tasks
+from resolvers.station import (
+    activities,
+    difficult,
+    figures,
+    indices,
+    suggestions,
+    tasks,
+    watch,
+)
 from resolvers.station.settings import street_station
 from schema.caller import caller
 from schema.context import Info
@@ -35,6 +45,8 @@ from schema.station.types import (
     DelegateActivity,
     DelegateSuggestionFigures,
     DifficultMatter,
+    KeyMatter,
+    KeyPerson,
     PublicAnswer,
     RatingPart,
     ReviewItem,
@@ -145,6 +157,32 @@ class StationQuery:
     ) -> Connection[WatchEntry]:
         page = await keyset_page(m.WatchEntry.all(), first, after, _max(info))
         return Connection.from_page(page, WatchEntry.from_model)
+
+    @field(
+        requires=Can(KEY_PERSON_READ),
+        description="重点人: the street's key people, in the order added, names masked (张**).",
+    )
+    async def key_people(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[KeyPerson]:
+        page = await keyset_page(watch.people(), first, after, _max(info))
+        names = dict(
+            zip((r.id for r in page.items), await watch.masked_names(page.items), strict=True)
+        )
+        return Connection.from_page(page, lambda row: KeyPerson.from_model(row, names[row.id]))
+
+    @field(
+        requires=Can(KEY_MATTER_READ),
+        description="重点事: the street's key matters (suggestions, cases, projects), in the "
+        "order marked, with their titles.",
+    )
+    async def key_matters(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[KeyMatter]:
+        page = await keyset_page(watch.matters(), first, after, _max(info))
+        views = await difficult.views_of(page.items)
+        titles = {r.id: v.title for r, v in zip(page.items, views, strict=True)}
+        return Connection.from_page(page, lambda row: KeyMatter.from_model(row, titles[row.id]))
 
     @field(
         requires=Can(REVIEW_DECIDE),

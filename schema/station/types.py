@@ -9,6 +9,7 @@ else who reads the suggestion (congress staff, the department it was forwarded t
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -17,8 +18,9 @@ from models import station as m
 from models.accounts import User as UserRow
 from models.outreach import Delegate as DelegateRow
 from resolvers.consultations import meetings
-from resolvers.station import activities, figures, review, tasks
+from resolvers.station import activities, figures, review, tasks, watch
 from resolvers.station.deadlines import level_at
+from resolvers.station.difficult import subject_gid
 from schema.accounts.types import Account
 from schema.caller import caller
 from schema.context import Info
@@ -249,6 +251,130 @@ class WatchEntry(Node):
         )
 
 
+strawberry.enum(
+    m.MatterKind,
+    name="DifficultMatterKind",
+    description="SUGGESTION 代表建议 · CASE 民情事项 · PROJECT 民生项目 (the kinds of matter the "
+    "difficult-matters list and the key matters name).",
+)
+
+
+@strawberry.enum(
+    name="ReviewAlertKind",
+    description="WATCH_WORD 重点词 · KEY_PERSON 重点人 · KEY_MATTER 重点事.",
+)
+class ReviewAlertKind(StrEnum):
+    WATCH_WORD = "WATCH_WORD"
+    KEY_PERSON = watch.KEY_PERSON
+    KEY_MATTER = watch.KEY_MATTER
+
+
+@strawberry.type(
+    description="预警: why an item waits for review: a watch-list word it matched, a key "
+    "person it is by or about (the name masked), a key matter it is about."
+)
+class ReviewAlert:
+    kind: ReviewAlertKind
+    label: str = strawberry.field(
+        description="The word (as matched), the key person's masked name (张**), or the key "
+        "matter's title (as they were when the item was submitted)."
+    )
+    key_person_id: strawberry.ID | None = strawberry.field(
+        description="The key person (重点人) it concerns, for KEY_PERSON."
+    )
+    key_matter_id: strawberry.ID | None = strawberry.field(
+        description="The key matter (重点事) it concerns, for KEY_MATTER."
+    )
+    subject_id: strawberry.ID | None = strawberry.field(
+        description="The suggestion, case or project of a KEY_MATTER."
+    )
+
+    @classmethod
+    def of(cls, row: m.ReviewItem) -> list[ReviewAlert]:
+        alerts = [
+            cls(
+                kind=ReviewAlertKind.WATCH_WORD,
+                label=word,
+                key_person_id=None,
+                key_matter_id=None,
+                subject_id=None,
+            )
+            for word in row.matched or []
+        ]
+        for concern in row.concerns or []:
+            kind = ReviewAlertKind(str(concern["kind"]))
+            pk = int(str(concern["id"]))
+            person = kind is ReviewAlertKind.KEY_PERSON
+            subject = concern.get("subject")
+            alerts.append(
+                cls(
+                    kind=kind,
+                    label=str(concern.get("label", "")),
+                    key_person_id=to_global_id("KeyPerson", pk) if person else None,
+                    key_matter_id=None if person else to_global_id("KeyMatter", pk),
+                    subject_id=strawberry.ID(str(subject)) if subject else None,
+                )
+            )
+        return alerts
+
+
+@strawberry.type(
+    description="重点人: a person of the street whose content, and content about them, waits "
+    "for review. The name is masked (张**)."
+)
+class KeyPerson(Node):
+    person_id: strawberry.ID = strawberry.field(
+        description="The resident (Resident) or account (Account) on the list."
+    )
+    name: str = strawberry.field(description="Masked: the surname and a * per character.")
+    reason: str
+    added_at: datetime
+    added_by_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Who put them on the list.")
+    async def added_by(self, info: Info) -> Account | None:
+        return await _account(info, self.added_by_id)
+
+    @classmethod
+    def from_model(cls, row: m.KeyPerson, name: str) -> KeyPerson:
+        return cls(
+            id=to_global_id("KeyPerson", row.id),
+            person_id=strawberry.ID(watch.person_gid(row)),
+            name=name,
+            reason=row.reason,
+            added_at=row.added_at,
+            added_by_id=row.added_by_id,
+        )
+
+
+@strawberry.type(
+    description="重点事: a suggestion, case or project whose public content waits for review."
+)
+class KeyMatter(Node):
+    kind: m.MatterKind
+    subject_id: strawberry.ID = strawberry.field(description="The suggestion, case or project.")
+    title: str
+    note: str
+    marked_at: datetime
+    marked_by_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Who marked it.")
+    async def marked_by(self, info: Info) -> Account | None:
+        return await _account(info, self.marked_by_id)
+
+    @classmethod
+    def from_model(cls, row: m.KeyMatter, title: str) -> KeyMatter:
+        return cls(
+            id=to_global_id("KeyMatter", row.id),
+            kind=row.kind,
+            subject_id=strawberry.ID(subject_gid(row.kind, row.subject_id)),
+            title=title,
+            note=row.note,
+            marked_at=row.marked_at,
+            marked_by_id=row.marked_by_id,
+        )
+
+
 @strawberry.type(description="审核: content on its way to the public page.")
 class ReviewItem(Node):
     kind: Annotated[ReviewContentKind, strawberry.lazy("schema.contributed")] = strawberry.field(
@@ -258,6 +384,9 @@ class ReviewItem(Node):
     text: str
     status: m.ReviewStatus
     matched: list[str] = strawberry.field(description="The watch-list entries it matched.")
+    alerts: list[ReviewAlert] = strawberry.field(
+        description="预警: every reason it was held (watch-list words, key people, key matters)."
+    )
     reason: str
     created_at: datetime
     decided_at: datetime | None
@@ -293,6 +422,7 @@ class ReviewItem(Node):
             text=row.text,
             status=row.status,
             matched=list(row.matched or []),
+            alerts=ReviewAlert.of(row),
             reason=row.reason,
             created_at=row.created_at,
             decided_at=row.decided_at,
@@ -360,13 +490,6 @@ class StationSetup:
             yellow_percent=row.yellow_percent,
             always_review=list(row.always_review or []),  # type: ignore[arg-type]  # the kinds' names
         )
-
-
-strawberry.enum(
-    m.MatterKind,
-    name="DifficultMatterKind",
-    description="SUGGESTION 代表建议 · CASE 民情事项 · PROJECT 民生项目.",
-)
 
 
 @strawberry.type(

@@ -290,6 +290,8 @@ HAND_PICKED: dict[str, Probe] = {
     "suggestion:rate": mutation("rateSuggestion", f'id: "{no_such("Suggestion")}", rating: 5'),
     "station_task:claim": mutation("claimStationTask", f'taskId: "{no_such("StationTask")}"'),
     "review:decide": mutation("decideReview", f'id: "{no_such("ReviewItem")}", approve: true'),
+    "key_person:manage": mutation("removeKeyPerson", f'id: "{no_such("KeyPerson")}"'),
+    "key_matter:manage": mutation("removeKeyMatter", f'id: "{no_such("KeyMatter")}"'),
     "activity:join": mutation("signUpForActivity", f'activityId: "{no_such("Activity")}"'),
     "house:manage": with_input(
         "setDwellingUnitUse", f'unitId: "{no_such("DwellingUnit")}", use: VACANT'

@@ -242,6 +242,7 @@ async def seed_every_row(services: Services, fixture: StreetFixture, index: int)
         settings,
         suggestions,
         tasks,
+        watch,
     )
     from tests.cases.support import clock_at
 
@@ -273,6 +274,8 @@ async def seed_every_row(services: Services, fixture: StreetFixture, index: int)
         task = await tasks.post(who(congress), "隔离任务", "", 2)
         await tasks.claim(who(rep), task.id)
         await difficult.mark(who(congress), MatterKind.SUGGESTION, late.id, "多方推诿")
+        await watch.add_person(who(reviewer), watch.ACCOUNT, resident.id, "隔离重点人")
+        await watch.mark_matter(who(reviewer), MatterKind.SUGGESTION, late.id, "隔离重点事")
         await difficult.roll_up_street(services, sid)
         start = services.clock.now() + timedelta(days=2)
         activity = await activities.publish(
