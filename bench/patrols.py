@@ -43,7 +43,8 @@ import asyncpg
 import h3
 import httpx
 
-from bench.cases import AUDIT_KEY, SECRET, bulk_accounts, pg, say, server, with_database
+from bench.cases import AUDIT_KEY, SECRET, bulk_accounts, pg, say, with_database
+from bench.harness import serve, uvicorn
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -414,7 +415,9 @@ async def main() -> None:
         before = await conn.fetchval("SELECT count(*) FROM patrol_point")
         await conn.close()
         say(f"gongzhi: {WORKERS} uvicorn workers, {CONCURRENCY} patrols at once")
-        async with server(["--factory", "gongzhi.app:create_app_from_env"], env) as base:
+        app = uvicorn("--factory", "gongzhi.app:create_app_from_env", workers=WORKERS)
+        async with serve("gongzhi", app, env, ready="/healthz", settle=1.5) as served:
+            base = served.base
             api = await through_api(base, walker_tokens)
             say(f"  {api['points']:,} points in {api['seconds']:.1f} s through the API")
             spots = await blind_spots(base, token(*loaded["reader"]), loaded["grid_ids"][0])
