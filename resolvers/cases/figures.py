@@ -193,6 +193,9 @@ def _hot_statement(unit: Unit | None, some: bool) -> Statement:
         'count(*) AS "n", '
         f'row_number() OVER ({by_unit}ORDER BY count(*) DESC, k."code") AS "rank" '
         'FROM "cases" c JOIN "case_category" k ON k."id" = c."category_id" '
+        # The category is the case's own street's: named, so the categories are read by their
+        # street's index, not every street's categories scanned for the join (bench.scale).
+        'AND k."tenant_id" IN (:streets) '
         'WHERE c."tenant_id" IN (:streets) AND c."reported_at" >= :since '
         f'AND c."reported_at" < :until{chosen} '
         f'GROUP BY {column + ", " if column else ""}k."code") ranked '

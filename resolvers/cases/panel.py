@@ -58,7 +58,13 @@ async def cases_panel(scope: Scope) -> Panel:
         rows = await calc.figures_of(calc.Unit.STREET, scope.period, scope.now, top=0)
         categories = (await calc.hot_categories(None, scope.period, calc.TOP_CATEGORIES)).get(0, [])
     f = calc.total(rows, calc.Unit.STREET, None, "")
-    latest = Case.filter(reported_at__gte=scope.period.since, reported_at__lt=scope.period.until)
+    latest = Case.filter(
+        reported_at__gte=scope.period.since,
+        reported_at__lt=scope.period.until,
+        # The category is of the case's own street: named, so the join reads the categories of
+        # these streets by their index rather than every street's (bench.scale).
+        category__tenant_id__in=scope.street_ids,
+    )
     if scope.community_id is not None:
         latest = latest.filter(community_id=scope.community_id)
     cases = (
