@@ -1,9 +1,10 @@
 """The supervision desk (专项监督台), following and rating projects (关注、满意度).
 
 Representatives and deliberators post opinions; the department answers within a number of
-working days (the holiday calendar of ``core.workdays``, as cases count them); an unanswered opinion past its date, or one answered late, is
-overdue. Only the author rates the reply. Residents (and representatives) follow projects and
-rate completed ones: one rating per person, changeable until the project is accepted.
+working days (the holiday calendar of ``core.workdays``, as cases count them); an unanswered
+opinion past its date, or one answered late, is overdue. Only the author rates the reply.
+Residents (and representatives) follow projects and rate completed ones: one rating per
+person, changeable until the project is accepted.
 """
 
 from __future__ import annotations
