@@ -18,7 +18,6 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import ValidationError
 
 from core.postgres import PLATFORM, SCOPE, RowScopes
-from core.reads import REPLICA
 from core.settings import Settings
 
 APP_LABEL = "gongzhi"
@@ -90,18 +89,21 @@ def tortoise_config(
 ) -> dict[str, Any]:
     """Tortoise's settings for these model modules (every domain's: ``gongzhi.platform``):
     the app's, whose statements carry ``row_scopes``, or the owner's (``owner=True``), for
-    the migrate step. With ``read_database_url`` (PostgreSQL only), the app's connection has a
-    second one, to the read replica, for the reads that may lag (``core/reads.py``)."""
+    the migrate step. With ``read_database_url`` (PostgreSQL only), the app's connection keeps
+    a second client, on the read replica, for the reads that may lag (``core/reads.py``)."""
     default = _connection(settings, row_scopes, owner)
-    connections: dict[str, Any] = {"default": default}
     if replica_configured(settings) and not owner and isinstance(default, dict):
         replica = _connection(settings, row_scopes, owner, settings.read_database_url)
         assert isinstance(replica, dict)
-        replica["credentials"].setdefault("timeout", REPLICA_CONNECT_TIMEOUT_SECONDS)
-        connections[REPLICA] = replica
-        default["credentials"]["replica"] = REPLICA
+        credentials = dict(replica["credentials"])
+        credentials.pop("row_scopes", None)  # the primary's client gives its own
+        credentials.setdefault("timeout", REPLICA_CONNECT_TIMEOUT_SECONDS)
+        # no floor of idle connections: asyncpg would keep trying (and logging) while the
+        # replica is down
+        credentials.setdefault("minsize", 0)
+        default["credentials"]["replica"] = credentials
     return {
-        "connections": connections,
+        "connections": {"default": default},
         "apps": {
             APP_LABEL: {
                 "models": list(models),

@@ -28,7 +28,7 @@ pgbouncer gives the server connection to someone else) with nothing left on it.
 text). One it misses sees no row and writes none: the mistake shows, it does not leak.
 
 **The read replica** (``GONGZHI_READ_DATABASE_URL``, ``core/reads.py``): the app's client is
-given the name of a second connection, a client of this same class on the replica. Inside
+given the replica's credentials and keeps a second client of this same class on it. Inside
 ``lagging_reads()``, a statement outside a transaction is sent there, scoped the same way (the
 replica is a physical copy: the same roles, tables and policies, and ``set_config`` works in a
 read-only transaction). Transactions stay on the primary. A replica that cannot be reached,
@@ -44,7 +44,6 @@ import time
 from typing import Any, Protocol
 
 import asyncpg
-from tortoise import connections
 from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
 from tortoise.backends.base.client import (
     NestedTransactionContext,
@@ -352,22 +351,36 @@ class PostgresClient(AsyncpgDBClient):
         self,
         *args: Any,
         row_scopes: RowScopes | None = None,
-        replica: str | None = None,
+        replica: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.row_scopes: RowScopes = row_scopes or _NoScopes()
-        self.replica = replica  # the name of the replica's connection, if there is one
+        # The read replica's client (its credentials given by core.database): this client's
+        # own, opened on first use and closed with it, not a connection Tortoise knows (its
+        # in_transaction() then still has the one connection).
+        self.replica: PostgresClient | None = None
+        if replica is not None:
+            self.replica = PostgresClient(
+                connection_name=f"{self.connection_name}-replica",
+                row_scopes=self.row_scopes,
+                **replica,
+            )
         self.replica_down_until = 0.0  # time.monotonic()
 
     def acquire_connection(self) -> Any:
         if self.replica is not None and reads_may_lag():
             if time.monotonic() < self.replica_down_until:
                 raise ReplicaUnavailable("the replica failed a moment ago")
-            replica = connections.get(self.replica)
-            assert isinstance(replica, PostgresClient)
-            return _ReplicaPoolConnection(self, replica)
+            return _ReplicaPoolConnection(self, self.replica)
         return _ScopedPoolConnection(self)
+
+    async def close(self) -> None:
+        try:
+            if self.replica is not None:
+                await self.replica.close()
+        finally:
+            await super().close()
 
     def replica_failed(self, exc: BaseException) -> ReplicaUnavailable:
         """Note that the replica failed (not asked again for a while); the error to raise."""

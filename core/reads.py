@@ -18,9 +18,6 @@ from contextvars import ContextVar
 
 _LAGGING: ContextVar[bool] = ContextVar("gongzhi_lagging_reads", default=False)
 
-REPLICA = "replica"
-"""The Tortoise connection name of the read replica (``core/database.py``)."""
-
 
 class ReplicaUnavailable(Exception):
     """The replica could not answer; the read is to be made on the primary."""

@@ -56,8 +56,7 @@ class ReadsReplica(FieldExtension):
                 return await next_(source, info, **kwargs)
         except ReplicaUnavailable as exc:
             log.warning(
-                "the read replica could not answer %s.%s, read from the primary: %s",
-                info.parent_type.name,
+                "the read replica could not answer %s, read from the primary: %s",
                 info.field_name,
                 exc,
             )
