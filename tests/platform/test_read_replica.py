@@ -26,11 +26,13 @@ import httpx
 import pytest
 
 from core import notes
-from tests.conftest import APP_ROLE, PG_URL, REDIS_URL, _create_pg_database, _drop_pg_database
-from tests.platform.servers import WAIT, create_street, tail
+from core.settings import Settings
+from resolvers.services import Services
+from tests.conftest import APP_ROLE, PG_URL, REDIS_URL
+from tests.platform.servers import WAIT, tail
 from tests.platform.servers import served as served_by
 from tests.platform.test_cli import STRONG_KEY
-from tests.support import LOGIN
+from tests.support import LOGIN, make_street
 
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
 pytestmark = [
@@ -205,46 +207,48 @@ class Served:
 
 @pytest.fixture(scope="module")
 async def served(
-    tmp_path_factory: pytest.TempPathFactory, replica: Replica
+    tmp_path_factory: pytest.TempPathFactory,
+    replica: Replica,
+    settings: Settings,
+    services: Services,
 ) -> AsyncIterator[Served]:
-    """A fresh database on the primary (the replica gets it by streaming), two streets made by
-    the CLI, and ``gongzhi serve`` reading the replica fields from the replica."""
-    assert PG_URL is not None
+    """The test run's database (migrated once for the run; the replica has it by streaming),
+    two new streets, and ``gongzhi serve`` on it reading the replica fields from the
+    replica."""
+    assert settings.database_owner_url is not None
     tmp_path = tmp_path_factory.mktemp("replica")
-    database = await _create_pg_database(PG_URL)
-    primary = _primary()
-    host = f"{primary.host}:{primary.port or 5432}"
+    database = httpx.URL(settings.database_url.replace("postgres://", "http://", 1)).path[1:]
     env = {
-        "GONGZHI_DATABASE_URL": f"postgres://{APP_ROLE}@{host}/{database}",
-        "GONGZHI_DATABASE_OWNER_URL": f"postgres://postgres@{host}/{database}",
+        "GONGZHI_DATABASE_URL": settings.database_url,
+        "GONGZHI_DATABASE_OWNER_URL": settings.database_owner_url,
         "GONGZHI_READ_DATABASE_URL": _url(replica.port, database, APP_ROLE),
         "GONGZHI_READ_YOUR_WRITES_SECONDS": str(WINDOW),
         "GONGZHI_RESPONSE_CACHE_SECONDS": "0",  # every read asks the database
         "GONGZHI_METRICS_ON_PUBLIC_PORT": "true",
+        "GONGZHI_SHUTDOWN_GRACE_SECONDS": "1",
         "GONGZHI_SECRET_KEY": STRONG_KEY,
         "GONGZHI_AUDIT_SIGNING_KEY": notes.generate_signer("replica/audit").text,
     }
     if REDIS_URL:
         env["GONGZHI_REDIS_URL"] = REDIS_URL
         env["GONGZHI_REDIS_PREFIX"] = f"gongzhi-replica-{secrets.token_hex(3)}"
-    codes = [f"rep{secrets.token_hex(2)}{n}" for n in range(2)]
-    passwords = {code: create_street(env, tmp_path, code, "副本街道") for code in codes}
+    streets = [await make_street(services, "rep") for _ in range(2)]
     log = tmp_path / "server.log"
-    try:
-        async with (
-            served_by(tmp_path, env, log) as running,
-            httpx.AsyncClient(base_url=running.url, timeout=WAIT) as client,
-        ):
-            tokens = {}
-            for code, password in passwords.items():
-                login = await client.post(
-                    "/graphql",
-                    json={"query": LOGIN, "variables": {"u": f"{code}.admin", "p": password}},
-                )
-                tokens[code] = f"Bearer {login.json()['data']['login']['accessToken']}"
-            yield Served(client, tokens, database, log)
-    finally:
-        await _drop_pg_database(PG_URL, database)
+    async with (
+        served_by(tmp_path, env, log, "--no-migrate") as running,
+        httpx.AsyncClient(base_url=running.url, timeout=WAIT) as client,
+    ):
+        tokens = {}
+        for street in streets:
+            login = await client.post(
+                "/graphql",
+                json={
+                    "query": LOGIN,
+                    "variables": {"u": street.admin_username, "p": street.admin_password},
+                },
+            )
+            tokens[street.code] = f"Bearer {login.json()['data']['login']['accessToken']}"
+        yield Served(client, tokens, database, log)
 
 
 def _counted(data: dict) -> int:
@@ -300,7 +304,8 @@ async def test_the_board_reads_the_replica_and_a_writer_reads_the_primary(
     served: Served, replica: Replica
 ) -> None:
     mine, theirs = list(served.tokens)
-    await _create(served, mine, "加装电梯")
+    lift = f"加装电梯 {secrets.token_hex(3)}"
+    await _create(served, mine, lift)
     await _create(served, theirs, "另一街道的项目")
     await _create(served, theirs, "另一街道的第二个项目")
     await _caught_up(replica, served.database)
@@ -320,7 +325,7 @@ async def test_the_board_reads_the_replica_and_a_writer_reads_the_primary(
     pause = await replica.connect(served.database)
     try:
         await pause.execute("SELECT pg_wal_replay_pause()")
-        await _copy_project(served.database, "加装电梯")
+        await _copy_project(served.database, lift)
         both = await served.gql(mine, BOTH)
         assert _counted(both) == 1, "the board reads the replica, which lags"
         assert len(both["projects"]["edges"]) == 2, "a field not declared reads the primary"
