@@ -354,9 +354,13 @@ async def test_with_the_replica_stopped_the_board_answers_from_the_primary(
     before = _counted(await served.gql(street, BOARD))
     metrics = (await served.client.get("/metrics")).text
     assert "gongzhi_replica_fallbacks_total 0.0" in metrics, "the replica answered"
+    assert (await served.client.get("/readyz")).json()["replica"] == "ok"
     replica.stop()
     assert _counted(await served.gql(street, BOARD)) == before, "answered by the primary"
     assert _counted(await served.gql(street, BOARD)) == before, "again, without a new attempt"
     metrics = (await served.client.get("/metrics")).text
     assert "gongzhi_replica_fallbacks_total 2.0" in metrics, metrics
+    ready = await served.client.get("/readyz")
+    assert ready.status_code == 200, "the primary answers: still ready"
+    assert ready.json()["replica"].startswith("down"), ready.json()
     assert "the read replica could not answer projectTotals" in served.log.read_text()
