@@ -41,12 +41,19 @@ async def _keep_session(connection: Any) -> None:
 
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+REPLICA_CONNECT_TIMEOUT_SECONDS = 3.0
+"""A replica that does not accept a connection this fast is down: its reads go to the primary."""
 
 
 def _connection(
-    settings: Settings, row_scopes: RowScopes | None, owner: bool
+    settings: Settings, row_scopes: RowScopes | None, owner: bool, url: str | None = None
 ) -> str | dict[str, Any]:
-    url = (settings.database_owner_url or settings.database_url) if owner else settings.database_url
+    if url is None:
+        url = (
+            (settings.database_owner_url or settings.database_url)
+            if owner
+            else settings.database_url
+        )
     config = expand_db_url(_prepare_sqlite(url) if url.startswith("sqlite") else url)
     if config["engine"] == "tortoise.backends.sqlite":
         # Several processes on one file (workers, the CLI): WAL lets readers go on while one
@@ -82,9 +89,21 @@ def tortoise_config(
 ) -> dict[str, Any]:
     """Tortoise's settings for these model modules (every domain's: ``gongzhi.platform``):
     the app's, whose statements carry ``row_scopes``, or the owner's (``owner=True``), for
-    the migrate step."""
+    the migrate step. With ``read_database_url`` (PostgreSQL only), the app's connection keeps
+    a second client, on the read replica, for the reads that may lag (``core/reads.py``)."""
+    default = _connection(settings, row_scopes, owner)
+    if replica_configured(settings) and not owner and isinstance(default, dict):
+        replica = _connection(settings, row_scopes, owner, settings.read_database_url)
+        assert isinstance(replica, dict)
+        credentials = dict(replica["credentials"])
+        credentials.pop("row_scopes", None)  # the primary's client gives its own
+        credentials.setdefault("timeout", REPLICA_CONNECT_TIMEOUT_SECONDS)
+        # no floor of idle connections: asyncpg would keep trying (and logging) while the
+        # replica is down
+        credentials.setdefault("minsize", 0)
+        default["credentials"]["replica"] = credentials
     return {
-        "connections": {"default": _connection(settings, row_scopes, owner)},
+        "connections": {"default": default},
         "apps": {
             APP_LABEL: {
                 "models": list(models),
@@ -95,6 +114,13 @@ def tortoise_config(
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def replica_configured(settings: Settings) -> bool:
+    """Is there a read replica to use? (PostgreSQL only: unset, or on SQLite, every read is
+    made on the primary.)"""
+    url = settings.read_database_url
+    return bool(url) and not settings.uses_sqlite and not (url or "").startswith("sqlite")
 
 
 # A value the database (or the driver) could not take as it was given: too long for its column,

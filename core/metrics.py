@@ -123,6 +123,12 @@ class Metrics:
             registry=registry,
             multiprocess_mode="livesum",
         )
+        self.replica_fallbacks = Counter(
+            "gongzhi_replica_fallbacks",
+            "Reads of a replica field made on the primary because the read replica could not "
+            "answer (down, refusing, or a statement canceled by its recovery)",
+            registry=registry,
+        )
 
     # -- recording ----------------------------------------------------------------------
     def operation_label(self, name: str) -> str:

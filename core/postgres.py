@@ -26,12 +26,21 @@ pgbouncer gives the server connection to someone else) with nothing left on it.
 
 ``RowScopes.guards`` says which statements touch street-owned tables (by their names in the
 text). One it misses sees no row and writes none: the mistake shows, it does not leak.
+
+**The read replica** (``GONGZHI_READ_DATABASE_URL``, ``core/reads.py``): the app's client is
+given the replica's credentials and keeps a second client of this same class on it. Inside
+``lagging_reads()``, a statement outside a transaction is sent there, scoped the same way (the
+replica is a physical copy: the same roles, tables and policies, and ``set_config`` works in a
+read-only transaction). Transactions stay on the primary. A replica that cannot be reached,
+refuses the connection or cancels the statement raises ``ReplicaUnavailable``, and is not
+asked again for ``REPLICA_RETRY_SECONDS``.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import time
 from typing import Any, Protocol
 
 import asyncpg
@@ -43,6 +52,9 @@ from tortoise.backends.base.client import (
     TransactionContextPooled,
 )
 from tortoise.backends.base_postgres.client import translate_exceptions
+from tortoise.exceptions import DBConnectionError
+
+from core.reads import ReplicaUnavailable, reads_may_lag
 
 TENANT_ID = "app.tenant_id"
 TENANT_IDS = "app.tenant_ids"
@@ -257,15 +269,123 @@ class _NoScopes:
         return NO_SCOPE
 
 
+REPLICA_RETRY_SECONDS = 5.0
+"""After the replica failed, reads go to the primary this long before it is tried again."""
+
+REPLICA_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # refused, reset, unreachable
+    TimeoutError,
+    DBConnectionError,  # Tortoise's: no such database
+    asyncpg.PostgresConnectionError,  # class 08
+    asyncpg.InterfaceError,  # the connection went away under asyncpg
+    asyncpg.exceptions.OperatorInterventionError,  # class 57: starting up, shutting down
+    asyncpg.exceptions.InvalidAuthorizationSpecificationError,  # class 28: refused (pg_hba)
+    asyncpg.exceptions.SerializationError,  # canceled: a conflict with the replica's recovery
+)
+"""What a replica raises when it cannot answer (the read is made on the primary instead)."""
+
+
+class _OnReplica:
+    """A replica's scoped connection whose failures to answer are ``ReplicaUnavailable``."""
+
+    __slots__ = ("_client", "_scoped")
+
+    def __init__(self, scoped: _Scoped, client: PostgresClient) -> None:
+        self._scoped = scoped
+        self._client = client
+
+    async def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await getattr(self._scoped, name)(*args, **kwargs)
+        except REPLICA_ERRORS as exc:
+            raise self._client.replica_failed(exc) from exc
+
+    async def execute(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        return await self._call("execute", query, *args, **kwargs)
+
+    async def executemany(self, query: str, args: Any, **kwargs: Any) -> Any:
+        return await self._call("executemany", query, args, **kwargs)
+
+    async def fetch(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        return await self._call("fetch", query, *args, **kwargs)
+
+    async def fetchrow(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        return await self._call("fetchrow", query, *args, **kwargs)
+
+    async def fetchval(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        return await self._call("fetchval", query, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._scoped, name)
+
+
+class _ReplicaPoolConnection:
+    """A connection of the replica's pool for one statement outside a transaction."""
+
+    __slots__ = ("_client", "_inner")
+
+    def __init__(self, client: PostgresClient, replica: PostgresClient) -> None:
+        self._client = client
+        self._inner = _ScopedPoolConnection(replica)
+
+    async def __aenter__(self) -> _OnReplica:
+        try:
+            scoped = await self._inner.__aenter__()
+        except REPLICA_ERRORS as exc:
+            raise self._client.replica_failed(exc) from exc
+        return _OnReplica(scoped, self._client)
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        try:
+            await self._inner.__aexit__(exc_type, exc_val, exc_tb)
+        except REPLICA_ERRORS as exc:
+            if exc_type is None:
+                raise self._client.replica_failed(exc) from exc
+            # the statement's own error (already ReplicaUnavailable, most likely) goes on
+
+
 class PostgresClient(AsyncpgDBClient):
     connection_class = ScopedConnection
 
-    def __init__(self, *args: Any, row_scopes: RowScopes | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        row_scopes: RowScopes | None = None,
+        replica: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.row_scopes: RowScopes = row_scopes or _NoScopes()
+        # The read replica's client (its credentials given by core.database): this client's
+        # own, opened on first use and closed with it, not a connection Tortoise knows (its
+        # in_transaction() then still has the one connection).
+        self.replica: PostgresClient | None = None
+        if replica is not None:
+            self.replica = PostgresClient(
+                connection_name=f"{self.connection_name}-replica",
+                row_scopes=self.row_scopes,
+                **replica,
+            )
+        self.replica_down_until = 0.0  # time.monotonic()
 
     def acquire_connection(self) -> Any:
+        if self.replica is not None and reads_may_lag():
+            if time.monotonic() < self.replica_down_until:
+                raise ReplicaUnavailable("the replica failed a moment ago")
+            return _ReplicaPoolConnection(self, self.replica)
         return _ScopedPoolConnection(self)
+
+    async def close(self) -> None:
+        try:
+            if self.replica is not None:
+                await self.replica.close()
+        finally:
+            await super().close()
+
+    def replica_failed(self, exc: BaseException) -> ReplicaUnavailable:
+        """Note that the replica failed (not asked again for a while); the error to raise."""
+        self.replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        return ReplicaUnavailable(f"{type(exc).__name__}: {exc}")
 
     def _in_transaction(self) -> TransactionContext:
         return TransactionContextPooled(_ScopedTransaction(self), self._pool_init_lock)

@@ -164,6 +164,12 @@ class Settings(BaseSettings):
     # prepared statement lives on one server connection, which the next transaction may
     # not get).
     database_statement_cache: bool = True
+    # A read replica (PostgreSQL streaming replication) for the reads that may lag: boards,
+    # dashboards, maps, reports (fields declared `replica=True`, docs/deployment.md). Unset:
+    # every read on the primary. A person who wrote anything in the last
+    # `read_your_writes_seconds` reads from the primary, so they see what they just did.
+    read_database_url: str | None = None
+    read_your_writes_seconds: float = 10.0
 
     # A domain's settings given here by the name of its SettingsSection class, instead of the
     # environment (tests): {"VoteSettings": {"vote_scan_seconds": 1}}.

@@ -34,6 +34,7 @@ from core.broker import make_broker
 from core.clock import Clock
 from core.metrics import CONTENT_TYPE
 from core.observe import configure_logging
+from core.reads import ReplicaUnavailable, lagging_reads
 from core.settings import Settings
 from gongzhi.edge import BodyLimit
 from gongzhi.files import serve_file
@@ -78,10 +79,22 @@ async def readyz(request: Request) -> JSONResponse:
     if services.settings.redis_url:
         checks["redis"] = "ok" if await services.broker.ping() else "down"
     ready = all(value == "ok" for value in checks.values())
-    return JSONResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
-        status_code=200 if ready else 503,
-    )
+    answer: dict[str, object] = {"status": "ok" if ready else "unavailable", "checks": checks}
+    if services.writers.enabled:
+        # Said, never a reason to be unready: the primary answers the replica's reads.
+        answer["replica"] = await _replica_answers()
+    return JSONResponse(answer, status_code=200 if ready else 503)
+
+
+async def _replica_answers() -> str:
+    try:
+        with lagging_reads():
+            await get_connection("default").execute_query("SELECT 1")
+        return "ok"
+    except ReplicaUnavailable:
+        return "down (its reads are made on the primary)"
+    except Exception as exc:  # report, never raise: this is a probe
+        return f"down: {type(exc).__name__}"
 
 
 async def metrics(request: Request) -> Response:
@@ -122,6 +135,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
         # takes the GIL back after each socket call, and waits up to this long every time it
         # does: 5 ms by default, which made /healthz wait 0.6 s behind two such threads.
         sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+        # The database, and with GONGZHI_READ_DATABASE_URL its read replica: the app's client
+        # keeps the replica's pool (core/postgres.py), opened on first use, closed with it.
         await Tortoise.init(config=database_config(settings), _enable_global_fallback=True)
         await broker.start()
         await services.authorizer.load_from_database()

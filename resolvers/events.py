@@ -118,6 +118,8 @@ async def changing(
     async with in_transaction() as conn:
         change = Change(services, conn, sid, actor.id if actor else None, services.clock.now())
         yield change
+    if actor is not None and services.writers.enabled:
+        await services.writers.wrote(actor.id)
     if services.responses.enabled:
         await services.responses.changed(sid)
     if change.events:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.broker import Broker
 from core.clock import Clock, SystemClock
+from core.database import replica_configured
 from core.metrics import Metrics
 from core.ratelimit import (
     FailureCounter,
@@ -24,6 +25,7 @@ from policies.enforcer import Authorizer
 from policies.vocabulary import Vocabulary
 from resolvers.outbox import EventHub, EventRelay
 from resolvers.presence import Presence
+from resolvers.reads import RecentWriters
 from resolvers.responses import ResponseCache
 from resolvers.sessions import SessionCache
 from tenants.registry import StreetHook
@@ -86,6 +88,8 @@ class Services:
     """Answers kept until their street changes (``resolvers/responses.py``)."""
     metrics: Metrics = field(default_factory=Metrics)
     """This app's Prometheus metrics (``core/metrics.py``, ``/metrics``)."""
+    writers: RecentWriters = field(default_factory=lambda: RecentWriters(0, enabled=False))
+    """Who wrote a moment ago, and so reads from the primary (``resolvers/reads.py``)."""
     keep: dict[type, object] = field(default_factory=dict)
     """Per-process state a domain keeps, one object per class, made on first use
     (``kept(BallotPapers)``): no domain needs a field here."""
@@ -167,4 +171,10 @@ def build_services(
             settings.response_cache_seconds, redis=redis, prefix=settings.redis_prefix
         ),
         metrics=metrics,
+        writers=RecentWriters(
+            settings.read_your_writes_seconds,
+            enabled=replica_configured(settings),
+            redis=redis,
+            prefix=settings.redis_prefix,
+        ),
     )

@@ -15,6 +15,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from core.errors import DomainError, ErrorCode
 from policies.vocabulary import PLATFORM_DOMAIN, Capability, street_domain
 from schema.context import Info
+from schema.replica import REPLICA, ReadsReplica
 
 CACHEABLE = "gongzhi.cacheable"
 """The field metadata that declares a field ``cacheable`` (``schema/responses.py``)."""
@@ -96,18 +97,34 @@ def _extensions(requires: Requirement) -> list[Any]:
 
 
 def field(
-    *, requires: Requirement, description: str, cacheable: bool = False, **kwargs: Any
+    *,
+    requires: Requirement,
+    description: str,
+    cacheable: bool = False,
+    replica: bool = False,
+    **kwargs: Any,
 ) -> Any:
     """A query field (or a guarded field of a type). ``cacheable``: its answer depends on the
     street, the caller's roles and its arguments only, never on who the person is, so it may
-    be kept until the street changes (``schema/responses.py``)."""
+    be kept until the street changes (``schema/responses.py``). ``replica``: its answer may be
+    a moment behind, so it reads from the read replica when there is one, except for a
+    caller who just wrote (``schema/replica.py``)."""
+    extensions = _extensions(requires)
     if cacheable:
         kwargs["metadata"] = {**kwargs.get("metadata", {}), CACHEABLE: True}
         description = description.rstrip() + (
             "\n\nKept for everyone of the same street and roles until the street changes."
         )
+    if replica:
+        kwargs["metadata"] = {**kwargs.get("metadata", {}), REPLICA: True}
+        description = description.rstrip() + (
+            "\n\nMay be read from the read replica, a few seconds behind (not for a caller "
+            "who wrote in the last seconds)."
+        )
+        # inside the permission check (extensions listed later wrap those listed earlier)
+        extensions = [ReadsReplica(), *extensions]
     return strawberry.field(
-        description=_described(description, requires), extensions=_extensions(requires), **kwargs
+        description=_described(description, requires), extensions=extensions, **kwargs
     )
 
 

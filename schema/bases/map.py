@@ -50,6 +50,7 @@ LocateBuildingPayload = Annotated[
 @strawberry.type
 class BasesMapQuery:
     @field(
+        replica=True,
         requires=Can(BASES_MAP),
         description="The three reals on the map: a GeoJSON FeatureCollection of the street's "
         "grids (their outline, if set, with counts of units, residents, tenants, floating "
@@ -62,7 +63,7 @@ class BasesMapQuery:
         pk = decode_id(grid_id, "Grid", "gridId") if grid_id else None
         return JSON(await bases_map.bases_map(pk))
 
-    @field(requires=Can(BASES_MAP), description="三实 summary of one grid.")
+    @field(replica=True, requires=Can(BASES_MAP), description="三实 summary of one grid.")
     async def grid_bases_summary(self, info: Info, grid_id: strawberry.ID) -> GridBasesSummary:
         found = await bases_map.grid_summary(decode_id(grid_id, "Grid", "gridId"))
         return GridBasesSummary(

@@ -143,6 +143,7 @@ _PERIOD = "From `firstDay` to `lastDay` (local dates, both included; by default 
 @strawberry.type
 class CaseFiguresQuery:
     @field(
+        replica=True,
         requires=Can(CASE_COUNT),
         description="Case figures (民情数据) of the cases received in a period: of the street "
         "(`unit: STREET`), or of each of its communities or grids (or of those in `ids`): "
@@ -173,6 +174,7 @@ class CaseFiguresQuery:
         return [CaseFigures.of(row) for row in rows]
 
     @field(
+        replica=True,
         requires=Can(DISTRICT_READ),
         description="区级汇总: the case figures of every street of the current street's "
         f"district, in total and street by street, with the `top` hot categories. {_PERIOD} "
@@ -204,6 +206,7 @@ class CaseFiguresQuery:
         )
 
     @field(
+        replica=True,
         requires=Can(CASE_COUNT),
         description="热点图: where the cases received in a period were reported, counted per "
         "square cell of about `cellMetres` (50 to 5,000), as one GeoJSON FeatureCollection of "

@@ -126,6 +126,7 @@ class CasesQuery:
         return [DistrictDepartment.from_model(r) for r in rows]
 
     @field(
+        replica=True,
         requires=Can(CASE_COUNT),
         description="How many cases of the street are in each state at each level (大屏: "
         "counts only, no case, no person).",
@@ -140,6 +141,7 @@ class CasesQuery:
         ]
 
     @field(
+        replica=True,
         requires=Can(CASE_MAP),
         description="The public map: cases marked public with a point, as one GeoJSON "
         "FeatureCollection (title, category, state, level, date; no personal data).",

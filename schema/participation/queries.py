@@ -82,6 +82,7 @@ class ParticipationQuery:
         return RewardBudget.from_model(row) if row else None
 
     @field(
+        replica=True,
         requires=Can(RANKING_READ),
         description="年度爆料达人: the year's top reporters of the street (or of one community), "
         "counted from verified cases, at least the street's minimum each, names masked unless "
@@ -98,6 +99,7 @@ class ParticipationQuery:
         return [ReporterRank.from_rank(r) for r in found]
 
     @field(
+        replica=True,
         requires=Can(RANKING_READ),
         description="The year's communities or grids by the verified cases reported there.",
     )
@@ -127,6 +129,7 @@ class ParticipationQuery:
         return Connection.from_page(page, MicroWish.from_model)
 
     @field(
+        replica=True,
         requires=Can(WISH_COUNT),
         description="微心愿统计: per community, the wishes open, claimed, fulfilled, confirmed.",
     )

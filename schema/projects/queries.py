@@ -43,6 +43,7 @@ class ProjectsQuery:
         return Connection.from_page(page, lambda row: nodes[row.id])
 
     @field(
+        replica=True,
         requires=Can(PROJECT_READ),
         cacheable=True,
         description="The progress board (项目进度榜): the street's projects ranked by progress "
@@ -73,6 +74,7 @@ class ProjectsQuery:
         return Connection.from_page(page, lambda row: nodes[row.id], info)
 
     @field(
+        replica=True,
         requires=Can(PROJECT_READ),
         cacheable=True,
         description="The project map (民生实事图): the street's located projects as one GeoJSON "
@@ -82,6 +84,7 @@ class ProjectsQuery:
         return JSON(await views.project_map(info.context.services, status))
 
     @field(
+        replica=True,
         requires=Can(PROJECT_READ),
         cacheable=True,
         description="Per-street totals (一屏): count by status, budget vs spent, on-time share, "

@@ -96,6 +96,7 @@ class StationQuery:
         return Connection.from_page(page, Suggestion.from_model)
 
     @field(
+        replica=True,
         requires=Can(STATION_FIGURES),
         description="Each representative's and deliberator's suggestions: received, answered, "
         "on time, satisfaction.",
@@ -112,6 +113,7 @@ class StationQuery:
         ]
 
     @field(
+        replica=True,
         requires=Can(STATION_FIGURES),
         description="The station's figures for the one-screen display: suggestions received, "
         "answered, on time, reply and satisfaction rates, tasks claimed, difficult matters open.",
@@ -270,6 +272,7 @@ class StationQuery:
         return Activity.from_model(row)
 
     @field(
+        replica=True,
         requires=Can(STATION_FIGURES),
         description="居民满意度指数 of the street (or one community) over the days [start, end]: "
         "100 × (Σ points) ÷ (number of ratings), each part shown. BAD_PERIOD for a period that "
@@ -291,6 +294,7 @@ class StationQuery:
         )
 
     @field(
+        replica=True,
         requires=Can(STATION_FIGURES),
         description="代表履职指数 of each representative and deliberator over the days [start, "
         "end]: 3 × answered on time + 1 × visits + 2 × activities attended + 3 × tasks done + "

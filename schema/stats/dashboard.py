@@ -36,7 +36,9 @@ def _community(scope: DashboardScope) -> int | None:
 
 @strawberry.type
 class DashboardQuery:
-    @field(requires=Can(DASHBOARD_READ), description=f"一屏统览: the dashboard. {_WHAT}")
+    @field(
+        replica=True, requires=Can(DASHBOARD_READ), description=f"一屏统览: the dashboard. {_WHAT}"
+    )
     async def dashboard(
         self,
         info: Info,

@@ -81,6 +81,7 @@ class VotesQuery:
         )
 
     @field(
+        replica=True,
         requires=Public(),
         description="公示: a published vote's bulletin board, for anyone: the result and every "
         "counted ballot by receipt hash with its choices. NOT_FOUND until it is published.",

@@ -59,4 +59,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
     secretKeyRef:
       name: {{ .Values.secrets.name }}
       key: {{ .Values.secrets.redisUrl }}
+{{- if .Values.readReplica.enabled }}
+- name: GONGZHI_READ_DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.secrets.name }}
+      key: {{ .Values.secrets.readDatabaseUrl }}
+- name: GONGZHI_READ_YOUR_WRITES_SECONDS
+  value: {{ .Values.readReplica.readYourWritesSeconds | quote }}
+{{- end }}
 {{- end -}}
