@@ -78,6 +78,12 @@ CALLER_ROLES = (Role.STREET_ADMIN, Role.CONGRESS_STAFF, Role.GRID_CHIEF, Role.RE
 # Nested fields left out of the selections, with the reason (a field with a required argument
 # the generator cannot fill lands here; the test fails until it is listed).
 NESTED_SKIPS: dict[str, str] = {}
+# Connection fields no root list reaches (under a single object asked for by ID), each guarded
+# by a test of its own that names it here.
+OUTSIDE_ROOT_LISTS: dict[str, str] = {
+    "BulletinBoard.entries": "a published vote's board (voteBulletinBoard(id)): "
+    "tests/votes/test_flow.py counts its statements at two page sizes",
+}
 # Root connection fields not run, with the reason (none today).
 ROOT_SKIPS: dict[str, str] = {}
 # Required arguments of root connection fields, filled from the seeded street.
@@ -601,7 +607,10 @@ async def test_the_guard_reads_full_pages_of_most_lists(bench: Bench, settings: 
         nested.update({k: v for k, v in counts.items() if k != name})
     thin = sorted(set(ROOTS) - set(exercised) - set(ROOT_SKIPS))
     assert len(exercised) >= MIN_EXERCISED, f"lists without a full page: {thin}"
-    nested_fields = {f.split(".")[1] for f in every_connection_field() - set(query_fields())}
+    nested_fields = {
+        f.split(".")[1]
+        for f in every_connection_field() - set(query_fields()) - set(OUTSIDE_ROOT_LISTS)
+    }
     most = {
         name: max((v for k, v in nested.items() if k.endswith(f".{name}")), default=0)
         for name in nested_fields
@@ -660,5 +669,5 @@ def test_every_connection_field_of_the_schema_is_selected_somewhere() -> None:
     for name in ROOTS:
         top = root_selection(name, settings_depth, {})
         covered |= set(connection_fields_under(top, top.type_name))
-    missing = every_connection_field() - covered
+    missing = every_connection_field() - covered - set(OUTSIDE_ROOT_LISTS)
     assert not missing, f"connection fields no root list reaches: {sorted(missing)}"

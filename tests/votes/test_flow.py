@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bench.sqlcount import count_statements
 from resolvers.services import Services
 from tests.projects.support import call, data
 from tests.support import Api
@@ -82,6 +83,14 @@ async def test_project_ballot_from_opening_to_publication(api: Api, services: Se
     )
     hashes = [edge["node"]["receiptHash"] for page in paged for edge in page["edges"]]
     assert hashes == sorted(hashes) == [entry["receiptHash"] for entry in entries_of(board)]
+    # No N+1: a page of one and a page of three cost the same statements.
+    statements = []
+    for size in (1, 3):
+        with count_statements() as counter:
+            page = await board_page(api, vote_id, size, None)
+        assert len(page["edges"]) == size
+        statements.append(counter.count)
+    assert 0 < statements[0] == statements[1], statements
     for size, after in ((101, None), (2, "not-a-receipt-hash"), (-1, None)):
         refused = await api.gql(HASHES, {"id": vote_id, "first": size, "after": after})
         assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", refused
