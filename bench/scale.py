@@ -11,7 +11,7 @@ GONGZHI_TEST_DATABASE_URL's server), loaded with COPY and progress on stderr:
 * **alone**: only the measured street's district (its 20 streets, every row the same as in the
   city: each street's rows come from a random generator seeded with the street's number).
 
-The measured street is street BENCH_TARGET (16: about 73,000 residents at full size, the seed
+The measured street is street BENCH_TARGET (16: about 74,000 residents at full size, the seed
 street's size), with a grid chief, a street reviewer, a resident and a district administrator.
 Then ``gongzhi`` serves each database (one uvicorn worker each, Redis as the broker) and ``wrk``
 (``bench.harness``) drives, at BENCH_CONNECTIONS (4) connections, city and alone interleaved
