@@ -170,6 +170,9 @@ class Settings(BaseSettings):
     # `read_your_writes_seconds` reads from the primary, so they see what they just did.
     read_database_url: str | None = None
     read_your_writes_seconds: float = 10.0
+    # A replica more than this far behind (seconds) is not read until it catches up; 0: no
+    # limit.
+    read_max_lag_seconds: float = 30.0
 
     # A domain's settings given here by the name of its SettingsSection class, instead of the
     # environment (tests): {"VoteSettings": {"vote_scan_seconds": 1}}.

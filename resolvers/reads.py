@@ -10,6 +10,11 @@ With Redis the note is one key per person with that expiry (``SET … EX``; ``EX
 every worker knows it; without Redis it is this worker's own (one process, or SQLite, which
 has no replica anyway). Redis down: everyone reads from the primary, nothing is shown stale.
 Without a replica nothing is noted at all.
+
+How far behind the replica is (``ReplicaLag``, 复制延迟): a replica more than
+``GONGZHI_READ_MAX_LAG_SECONDS`` (30) behind is not read until it catches up. Each worker asks
+the replica at most once a second: nothing waits for replay (its last received WAL is its last
+replayed), or the time since the last transaction it replayed.
 """
 
 from __future__ import annotations
@@ -18,6 +23,10 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
+
+from tortoise.connection import connections
+
+from core.reads import lagging_reads
 
 log = logging.getLogger(__name__)
 MAX_KEPT = 100_000
@@ -75,3 +84,45 @@ class RecentWriters:
             return bool(await self._redis.exists(self._key(user_id)))
         except Exception:  # Redis down: the primary, which is never behind
             return True
+
+
+LAG_SQL = (
+    "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+    "ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END AS lag"
+)
+"""Seconds the replica is behind (``NULL`` on a server that is not replaying: not behind)."""
+
+
+class ReplicaLag:
+    """Whether the replica is too far behind to read (more than ``max_seconds``); asked of the
+    replica at most every ``every`` seconds per worker. ``enabled`` False: never."""
+
+    def __init__(
+        self,
+        max_seconds: float,
+        *,
+        enabled: bool,
+        every: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_seconds = max_seconds
+        self.enabled = enabled and max_seconds > 0
+        self.every = every
+        self.seconds = 0.0
+        """The lag last read."""
+        self._monotonic = monotonic
+        self._asked_at: float | None = None
+
+    async def too_far_behind(self) -> bool:
+        """Is the replica more than ``max_seconds`` behind? (May raise the replica's
+        ``ReplicaUnavailable``: its reads then go to the primary.)"""
+        if not self.enabled:
+            return False
+        now = self._monotonic()
+        if self._asked_at is None or now - self._asked_at >= self.every:
+            self._asked_at = now  # the requests meanwhile use the last reading
+            with lagging_reads():
+                rows = await connections.get("default").execute_query_dict(LAG_SQL)
+            value = rows[0]["lag"] if rows else None
+            self.seconds = float(value) if value is not None else 0.0
+        return self.seconds > self.max_seconds

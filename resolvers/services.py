@@ -25,7 +25,7 @@ from policies.enforcer import Authorizer
 from policies.vocabulary import Vocabulary
 from resolvers.outbox import EventHub, EventRelay
 from resolvers.presence import Presence
-from resolvers.reads import RecentWriters
+from resolvers.reads import RecentWriters, ReplicaLag
 from resolvers.responses import ResponseCache
 from resolvers.sessions import SessionCache
 from tenants.registry import StreetHook
@@ -90,6 +90,8 @@ class Services:
     """This app's Prometheus metrics (``core/metrics.py``, ``/metrics``)."""
     writers: RecentWriters = field(default_factory=lambda: RecentWriters(0, enabled=False))
     """Who wrote a moment ago, and so reads from the primary (``resolvers/reads.py``)."""
+    replica_lag: ReplicaLag = field(default_factory=lambda: ReplicaLag(0, enabled=False))
+    """Whether the read replica is too far behind to read (``resolvers/reads.py``)."""
     keep: dict[type, object] = field(default_factory=dict)
     """Per-process state a domain keeps, one object per class, made on first use
     (``kept(BallotPapers)``): no domain needs a field here."""
@@ -177,4 +179,5 @@ def build_services(
             redis=redis,
             prefix=settings.redis_prefix,
         ),
+        replica_lag=ReplicaLag(settings.read_max_lag_seconds, enabled=replica_configured(settings)),
     )

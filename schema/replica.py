@@ -8,6 +8,8 @@ screens, maps, reports, a published vote's bulletin board): its resolver runs in
 * when no replica is configured (or on SQLite);
 * when the caller wrote anything in the last ``GONGZHI_READ_YOUR_WRITES_SECONDS``
   (``resolvers/reads.py``): they see what they just did;
+* when the replica is more than ``GONGZHI_READ_MAX_LAG_SECONDS`` (30) behind
+  (``ReplicaLag``, ``resolvers/reads.py``);
 * when the replica cannot answer (``ReplicaUnavailable``): the resolver runs again on the
   primary, a warning is logged and ``gongzhi_replica_fallbacks_total`` counts it.
 
@@ -52,6 +54,8 @@ class ReadsReplica(FieldExtension):
         if await writers.recently_wrote(user.id if user is not None else None):
             return await next_(source, info, **kwargs)
         try:
+            if await context.services.replica_lag.too_far_behind():
+                return await next_(source, info, **kwargs)
             with lagging_reads():
                 return await next_(source, info, **kwargs)
         except ReplicaUnavailable as exc:

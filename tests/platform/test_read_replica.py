@@ -42,6 +42,7 @@ pytestmark = [
 ]
 REPLICATION_LINE = "host replication all 127.0.0.1/32 trust"
 WINDOW = 2  # GONGZHI_READ_YOUR_WRITES_SECONDS in these tests
+MAX_LAG = 8  # GONGZHI_READ_MAX_LAG_SECONDS in these tests
 
 CREATE = """mutation($t: String!, $start: Date!, $end: Date!) {
   createProject(input: {title: $t, category: "老旧小区改造", department: "城建办",
@@ -223,6 +224,7 @@ async def served(
         "GONGZHI_DATABASE_OWNER_URL": settings.database_owner_url,
         "GONGZHI_READ_DATABASE_URL": _url(replica.port, database, APP_ROLE),
         "GONGZHI_READ_YOUR_WRITES_SECONDS": str(WINDOW),
+        "GONGZHI_READ_MAX_LAG_SECONDS": str(MAX_LAG),
         "GONGZHI_RESPONSE_CACHE_SECONDS": "0",  # every read asks the database
         "GONGZHI_METRICS_ON_PUBLIC_PORT": "true",
         "GONGZHI_SHUTDOWN_GRACE_SECONDS": "1",
@@ -335,6 +337,10 @@ async def test_the_board_reads_the_replica_and_a_writer_reads_the_primary(
         assert _counted(await served.gql(mine, BOARD)) == 3
         # ...and the other street's admin, who did not write, still reads the replica.
         assert _counted(await served.gql(theirs, BOARD)) == 2
+        # Still paused, the replica falls more than MAX_LAG behind: nobody reads it then, and
+        # the board (mine has not written for longer than the window) is the primary's.
+        await asyncio.sleep(MAX_LAG + 1.5)
+        assert _counted(await served.gql(mine, BOARD)) == 3, "too far behind: the primary"
     finally:
         await pause.execute("SELECT pg_wal_replay_resume()")
         await pause.close()

@@ -67,5 +67,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
       key: {{ .Values.secrets.readDatabaseUrl }}
 - name: GONGZHI_READ_YOUR_WRITES_SECONDS
   value: {{ .Values.readReplica.readYourWritesSeconds | quote }}
+- name: GONGZHI_READ_MAX_LAG_SECONDS
+  value: {{ .Values.readReplica.maxLagSeconds | quote }}
 {{- end }}
 {{- end -}}
