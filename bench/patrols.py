@@ -7,19 +7,24 @@ for BENCH_DAYS (365) days. By default the history's points are reduced to BENCH_
 (1,000,000) rows, the patrols and the cells they passed each day are all loaded;
 ``BENCH_FULL=1`` loads every route's ~200 points (about 36 million rows, the issue's scale).
 
-Then it serves ``gongzhi`` with BENCH_WORKERS (2) uvicorn workers (Redis as the broker) and
-measures:
+Then it serves ``gongzhi`` with BENCH_WORKERS (2) uvicorn workers (Redis as the broker) and,
+beside it, a hand-written Starlette + asyncpg endpoint (``bench.patrols_baseline``, the same
+number of workers) over the same database, and drives both with ``wrk`` through
+``bench.harness``, interleaved for BENCH_ROUNDS (3) rounds of BENCH_SECONDS (10):
 
 * ``ingest_points_per_s``: GPS points through the API, batched by the client as an app would
   (``addPatrolPoints``, BENCH_BATCH (50) points a request, as a compact ``track``;
-  ``BENCH_FORM=points`` sends the typed ``points`` objects instead), BENCH_CONCURRENCY (32) patrols
-  walking at once, each started and stopped through the API too, BENCH_BATCHES (20) batches
-  each; every answer is checked (``PatrolSuccess``, no flagged point) and the points counted in
-  the database afterwards;
-* ``baseline_points_per_s``: the same batches written by hand with asyncpg, 32 connections
-  at once, each batch one transaction (the patrol row locked, the points in one multi-row
-  insert, the day's cells marked, the counters moved on); ``ratio`` is the first over the
-  second;
+  ``BENCH_FORM=points`` sends the typed ``points`` objects instead), at BENCH_CONCURRENCY (32)
+  connections over BENCH_PATROLS (2,000) active patrols taken in turn, each batch going on
+  where that patrol's last one ended (0.2 s and about 1 m apart); an answer counts only when
+  it is ``PatrolSuccess`` with no flagged point, and the points are counted in the database
+  afterwards (``points_stored`` against ``points_answered``: the requests in flight when a
+  round stops are stored, not answered). Some patrols are then stopped through the API;
+* ``baseline_points_per_s``: the same requests against the baseline, which writes the same
+  rows in one transaction (the patrol row locked, the points in one multi-row insert, the
+  day's cells marked, the counters moved on), with no sign-in and no checks; ``ratio`` is the
+  median of the per-round ratios, ``cpu_ms_per_batch`` the server's CPU per request (and
+  ``db_cpu_ms_per_batch`` the database's), read from ``/proc``;
 * ``blind_spots_ms``: ``patrolBlindSpots`` for one grid over a month (the median of
   BENCH_BLIND_RUNS (20) requests, after a warm-up; ``blind_spots_p95_ms`` beside it).
 
@@ -34,9 +39,12 @@ import math
 import os
 import random
 import secrets
+import shutil
 import statistics
+import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -44,7 +52,18 @@ import h3
 import httpx
 
 from bench.cases import AUDIT_KEY, SECRET, bulk_accounts, pg, say, with_database
-from bench.harness import serve, uvicorn
+from bench.harness import (
+    CONCURRENCY,
+    DONE_LUA,
+    ROUNDS,
+    SECONDS,
+    THREADS,
+    Script,
+    interleave,
+    serve,
+    summarise,
+    uvicorn,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -58,16 +77,15 @@ HISTORY_POINTS = (
     if FULL
     else int(os.environ.get("BENCH_HISTORY_POINTS", "1000000"))
 )
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
+PATROLS = int(os.environ.get("BENCH_PATROLS", "2000"))  # patrols walking, for each system
+STOPPED = 32  # of them stopped through the API at the end
 BATCH = int(os.environ.get("BENCH_BATCH", "50"))
-BATCHES = int(os.environ.get("BENCH_BATCHES", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 FORM = os.environ.get("BENCH_FORM", "track")  # "track" (compact) or "points" (typed objects)
 BLIND_RUNS = int(os.environ.get("BENCH_BLIND_RUNS", "20"))
 WEST, SOUTH, CELL = 120.0, 30.0, 0.01
 RNG = random.Random(2026)
 
-START = "mutation { startPatrol { __typename ... on PatrolSuccess { patrol { id } } } }"
 POINTS = """mutation($input: PatrolPointsInput!) { addPatrolPoints(input: $input) {
   __typename ... on PatrolSuccess { patrol { points flagged } }
   ... on UserError { code field message } } }"""
@@ -140,7 +158,7 @@ async def load(url: str) -> dict[str, Any]:
                 await setup.set_grid_boundary(admin, row.id, outline(g))
                 grid_ids.append(row.id)
         walkers = await bulk_accounts(
-            conn, street.id, "bench.walker", CONCURRENCY, Role.GRID_WORKER.value, now
+            conn, street.id, "bench.walker", 2 * PATROLS, Role.GRID_WORKER.value, now
         )
         ((reader_id, reader_session),) = await bulk_accounts(
             conn, street.id, "bench.leader", 1, Role.STREET_LEADER.value, now
@@ -224,15 +242,119 @@ async def load(url: str) -> dict[str, Any]:
         await Tortoise.close_connections()
 
 
-def batches_for(walker: int) -> list[list[dict[str, Any]]]:
-    """The batches one walker sends, just after starting: a walk of BATCH × BATCHES points at
-    5 m/s, 0.2 s apart, from 100 s before now (the server allows two minutes of clock skew, so
-    the last point is never in its future)."""
-    total = BATCH * BATCHES
-    start = datetime.now(UTC) - timedelta(seconds=100)
-    walk = route(start, total, walker % GRIDS, seconds=0.2, degrees=0.00001)
-    points = [{"at": at.isoformat(), "longitude": lon, "latitude": lat} for at, lon, lat in walk]
-    return [points[i : i + BATCH] for i in range(0, total, BATCH)]
+LUA = (
+    r"""
+-- Each request: the next patrol's next batch of BATCH points (patrols taken in turn, so that
+-- a patrol's batch is answered long before its next is sent), 0.2 s and about 1 m apart, at
+-- walking speed, back and forth across its grid. A run (one wrk process) uses the run-th
+-- window of WINDOW points of every patrol's timeline, so runs never overlap: the run number
+-- is counted in a file (@RUNS@). ok, bad and sample are globals: done() reads them.
+ok, bad, sample = 0, 0, nil
+threads = {}
+local patrols, visits, index = {}, {}, 0
+local path, marker, form, batch, window, dt, base, step, prefix, middle, suffix
+local tid, nthreads, run
+
+function setup(thread)
+  if run_number == nil then
+    local file = io.open("@RUNS@", "r")
+    run_number = tonumber(file:read("*l")); file:close()
+    file = io.open("@RUNS@", "w"); file:write(tostring(run_number + 1)); file:close()
+  end
+  thread:set("id", #threads)
+  thread:set("run", run_number)
+  threads[#threads + 1] = thread
+end
+
+function init(args)
+  path, marker, form = args[1], args[2], args[3]
+  batch, window, dt = tonumber(args[4]), tonumber(args[5]), tonumber(args[6])
+  base, step = tonumber(args[7]), tonumber(args[8])
+  for line in io.lines(args[9]) do
+    local token, gid, lon, lat = line:match("([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)")
+    patrols[#patrols + 1] = {token = token, gid = gid, lon = tonumber(lon), lat = tonumber(lat)}
+  end
+  local file = io.open(args[10], "rb"); prefix = file:read("*l"); middle = file:read("*l")
+  suffix = file:read("*l"); file:close()
+  tid, run = tonumber(wrk.thread:get("id")), tonumber(wrk.thread:get("run"))
+  nthreads = tonumber(args[11])
+end
+
+function request()
+  local n = (tid + nthreads * index) % #patrols + 1
+  index = index + 1
+  local patrol = patrols[n]
+  local visit = visits[n] or 0
+  visits[n] = visit + 1
+  if (visit + 1) * batch > window then bad = bad + 1; sample = "a patrol's window is used up" end
+  local first = run * window + visit * batch
+  local parts = {}
+  for i = 0, batch - 1 do
+    local k = first + i
+    local t = base + k * dt
+    local whole = math.floor(t)
+    local ms = math.floor((t - whole) * 1000 + 0.5)
+    if ms >= 1000 then whole, ms = whole + 1, ms - 1000 end
+    local at = os.date("!%Y-%m-%dT%H:%M:%S", whole) .. string.format(".%03d+00:00", ms)
+    local pos = k % 1600
+    if pos > 800 then pos = 1600 - pos end
+    local lon = patrol.lon + pos * step
+    if form == "track" then
+      parts[#parts + 1] = string.format('["%s",%.7f,%.7f]', at, lon, patrol.lat)
+    else
+      parts[#parts + 1] = string.format(
+        '{"at":"%s","longitude":%.7f,"latitude":%.7f}', at, lon, patrol.lat)
+    end
+  end
+  local headers = {}
+  headers["Authorization"] = "Bearer " .. patrol.token
+  headers["Content-Type"] = "application/json"
+  return wrk.format("POST", path, headers,
+    prefix .. patrol.gid .. middle .. table.concat(parts, ",") .. suffix)
+end
+
+function response(status, headers, body)
+  if status == 200 and body:find(marker, 1, true) and body:find('"flagged":0', 1, true) then
+    ok = ok + 1
+  else
+    bad = bad + 1
+    if sample == nil then sample = status .. " " .. body:sub(1, 200) end
+  end
+end
+
+"""
+    + DONE_LUA
+)
+WINDOW = 1500  # points of a patrol's timeline a run may use: 300 s at 0.2 s (30 batches of 50)
+RUNS_PER_SYSTEM = 8  # windows a patrol's timeline holds: the warm-up and the rounds, and spare
+DT = 0.2  # seconds between two points
+STEP = 0.00001  # degrees of longitude between two points: about 1 m at 30° N, 5 m/s
+
+
+def timeline_start(started_at: datetime) -> float:
+    """Where every patrol's points begin (a minute after the patrols started)."""
+    return started_at.timestamp() + 60
+
+
+def batches_script(
+    patrols: list[tuple[str, str, float, float]], *, path: str, runs: Path, base: float
+) -> Script:
+    """A load for ``bench.harness``: each request the next batch of the next patrol of
+    ``patrols`` (token, patrol id, where its walk begins), as ``addPatrolPoints`` wants it;
+    ``runs`` is the file counting the runs of this load."""
+    runs.write_text("0")
+    form = "track" if FORM == "track" else "points"
+    template = {"query": POINTS, "variables": {"input": {"patrolId": "@ID@", form: 0}}}
+    head, _, tail = json.dumps(template).partition("@ID@")
+    middle = tail.partition("0}}}")[0]
+    parts = head + "\n" + middle + "[\n" + "]}}}\n"
+    lines = "".join(f"{t}\t{g}\t{lon:.6f}\t{lat:.6f}\n" for t, g, lon, lat in patrols)
+    return Script(
+        LUA.replace("@RUNS@", str(runs)),
+        (path, "PatrolSuccess", FORM, str(BATCH), str(WINDOW), str(DT), repr(base), str(STEP),
+         "{folder}/patrols.txt", "{folder}/parts.txt", str(THREADS)),
+        {"patrols.txt": lines.encode(), "parts.txt": parts.encode()},
+    )  # fmt: skip
 
 
 def gid(kind: str, pk: int) -> str:
@@ -241,114 +363,41 @@ def gid(kind: str, pk: int) -> str:
     return base64.b64encode(f"{kind}:{pk}".encode()).decode()
 
 
-async def through_api(base: str, tokens: list[str]) -> dict[str, Any]:
-    """32 patrols at once, each started, fed its batches and stopped through the API."""
-    limits = httpx.Limits(max_connections=len(tokens) + 4)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
+async def active_patrols(
+    conn: asyncpg.Connection, street_id: int, walkers: list[int], started_at: datetime
+) -> list[int]:
+    """One active patrol for each walker, started at ``started_at`` (loaded, not walked)."""
+    await conn.copy_records_to_table(
+        "patrol",
+        records=[(street_id, w, "ACTIVE", started_at, 0, 0, 0.0) for w in walkers],
+        columns=["tenant_id", "walker_id", "state", "started_at", "points", "flagged",
+                 "distance_m"],
+    )  # fmt: skip
+    rows = await conn.fetch(
+        "SELECT id, walker_id FROM patrol WHERE tenant_id = $1 AND state = 'ACTIVE'"
+        " AND walker_id = ANY($2)",
+        street_id,
+        walkers,
+    )
+    by_walker = {r["walker_id"]: r["id"] for r in rows}
+    return [by_walker[w] for w in walkers]
 
-        async def gql(token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+
+async def stop_some(base: str, patrols: list[tuple[str, str, float, float]]) -> int:
+    """Stop some of the walked patrols through the API; how many came back with a distance."""
+    walked = 0
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        for token, patrol, _, _ in patrols:
             response = await http.post(
                 "/graphql",
-                json={"query": query, "variables": variables},
+                json={"query": STOP, "variables": {"input": {"patrolId": patrol}}},
                 headers={"authorization": f"Bearer {token}"},
             )
-            response.raise_for_status()
-            body: dict[str, Any] = response.json()
-            return body
-
-        async def walker(index: int, token: str) -> int:
-            started = await gql(token, START, {})
-            patrol = started["data"]["startPatrol"]["patrol"]["id"]
-            plan = batches_for(index)
-            sent = 0
-            for batch in plan:
-                if FORM == "track":
-                    sent_as: Any = [[p["at"], p["longitude"], p["latitude"]] for p in batch]
-                else:
-                    sent_as = batch
-                body = await gql(token, POINTS, {"input": {"patrolId": patrol, FORM: sent_as}})
-                payload = body["data"]["addPatrolPoints"]
-                if payload["__typename"] != "PatrolSuccess" or payload["patrol"]["flagged"]:
-                    raise RuntimeError(f"a batch was refused: {payload}")
-                sent += len(batch)
-            await gql(token, STOP, {"input": {"patrolId": patrol}})
-            return sent
-
-        began = time.perf_counter()
-        sent = await asyncio.gather(*(walker(i, t) for i, t in enumerate(tokens)))
-        seconds = time.perf_counter() - began
-    return {"points": sum(sent), "seconds": seconds}
-
-
-async def by_hand(url: str, street_id: int, walkers: list[int]) -> dict[str, Any]:
-    """The same batches, written with asyncpg: a patrol row each, then per batch one
-    transaction locking it, one multi-row insert of the points, the cells, the counters."""
-    plans = [batches_for(i) for i in range(len(walkers))]
-    pool = await asyncpg.create_pool(pg(url), min_size=len(walkers), max_size=len(walkers))
-    assert pool is not None
-
-    async def walker(user_id: int, plan: list[list[dict[str, Any]]]) -> int:
-        async with pool.acquire() as conn:
-            patrol = await conn.fetchval(
-                "INSERT INTO patrol (tenant_id, walker_id, state, started_at, points, flagged,"
-                " distance_m) VALUES ($1, $2, 'ACTIVE', now(), 0, 0, 0) RETURNING id",
-                street_id,
-                user_id,
-            )
-            seq = 0
-            for batch in plan:
-                rows = [
-                    (
-                        street_id,
-                        patrol,
-                        seq + i,
-                        datetime.fromisoformat(p["at"]),
-                        p["longitude"],
-                        p["latitude"],
-                    )
-                    for i, p in enumerate(batch)
-                ]
-                cells = sorted(
-                    {
-                        (h3.latlng_to_cell(p["latitude"], p["longitude"], 10), r[3].date())
-                        for p, r in zip(batch, rows, strict=True)
-                    }
-                )
-                async with conn.transaction():
-                    await conn.execute("SELECT id FROM patrol WHERE id = $1 FOR UPDATE", patrol)
-                    await conn.execute(
-                        "INSERT INTO patrol_point (tenant_id, patrol_id, seq, at, longitude,"
-                        " latitude, flagged) SELECT $1, $2, s, a, x, y, false FROM"
-                        " unnest($3::int[], $4::timestamptz[], $5::float8[], $6::float8[])"
-                        " AS t(s, a, x, y)",
-                        street_id,
-                        patrol,
-                        [r[2] for r in rows],
-                        [r[3] for r in rows],
-                        [r[4] for r in rows],
-                        [r[5] for r in rows],
-                    )
-                    await conn.execute(
-                        "INSERT INTO patrol_cell (tenant_id, cell, day) SELECT $1, c, d FROM"
-                        " unnest($2::text[], $3::date[]) AS t(c, d) ON CONFLICT DO NOTHING",
-                        street_id,
-                        [c for c, _ in cells],
-                        [d for _, d in cells],
-                    )
-                    await conn.execute(
-                        "UPDATE patrol SET points = points + $2, last_at = $3 WHERE id = $1",
-                        patrol,
-                        len(rows),
-                        rows[-1][3],
-                    )
-                seq += len(rows)
-            return seq
-
-    began = time.perf_counter()
-    sent = await asyncio.gather(*(walker(u, p) for u, p in zip(walkers, plans, strict=True)))
-    seconds = time.perf_counter() - began
-    await pool.close()
-    return {"points": sum(sent), "seconds": seconds}
+            payload = response.json()["data"]["stopPatrol"]
+            if payload["__typename"] != "PatrolSuccess":
+                raise RuntimeError(f"a patrol did not stop: {payload}")
+            walked += payload["patrol"]["distanceM"] > 0
+    return walked
 
 
 async def blind_spots(base: str, token: str, grid_id: int) -> dict[str, float]:
@@ -381,12 +430,15 @@ async def blind_spots(base: str, token: str, grid_id: int) -> dict[str, float]:
 
 
 async def main() -> None:
+    if ROUNDS + 1 > RUNS_PER_SYSTEM:
+        raise SystemExit(f"at most {RUNS_PER_SYSTEM - 1} rounds (BENCH_ROUNDS)")
     base_url = os.environ.get("GONGZHI_TEST_DATABASE_URL", DEFAULT_URL)
     name = f"gongzhi_bench_{secrets.token_hex(4)}"
     admin = await asyncpg.connect(pg(base_url))
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
     url = with_database(base_url, name)
+    work = Path(tempfile.mkdtemp(prefix="bench-patrols-"))
     try:
         from core.security import Tokens
         from core.settings import Env, Settings
@@ -401,7 +453,31 @@ async def main() -> None:
             assert session_id is not None
             return tokens.issue(user_id, session_id, "access", datetime.now(UTC))[0]
 
-        walker_tokens = [token(u, s) for u, s in loaded["walkers"]]
+        # Every patrol's timeline holds a window for each run, all in the past.
+        started_at = datetime.now(UTC) - timedelta(seconds=WINDOW * DT * RUNS_PER_SYSTEM + 600)
+        base = timeline_start(started_at)
+        walkers = loaded["walkers"]
+        ours_walkers, their_walkers = walkers[:PATROLS], walkers[PATROLS:]
+        conn = await asyncpg.connect(pg(url))
+        street = loaded["street_id"]
+        ours_ids = await active_patrols(conn, street, [u for u, _ in ours_walkers], started_at)
+        their_ids = await active_patrols(conn, street, [u for u, _ in their_walkers], started_at)
+        before = await conn.fetchval("SELECT count(*) FROM patrol_point")
+        await conn.close()
+
+        def patrols(ids: list[int], signed: list[str]) -> list[tuple[str, str, float, float]]:
+            out = []
+            for n, (pk, signed_as) in enumerate(zip(ids, signed, strict=True)):
+                w, s = square(n % GRIDS)
+                out.append((signed_as, gid("Patrol", pk), w + 0.001, s + 0.001 + (n % 8) * 0.001))
+            return out
+
+        ours_patrols = patrols(ours_ids, [token(u, s) for u, s in ours_walkers])
+        their_patrols = patrols(their_ids, ["-"] * len(their_ids))
+        ours_load = batches_script(ours_patrols, path="/graphql", runs=work / "runs-gongzhi",
+                                   base=base)  # fmt: skip
+        their_load = batches_script(their_patrols, path="/points", runs=work / "runs-baseline",
+                                    base=base)  # fmt: skip
         env = {
             "GONGZHI_ENV": "production",
             "GONGZHI_DATABASE_URL": url,
@@ -411,47 +487,72 @@ async def main() -> None:
             "GONGZHI_AUDIT_SIGNING_KEY": AUDIT_KEY.text,
             "GONGZHI_CASE_SCAN_SECONDS": "86400",
         }
-        conn = await asyncpg.connect(pg(url))
-        before = await conn.fetchval("SELECT count(*) FROM patrol_point")
-        await conn.close()
-        say(f"gongzhi: {WORKERS} uvicorn workers, {CONCURRENCY} patrols at once")
-        app = uvicorn("--factory", "gongzhi.app:create_app_from_env", workers=WORKERS)
-        async with serve("gongzhi", app, env, ready="/healthz", settle=1.5) as served:
-            base = served.base
-            api = await through_api(base, walker_tokens)
-            say(f"  {api['points']:,} points in {api['seconds']:.1f} s through the API")
-            spots = await blind_spots(base, token(*loaded["reader"]), loaded["grid_ids"][0])
+        baseline_env = {"BENCH_DATABASE_URL": url, "BENCH_STREET_ID": str(street)}
+        say(
+            f"gongzhi and the Starlette + asyncpg baseline: {WORKERS} uvicorn workers each, "
+            f"{PATROLS:,} patrols each, batches of {BATCH} ({FORM})"
+        )
+        ours_app = uvicorn("--factory", "gongzhi.app:create_app_from_env", workers=WORKERS)
+        their_app = uvicorn("bench.patrols_baseline:app", workers=WORKERS)
+        async with (
+            serve("gongzhi", ours_app, env, ready="/healthz", settle=1.5) as ours,
+            serve("baseline", their_app, baseline_env, ready="/", settle=1.5) as theirs,
+        ):
+            say(f"  {ROUNDS} interleaved rounds of {SECONDS} s, wrk at {CONCURRENCY} connections")
+            rounds = await interleave(
+                [(ours, ours_load), (theirs, their_load)],
+                connections=CONCURRENCY,
+                database_url=url,
+            )
+            spots = await blind_spots(ours.base, token(*loaded["reader"]), loaded["grid_ids"][0])
             say(f"  blind spots of one grid over a month: {spots['blind_spots_ms']} ms")
+            walked = await stop_some(ours.base, ours_patrols[:STOPPED])
+            say(f"  {STOPPED} patrols stopped through the API, {walked} with their distance")
         conn = await asyncpg.connect(pg(url))
-        stored = await conn.fetchval("SELECT count(*) FROM patrol_point") - before
+        stored, flagged = await conn.fetchrow(
+            "SELECT count(*), count(*) FILTER (WHERE flagged) FROM patrol_point"
+            " WHERE patrol_id = ANY($1)",
+            ours_ids,
+        )
+        their_stored = await conn.fetchval("SELECT count(*) FROM patrol_point") - before - stored
         await conn.close()
-        if stored != api["points"]:
-            raise RuntimeError(f"{api['points']} points sent, {stored} stored")
-        say("baseline: the same batches by hand (asyncpg)")
-        hand = await by_hand(url, loaded["street_id"], [u for u, _ in loaded["walkers"]])
-        say(f"  {hand['points']:,} points in {hand['seconds']:.1f} s by hand")
     finally:
+        shutil.rmtree(work, ignore_errors=True)
         if os.environ.get("BENCH_KEEP_DATABASE"):
             say(f"kept the database {name} (BENCH_KEEP_DATABASE)")
         else:
             admin = await asyncpg.connect(pg(base_url))
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()
-    api_rate = api["points"] / api["seconds"]
-    hand_rate = hand["points"] / hand["seconds"]
+    figures = summarise(rounds, reference="gongzhi", prefixes={"baseline": "baseline_"})
+    answered = sum(r.ok for r in rounds["gongzhi"]) * BATCH
     print(
         json.dumps(
             {
-                "ingest_points_per_s": round(api_rate, 1),
-                "baseline_points_per_s": round(hand_rate, 1),
-                "ratio": round(api_rate / hand_rate, 3),
+                "ingest_points_per_s": round(figures["rps"] * BATCH, 1),
+                "baseline_points_per_s": round(figures["baseline_rps"] * BATCH, 1),
+                "ratio": figures["ratio_baseline"],
+                "batches_per_s": figures["rps"],
+                "cpu_ms_per_batch": figures["cpu_ms_per_request"],
+                "db_cpu_ms_per_batch": figures.get("db_cpu_ms_per_request"),
+                "baseline_cpu_ms_per_batch": figures["baseline_cpu_ms_per_request"],
+                "baseline_db_cpu_ms_per_batch": figures.get("baseline_db_cpu_ms_per_request"),
+                "p50_ms": figures["p50_ms"],
+                "p95_ms": figures["p95_ms"],
+                "p99_ms": figures["p99_ms"],
+                "baseline_p95_ms": figures["baseline_p95_ms"],
                 **spots,
-                "points_sent": api["points"],
+                "points_answered": answered,
                 "points_stored": stored,
+                "points_flagged": flagged,
+                "baseline_points_stored": their_stored,
+                "stopped_with_distance": walked,
                 "batch": BATCH,
                 "form": FORM,
+                "patrols": PATROLS,
                 "concurrency": CONCURRENCY,
                 "workers": WORKERS,
+                "rounds": figures["rounds"],
                 "history_patrols": DAYS * PATROLS_PER_DAY,
                 "history_points": HISTORY_POINTS,
                 "full_scale": FULL,

@@ -141,9 +141,10 @@ OUTSIDE_THE_HELPER = {
     ("bench/cases.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/patrols.py", "*", "*"): (
         None,
-        "benchmark set-up on its own database, and the hand-written insert it compares with",
+        "benchmark set-up on its own database: the active patrols it loads, the points it counts",
     ),
     ("bench/cases_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
+    ("bench/patrols_baseline.py", "*", "*"): (None, "the bare asyncpg baseline of the bench"),
     ("bench/audit.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/consultations.py", "*", "*"): (None, "benchmark set-up on its own database"),
     ("bench/fanout.py", "*", "*"): (None, "benchmark set-up on its own database"),
