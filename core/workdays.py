@@ -28,7 +28,7 @@ instants come back in UTC, as they are stored.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 from holidays.countries.china import China
@@ -55,10 +55,17 @@ def _provisional(year: int) -> China:
     return China(years=year)  # type: ignore[no-untyped-call]
 
 
+@lru_cache(maxsize=8192)
+def _official_working_day(day: date) -> bool:
+    """The State Council's answer for a day of a known year (kept: every deadline computed
+    asks about the same few weeks again and again)."""
+    return bool(chinese_calendar.is_workday(day))
+
+
 def is_working_day(day: date, field: str = "date") -> bool:
     """A working day: Monday to Friday that is no holiday, or a swapped working weekend."""
     if is_official(day):
-        return bool(chinese_calendar.is_workday(day))
+        return _official_working_day(day)
     if LAST_YEAR < day.year <= PROVISIONAL_LAST_YEAR:
         return day.weekday() < 5 and day not in _provisional(day.year)
     raise Refused(

@@ -117,6 +117,7 @@ class _Walk:
         self.limit = limit
         self._fragments: dict[str, tuple[int, Names]] = {}
         self._expanding: set[str] = set()
+        self.read: set[str] = set()  # the variables whose values the count depends on
 
     def _check(self, cost: int) -> int:
         if cost > self.limit:
@@ -133,6 +134,7 @@ class _Walk:
                 value = int(given.value)
             elif isinstance(given, VariableNode):
                 name = given.name.value
+                self.read.add(name)
                 value = self.variables.get(name, self.defaults.get(name))
         if not isinstance(value, int) or isinstance(value, bool):
             value = DEFAULT_PAGE_SIZE
@@ -247,10 +249,24 @@ def document_cost(
 ) -> int:
     """The cost of the operation the request runs (the dearest one when it names none and
     the document has several). Raises ``OverBudget`` as soon as it passes ``limit``."""
+    return counted_cost(schema, document, operation_name, variables, rules, limit)[0]
+
+
+def counted_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    rules: CostRules,
+    limit: int,
+) -> tuple[int, frozenset[str]]:
+    """``document_cost`` and the names of the variables it read (the pages' ``first``): the
+    same document with the same values of those costs the same."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     worst = 0
+    read: set[str] = set()
     for operation in _operations(document, operation_name):
         defaults = {
             v.variable.name.value: _literal_default(v.default_value)
@@ -259,7 +275,59 @@ def document_cost(
         }
         walk = _Walk(schema, fragments, variables or {}, defaults, rules, limit)
         worst = max(worst, walk.selections(operation.selection_set, _root(schema, operation)))
-    return worst
+        read |= walk.read
+    return worst, frozenset(read)
+
+
+CostKey = tuple[str | None, frozenset[str], tuple[Any, ...]]
+MAX_COSTS_A_DOCUMENT = 64
+
+
+def cost_key(
+    operation_name: str | None, read: frozenset[str], variables: Mapping[str, Any] | None
+) -> CostKey | None:
+    """What a kept cost is found by: the operation and the values of the variables it read
+    (None when one is not a plain value: such a count is not kept)."""
+    given = variables or {}
+    values = tuple(given.get(name) for name in sorted(read))
+    if not all(v is None or isinstance(v, int | str) for v in values):
+        return None
+    return operation_name, read, values
+
+
+class KnownCosts:
+    """The costs counted for one document (kept beside its parse, ``schema/limits.py``): by
+    operation, the variables its count read, and their values. A cost over the limit a caller
+    has is refused as the walk would have refused it (``OverBudget``); a walk that stopped at
+    its limit is not kept."""
+
+    def __init__(self) -> None:
+        self._read: dict[str | None, frozenset[str]] = {}
+        self._costs: dict[CostKey, int] = {}
+
+    def cost(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        rules: CostRules,
+        limit: int,
+    ) -> int:
+        read = self._read.get(operation_name)
+        if read is not None:
+            key = cost_key(operation_name, read, variables)
+            known = self._costs.get(key) if key is not None else None
+            if known is not None:
+                if known > limit:
+                    raise OverBudget
+                return known
+        cost, read = counted_cost(schema, document, operation_name, variables, rules, limit)
+        key = cost_key(operation_name, read, variables)
+        if key is not None and len(self._costs) < MAX_COSTS_A_DOCUMENT:
+            self._read[operation_name] = read
+            self._costs[key] = cost
+        return cost
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +50,7 @@ from strawberry.types.graphql import OperationType
 from core.errors import ErrorCode
 from core.i18n import translate
 from policies.vocabulary import PLATFORM_DOMAIN, street_domain
-from schema.cost import Budgets, OverBudget, document_cost
+from schema.cost import Budgets, CostRules, KnownCosts, OverBudget, document_cost
 
 Rules = tuple[type[ASTValidationRule], ...]
 
@@ -106,6 +106,7 @@ class Verdict:
 class _Parsed:
     document: DocumentNode
     verdicts: dict[Rules, Verdict] = field(default_factory=dict)
+    costs: KnownCosts = field(default_factory=KnownCosts)
 
 
 class DocumentVerdicts:
@@ -165,6 +166,23 @@ class DocumentVerdicts:
             if len(self._seen) > self.maxsize * 4:
                 self._seen.popitem(last=False)
         return entry
+
+    def cost(
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        rules: CostRules,
+        limit: int,
+    ) -> int:
+        """The operation's cost (``schema/cost.py``), counted once for a kept document and the
+        values of the variables the count reads; raises ``OverBudget`` past ``limit``."""
+        entry = self._parsed.get(query)
+        if entry is None or entry.document is not document:
+            return document_cost(schema, document, operation_name, variables, rules, limit)
+        return entry.costs.cost(schema, document, operation_name, variables, rules, limit)
 
     def check(self, schema: GraphQLSchema, query: str, rules: Rules) -> Verdict:
         verdict = self.known(query, rules)
@@ -326,8 +344,9 @@ class QueryLimits(SchemaExtension):
         budget = self.budgets.per_request(user is not None, roles)
         assert self._parsed is not None
         try:
-            cost = document_cost(
+            cost = self.verdicts.cost(
                 context.schema._schema,
+                context.query or "",
                 self._parsed,
                 context.operation_name,
                 context.variables,

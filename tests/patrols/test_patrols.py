@@ -14,8 +14,9 @@ from core.clock import FrozenClock
 from models.cases import Case, CaseSource
 from models.patrols import Patrol, PatrolCell, PatrolCheckIn, PatrolPoint
 from resolvers.patrols.track import Fix, Last, track
+from resolvers.services import Services
 from tenants.scoping import street_scope
-from tests.cases.support import INSIDE, CaseStreet, call, pk, run
+from tests.cases.support import INSIDE, CaseStreet, call, case_street, pk, run
 from tests.patrols.support import CHECK_IN, FINDING, KEY_POINT, POINTS, START, STOP, walk
 from tests.support import Api, gid
 
@@ -151,6 +152,18 @@ async def test_only_the_walker_adds_to_a_patrol(
     assert (refused["code"], refused["field"]) == ("NOT_YOUR_PATROL", "patrolId")
     again = await run(api, cs, cs.resident, START, {})
     assert again["code"] == "PATROL_ACTIVE"
+
+
+async def test_another_streets_patrol_is_not_found(
+    api: Api, cs: CaseStreet, services: Services, monday: FrozenClock
+) -> None:
+    other = await case_street(services, "pt-other")
+    theirs = await started(api, other, monday)
+    before = await stored(other)
+    points = walk(monday.current - timedelta(minutes=5), 3)
+    refused = await run(api, cs, cs.resident, POINTS, {"patrolId": theirs, "points": points})
+    assert (refused["code"], refused["field"]) == ("NOT_FOUND", "patrolId")
+    assert await stored(other) == before
 
 
 async def test_a_check_in_counts_only_inside_the_radius(

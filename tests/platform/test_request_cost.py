@@ -3,18 +3,22 @@ refused (``QUERY_TOO_COMPLEX``), and each person spends from a budget per minute
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import secrets
 from pathlib import Path
 
 import pytest
 from graphql import parse
 
+from core.ratelimit import RedisSpending
 from core.settings import Env, Settings
 from gongzhi.platform import make_schema
 from models.accounts import Role
 from resolvers.services import Services
-from schema.cost import CostRules, OverBudget, document_cost
+from schema.cost import CostRules, KnownCosts, OverBudget, document_cost
+from tests.conftest import REDIS_URL
 from tests.platform.test_bad_input import assert_refused
 from tests.support import Api, add_member, error_codes, make_street
 
@@ -71,6 +75,29 @@ def cost(query: str, variables: dict | None = None, limit: int = 10**9) -> int:
 )
 def test_what_a_document_costs(query: str, variables: dict | None, expected: int) -> None:
     assert cost(query, variables) == expected
+
+
+def test_a_kept_cost_follows_the_variables_it_read_and_each_callers_limit() -> None:
+    """A document's cost is counted once per value of the variables the count reads (a page's
+    ``first``), not once per request; any other variable changes nothing; a caller with a
+    smaller budget is refused a cost kept for one with a larger."""
+    query = (
+        "query($n: Int, $word: String) { communities(first: $n) { edges { node { code } } } "
+        "me { username } }"
+    )
+    document = parse(query)
+    known = KnownCosts()
+
+    def kept(variables: dict, limit: int = 10**9) -> int:
+        return known.cost(SCHEMA, document, None, variables, RULES, limit)
+
+    assert kept({"n": 3, "word": "a"}) == cost(query, {"n": 3}) == 12
+    assert kept({"n": 3, "word": "b"}) == 12  # the same count: `word` is not read
+    assert kept({"n": 7}) == cost(query, {"n": 7}) == 24
+    assert kept({"n": 3}, limit=12) == 12
+    with pytest.raises(OverBudget):
+        kept({"n": 7}, limit=23)
+    assert kept({"n": [1, 2]}) == cost(query, {"n": [1, 2]})  # not a plain value: counted
 
 
 def test_the_count_stops_at_the_limit() -> None:
@@ -157,3 +184,19 @@ async def test_a_person_spends_from_a_budget_per_minute(api: Api, services: Serv
     # Someone else is not held back by it.
     other = await add_member(services, street.street_id, Role.STREET_ADMIN)
     assert "errors" not in await api.gql(query, token=await api.login(other.username))
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs Redis: set GONGZHI_TEST_REDIS_URL")
+async def test_spends_at_once_share_round_trips_and_each_gets_its_own_total(
+    services: Services,
+) -> None:
+    """Thirty requests of one person validated at once: every spend counted once, each told
+    the running total it made, the window's expiry set, in fewer round trips than requests."""
+    redis = getattr(services.broker, "redis", None)
+    assert redis is not None
+    spending = RedisSpending(redis, f"{services.settings.redis_prefix}:{secrets.token_hex(3)}")
+    answers = await asyncio.gather(*(spending.spend("user:1", 2) for _ in range(30)))
+    assert sorted(total for total, _ in answers) == list(range(2, 62, 2))
+    assert all(1 <= seconds <= 60 for _, seconds in answers)
+    assert 1 <= spending.round_trips < 30
+    assert await spending.spend("user:2", 5) == (5, 60)

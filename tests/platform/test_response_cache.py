@@ -117,6 +117,38 @@ async def test_an_answer_kept_in_redis_serves_other_workers_until_the_street_cha
     assert (await fresh.lookup(ps.street.street_id, keys[0]))[0] is None
 
 
+async def test_changes_committed_at_once_are_announced_together_and_none_is_lost(
+    services: Services,
+) -> None:
+    """Twenty changes of two streets at once: each call returns once the other worker can no
+    longer serve the street's answers from before it; with Redis (a round trip an
+    announcement) they go out in fewer announcements than changes. A change after that is
+    announced by one of its own."""
+    writer = other_worker(services)
+    reader = other_worker(services)
+    await writer.start_watching(services.broker)
+    await reader.start_watching(services.broker)
+    try:
+        for street in (9001, 9002):
+            _, stamp = await reader.lookup(street, "board")
+            await reader.keep(street, "board", {"n": 1}, stamp)
+        assert len(reader) == 2
+        await asyncio.gather(*(writer.changed(9001 + n % 2) for n in range(20)))
+        assert not writer._unannounced
+        await until(lambda: len(reader) == 0, "the reader to drop both streets' answers")
+        if REDIS_URL:
+            assert 1 <= writer.announcements < 20
+        before = writer.announcements
+        _, stamp = await reader.lookup(9001, "board")
+        await reader.keep(9001, "board", {"n": 2}, stamp)
+        await writer.changed(9001)
+        assert writer.announcements == before + 1
+        await until(lambda: len(reader) == 0, "the reader to drop the later change's answer")
+    finally:
+        await writer.stop_watching()
+        await reader.stop_watching()
+
+
 async def test_an_answer_computed_while_the_street_changed_is_not_kept(
     services: Services,
 ) -> None:
