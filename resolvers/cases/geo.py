@@ -50,6 +50,13 @@ def outline(geometry: Any, field: str = "geometry") -> tuple[dict[str, Any], tup
 
 async def grid_of_point(longitude: float, latitude: float) -> int | None:
     """The grid of the current street whose outline covers the point, if any."""
+    found = await grid_place_of_point(longitude, latitude)
+    return found[0] if found is not None else None
+
+
+async def grid_place_of_point(longitude: float, latitude: float) -> tuple[int, int] | None:
+    """The grid whose outline covers the point and its community, read in the same statement
+    (``(grid id, community id)``), if any."""
     candidates = (
         await GridBoundary.filter(
             min_longitude__lte=longitude,
@@ -58,12 +65,12 @@ async def grid_of_point(longitude: float, latitude: float) -> int | None:
             max_latitude__gte=latitude,
         )
         .order_by("grid_id")
-        .values_list("grid_id", "geometry")
+        .values_list("grid_id", "geometry", "grid__community_id")
     )
     point = Point(longitude, latitude)
-    for grid_id, geometry in candidates:
+    for grid_id, geometry, community_id in candidates:
         if shape(geometry).covers(point):
-            return int(grid_id)
+            return int(grid_id), int(community_id)
     return None
 
 

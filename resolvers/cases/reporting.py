@@ -83,10 +83,13 @@ class Reporter:
     grid_hint: int | None = None
 
 
-async def _grid(new: NewCase, hint: int | None, require_grid: bool) -> int | None:
+async def _grid(
+    new: NewCase, hint: int | None, require_grid: bool
+) -> tuple[int | None, int | None]:
+    """The case's grid and, when the point found it, its community (else None: read it)."""
     if new.longitude is not None and new.latitude is not None:
         # A grid found means the street has outlines: ask whether it has any only when not.
-        found = await geo.grid_of_point(new.longitude, new.latitude)
+        found = await geo.grid_place_of_point(new.longitude, new.latitude)
         if found is not None:
             return found
         if require_grid and await geo.streets_have_outlines():
@@ -94,8 +97,8 @@ async def _grid(new: NewCase, hint: int | None, require_grid: bool) -> int | Non
     if new.grid_id is not None:
         if not await Grid.exists(id=new.grid_id):
             raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId")
-        return new.grid_id
-    return hint
+        return new.grid_id, None
+    return hint, None
 
 
 async def _checked(
@@ -118,11 +121,9 @@ async def _checked(
     if category is None:
         raise Refused(ErrorCode.NOT_FOUND, "case.category_not_found", "categoryId")
     rules = await street_rules()
-    grid_id = await _grid(new, who.grid_hint, rules.require_grid)
-    community_id = None
-    if grid_id is not None:
-        grid = await Grid.get(id=grid_id)
-        community_id = grid.community_id
+    grid_id, community_id = await _grid(new, who.grid_hint, rules.require_grid)
+    if grid_id is not None and community_id is None:
+        community_id = (await Grid.get(id=grid_id)).community_id
     level = CaseLevel.GRID if grid_id is not None else CaseLevel.STREET
     if solved is not None:
         solved = validators.text(solved, "result", max_length(Case, "result"))
