@@ -21,7 +21,6 @@ from core.i18n import translate
 from models.accounts import User
 from models.cases import (
     Case,
-    CaseCategory,
     CaseLevel,
     CaseMedia,
     CaseSource,
@@ -39,7 +38,7 @@ from resolvers.cases.access import party_users
 from resolvers.cases.codes import CaseCode
 from resolvers.cases.common import case_gid, level_text, step
 from resolvers.cases.media import Uploads, staged_media
-from resolvers.cases.rules import lowest_level, new_stint, street_rules
+from resolvers.cases.rules import lowest_level, new_stint, report_rules
 from resolvers.events import changing
 from resolvers.notifications import notify
 from resolvers.people.access import my_grid_ids, visible_residents
@@ -117,10 +116,10 @@ async def _checked(
     )
     contact_phone = validators.phone(new.contact_phone, "contactPhone")
     geo.check_point(new.longitude, new.latitude)
-    category = await CaseCategory.filter(id=new.category_id, active=True).first()
-    if category is None:
+    found = await report_rules(new.category_id, new.urgency)
+    if found is None:
         raise Refused(ErrorCode.NOT_FOUND, "case.category_not_found", "categoryId")
-    rules = await street_rules()
+    rules = found.rules
     grid_id, community_id = await _grid(new, who.grid_hint, rules.require_grid)
     if grid_id is not None and community_id is None:
         community_id = (await Grid.get(id=grid_id)).community_id
@@ -129,12 +128,12 @@ async def _checked(
         solved = validators.text(solved, "result", max_length(Case, "result"))
         if grid_id is None:
             raise Refused(ErrorCode.NOT_FOUND, "input.grid_not_found", "gridId")
-        if await lowest_level(new.urgency, category.id) > CaseLevel.GRID:
+        if await lowest_level(new.urgency, new.category_id) > CaseLevel.GRID:
             raise Refused(CaseCode.CLOSURE_LEVEL, "case.closure_level", "urgency")
     case = Case(
         title=title,
         description=description,
-        category_id=category.id,
+        category_id=new.category_id,
         urgency=new.urgency,
         source=who.source,
         source_name=who.source_name,
@@ -156,7 +155,7 @@ async def _checked(
         reported_at=now,
         updated_at=now,
     )
-    await new_stint(case, level, now, rules)
+    await new_stint(case, level, now, rules, found.days(level, new.urgency, new.category_id))
     return case, solved
 
 

@@ -8,6 +8,7 @@ before this domain) falls back to ``DEFAULT_DAYS``, so a deadline is always defi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,7 @@ from models.cases import (
     DeadlineRule,
     Urgency,
 )
+from models.sql import Statement
 from models.tenancy import Street
 from resolvers.demo import DemoStreetData
 from tenants.scoping import street_scope
@@ -92,11 +94,71 @@ async def street_rules() -> StreetRules:
     return StreetRules(row.yellow_percent, row.require_grid, row.max_rounds)
 
 
+@dataclass(frozen=True)
+class ReportRules:
+    """What a new report of one category and urgency needs of the street's rules: its settings
+    and the SLA rows of the levels a report may start at (grid, street)."""
+
+    rules: StreetRules
+    deadline_rows: tuple[tuple[int, int | None, int, int], ...]  # level, category, sign, resolve
+
+    def days(self, level: CaseLevel, urgency: Urgency, category_id: int) -> tuple[int, int]:
+        rows = [(c, sign, resolve) for lv, c, sign, resolve in self.deadline_rows if lv == level]
+        return days_of(rows, urgency, category_id)
+
+
+ENTRY_LEVELS = (CaseLevel.GRID, CaseLevel.STREET)
+# An active category of the street with the street's settings and those SLA rows beside it: a
+# report's first read, one statement.
+_REPORT_RULES = Statement(
+    'SELECT c."id", s."yellow_percent", s."require_grid", s."max_rounds", r."level", '
+    'r."category_id" AS "rule_category", r."sign_days", r."resolve_days" '
+    'FROM "case_category" c LEFT JOIN "case_settings" s ON s."tenant_id" = c."tenant_id" '
+    'LEFT JOIN "case_deadline_rule" r ON r."tenant_id" = c."tenant_id" '
+    'AND r."urgency" = :urgency AND r."level" IN (:levels) '
+    'WHERE c."id" = :category AND c."tenant_id" = :street AND c."active" = :active'
+)
+
+
+async def report_rules(category_id: int, urgency: Urgency) -> ReportRules | None:
+    """The rules a new report follows (``ReportRules``) when ``category_id`` is one of the
+    street's active categories, else None."""
+    rows = await _REPORT_RULES.fetch(
+        category=category_id,
+        urgency=urgency.value,
+        levels=[level.value for level in ENTRY_LEVELS],
+        active=True,
+    )
+    if not rows:
+        return None
+    first = rows[0]
+    settings = (
+        StreetRules()
+        if first["yellow_percent"] is None
+        else StreetRules(
+            int(first["yellow_percent"]), bool(first["require_grid"]), int(first["max_rounds"])
+        )
+    )
+    deadline_rows = tuple(
+        (int(r["level"]), r["rule_category"], int(r["sign_days"]), int(r["resolve_days"]))
+        for r in rows
+        if r["level"] is not None
+    )
+    return ReportRules(settings, deadline_rows)
+
+
 async def days_for(level: CaseLevel, urgency: Urgency, category_id: int) -> tuple[int, int]:
     """(sign, resolve) working days: the category's own row, else the level × urgency row."""
     rows = await DeadlineRule.filter(level=level, urgency=urgency).values_list(
         "category_id", "sign_days", "resolve_days"
     )
+    return days_of(rows, urgency, category_id)
+
+
+def days_of(
+    rows: Iterable[tuple[int | None, int, int]], urgency: Urgency, category_id: int
+) -> tuple[int, int]:
+    """``days_for`` over the level × urgency rows already read, as (category, sign, resolve)."""
     general = None
     for category, sign, resolve in rows:
         if category == category_id:
@@ -139,14 +201,21 @@ def plan(at: datetime, days: tuple[int, int], yellow_percent: int) -> Deadlines:
 
 
 async def new_stint(
-    case: Case, level: CaseLevel, at: datetime, rules: StreetRules | None = None
+    case: Case,
+    level: CaseLevel,
+    at: datetime,
+    rules: StreetRules | None = None,
+    days: tuple[int, int] | None = None,
 ) -> Deadlines:
     """Start a new handling stint of ``case`` at ``level`` (unsaved): new deadlines, the warning
-    counter back to none. Raises ``CALENDAR_RANGE`` beyond the holiday calendar. ``rules``: the
-    street's settings when the caller has read them already (read once per request)."""
+    counter back to none. Raises ``CALENDAR_RANGE`` beyond the holiday calendar. ``rules`` and
+    ``days``: the street's settings and the stint's SLA when the caller has read them already
+    (read once per request)."""
     if rules is None:
         rules = await street_rules()
-    found = plan(at, await days_for(level, case.urgency, case.category_id), rules.yellow_percent)
+    if days is None:
+        days = await days_for(level, case.urgency, case.category_id)
+    found = plan(at, days, rules.yellow_percent)
     case.level = level
     case.arrived_at = at
     case.signed_at = None

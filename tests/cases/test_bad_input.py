@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from core.clock import FrozenClock
+from models.cases import CaseCategory, CategoryKind
 from resolvers.services import Services
+from tenants.scoping import street_scope
 from tests.cases.support import (
     ESCALATE,
     INSIDE,
@@ -150,8 +152,18 @@ async def test_a_report_beyond_the_streets_rounds(api: Api, cs: CaseStreet) -> N
 
 
 async def test_an_unknown_category(api: Api, services: Services, cs: CaseStreet) -> None:
+    """Another street's category, one that never was, and one of this street no longer in
+    use: each NOT_FOUND."""
     other = await case_street(services, "bad-other")
-    for category in (gid("CaseCategory", other.category_id), gid("CaseCategory", 10**9)):
+    with street_scope(cs.street.street_id):
+        retired = await CaseCategory.create(
+            code="retired", name="停用的类别", kind=CategoryKind.SERVICE, active=False
+        )
+    for category in (
+        gid("CaseCategory", other.category_id),
+        gid("CaseCategory", 10**9),
+        gid("CaseCategory", retired.id),
+    ):
         await refused(
             api,
             cs,

@@ -15,9 +15,11 @@ import pytest
 from core import workdays as calendar
 from core.clock import LOCAL_TZ, FrozenClock
 from core.errors import Refused
+from models.cases import CaseCategory
 from resolvers.cases.rules import plan
-from tests.cases.support import CaseStreet, mutation, ok, report_input
-from tests.support import Api
+from tenants.scoping import street_scope
+from tests.cases.support import CaseStreet, mutation, ok, report_input, run
+from tests.support import Api, gid
 
 
 def local(*parts: int) -> datetime:
@@ -127,3 +129,34 @@ async def test_a_report_late_in_december_gets_a_provisional_deadline(
     monday.current = datetime(2026, 12, 28, 1, 0, tzinfo=UTC)
     case = await ok(api, cs, cs.resident, query, report_input(cs))
     assert case["dueAt"].startswith("2027-") and case["deadlineOfficial"] is False
+
+
+SET_RULE = """mutation($input: DeadlineRuleInput!) { setCaseDeadlineRule(input: $input) {
+  __typename ... on UserError { code field } } }"""
+
+
+async def test_a_categorys_own_sla_row_sets_a_new_reports_deadlines(
+    api: Api, cs: CaseStreet, monday: FrozenClock
+) -> None:
+    # Monday 1 June 2026, 09:00: ordinary matters at the grid have 1 working day to sign and 5
+    # to resolve (to the close of Monday 8 June); this category's own row gives 2 and 3 there.
+    rule = {"level": "GRID", "urgency": "ORDINARY", "signDays": 2, "resolveDays": 3}
+    own = {**rule, "categoryId": gid("CaseCategory", cs.category_id)}
+    set_rule = await run(api, cs, cs.admin, SET_RULE, own)
+    assert set_rule["__typename"] == "CaseSetupSuccess", set_rule
+    with street_scope(cs.street.street_id):
+        other = await CaseCategory.filter(active=True).exclude(id=cs.category_id).first()
+    assert other is not None
+    query = mutation("reportCase", "ReportCaseInput", "level signDueAt dueAt")
+    case = await ok(api, cs, cs.resident, query, report_input(cs))
+    assert case["level"] == "GRID"
+    assert (case["signDueAt"], case["dueAt"]) == (
+        "2026-06-03T16:00:00+00:00",  # the close of Wednesday 3 June, Beijing time
+        "2026-06-04T16:00:00+00:00",
+    )
+    general = report_input(cs, categoryId=gid("CaseCategory", other.id))
+    case = await ok(api, cs, cs.resident, query, general)
+    assert (case["signDueAt"], case["dueAt"]) == (
+        "2026-06-02T16:00:00+00:00",
+        "2026-06-08T16:00:00+00:00",
+    )
