@@ -279,31 +279,18 @@ def counted_cost(
     return worst, frozenset(read)
 
 
-CostKey = tuple[str | None, frozenset[str], tuple[Any, ...]]
 MAX_COSTS_A_DOCUMENT = 64
-
-
-def cost_key(
-    operation_name: str | None, read: frozenset[str], variables: Mapping[str, Any] | None
-) -> CostKey | None:
-    """What a kept cost is found by: the operation and the values of the variables it read
-    (None when one is not a plain value: such a count is not kept)."""
-    given = variables or {}
-    values = tuple(given.get(name) for name in sorted(read))
-    if not all(v is None or isinstance(v, int | str) for v in values):
-        return None
-    return operation_name, read, values
 
 
 class KnownCosts:
     """The costs counted for one document (kept beside its parse, ``schema/limits.py``): by
-    operation, the variables its count read, and their values. A cost over the limit a caller
+    operation and the values of the variables its count read. A cost over the limit a caller
     has is refused as the walk would have refused it (``OverBudget``); a walk that stopped at
-    its limit is not kept."""
+    its limit, or read a variable that is not a plain value, is not kept."""
 
     def __init__(self) -> None:
-        self._read: dict[str | None, frozenset[str]] = {}
-        self._costs: dict[CostKey, int] = {}
+        self._read: dict[str | None, frozenset[str]] = {}  # by operation: what its count reads
+        self._costs: dict[tuple[str | None, tuple[Any, ...] | None], int] = {}
 
     def cost(
         self,
@@ -316,18 +303,29 @@ class KnownCosts:
     ) -> int:
         read = self._read.get(operation_name)
         if read is not None:
-            key = cost_key(operation_name, read, variables)
-            known = self._costs.get(key) if key is not None else None
+            known = self._costs.get(_values_of(operation_name, read, variables))
             if known is not None:
                 if known > limit:
                     raise OverBudget
                 return known
         cost, read = counted_cost(schema, document, operation_name, variables, rules, limit)
-        key = cost_key(operation_name, read, variables)
-        if key is not None and len(self._costs) < MAX_COSTS_A_DOCUMENT:
+        key = _values_of(operation_name, read, variables)
+        if key[1] is not None and len(self._costs) < MAX_COSTS_A_DOCUMENT:
             self._read[operation_name] = read
             self._costs[key] = cost
         return cost
+
+
+def _values_of(
+    operation_name: str | None, read: frozenset[str], variables: Mapping[str, Any] | None
+) -> tuple[str | None, tuple[Any, ...] | None]:
+    """The operation and the values of the variables its count read (None for them when one
+    is not a plain value)."""
+    given = variables or {}
+    values = tuple(given.get(name) for name in sorted(read))
+    if not all(v is None or isinstance(v, int | str) for v in values):
+        return operation_name, None
+    return operation_name, values
 
 
 @dataclass(frozen=True)

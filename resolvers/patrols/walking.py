@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 
 from core import validators
@@ -151,7 +152,15 @@ def check_fixes(caller: Caller, fixes: Sequence[Fix], after: Any, field: str = "
 
 
 async def own_patrol(caller: Caller, patrol_id: int, *, active: bool = True) -> Patrol:
-    patrol = await in_street(Patrol, patrol_id, FIELD, for_update=True)
+    """The caller's patrol of the current street (active, unless told otherwise), its row
+    locked until the transaction ends: one statement, no query building, since every batch of
+    a walk comes this way."""
+    conn = connections.get("default")
+    locked = _LOCKED_PG if conn.capabilities.dialect == "postgres" else _LOCKED
+    rows = await locked.fetch(conn, patrol=patrol_id)
+    if not rows:
+        raise unusable(FIELD, NOT_FOUND)
+    patrol = Patrol._init_from_db(**rows[0])
     if patrol.walker_id != caller.user.id:
         raise Refused(PatrolCode.NOT_YOUR_PATROL, "patrol.not_yours", FIELD)
     if active and patrol.state is not PatrolState.ACTIVE:
@@ -169,21 +178,6 @@ async def start(caller: Caller) -> Patrol:
     return patrol
 
 
-async def _locked_patrol(caller: Caller, conn: Any, patrol_id: int) -> Patrol:
-    """The caller's active patrol, its row locked until the transaction ends (one statement,
-    no query building: every batch of a walk comes this way)."""
-    locked = _LOCKED_PG if conn.capabilities.dialect == "postgres" else _LOCKED
-    rows = await locked.fetch(conn, patrol=patrol_id)
-    if not rows:
-        raise unusable(FIELD, NOT_FOUND)
-    patrol = Patrol._init_from_db(**rows[0])
-    if patrol.walker_id != caller.user.id:
-        raise Refused(PatrolCode.NOT_YOUR_PATROL, "patrol.not_yours", FIELD)
-    if patrol.state is not PatrolState.ACTIVE:
-        raise Refused(PatrolCode.PATROL_STOPPED, "patrol.stopped", FIELD)
-    return patrol
-
-
 async def add_points(
     caller: Caller, patrol_id: int, fixes: Sequence[Fix], field: str = "points"
 ) -> Patrol:
@@ -191,7 +185,7 @@ async def add_points(
     services = caller.services
     async with changing(services, caller.user) as change:
         conn = change.conn
-        patrol = await _locked_patrol(caller, conn, patrol_id)
+        patrol = await own_patrol(caller, patrol_id)
         skew = timedelta(seconds=_settings(caller).patrol_clock_skew_s)
         check_fixes(caller, fixes, patrol.last_at or patrol.started_at - skew, field)
         last = (

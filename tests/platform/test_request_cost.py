@@ -98,6 +98,7 @@ def test_a_kept_cost_follows_the_variables_it_read_and_each_callers_limit() -> N
     with pytest.raises(OverBudget):
         kept({"n": 7}, limit=23)
     assert kept({"n": [1, 2]}) == cost(query, {"n": [1, 2]})  # not a plain value: counted
+    assert len(known._costs) == 2  # one count for each `first` given, none for the list
 
 
 def test_the_count_stops_at_the_limit() -> None:
