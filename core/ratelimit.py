@@ -9,8 +9,9 @@ was counted.
 
 from __future__ import annotations
 
-import asyncio
+import math
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 from redis import asyncio as aioredis
@@ -133,6 +134,18 @@ class MemorySpending:
         self._spent: dict[str, tuple[float, int]] = {}  # key -> (window start, total)
 
     async def spend(self, key: str, amount: int) -> tuple[int, int]:
+        return self.add(key, amount)
+
+    def peek(self, key: str) -> tuple[int, int]:
+        """What ``key`` spent in its current window, and the seconds left of it (0, 0: none)."""
+        now = time.monotonic()
+        start, total = self._spent.get(key, (now, 0))
+        if total == 0 or now - start >= self.window:
+            return 0, 0
+        return total, max(1, int(start + self.window - now))
+
+    def add(self, key: str, amount: int) -> tuple[int, int]:
+        """``spend``, without waiting for anything."""
         now = time.monotonic()
         start, total = self._spent.get(key, (now, 0))
         if now - start >= self.window:
@@ -144,51 +157,96 @@ class MemorySpending:
         return total, max(1, int(start + self.window - now))
 
 
-class RedisSpending:
-    """INCRBY + EXPIRE per key, shared by every worker; the local table when Redis is down.
+FLUSH_SECONDS = 0.25
+"""How often at most a worker adds what was spent in it to the totals in Redis."""
 
-    The spends of the requests a worker validates while one round trip to Redis is on its way
-    are sent together in the next (one MULTI/EXEC for all of them): under load, one round
-    trip for many requests instead of one each; each request still waits for its own total."""
+
+class RedisSpending:
+    """Per-minute totals in Redis (INCRBY + EXPIRE per key) shared by every worker, counted in
+    the worker first.
+
+    A spend is added to this worker's own count at once and answered from it: the total Redis
+    gave at this worker's last flush, plus what was spent here since. At most every
+    ``flush_seconds`` (at the first spend after that), what was spent here is added to Redis
+    for every person at once, in one MULTI/EXEC, and Redis' totals (with every worker's
+    spending in them) come back. So a request does not wait for Redis, and a worker makes a
+    few round trips a second however many requests it serves. What the other workers spent in
+    their last ``flush_seconds`` is not yet in a total: across N workers, a person can go past
+    the minute's budget by what N − 1 workers admit in that time (a few requests), never more.
+    While Redis is down, the worker's own window counts (``MemorySpending``)."""
 
     def __init__(
-        self, redis: aioredis.Redis, prefix: str, window_seconds: int = SPENDING_WINDOW_SECONDS
+        self,
+        redis: aioredis.Redis,
+        prefix: str,
+        window_seconds: int = SPENDING_WINDOW_SECONDS,
+        *,
+        flush_seconds: float = FLUSH_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.redis = redis
         self.prefix = prefix
         self.window = window_seconds
+        self.flush_seconds = flush_seconds
+        self._monotonic = monotonic
         self._fallback = MemorySpending(window_seconds)
-        self._waiting: list[tuple[str, int, asyncio.Future[tuple[int, int]]]] = []
-        self._sending = asyncio.Lock()
+        self._known: dict[str, tuple[int, float]] = {}  # key -> (Redis' total, window's end)
+        self._pending: dict[str, int] = {}  # spent here, not yet sent
+        self._sending: dict[str, int] = {}  # spent here, on its way to Redis
+        self._flushed_at = -math.inf
+        self._flushing = False
         self.round_trips = 0
 
     async def spend(self, key: str, amount: int) -> tuple[int, int]:
-        answer: asyncio.Future[tuple[int, int]] = asyncio.get_running_loop().create_future()
-        self._waiting.append((key, amount, answer))
-        async with self._sending:
-            if not answer.done():
-                spends, self._waiting = self._waiting, []
-                if not any(waiting is answer for _, _, waiting in spends):
-                    # Taken by a request that was cancelled while sending: send it again (at
-                    # worst counted twice, never lost).
-                    spends.append((key, amount, answer))
-                await self._send(spends)
-        return answer.result()
+        self._pending[key] = self._pending.get(key, 0) + amount
+        if not self._flushing and self._monotonic() - self._flushed_at >= self.flush_seconds:
+            await self.flush()
+        return self._total(key)
 
-    async def _send(self, spends: list[tuple[str, int, asyncio.Future[tuple[int, int]]]]) -> None:
-        self.round_trips += 1
+    def _total(self, key: str) -> tuple[int, int]:
+        now = self._monotonic()
+        here = self._pending.get(key, 0) + self._sending.get(key, 0)
+        down, down_seconds = self._fallback.peek(key)
+        known, ends = self._known.get(key, (0, 0.0))
+        if ends > now:
+            return known + here + down, max(1, math.ceil(ends - now))
+        self._known.pop(key, None)
+        return here + down, down_seconds or self.window
+
+    async def flush(self) -> None:
+        """Add what was spent here to Redis, and learn every worker's totals of those keys."""
+        if self._flushing or not self._pending:
+            self._flushed_at = self._monotonic()
+            return
+        self._flushing = True
+        self._sending, self._pending = self._pending, {}
+        spends = self._sending
         try:
+            self.round_trips += 1
             async with self.redis.pipeline(transaction=True) as pipe:
-                for key, amount, _ in spends:
+                for key, amount in spends.items():
                     name = f"{self.prefix}:cost:{key}"
                     pipe.incrby(name, amount)
                     pipe.expire(name, self.window, nx=True)
                     pipe.ttl(name)
                 replies = await pipe.execute()
         except (RedisError, OSError):
-            for key, amount, answer in spends:
-                answer.set_result(await self._fallback.spend(key, amount))
-            return
-        for n, (_, _, answer) in enumerate(spends):
-            total, _, ttl = replies[3 * n : 3 * n + 3]
-            answer.set_result((int(total), max(int(ttl), 1)))
+            for key, amount in spends.items():  # counted in this worker's own window instead
+                self._fallback.add(key, amount)
+        except BaseException:
+            # The flushing request was cancelled on the way: send these with the next flush
+            # (at worst counted twice, never lost).
+            for key, amount in spends.items():
+                self._pending[key] = self._pending.get(key, 0) + amount
+            raise
+        else:
+            if len(self._known) > MAX_SPENDERS:
+                self._known = {k: v for k, v in self._known.items() if v[1] > self._monotonic()}
+            now = self._monotonic()
+            for n, key in enumerate(spends):
+                total, _, ttl = replies[3 * n : 3 * n + 3]
+                self._known[key] = (int(total), now + max(int(ttl), 1))
+        finally:
+            self._sending = {}
+            self._flushing = False
+            self._flushed_at = self._monotonic()

@@ -7,9 +7,10 @@ in this worker and, with Redis, for every worker. It is dropped when anything of
 changes: ``changing()`` calls ``changed(street)`` once the change is committed. This worker
 forgets at once; the others when the ``responses-changed`` message reaches them; an answer in
 Redis is tagged with the street's generation (a counter the change increments) and is not
-served once the generation moved. The change's request is answered only after that, and the
-changes a worker commits while one announcement is on its way go out together in the next
-(under load, one round trip for many writes instead of two each). An answer being computed
+served once the generation moved. The counter and the message go to Redis in one round trip,
+the change's request is answered only after it, and the changes a worker commits while one
+announcement is on its way go out together in the next (under load, one round trip for many
+writes instead of one each). An answer being computed
 while the street changed is not kept. Every answer also expires after ``max_age`` seconds,
 which bounds what a lost message or a write outside ``changing()`` can leave behind.
 """
@@ -149,21 +150,25 @@ class ResponseCache:
             await self._announce(streets)
 
     async def _announce(self, streets: list[int]) -> None:
+        """The streets' generations in Redis moved on and the message to the other workers,
+        in one round trip."""
         self.announcements += 1
-        if self._redis is not None:
-            try:
-                async with self._redis.pipeline(transaction=False) as pipe:
-                    for street_id in streets:
-                        pipe.incr(self._generation_key(street_id))
-                    await pipe.execute()
-            except Exception:
-                log.warning("could not move streets %s's answers on; they expire", streets)
-        if self._broker is not None:
-            try:
+        counters = (
+            [self._generation_key(street_id) for street_id in streets]
+            if self._redis is not None
+            else []
+        )
+        try:
+            if self._broker is not None:
                 messages = [str(street_id).encode() for street_id in streets]
-                await self._broker.publish_many(RESPONSES_CHANNEL, messages)
-            except Exception:
-                log.warning("could not announce streets %s's change; answers expire", streets)
+                await self._broker.publish_many(RESPONSES_CHANNEL, messages, counters=counters)
+            elif counters:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for counter in counters:
+                        pipe.incr(counter)
+                    await pipe.execute()
+        except Exception:
+            log.warning("could not announce streets %s's change; their answers expire", streets)
 
     # -- Redis: answers shared by every worker ----------------------------------------------
     def _generation_key(self, street_id: int) -> str:

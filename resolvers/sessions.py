@@ -10,9 +10,14 @@ sessions) calls ``revoked`` once it is committed: this worker forgets at once, t
 the ``session-changed`` message reaches them; in each, ``on_end`` closes the session's open
 WebSocket connections. A role change (the authorizer's
 ``policy-changed`` message) forgets that user's sessions as well. A row read from the database
-while something was being forgotten is not kept (its read may predate the revocation), and
-every entry expires after ``ttl`` seconds, which bounds what a message lost while the broker is
-down can leave behind.
+while something was being forgotten is not kept (its read may predate the revocation).
+
+How long an entry is trusted depends on whether every such message is sure to arrive. While
+the broker promises it (``Broker.continuity``: Redis connected, the same subscription since the
+entry was kept, no message dropped), ``trusted_ttl`` seconds (60): a client sending every ten
+seconds, as a patrol app does, is not read again at every request. Otherwise (no broker that
+reaches the other workers, Redis lost and found again since the entry was kept), ``ttl``
+seconds (5), which bounds what a message lost on the way can leave behind.
 """
 
 from __future__ import annotations
@@ -31,9 +36,11 @@ from policies.enforcer import POLICY_CHANNEL
 log = logging.getLogger(__name__)
 SESSION_CHANNEL = "session-changed"
 DEFAULT_TTL_SECONDS = 5.0
+TRUSTED_TTL_SECONDS = 60.0
 MAX_SESSIONS = 20_000
 
 Rows = tuple[dict[str, Any], dict[str, Any]]  # the session's columns, its user's columns
+Mark = tuple[int, int | None]  # what was forgotten so far, the broker's continuity
 
 
 class SessionCache:
@@ -42,11 +49,14 @@ class SessionCache:
         ttl: float = DEFAULT_TTL_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
         maxsize: int = MAX_SESSIONS,
+        trusted_ttl: float = TRUSTED_TTL_SECONDS,
     ) -> None:
         self.ttl = ttl
+        self.trusted_ttl = max(ttl, trusted_ttl) if ttl > 0 else 0.0
         self.maxsize = maxsize
         self._monotonic = monotonic
-        self._entries: dict[int, tuple[float, int, Rows]] = {}  # session -> (kept at, user, rows)
+        # session -> (kept at, user, rows, the broker's continuity then)
+        self._entries: dict[int, tuple[float, int, Rows, int | None]] = {}
         self._generation = 0
         self._broker: Broker | None = None
         self._listeners: list[asyncio.Task[None]] = []
@@ -58,26 +68,31 @@ class SessionCache:
         return len(self._entries)
 
     @property
-    def generation(self) -> int:
+    def generation(self) -> Mark:
         """Read it before reading a session from the database, and give it to ``keep``."""
-        return self._generation
+        return self._generation, self._continuity()
+
+    def _continuity(self) -> int | None:
+        return self._broker.continuity() if self._broker is not None else None
 
     def get(self, session_id: int) -> Rows | None:
         entry = self._entries.get(session_id)
         if entry is None:
             return None
-        if self._monotonic() - entry[0] > self.ttl:
+        kept_at, _, rows, continuity = entry
+        trusted = continuity is not None and continuity == self._continuity()
+        if self._monotonic() - kept_at > (self.trusted_ttl if trusted else self.ttl):
             del self._entries[session_id]
             return None
-        return entry[2]
+        return rows
 
-    def keep(self, session_id: int, user_id: int, rows: Rows, generation: int) -> None:
+    def keep(self, session_id: int, user_id: int, rows: Rows, generation: Mark) -> None:
         """Keep rows read after ``generation`` was taken, unless something was forgotten since."""
-        if self.ttl <= 0 or generation != self._generation:
+        if self.ttl <= 0 or generation[0] != self._generation:
             return
         if len(self._entries) >= self.maxsize:
             self._entries.clear()
-        self._entries[session_id] = (self._monotonic(), user_id, rows)
+        self._entries[session_id] = (self._monotonic(), user_id, rows, generation[1])
 
     def forget(self, session_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) -> None:
         self._generation += 1

@@ -4,15 +4,18 @@ tokens kept by their text: still checked for kind and expiry every time."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.broker import RedisBroker
 from core.security import TokenError, Tokens
 from models.accounts import Role
 from resolvers.services import Services
 from resolvers.sessions import SessionCache
 from tests.accounts.test_auth import LOGOUT, ME, REFRESH, login_payload
+from tests.conftest import REDIS_URL
 from tests.live import until
 from tests.support import Api, add_member, error_codes, make_street
 
@@ -50,6 +53,61 @@ def test_entries_expire_and_are_forgotten_by_session_or_user() -> None:
     off = SessionCache(ttl=0)
     off.keep(1, 7, ROWS, off.generation)
     assert off.get(1) is None
+
+
+class _Continuity:
+    """What ``SessionCache`` asks of the broker: whether every message is sure to arrive."""
+
+    def __init__(self) -> None:
+        self.value: int | None = 1
+
+    def continuity(self) -> int | None:
+        return self.value
+
+
+def test_entries_are_trusted_longer_while_the_broker_promises_every_message() -> None:
+    now = [0.0]
+    broker = _Continuity()
+    cache = SessionCache(ttl=5, trusted_ttl=60, monotonic=lambda: now[0])
+    cache._broker = broker  # type: ignore[assignment]  # start_watching also subscribes
+    cache.keep(1, 7, ROWS, cache.generation)
+    now[0] = 50
+    assert cache.get(1) == ROWS  # the same subscription since: every revocation reached us
+    broker.value = 2  # Redis was lost and found again: messages may have been missed
+    assert cache.get(1) is None
+    cache.keep(2, 8, ROWS, cache.generation)
+    broker.value = None  # disconnected now
+    now[0] = 56
+    assert cache.get(2) is None
+    broker.value = 2
+    cache.keep(3, 9, ROWS, cache.generation)
+    now[0] = 117
+    assert cache.get(3) is None  # 61 s: past even the trusted time
+    without = SessionCache(ttl=5, trusted_ttl=60, monotonic=lambda: now[0])
+    without.keep(1, 7, ROWS, without.generation)  # no broker that reaches other workers
+    now[0] += 6
+    assert without.get(1) is None
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs Redis: set GONGZHI_TEST_REDIS_URL")
+async def test_the_redis_brokers_continuity_changes_when_its_subscription_is_lost() -> None:
+    broker = RedisBroker(REDIS_URL or "", prefix=f"continuity-{secrets.token_hex(3)}")
+    await broker.start()
+    try:
+        first = broker.continuity()
+        assert first is not None
+        assert broker.continuity() == first
+        # Redis drops the subscriber (as it does one whose output buffer overflows).
+        ours = [
+            client["id"]
+            for client in await broker.redis.client_list(_type="pubsub")
+            if client.get("name") == broker.client_name
+        ]
+        assert len(ours) == 1
+        assert await broker.redis.client_kill_filter(_id=ours[0]) == 1
+        await until(lambda: broker.continuity() not in (None, first), "a new subscription")
+    finally:
+        await broker.close()
 
 
 async def test_a_kept_session_is_refused_at_once_after_logout_in_every_worker(
